@@ -1,0 +1,187 @@
+"""Typed request and response of the search service.
+
+The HTML page, the JSON API and the CLI all build a :class:`SearchRequest`
+(through :func:`indexer.search.request.parse_search_params`), hand it to
+:meth:`indexer.search.service.SearchService.search`, and render the
+:class:`SearchPage` they get back. None of them computes any part of a result
+itself, which is what keeps the page and the API in agreement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+SortOrder = Literal["relevance", "newest", "oldest"]
+SORT_ORDERS: tuple[SortOrder, ...] = ("relevance", "newest", "oldest")
+
+#: Facet names, in display order. Each is also the name of the repeatable
+#: URL/API parameter that selects its values, and the key in
+#: ``SearchPage.facets``.
+FACET_NAMES: tuple[str, ...] = ("dateline", "person", "organization", "place", "topic", "source")
+
+#: Histogram bucket widths, chosen by the span of the matched dates.
+HistogramUnit = Literal["day", "month", "year"]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRequest:
+    """Everything that determines a page of results; it is the URL's state.
+
+    ``filters`` maps a facet name to the selected values (OR within a facet,
+    AND across facets). ``date_from``/``date_to`` are inclusive days.
+    """
+
+    q: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: SortOrder = "relevance"
+    page: int = 1
+    per_page: int = 10
+    filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def selected(self, facet: str) -> tuple[str, ...]:
+        """The values selected for ``facet`` (empty when none)."""
+        for name, values in self.filters:
+            if name == facet:
+                return values
+        return ()
+
+
+@dataclass(frozen=True, slots=True)
+class Fragment:
+    """A run of text that either matched the query or did not.
+
+    Snippets travel as fragments so that no renderer ever has to trust
+    article text: it escapes ``text`` and wraps matched runs in ``<mark>``.
+    """
+
+    text: str
+    matched: bool = False
+
+
+#: One snippet passage: consecutive fragments, rendered as one run of text.
+Passage = tuple[Fragment, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One result on a page, with everything a result row shows."""
+
+    id: str
+    title: str
+    date: str | None
+    dateline: str | None
+    source: str | None
+    url: str | None
+    origin: str
+    people: tuple[str, ...]
+    organizations: tuple[str, ...]
+    places: tuple[str, ...]
+    topics: tuple[str, ...]
+    score: float
+    #: The title split into matched and unmatched fragments.
+    title_fragments: Passage
+    #: 1-3 passages of the body around the matches (the lead when none).
+    snippet: tuple[Passage, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FacetValue:
+    """One value of a facet with its count over the whole result set.
+
+    For a facet with a selection, ``count`` is what the total would become
+    with this value added to the selection (multi-select counts), so the
+    other values stay visible and comparable.
+    """
+
+    value: str
+    count: int
+    selected: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class HistogramBucket:
+    """Matches in one period of the timeline.
+
+    ``period`` is ``1987``, ``1987-03`` or ``1987-03-02`` depending on the
+    unit; ``start``/``end`` are the inclusive days a click on the bar filters to.
+    """
+
+    period: str
+    start: date
+    end: date
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    """A page of results plus the whole-result-set facets and timeline."""
+
+    request: SearchRequest
+    total: int
+    took_ms: float
+    hits: tuple[Hit, ...]
+    facets: dict[str, tuple[FacetValue, ...]]
+    histogram: tuple[HistogramBucket, ...]
+    histogram_unit: HistogramUnit
+    #: A corrected query ("did you mean"), or None.
+    suggestion: str | None
+    #: Last page number that can be requested for this result set.
+    last_page: int
+    #: Human-readable notes about how the query was interpreted, e.g. that a
+    #: prefix expanded to only its most frequent terms.
+    notices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleView:
+    """One whole article, for the article page and ``/api/articles/<id>``."""
+
+    id: str
+    title: str
+    body: str
+    date: str | None
+    dateline: str | None
+    source: str | None
+    url: str | None
+    author: str | None
+    origin: str
+    people: tuple[str, ...]
+    organizations: tuple[str, ...]
+    places: tuple[str, ...]
+    topics: tuple[str, ...]
+    #: The body split into paragraphs of fragments, query terms marked.
+    paragraphs: tuple[Passage, ...] = ()
+    title_fragments: Passage = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SimilarArticle:
+    """A "more like this" entry."""
+
+    id: str
+    title: str
+    date: str | None
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class CountedValue:
+    """A value with a document count (corpus overview lists)."""
+
+    value: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusStats:
+    """The corpus overview: shown for an empty query and by ``stats``."""
+
+    documents: int
+    date_min: str | None
+    date_max: str | None
+    undated: int
+    generation: int
+    top: dict[str, tuple[CountedValue, ...]] = field(default_factory=dict)
