@@ -38,8 +38,9 @@ class RawDocument:
 
     #: Path of the file the document came from, as given to the reader.
     path: str
-    #: 0-based position inside a multi-document file (Reuters SGML, JSON
-    #: Lines); ``None`` for single-document files.
+    #: 1-based position inside a multi-document file (the ordinal of the
+    #: ``<REUTERS>`` element in SGML, the line number in JSON Lines); ``None``
+    #: for single-document files.
     position: int | None
     #: Which reader produced it: "text", "html", "reuters" or "jsonl".
     format: str
@@ -87,3 +88,16 @@ class Article:
     organizations: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedDocument:
+    """A document inside a readable file that could not be used.
+
+    Multi-document readers yield it (a broken JSON line, a ``<REUTERS>``
+    element without any text) instead of failing the whole file, so the
+    build report can name every loss with its reason.
+    """
+
+    origin: str
+    reason: str
