@@ -1,0 +1,35 @@
+"""Fixtures of the web app tests (the flaskr pattern: ``app`` and ``client``).
+
+``app``/``client`` run against a real Whoosh index built once per session
+from ``seeds/`` and ``tests/fixtures/webapp/``. ``fake_app``/``fake_client``
+use :class:`web_helpers.FakeService` for cases a real index cannot produce.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from web_helpers import FakeService
+
+from webapp import create_app
+from webapp.backend import close_service
+
+
+@pytest.fixture
+def fake_service() -> FakeService:
+    return FakeService()
+
+
+@pytest.fixture
+def fake_app(fake_service: FakeService) -> Iterator[Flask]:
+    app = create_app({"SEARCH_SERVICE_FACTORY": lambda index_dir: fake_service})
+    yield app
+    close_service(app)
+
+
+@pytest.fixture
+def fake_client(fake_app: Flask) -> FlaskClient:
+    return fake_app.test_client()

@@ -1,0 +1,97 @@
+"""The JSON API, the exports and the health check.
+
+Each endpoint returns a presenter dict as is, so the API and the page show the
+same data by construction. Errors are raised and answered in the one envelope
+by :mod:`webapp.errors`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Callable, Iterable, Iterator
+
+from flask import Blueprint, Response, abort, current_app, jsonify
+
+from indexer.search.types import Hit
+from webapp import export, params, presenter
+from webapp.backend import get_service
+from webapp.openapi import openapi_document
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("api", __name__)
+
+
+@bp.get("/api/search")
+def search() -> Response:
+    """``/api/search``: the page of results as :func:`presenter.search_json` shapes it."""
+    request = params.search_request()
+    return jsonify(presenter.search_json(get_service().search(request)))
+
+
+@bp.get("/api/articles/<article_id>")
+def article(article_id: str) -> Response:
+    """One whole article, every field and the body."""
+    params.check_article_id(article_id)
+    view = get_service().article(article_id)
+    if view is None:
+        abort(404, description="There is no article with this id.")
+    return jsonify(presenter.article_json(view))
+
+
+@bp.get("/api/stats")
+def stats() -> Response:
+    """The corpus overview: counts, date coverage, top values."""
+    return jsonify(presenter.stats_json(get_service().stats()))
+
+
+@bp.get("/api/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI 3.1 description of every endpoint."""
+    return jsonify(openapi_document())
+
+
+@bp.get("/healthz")
+def healthz() -> Response:
+    """Up and able to read the index; a 503 in the error envelope when it cannot."""
+    service = get_service()
+    corpus = service.stats()
+    return jsonify(
+        {"status": "ok", "generation": service.generation, "documents": corpus.documents}
+    )
+
+
+def _primed(hits: Iterator[Hit]) -> Iterator[Hit]:
+    """Start the export before answering, so a bad request is still a clean 400.
+
+    Once streaming has begun the status line is gone; running the search up to
+    its first hit here surfaces request and budget errors while we can answer.
+    """
+    first = next(hits, None)
+    return hits if first is None else itertools.chain((first,), hits)
+
+
+def _export(
+    lines: Callable[[Iterable[Hit]], Iterator[str]], mimetype: str, filename: str
+) -> Response:
+    request = params.search_request()
+    limit = int(current_app.config["EXPORT_MAX_ROWS"])
+    hits = _primed(iter(get_service().export(request, limit)))
+    response = Response(lines(hits), mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["X-Export-Limit"] = str(limit)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/api/export.csv")
+def export_csv() -> Response:
+    """The whole result set (up to ``EXPORT_MAX_ROWS``) as CSV, streamed."""
+    return _export(export.csv_lines, "text/csv", "newsearch-export.csv")
+
+
+@bp.get("/api/export.jsonl")
+def export_jsonl() -> Response:
+    """The whole result set (up to ``EXPORT_MAX_ROWS``) as JSON Lines, streamed."""
+    return _export(export.jsonl_lines, "application/x-ndjson", "newsearch-export.jsonl")

@@ -1,0 +1,55 @@
+"""Serialise exported hits as CSV or JSON Lines, one line at a time.
+
+Exports are streamed, so each function turns an iterator of hits into an
+iterator of text chunks and never holds the result set in memory.
+
+CSV cells that a spreadsheet would read as a formula (starting with ``=``,
+``+``, ``-``, ``@``, or a tab/carriage return that some programs strip first)
+are prefixed with a single quote, the OWASP advice against CSV injection:
+article titles are untrusted text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from indexer.search.types import Hit
+from webapp.presenter import EXPORT_COLUMNS, export_record
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: Separator of multi-valued fields (people, places...) inside one CSV cell.
+LIST_SEPARATOR = "; "
+
+
+def safe_cell(value: Any) -> str:
+    """One CSV cell: lists joined, None empty, text defused against formulas."""
+    if value is None:
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return repr(value)
+    text = LIST_SEPARATOR.join(value) if isinstance(value, list) else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def _csv_line(cells: Iterable[str]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(list(cells))
+    return buffer.getvalue()
+
+
+def csv_lines(hits: Iterable[Hit]) -> Iterator[str]:
+    """A header line, then one line per hit, in :data:`EXPORT_COLUMNS` order."""
+    yield _csv_line(EXPORT_COLUMNS)
+    for hit in hits:
+        record = export_record(hit)
+        yield _csv_line(safe_cell(record[column]) for column in EXPORT_COLUMNS)
+
+
+def jsonl_lines(hits: Iterable[Hit]) -> Iterator[str]:
+    """One JSON object per line; non-ASCII kept readable, never split across lines."""
+    for hit in hits:
+        yield json.dumps(export_record(hit), ensure_ascii=False) + "\n"

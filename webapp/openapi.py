@@ -1,0 +1,333 @@
+"""The OpenAPI 3.1 description served at ``/api/openapi.json``.
+
+Bounds, enums and names come from the constants that the validator
+(:mod:`indexer.search.request`) and the presenter use, so the document cannot
+drift from what the server accepts and returns. It drives schemathesis
+fuzzing, so every response a route can give is listed, errors included.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from indexer.search.request import (
+    MAX_DEPTH,
+    MAX_PER_PAGE,
+    MAX_QUERY_CHARS,
+    MAX_VALUE_CHARS,
+    MAX_VALUES_PER_FACET,
+)
+from indexer.search.types import FACET_NAMES, SORT_ORDERS
+from webapp.params import ARTICLE_ID_RE
+
+DATE_PATTERN = r"^\s*\d{4}(-\d{1,2}(-\d{1,2})?)?\s*$"
+NULLABLE_STRING = {"type": ["string", "null"]}
+STRING_LIST = {"type": "array", "items": {"type": "string"}}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
+
+
+def _html(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}
+
+
+def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema,
+    }
+
+
+def search_parameters() -> list[dict[str, Any]]:
+    """The parameters of the search page, ``/api/search`` and the exports."""
+    scalars = [
+        _query(
+            "q",
+            'Query: words, "phrases", AND/OR/NOT, field:value, prefix*, fuzzy~, "proximity"~N.',
+            {"type": "string", "maxLength": MAX_QUERY_CHARS},
+        ),
+        _query(
+            "from",
+            "First day included (YYYY, YYYY-MM or YYYY-MM-DD).",
+            {"type": "string", "pattern": DATE_PATTERN},
+        ),
+        _query(
+            "to",
+            "Last day included (a partial date means its last day); not before from.",
+            {"type": "string", "pattern": DATE_PATTERN},
+        ),
+        _query(
+            "sort",
+            "Result order.",
+            {"type": "string", "enum": list(SORT_ORDERS), "default": "relevance"},
+        ),
+        _query(
+            "page",
+            f"1-based page; page * per_page may not exceed {MAX_DEPTH}.",
+            {"type": "integer", "minimum": 1, "maximum": MAX_DEPTH, "default": 1},
+        ),
+        _query(
+            "per_page",
+            "Results per page.",
+            {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 10},
+        ),
+    ]
+    facets = [
+        {
+            **_query(
+                name,
+                f"Selected {name} values (repeatable; OR within, AND across facets; "
+                "case-insensitive, known aliases accepted).",
+                {
+                    "type": "array",
+                    "maxItems": MAX_VALUES_PER_FACET,
+                    "items": {"type": "string", "maxLength": MAX_VALUE_CHARS},
+                },
+            ),
+            "style": "form",
+            "explode": True,
+        }
+        for name in FACET_NAMES
+    ]
+    return scalars + facets
+
+
+ARTICLE_ID_PARAMETER = {
+    "name": "article_id",
+    "in": "path",
+    "required": True,
+    "description": "Article id as listed in search results.",
+    "schema": {"type": "string", "pattern": f"^{ARTICLE_ID_RE.pattern}$"},
+}
+
+
+def schemas() -> dict[str, Any]:
+    """Component schemas of every JSON body, the error envelope included."""
+    hit_properties = {
+        "id": {"type": "string"},
+        "title": {"type": "string"},
+        "date": NULLABLE_STRING,
+        "dateline": NULLABLE_STRING,
+        "source": NULLABLE_STRING,
+        "url": NULLABLE_STRING,
+        "origin": {"type": "string"},
+        "people": STRING_LIST,
+        "organizations": STRING_LIST,
+        "places": STRING_LIST,
+        "topics": STRING_LIST,
+        "score": {"type": ["number", "null"]},
+        "snippet": {
+            "type": "array",
+            "items": {"type": "string", "description": "HTML: only <mark> tags are live."},
+        },
+    }
+    article_properties = {
+        **{k: v for k, v in hit_properties.items() if k not in ("score", "snippet")},
+        "body": {"type": "string"},
+        "author": NULLABLE_STRING,
+    }
+    return {
+        "Error": _closed(
+            {"error": _closed({"code": {"type": "string"}, "message": {"type": "string"}})}
+        ),
+        "Hit": _closed(hit_properties),
+        "FacetValue": _closed(
+            {
+                "value": {"type": "string"},
+                "count": {"type": "integer", "minimum": 0},
+                "selected": {"type": "boolean"},
+            }
+        ),
+        "Bucket": _closed(
+            {
+                "period": {"type": "string"},
+                "count": {"type": "integer", "minimum": 0},
+                "start": {"type": "string", "format": "date"},
+                "end": {"type": "string", "format": "date"},
+            }
+        ),
+        "SearchResponse": _closed(
+            {
+                "query": {"type": "string"},
+                "total": {"type": "integer", "minimum": 0},
+                "page": {"type": "integer", "minimum": 1},
+                "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+                "took_ms": {"type": "number", "minimum": 0},
+                "hits": {"type": "array", "items": _ref("Hit")},
+                "facets": {
+                    "type": "object",
+                    "properties": {
+                        name: {"type": "array", "items": _ref("FacetValue")} for name in FACET_NAMES
+                    },
+                    "additionalProperties": False,
+                },
+                "histogram": {"type": "array", "items": _ref("Bucket")},
+                "suggestion": NULLABLE_STRING,
+            }
+        ),
+        "Article": _closed(article_properties),
+        "CountedValue": _closed(
+            {"value": {"type": "string"}, "count": {"type": "integer", "minimum": 0}}
+        ),
+        "Stats": _closed(
+            {
+                "documents": {"type": "integer", "minimum": 0},
+                "date_min": NULLABLE_STRING,
+                "date_max": NULLABLE_STRING,
+                "undated": {"type": "integer", "minimum": 0},
+                "generation": {"type": "integer"},
+                "top": {
+                    "type": "object",
+                    "additionalProperties": {"type": "array", "items": _ref("CountedValue")},
+                },
+            }
+        ),
+        "Health": _closed(
+            {
+                "status": {"type": "string", "enum": ["ok"]},
+                "generation": {"type": "integer"},
+                "documents": {"type": "integer", "minimum": 0},
+            }
+        ),
+    }
+
+
+def _closed(properties: dict[str, Any]) -> dict[str, Any]:
+    """An object schema with exactly these keys, all present."""
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties),
+        "additionalProperties": False,
+    }
+
+
+def _json(description: str, schema: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ref(schema)}}}
+
+
+BAD_REQUEST = "Invalid parameter or query (unbalanced quotes, bad date, page out of range...)."
+UNAVAILABLE = "The query is too expensive, or the index is missing, busy or unreadable."
+INTERNAL = "Unexpected server error (no details are disclosed)."
+
+
+def _get(
+    summary: str,
+    ok: dict[str, Any],
+    parameters: list[dict[str, Any]],
+    operation_id: str,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    responses = {"200": ok, **(extra or {}), "500": _error(INTERNAL)}
+    return {
+        "get": {
+            "operationId": operation_id,
+            "summary": summary,
+            "parameters": parameters,
+            "responses": responses,
+        }
+    }
+
+
+def _export(media_type: str, fmt: str) -> dict[str, Any]:
+    ok = {
+        "description": f"The whole result set as {fmt}, streamed, at most X-Export-Limit rows.",
+        "headers": {"X-Export-Limit": {"schema": {"type": "integer"}}},
+        "content": {media_type: {"schema": {"type": "string"}}},
+    }
+    return ok
+
+
+def openapi_document() -> dict[str, Any]:
+    """The whole OpenAPI 3.1 document."""
+    search_errors = {"400": _error(BAD_REQUEST), "503": _error(UNAVAILABLE)}
+    article_errors = {"404": _error("No article has this id."), "503": _error(UNAVAILABLE)}
+    html_search_errors = {"400": _html(BAD_REQUEST), "503": _html(UNAVAILABLE)}
+    params = search_parameters()
+    paths = {
+        "/": _get(
+            "The search page (HTML).",
+            _html("Results page."),
+            params,
+            "searchPage",
+            html_search_errors,
+        ),
+        "/articles/{article_id}": _get(
+            "An article page (HTML); q highlights its terms.",
+            _html("Article page."),
+            [ARTICLE_ID_PARAMETER, _query("q", "Terms to highlight.", {"type": "string"})],
+            "articlePage",
+            {"404": _html("No article has this id."), "503": _html(UNAVAILABLE)},
+        ),
+        "/api/search": _get(
+            "Search: a page of hits, facets and timeline.",
+            _json("A page of results.", "SearchResponse"),
+            params,
+            "search",
+            search_errors,
+        ),
+        "/api/articles/{article_id}": _get(
+            "One article with its body and every field.",
+            _json("The article.", "Article"),
+            [ARTICLE_ID_PARAMETER],
+            "getArticle",
+            article_errors,
+        ),
+        "/api/stats": _get(
+            "Corpus overview.",
+            _json("Counts and top values.", "Stats"),
+            [],
+            "stats",
+            {"503": _error(UNAVAILABLE)},
+        ),
+        "/api/export.csv": _get(
+            "Export the result set as CSV.",
+            _export("text/csv", "CSV"),
+            params,
+            "exportCsv",
+            search_errors,
+        ),
+        "/api/export.jsonl": _get(
+            "Export the result set as JSON Lines.",
+            _export("application/x-ndjson", "JSON Lines"),
+            params,
+            "exportJsonl",
+            search_errors,
+        ),
+        "/api/openapi.json": _get(
+            "This document.",
+            {
+                "description": "OpenAPI 3.1 document.",
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            },
+            [],
+            "openapi",
+        ),
+        "/healthz": _get(
+            "Health: the index can be read.",
+            _json("Healthy.", "Health"),
+            [],
+            "health",
+            {"503": _error(UNAVAILABLE)},
+        ),
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "newsearch",
+            "version": "1",
+            "description": "Full-text search over a news archive. Every error is "
+            '{"error": {"code", "message"}}.',
+        },
+        "paths": paths,
+        "components": {"schemas": schemas()},
+    }

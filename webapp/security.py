@@ -1,0 +1,48 @@
+"""Security headers on every response, errors and static files included.
+
+The Content-Security-Policy allows no inline script and no inline style at
+all: the templates carry neither, so even an escaping bug could not run an
+injected ``<script>`` or ``onerror=`` handler. Everything is served by the app
+itself (no CDN), hence ``'self'`` everywhere.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+    )
+)
+
+SECURITY_HEADERS: dict[str, str] = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+}
+
+
+def add_security_headers(response: Response) -> Response:
+    """Set every header of :data:`SECURITY_HEADERS`, overriding what a view set."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers[name] = value
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Register the header hook; it runs for error responses too."""
+    app.after_request(add_security_headers)
