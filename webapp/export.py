@@ -21,6 +21,8 @@ from indexer.search.types import Hit
 from webapp.presenter import EXPORT_COLUMNS, export_record
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: Characters ``json.dumps(ensure_ascii=False)`` leaves raw that split lines.
+LINE_BREAKS_JSON_KEEPS = ("\x85", "\u2028", "\u2029")
 #: Separator of multi-valued fields (people, places...) inside one CSV cell.
 LIST_SEPARATOR = "; "
 
@@ -50,6 +52,14 @@ def csv_lines(hits: Iterable[Hit]) -> Iterator[str]:
 
 
 def jsonl_lines(hits: Iterable[Hit]) -> Iterator[str]:
-    """One JSON object per line; non-ASCII kept readable, never split across lines."""
+    """One JSON object per line; non-ASCII kept readable, never split across lines.
+
+    U+0085, U+2028 and U+2029 are escaped too: ``str.splitlines`` (and
+    JavaScript, for the latter two) treat them as line breaks, which would cut
+    a record in two.
+    """
     for hit in hits:
-        yield json.dumps(export_record(hit), ensure_ascii=False) + "\n"
+        line = json.dumps(export_record(hit), ensure_ascii=False)
+        for char in LINE_BREAKS_JSON_KEEPS:
+            line = line.replace(char, f"\\u{ord(char):04x}")
+        yield line + "\n"
