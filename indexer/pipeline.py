@@ -1,0 +1,523 @@
+"""The indexing run: sources -> normalize/extract -> index, incrementally.
+
+This is the one module that wires the stages together; the stages do not
+import each other. A run:
+
+1. takes the writer lock (bounded wait);
+2. walks the given paths and compares each file's ``stat`` with the
+   fingerprints the index already holds, so unchanged files are never read;
+3. parses, extracts and writes new and changed files in worker processes,
+   one segment per worker, in batches that end on file boundaries;
+4. commits each batch atomically, replacing the documents of changed files
+   in the same commit that adds their new versions;
+5. with ``prune``, deletes documents whose files no longer exist;
+6. with ``rebuild``, does all of this into a fresh directory and switches to
+   it only when complete.
+
+Per-file work (read, fingerprint, parse, extract, add) is a plain function,
+so the in-process path (one worker) and the parallel path share every line.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from whoosh.query import And, Term
+
+from indexer import schema as F
+from indexer.errors import NewsearchError, SourceError
+from indexer.extract import build_article
+from indexer.fingerprint import Fingerprint, content_digest
+from indexer.model import SkippedDocument
+from indexer.sources import FoundFile, SkippedFile, discover, read_documents
+from indexer.writer import (
+    SegmentBuilder,
+    index_lock,
+    new_index_directory,
+    open_writable,
+    parent_writer,
+    remove_stale_directories,
+    switch_current,
+)
+
+log = logging.getLogger(__name__)
+
+#: Largest file read at all. Bigger files are skipped with a reason rather
+#: than loaded into memory (a multi-document file of this size is fine).
+MAX_FILE_BYTES = 512 * 1024 * 1024
+#: Input bytes per commit: bounds what a crash can lose and the memory a
+#: batch needs, while keeping commits (each costs a merge) few.
+BATCH_BYTES = 64 * 1024 * 1024
+#: How long a second writer waits for the lock before giving up.
+DEFAULT_LOCK_TIMEOUT = 10.0
+SKIPPED_FILE = "skipped.json"
+
+ProgressCallback = Callable[[int], None]
+
+
+@dataclass(slots=True)
+class Skip:
+    """One thing that was not indexed, and why."""
+
+    origin: str
+    reason: str
+
+
+@dataclass(slots=True)
+class Report:
+    """What a run did; printed by the CLI, as JSON with ``--json``."""
+
+    #: Documents added from files the index did not know.
+    indexed: int = 0
+    #: Documents written for files whose content changed (their old
+    #: documents were replaced in the same commit).
+    updated: int = 0
+    #: Documents removed: old versions of changed files, and pruned files.
+    deleted: int = 0
+    #: Files whose fingerprint matched, and the documents they hold.
+    unchanged_files: int = 0
+    unchanged_documents: int = 0
+    new_files: int = 0
+    changed_files: int = 0
+    pruned_files: int = 0
+    #: Documents whose id another document also had; the later one was kept.
+    duplicates: int = 0
+    skipped: list[Skip] = field(default_factory=list)
+    documents_total: int = 0
+    commits: int = 0
+    elapsed_s: float = 0.0
+    index_dir: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class FileResult:
+    """What one worker did with one file (sent back to the parent)."""
+
+    path: str
+    key: str | None
+    ids: list[str]
+    skipped: list[Skip]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Which discovered files need work, decided from ``stat`` alone."""
+
+    todo: list[FoundFile]
+    changed_paths: set[str]
+    unchanged_keys: list[str]
+    missing_paths: list[str]
+    skipped: list[Skip]
+    #: Memo entries of unchanged files that earlier runs skipped whole.
+    remembered: list[dict[str, Any]]
+
+
+def _read_bytes(found: FoundFile) -> bytes:
+    if found.size > MAX_FILE_BYTES:
+        raise SourceError(
+            f"file too large ({found.size // 2**20} MB; the limit is {MAX_FILE_BYTES // 2**20} MB)"
+        )
+    with open(found.path, "rb") as handle:
+        return handle.read(MAX_FILE_BYTES + 1)
+
+
+def process_file(found: FoundFile, builder: SegmentBuilder) -> FileResult:
+    """Read, fingerprint, parse, extract and add one file's documents.
+
+    Never raises for a bad file: every problem becomes a :class:`Skip`.
+    """
+    path = found.path
+    try:
+        data = _read_bytes(found)
+        key = Fingerprint(path, found.size, found.mtime_ns, content_digest(data)).key()
+        ids: list[str] = []
+        skipped: list[Skip] = []
+        for item in read_documents(path, data):
+            if isinstance(item, SkippedDocument):
+                skipped.append(Skip(item.origin, item.reason))
+                continue
+            article = build_article(item)
+            builder.add(article, key)
+            ids.append(article.id)
+        if not ids and not skipped:
+            skipped.append(Skip(path, "no documents in file"))
+        return FileResult(path, key if ids else None, ids, skipped)
+    except (SourceError, OSError) as exc:
+        reason = str(exc) if isinstance(exc, SourceError) else f"cannot read: {exc.strerror}"
+        return FileResult(path, None, [], [Skip(path, reason)])
+    except RecursionError:
+        return FileResult(path, None, [], [Skip(path, "structure nested too deeply")])
+
+
+# -- worker processes ---------------------------------------------------------
+
+_progress_queue: Any = None
+
+
+def _init_worker(queue: Any) -> None:
+    global _progress_queue
+    _progress_queue = queue
+
+
+def _work(directory: str, files: list[FoundFile]) -> tuple[Any, list[FileResult]]:
+    """Worker entry point: one segment for a share of the batch's files."""
+    builder = SegmentBuilder(directory)
+    results = []
+    for found in files:
+        result = process_file(found, builder)
+        results.append(result)
+        if _progress_queue is not None:
+            _progress_queue.put(len(result.ids))
+    return builder.finish(), results
+
+
+def _shares(files: list[FoundFile], workers: int) -> list[list[FoundFile]]:
+    """Split files into ``workers`` shares of similar total size (greedy)."""
+    shares: list[list[FoundFile]] = [[] for _ in range(workers)]
+    loads = [0] * workers
+    for found in sorted(files, key=lambda f: f.size, reverse=True):
+        lightest = loads.index(min(loads))
+        shares[lightest].append(found)
+        loads[lightest] += found.size
+    return [share for share in shares if share]
+
+
+def _batches(files: list[FoundFile]) -> Iterable[list[FoundFile]]:
+    batch: list[FoundFile] = []
+    size = 0
+    for found in files:
+        if batch and size + found.size > BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+        batch.append(found)
+        size += found.size
+    if batch:
+        yield batch
+
+
+# -- planning -----------------------------------------------------------------
+
+
+def read_manifest(reader: Any) -> dict[str, Fingerprint]:
+    """The fingerprints the index holds, by path (from the ``filekey`` lexicon)."""
+    manifest: dict[str, Fingerprint] = {}
+    for term in reader.lexicon(F.FILEKEY):
+        text = term.decode("utf-8") if isinstance(term, bytes) else term
+        fingerprint = Fingerprint.parse(text)
+        if fingerprint is not None and reader.doc_frequency(F.FILEKEY, text):
+            manifest[fingerprint.path] = fingerprint
+    return manifest
+
+
+def plan_run(
+    paths: Sequence[str],
+    manifest: dict[str, Fingerprint],
+    memo: dict[str, dict[str, Any]] | None = None,
+) -> Plan:
+    """Classify discovered files against the manifest by ``stat`` alone.
+
+    ``memo`` holds files earlier runs skipped as a whole (by path); those
+    that have not changed since are reported again without being re-read.
+    """
+    memo = memo or {}
+    todo: list[FoundFile] = []
+    changed: set[str] = set()
+    unchanged: list[str] = []
+    skipped: list[Skip] = []
+    seen: set[str] = set()
+    remembered: list[dict[str, Any]] = []
+    for item in discover(paths):
+        if isinstance(item, SkippedFile):
+            skipped.append(Skip(item.path, item.reason))
+            continue
+        found = FoundFile(os.path.abspath(item.path), item.size, item.mtime_ns)
+        seen.add(found.path)
+        known = manifest.get(found.path)
+        if known is not None and known.same_stat(found.size, found.mtime_ns):
+            unchanged.append(known.key())
+            continue
+        entry = memo.get(found.path)
+        if entry and (entry.get("size"), entry.get("mtime_ns")) == (found.size, found.mtime_ns):
+            remembered.append(entry)
+            skipped.append(Skip(str(entry.get("origin")), str(entry.get("reason"))))
+            continue
+        if known is not None:
+            changed.add(found.path)
+        todo.append(found)
+    missing = [path for path in manifest if path not in seen and not os.path.exists(path)]
+    return Plan(todo, changed, unchanged, missing, skipped, remembered)
+
+
+# -- the run ------------------------------------------------------------------
+
+
+def index_paths(
+    paths: Sequence[str],
+    index_dir: str,
+    *,
+    rebuild: bool = False,
+    prune: bool = False,
+    workers: int | None = None,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    progress: ProgressCallback | None = None,
+    on_plan: Callable[[int], None] | None = None,
+) -> Report:
+    """Index ``paths`` (files and directories) into the index at ``index_dir``.
+
+    Incremental and idempotent: a second run over unchanged files writes
+    nothing. Raises :class:`~indexer.errors.IndexBusyError` when another
+    writer holds the index beyond ``lock_timeout``. ``on_plan`` receives the
+    number of files to read before work starts (for a progress bar).
+    """
+    started = time.perf_counter()
+    workers = workers or min(os.cpu_count() or 1, 4)
+    report = Report(index_dir=os.path.abspath(index_dir))
+    with index_lock(index_dir, lock_timeout):
+        if rebuild:
+            directory = new_index_directory(index_dir)
+            from whoosh.filedb.filestore import FileStorage
+
+            ix = FileStorage(directory).open_index(indexname="MAIN")
+        else:
+            ix, directory = open_writable(index_dir)
+        with ix.reader() as reader:
+            manifest = {} if rebuild else read_manifest(reader)
+            known_ids = set() if rebuild else _lexicon(reader, F.ID)
+            plan = plan_run(paths, manifest, {} if rebuild else _load_memo(index_dir))
+            report.unchanged_files = len(plan.unchanged_keys)
+            report.unchanged_documents = sum(
+                reader.doc_frequency(F.FILEKEY, key) for key in plan.unchanged_keys
+            )
+        report.skipped.extend(plan.skipped)
+        if on_plan is not None:
+            on_plan(len(plan.todo))
+        _write_batches(ix, directory, plan, report, workers, progress, known_ids)
+        if prune and plan.missing_paths:
+            _prune(ix, plan.missing_paths, report)
+        if rebuild:
+            switch_current(index_dir, directory)
+            remove_stale_directories(index_dir, directory)
+        _save_skips(index_dir, plan, report)
+        with ix.reader() as reader:
+            report.documents_total = reader.doc_count()
+    report.elapsed_s = round(time.perf_counter() - started, 3)
+    return report
+
+
+def _write_batches(
+    ix: Any,
+    directory: str,
+    plan: Plan,
+    report: Report,
+    workers: int,
+    progress: ProgressCallback | None,
+    known_ids: set[str],
+) -> None:
+    pool = None
+    queue = None
+    try:
+        if workers > 1 and len(plan.todo) > 1:
+            context = multiprocessing.get_context("fork")
+            queue = context.SimpleQueue()
+            pool = context.Pool(workers, initializer=_init_worker, initargs=(queue,))
+        for batch in _batches(plan.todo):
+            _write_batch(
+                ix, directory, batch, plan, report, pool, queue, progress, workers, known_ids
+            )
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+
+
+def _write_batch(
+    ix: Any,
+    directory: str,
+    batch: list[FoundFile],
+    plan: Plan,
+    report: Report,
+    pool: Any,
+    queue: Any,
+    progress: ProgressCallback | None,
+    workers: int,
+    known_ids: set[str],
+) -> None:
+    """Parse and write one batch of files, then commit it atomically."""
+    if pool is None:
+        builder = SegmentBuilder(directory)
+        results = []
+        for found in batch:
+            result = process_file(found, builder)
+            results.append(result)
+            if progress:
+                progress(len(result.ids))
+        outputs = [(builder.finish(), results)]
+    else:
+        pending = pool.starmap_async(_work, [(directory, s) for s in _shares(batch, workers)])
+        while not pending.ready():
+            pending.wait(0.1)
+            while not queue.empty():
+                count = queue.get()
+                if progress:
+                    progress(count)
+        outputs = pending.get()
+        while not queue.empty():
+            count = queue.get()
+            if progress:
+                progress(count)
+    segments = [segment for segment, _ in outputs if segment is not None]
+    results = [result for _, share in outputs for result in share]
+    order = {found.path: i for i, found in enumerate(batch)}
+    results.sort(key=lambda r: order[r.path])
+    _commit_batch(ix, segments, results, plan, report, known_ids)
+
+
+def _commit_batch(
+    ix: Any,
+    segments: list[Any],
+    results: list[FileResult],
+    plan: Plan,
+    report: Report,
+    known_ids: set[str],
+) -> None:
+    writer = parent_writer(ix)
+    try:
+        for result in results:
+            report.skipped.extend(result.skipped)
+            if result.path in plan.changed_paths:
+                report.deleted += writer.delete_by_term(F.PATH, result.path) or 0
+                report.changed_files += 1
+                report.updated += len(result.ids)
+            elif result.ids:
+                report.new_files += 1
+                report.indexed += len(result.ids)
+        writer.commit_with(segments)
+    except BaseException:
+        if not writer.is_closed:
+            writer.cancel()
+        raise
+    report.commits += 1
+    _resolve_duplicates(ix, results, report, known_ids)
+
+
+def _resolve_duplicates(
+    ix: Any, results: list[FileResult], report: Report, known_ids: set[str]
+) -> None:
+    """Keep only the last-written document of every id this batch wrote twice.
+
+    Documents are written in parallel, so two files carrying the same id can
+    only be reconciled after their commit; a second small commit deletes the
+    older copies (identified by id and origin). Only ids seen twice in the
+    batch or already present before it can be duplicated, so only those are
+    looked up.
+    """
+    batch_ids: set[str] = set()
+    candidates: set[str] = set()
+    for result in results:
+        for doc_id in result.ids:
+            if doc_id in batch_ids or doc_id in known_ids:
+                candidates.add(doc_id)
+            batch_ids.add(doc_id)
+    known_ids |= batch_ids
+    if not candidates:
+        return
+    with ix.searcher() as searcher:
+        suspects = {
+            doc_id for doc_id in candidates if len(list(searcher.document_numbers(id=doc_id))) > 1
+        }
+        if not suspects:
+            return
+        stale: list[tuple[str, str]] = []
+        for doc_id in suspects:
+            docs = [(n, searcher.stored_fields(n)) for n in searcher.document_numbers(id=doc_id)]
+            keep = _newest_origin(docs, results)
+            stale.extend((doc_id, fields[F.ORIGIN]) for _, fields in docs if fields[F.ORIGIN] != keep)
+    writer = parent_writer(ix)
+    for doc_id, origin in stale:
+        writer.delete_by_query(And([Term(F.ID, doc_id), Term(F.ORIGIN, origin)]))
+    writer.commit_with([], merge=False)
+    report.duplicates += len(stale)
+    report.commits += 1
+
+
+def _newest_origin(docs: list[tuple[int, dict[str, Any]]], results: list[FileResult]) -> str:
+    """The origin that wins among copies of one id: the latest in this batch."""
+    rank = {result.path: i for i, result in enumerate(results)}
+
+    def order(item: tuple[int, dict[str, Any]]) -> tuple[int, int]:
+        docnum, fields = item
+        return (rank.get(fields.get(F.PATH, ""), -1), docnum)
+
+    return max(docs, key=order)[1][F.ORIGIN]
+
+
+def _prune(ix: Any, missing: list[str], report: Report) -> None:
+    writer = parent_writer(ix)
+    try:
+        for path in missing:
+            report.deleted += writer.delete_by_term(F.PATH, path) or 0
+            report.pruned_files += 1
+        writer.commit_with([])
+    except BaseException:
+        if not writer.is_closed:
+            writer.cancel()
+        raise
+    report.commits += 1
+
+
+def _lexicon(reader: Any, fieldname: str) -> set[str]:
+    return {
+        term.decode("utf-8") if isinstance(term, bytes) else term
+        for term in reader.lexicon(fieldname)
+    }
+
+
+def _load_memo(index_dir: str) -> dict[str, dict[str, Any]]:
+    """Files earlier runs skipped whole, by path (empty when unreadable)."""
+    try:
+        with open(os.path.join(index_dir, SKIPPED_FILE), encoding="utf-8") as handle:
+            saved = json.load(handle)
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(saved, list):
+        return {}
+    return {e["path"]: e for e in saved if isinstance(e, dict) and isinstance(e.get("path"), str)}
+
+
+def _save_skips(index_dir: str, plan: Plan, report: Report) -> None:
+    """Remember whole-file skips so an unchanged bad file is not re-read next run."""
+    sizes = {found.path: found for found in plan.todo}
+    entries = list(plan.remembered)
+    for skip in report.skipped:
+        path = skip.origin.split("#", 1)[0]
+        found = sizes.get(os.path.abspath(path))
+        if found is not None and skip.origin == path:
+            entries.append(
+                {
+                    "path": found.path,
+                    "origin": skip.origin,
+                    "reason": skip.reason,
+                    "size": found.size,
+                    "mtime_ns": found.mtime_ns,
+                }
+            )
+    tmp = os.path.join(index_dir, f".{SKIPPED_FILE}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as handle:
+            json.dump(entries, handle)
+        os.replace(tmp, os.path.join(index_dir, SKIPPED_FILE))
+    except OSError as exc:  # the index is fine; only the memo is lost
+        log.warning("could not save the list of skipped files: %s", exc)
+
+
+__all__ = ["NewsearchError", "Report", "Skip", "index_paths"]

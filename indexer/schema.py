@@ -1,0 +1,124 @@
+"""The one Whoosh schema, and the field names shared by writer and search.
+
+Field names here are the names the JSON API uses for the same values, so an
+``Article`` field, an index field and a JSON key never drift apart.
+
+Facets are stored twice over in the index, on purpose:
+
+* an exact field (``people``, ``places``...) holding each display value as
+  one untokenized term: the search service reads its postings once per
+  segment into numpy arrays for facet counts and filters;
+* the stored value (a tuple of display names) for showing a hit.
+
+Searching *inside* entity names (``person:trump``) is answered from the
+facet value lists, so no extra tokenized copy of each entity field is indexed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from whoosh import columns, fields
+
+from indexer.analysis import PackedPositions, facet_analyzer, text_analyzer
+
+# Stored and/or indexed article fields (also JSON keys).
+ID = "id"
+TITLE = "title"
+BODY = "body"
+DATE = "date"
+DATELINE = "dateline"
+SOURCE = "source"
+URL = "url"
+AUTHOR = "author"
+ORIGIN = "origin"
+PEOPLE = "people"
+ORGANIZATIONS = "organizations"
+PLACES = "places"
+TOPICS = "topics"
+
+# Internal fields.
+#: Publication time as signed seconds since the epoch (UTC when the zone is
+#: unknown); a sortable column read into numpy for date filters, sorting and
+#: the histogram. Undated articles hold ``UNDATED``.
+DATE_TS = "date_ts"
+#: The source file's path: changed and removed files delete by this term.
+PATH = "path"
+#: One term per source file fingerprint (see ``indexer.fingerprint``): the
+#: set of these terms *is* the manifest of what the index holds, committed
+#: atomically with the documents themselves.
+FILEKEY = "filekey"
+
+#: Sentinel date for undated articles: sorts before every real date.
+UNDATED = -(2**62)
+
+#: Fields searched by a query word without a ``field:`` prefix.
+TEXT_FIELDS = (TITLE, BODY)
+
+
+@dataclass(frozen=True, slots=True)
+class FacetField:
+    """How one facet is named in URLs/JSON and where its values live."""
+
+    #: Facet (and URL parameter) name, e.g. "person".
+    name: str
+    #: Index field holding exact values; also the stored field and hit key.
+    field: str
+    #: True when an article can have several values.
+    multi: bool
+
+
+FACETS: tuple[FacetField, ...] = (
+    FacetField("dateline", DATELINE, multi=False),
+    FacetField("person", PEOPLE, multi=True),
+    FacetField("organization", ORGANIZATIONS, multi=True),
+    FacetField("place", PLACES, multi=True),
+    FacetField("topic", TOPICS, multi=True),
+    FacetField("source", SOURCE, multi=False),
+)
+FACETS_BY_NAME = {facet.name: facet for facet in FACETS}
+
+#: Query-syntax field names users may type (``person:trump``) and what they
+#: search: a text field, or a facet's values.
+QUERY_FIELDS: dict[str, str] = {
+    "title": TITLE,
+    "body": BODY,
+    "text": BODY,
+    **{facet.name: facet.field for facet in FACETS},
+    **{facet.field: facet.field for facet in FACETS},
+    "org": ORGANIZATIONS,
+}
+
+
+def build_schema() -> fields.Schema:
+    """The schema every newsearch index is created with."""
+    text = text_analyzer()
+    facet = facet_analyzer()
+
+    def text_field() -> fields.FieldType:
+        field = fields.TEXT(stored=True, analyzer=text, phrase=True)
+        field.format = PackedPositions(field_boost=1.0)
+        return field
+
+    def facet_field() -> fields.FieldType:
+        # Exact values, stored as a tuple via ``_stored_<name>``; not scored.
+        field = fields.KEYWORD(stored=True, analyzer=facet, scorable=False)
+        return field
+
+    return fields.Schema(
+        **{
+            ID: fields.ID(stored=True, unique=True),
+            TITLE: text_field(),
+            BODY: text_field(),
+            DATE: fields.STORED(),
+            # A column only: no range terms are indexed (a NUMERIC field would
+            # add 16 postings per document); filters run on the numpy copy.
+            DATE_TS: fields.COLUMN(columns.NumericColumn("q", default=UNDATED)),
+            URL: fields.STORED(),
+            AUTHOR: fields.STORED(),
+            ORIGIN: fields.ID(stored=True),
+            PATH: fields.ID(stored=True),
+            FILEKEY: fields.ID(stored=False),
+            **{facet.field: facet_field() for facet in FACETS},
+        }
+    )

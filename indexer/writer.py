@@ -1,0 +1,206 @@
+"""Writing to the Whoosh index: the lock, segments from worker processes,
+atomic commits and atomic rebuilds.
+
+Only one writer may touch an index at a time, across processes. Whoosh's own
+lock fails immediately; ours (``flock`` on ``DIR/.lock``) waits a bounded
+time and then says who to wait for, and the kernel releases it if the holder
+dies, so a killed indexer never leaves a stale lock behind.
+
+Parallelism: each worker process writes its own segment with a lock-free
+Whoosh ``SegmentWriter``; the parent, which holds the lock, adds those
+segments to the index in one commit. Whoosh writes the new table of contents
+to a temporary file and renames it into place, so a commit is all or nothing
+and a crash at any point leaves the previous commit readable.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import Index
+from whoosh.writing import SegmentWriter
+
+from indexer import schema as F
+from indexer.analysis import FACET_SEPARATOR
+from indexer.errors import IndexBusyError
+from indexer.model import Article
+from indexer.store import CURRENT_LINK, INDEX_NAME, current_directory
+
+LOCK_FILE = ".lock"
+#: Memory Whoosh may use for its posting pool per writer before spilling to
+#: disk. Per process: with two workers the total is twice this.
+LIMIT_MB = 192
+
+
+@contextlib.contextmanager
+def index_lock(root: str, timeout: float) -> Iterator[None]:
+    """Hold the exclusive writer lock of index ``root`` for the block.
+
+    Waits up to ``timeout`` seconds for another writer to finish, then raises
+    :class:`IndexBusyError` with the holder's pid when the lock file says it.
+    """
+    os.makedirs(root, exist_ok=True)
+    path = os.path.join(root, LOCK_FILE)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + max(timeout, 0.0)
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip()
+                    who = f" (process {holder})" if holder.isdigit() else ""
+                    raise IndexBusyError(
+                        f"another `newsearch index` is writing to {root!r}{who}; "
+                        f"waited {timeout:g} s. Try again when it has finished."
+                    ) from None
+                time.sleep(0.1)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the flock
+
+
+def new_index_directory(root: str) -> str:
+    """Create an empty Whoosh index in a fresh ``ix-*`` directory under ``root``."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    directory = os.path.join(root, f"ix-{stamp}-{uuid.uuid4().hex[:6]}")
+    os.makedirs(directory)
+    FileStorage(directory).create_index(F.build_schema(), indexname=INDEX_NAME)
+    return directory
+
+
+def switch_current(root: str, directory: str) -> str | None:
+    """Atomically point ``root/current`` at ``directory``; return the old target."""
+    old = current_directory(root)
+    link = os.path.join(root, CURRENT_LINK)
+    tmp = os.path.join(root, f".{CURRENT_LINK}.{uuid.uuid4().hex[:8]}")
+    os.symlink(os.path.basename(directory), tmp)
+    os.replace(tmp, link)
+    return old if old != os.path.realpath(directory) else None
+
+
+def remove_stale_directories(root: str, keep: str) -> None:
+    """Delete ``ix-*`` directories other than ``keep`` (old or half-built ones).
+
+    Safe while readers still have files of an old directory open: on POSIX
+    the files live until closed.
+    """
+    keep = os.path.realpath(keep)
+    for name in os.listdir(root):
+        path = os.path.join(root, name)
+        if name.startswith("ix-") and os.path.realpath(path) != keep:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def open_writable(root: str) -> tuple[Index, str]:
+    """The current index of ``root`` for writing, creating a first one if needed."""
+    directory = current_directory(root)
+    if directory is None:
+        directory = new_index_directory(root)
+        switch_current(root, directory)
+    return FileStorage(directory).open_index(indexname=INDEX_NAME), directory
+
+
+def date_timestamp(iso: str | None) -> int:
+    """Seconds since the epoch for an ISO date/datetime; UTC when no zone is given."""
+    if not iso:
+        return F.UNDATED
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return F.UNDATED
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp())
+
+
+def article_fields(article: Article, filekey: str) -> dict[str, Any]:
+    """The Whoosh fields of one article (facet values tab-joined, stored as tuples)."""
+    fields: dict[str, Any] = {
+        F.ID: article.id,
+        F.TITLE: article.title,
+        F.BODY: article.body,
+        F.DATE: article.date,
+        F.DATE_TS: date_timestamp(article.date),
+        F.URL: article.url,
+        F.AUTHOR: article.author,
+        F.ORIGIN: article.origin,
+        F.PATH: article.path,
+        F.FILEKEY: filekey,
+    }
+    for facet in F.FACETS:
+        value = getattr(article, facet.field)
+        values: tuple[str, ...] = tuple(value) if facet.multi else ((value,) if value else ())
+        values = tuple(v.replace(FACET_SEPARATOR, " ") for v in values if v)
+        if values:
+            fields[facet.field] = FACET_SEPARATOR.join(values)
+            fields[f"_stored_{facet.field}"] = values if facet.multi else values[0]
+    return {name: value for name, value in fields.items() if value is not None}
+
+
+class SegmentBuilder:
+    """Writes one new segment of an index without taking the index lock.
+
+    Used inside worker processes while the parent holds the lock; the parent
+    adds the finished segment with :meth:`ParentWriter.commit_with`.
+    """
+
+    def __init__(self, directory: str, limitmb: int = LIMIT_MB) -> None:
+        ix = FileStorage(directory).open_index(indexname=INDEX_NAME)
+        self._writer = SegmentWriter(ix, _lk=False, limitmb=limitmb)
+        self.added = 0
+
+    def add(self, article: Article, filekey: str) -> None:
+        self._writer.add_document(**article_fields(article, filekey))
+        self.added += 1
+
+    def finish(self) -> Any | None:
+        """Close the segment; return it (picklable) or None when empty."""
+        writer = self._writer
+        if not self.added:
+            writer.cancel()
+            return None
+        segment = writer._finalize_segment()
+        writer._finish()
+        return segment
+
+
+class ParentWriter(SegmentWriter):
+    """The lock-holding writer: deletions, plus segments built elsewhere."""
+
+    def commit_with(self, segments: list[Any], merge: bool = True) -> None:
+        """Commit deletions and ``segments`` as one new generation."""
+        self._check_state()
+        try:
+            final = self._merge_segments(None, False, merge)
+            if self._added:
+                final.append(self._finalize_segment())
+            else:
+                self._close_segment()
+            final.extend(segments)
+            self._commit_toc(final)
+        except Exception:
+            self._cleanup_on_error()
+            raise
+        self._finish()
+
+
+def parent_writer(ix: Index, limitmb: int = LIMIT_MB) -> ParentWriter:
+    """A :class:`ParentWriter` on ``ix`` (our flock is already held)."""
+    return ParentWriter(ix, limitmb=limitmb)
