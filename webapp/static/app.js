@@ -24,6 +24,13 @@
     });
   }
 
+  // On narrow screens fold the facet panel so the results come first; without
+  // JavaScript it simply stays open.
+  var refine = document.querySelector("[data-testid=refine-panel]");
+  if (refine && window.matchMedia && window.matchMedia("(max-width: 820px)").matches) {
+    refine.open = false;
+  }
+
   // "/" focuses the search box, as on most search sites.
   document.addEventListener("keydown", function (event) {
     var target = event.target;
