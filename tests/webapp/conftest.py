@@ -8,6 +8,7 @@ use :class:`web_helpers.FakeService` for cases a real index cannot produce.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -33,3 +34,31 @@ def fake_app(fake_service: FakeService) -> Iterator[Flask]:
 @pytest.fixture
 def fake_client(fake_app: Flask) -> FlaskClient:
     return fake_app.test_client()
+
+
+REPO = Path(__file__).resolve().parents[2]
+SEEDS = REPO / "seeds"
+FIXTURES = REPO / "tests" / "fixtures" / "webapp"
+
+
+@pytest.fixture(scope="session")
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A real index of ``seeds/`` and the web fixtures, built once per session."""
+    from indexer.pipeline import index_paths
+
+    directory = tmp_path_factory.mktemp("webapp-index") / "index"
+    index_paths([str(SEEDS), str(FIXTURES)], str(directory))
+    return str(directory)
+
+
+@pytest.fixture(scope="session")
+def app(index_dir: str) -> Iterator[Flask]:
+    """The app on the real index; one per session (opening an index is not free)."""
+    app = create_app({"INDEX_DIR": index_dir})
+    yield app
+    close_service(app)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
