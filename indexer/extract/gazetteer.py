@@ -1,0 +1,162 @@
+"""Static name tables: places, organizations, people, given names.
+
+Everything here is read once from ``indexer/extract/data`` (standard library
+only, so the search service can import :mod:`indexer.extract.aliases`
+cheaply) and then never changes: the tables are frozen mappings returned by
+cached loaders, not module-level mutable state.
+
+Lookup keys come in two kinds, because case carries meaning for short
+names. An alias written in capitals with at most six letters (``OPEC``,
+``U.S.``, ``EC``) is matched only as written: ``Who`` at the start of a
+sentence is not the World Health Organization and "us" is not the United
+States. Every other alias is matched case-insensitively (``NEW YORK`` in a
+Reuters headline is New York).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from types import MappingProxyType
+
+__all__ = [
+    "Names",
+    "first_names",
+    "is_exact_alias",
+    "known_names",
+    "lookup_key",
+    "reuters_codes",
+    "solo_surnames",
+]
+
+KINDS = ("place", "organization", "person")
+
+
+def lookup_key(text: str) -> str:
+    """The case-folded key of a multi-letter name: lower case, single spaces."""
+    return " ".join(text.replace("’", "'").split()).lower()
+
+
+def is_exact_alias(alias: str) -> bool:
+    """True for short all-capitals aliases, which match only as written."""
+    letters = [ch for ch in alias if ch.isalpha()]
+    return 0 < len(letters) <= 6 and all(ch.isupper() for ch in letters)
+
+
+def _rows(name: str) -> Iterator[list[str]]:
+    text = resources.files("indexer.extract").joinpath("data", name).read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            yield [field.strip() for field in line.split("\t")]
+
+
+def _aliases(field: str) -> list[str]:
+    return [alias.strip() for alias in field.split("|") if alias.strip()]
+
+
+@dataclass(frozen=True)
+class Names:
+    """Known names of one kind: ``exact`` (case-sensitive) and ``folded`` keys."""
+
+    exact: Mapping[str, str]
+    folded: Mapping[str, str]
+
+    def get(self, text: str) -> str | None:
+        """The display name for ``text`` as written, or ``None``."""
+        found = self.exact.get(text)
+        if found is None and not is_exact_alias(text):
+            found = self.folded.get(lookup_key(text))
+        return found
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.exact: dict[str, str] = {}
+        self.folded: dict[str, str] = {}
+
+    def add(self, alias: str, display: str) -> None:
+        if is_exact_alias(alias):
+            self.exact.setdefault(alias, display)
+        else:
+            self.folded.setdefault(lookup_key(alias), display)
+
+    def freeze(self) -> Names:
+        return Names(MappingProxyType(self.exact), MappingProxyType(self.folded))
+
+
+def _places() -> Names:
+    builder = _Builder()
+    for row in _rows("places.tsv"):
+        display = row[0]
+        builder.add(display, display)
+        for alias in _aliases(row[2] if len(row) > 2 else ""):
+            builder.add(alias, display)
+    return builder.freeze()
+
+
+def _organizations() -> Names:
+    builder = _Builder()
+    for name in ("reuters_orgs.tsv", "reuters_exchanges.tsv"):
+        for row in _rows(name):
+            builder.add(row[1], row[1])
+            for alias in _aliases(row[2] if len(row) > 2 else ""):
+                builder.add(alias, row[1])
+    for row in _rows("known_orgs.tsv"):
+        builder.add(row[0], row[0])
+        for alias in _aliases(row[1] if len(row) > 1 else ""):
+            builder.add(alias, row[0])
+    return builder.freeze()
+
+
+def _people() -> Names:
+    builder = _Builder()
+    for row in _rows("reuters_people.tsv"):
+        builder.add(row[1], row[1])
+    return builder.freeze()
+
+
+@functools.cache
+def known_names() -> Mapping[str, Names]:
+    """Known names by kind: ``place``, ``organization``, ``person``."""
+    return MappingProxyType(
+        {"place": _places(), "organization": _organizations(), "person": _people()}
+    )
+
+
+@functools.cache
+def solo_surnames() -> Mapping[str, str]:
+    """Surnames that identify a well-known person alone (``Volcker`` -> ``Paul Volcker``).
+
+    Keys are as written in running text (``Volcker``); common surnames are
+    absent (see ``reuters_people.tsv``).
+    """
+    table = {row[2]: row[1] for row in _rows("reuters_people.tsv") if len(row) > 2 and row[2]}
+    return MappingProxyType(table)
+
+
+@functools.cache
+def first_names() -> frozenset[str]:
+    """Given names that make a capitalized span a person's name."""
+    names: set[str] = set()
+    for row in _rows("first_names.txt"):
+        names.update(" ".join(row).split())
+    return frozenset(names)
+
+
+_CODE_FILES = {
+    "places": ("reuters_places.tsv", 1),
+    "people": ("reuters_people.tsv", 1),
+    "orgs": ("reuters_orgs.tsv", 1),
+    "exchanges": ("reuters_exchanges.tsv", 1),
+    "topics": ("reuters_topics.tsv", 1),
+}
+
+
+@functools.cache
+def reuters_codes(kind: str) -> Mapping[str, str]:
+    """Reuters-21578 category codes of ``kind`` (``places``, ``people``, ``orgs``,
+    ``exchanges``, ``topics``) -> display name."""
+    file_name, column = _CODE_FILES[kind]
+    return MappingProxyType({row[0]: row[column] for row in _rows(file_name)})

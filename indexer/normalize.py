@@ -1,0 +1,95 @@
+"""Text normalization: one form of the text to store and show, one to match on.
+
+Two functions with different jobs:
+
+* :func:`clean_text` produces the text the index stores and the web app
+  shows. It repairs encoding debris (HTML entities, control characters,
+  compatibility characters, ragged whitespace) but keeps everything an author
+  chose, such as curly quotes and dashes.
+* :func:`fold_punctuation` produces a matching form only: typographic quotes
+  and dashes become their ASCII look-alikes so that patterns written with
+  ``'`` and ``-`` also match ``’`` and ``–``. Its output is never shown.
+
+Paragraphs are the unit of layout: a blank line separates them, and so does a
+line break followed by indentation (the convention of wire copy such as
+Reuters, whose paragraphs start with four spaces and whose lines are hard
+wrapped at 70 columns). Every other line break is just a space.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+__all__ = ["clean_text", "fold_punctuation"]
+
+# Characters to delete outright. C0/C1 controls (except the whitespace ones,
+# which the whitespace pass handles), DEL, and the invisible format characters
+# that only ever get in the way of matching: soft hyphen, zero-width space,
+# word joiner, BOM, and bidirectional embedding/override controls. ZWJ and
+# ZWNJ are kept because Persian, Indic scripts and emoji need them.
+_DELETE = {
+    cp: None
+    for cp in [
+        *range(0x00, 0x09),
+        0x0B,
+        *range(0x0E, 0x20),
+        *range(0x7F, 0xA0),
+        0x00AD,
+        0x200B,
+        0x2060,
+        0xFEFF,
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+    ]
+}
+# Line and paragraph separators, vertical tab, form feed, NEL become line breaks.
+_TO_NEWLINE = {0x0C: "\n", 0x85: "\n", 0x2028: "\n", 0x2029: "\n\n", 0x0D: "\n"}
+_TRANSLATE = {**_DELETE, **_TO_NEWLINE}
+
+_CRLF = re.compile(r"\r\n?")
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+# A paragraph break: a blank line, or a line break followed by indentation.
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*|\n(?:[^\S\n]{2,}|\t)\s*")
+_SPACES = re.compile(r"\s+")
+
+_FOLD = str.maketrans(
+    {
+        **dict.fromkeys("‘’‚‛′‵ʼ`´", "'"),
+        **dict.fromkeys("“”„‟″‶«»", '"'),
+        **dict.fromkeys("‐‑‒–—―−﹘﹣－⁃", "-"),
+        "…": "...",
+        "\u00a0": " ",
+        "\u202f": " ",
+        "\u2009": " ",
+    }
+)
+
+
+def clean_text(text: str) -> str:
+    """Return ``text`` as the index stores and shows it.
+
+    Unicode NFKC, HTML entities decoded, control and invisible format
+    characters removed, whitespace runs collapsed to one space within a
+    paragraph, paragraphs joined by exactly ``"\\n\\n"``, stripped.
+    """
+    if not text:
+        return ""
+    # Decode entities first: an entity may encode a control character
+    # (Reuters has ``&#3;``) that the next step must still remove.
+    text = html.unescape(text) if "&" in text else text
+    text = _SURROGATES.sub("", text)
+    text = unicodedata.normalize("NFKC", _CRLF.sub("\n", text))
+    text = text.translate(_TRANSLATE)
+    paragraphs = (_SPACES.sub(" ", part).strip() for part in _PARAGRAPH_BREAK.split(text))
+    return "\n\n".join(part for part in paragraphs if part)
+
+
+def fold_punctuation(text: str) -> str:
+    """Return a matching form of ``text``: curly quotes straight, dashes ``-``.
+
+    Also maps the ellipsis to three dots and the no-break spaces to a space,
+    so the result is not always the same length as the input; never show it.
+    """
+    return text.translate(_FOLD)
