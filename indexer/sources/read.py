@@ -1,0 +1,60 @@
+"""``read_documents``: one file's bytes to documents, whatever the format."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+
+from indexer.errors import SourceError
+from indexer.model import RawDocument, SkippedDocument
+from indexer.sources.decode import binary_reason
+from indexer.sources.detect import FORMATS, HEAD_BYTES, classify
+from indexer.sources.html import read_html
+from indexer.sources.jsonl import read_jsonl
+from indexer.sources.reuters import read_reuters
+from indexer.sources.text import read_text
+
+Item = RawDocument | SkippedDocument
+
+_READERS: dict[str, Callable[[str, bytes], Iterable[Item]]] = {
+    "text": read_text,
+    "html": read_html,
+    "reuters": read_reuters,
+    "jsonl": read_jsonl,
+}
+
+
+def read_documents(path: str, data: bytes, fmt: str | None = None) -> Iterator[Item]:
+    """Decode and parse one file's bytes into documents, in file order.
+
+    ``fmt`` forces a reader (one of :data:`FORMATS`); by default the format
+    is detected from ``path`` and the first bytes. The whole file is parsed
+    before this returns, so :class:`SourceError` (the file as a whole is
+    unusable: empty, binary, not an article format, no document in it...)
+    is raised by the call itself, never halfway through the iteration.
+    Multi-document files report unusable documents as
+    :class:`SkippedDocument` items among the others.
+
+    Bodies are capped at 2,000,000 characters (see ``cleanup.cap_body``).
+    """
+    if fmt is not None and fmt not in FORMATS:
+        raise SourceError(f"unknown format {fmt!r}")
+    if not data:
+        raise SourceError("empty file")
+    reason = binary_reason(data)
+    if reason is not None:
+        raise SourceError(reason)
+    if fmt is None:
+        fmt, why = classify(path, data[:HEAD_BYTES])
+        if fmt is None:
+            raise SourceError(why)
+    try:
+        items = list(_READERS[fmt](path, data))
+    except RecursionError:
+        raise SourceError(f"{fmt}: structure nested too deeply") from None
+    if not any(isinstance(item, RawDocument) for item in items):
+        if items and isinstance(items[0], SkippedDocument):
+            raise SourceError(
+                f"no usable document ({len(items)} skipped; first: {items[0].reason})"
+            )
+        raise SourceError("no document in file")
+    return iter(items)
