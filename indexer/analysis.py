@@ -23,11 +23,10 @@ the stemmer's cost on every indexed token (3.3 s of a Reuters build).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from functools import lru_cache
-
 from array import array
 from collections import defaultdict
+from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from whoosh.analysis import (
@@ -51,8 +50,37 @@ WORD_PATTERN = r"\w+(?:['’.]\w+)*"
 #: Short English stop list: function words only. Kept small on purpose:
 #: news queries such as "who", "us" or "may" carry meaning often enough.
 STOP_WORDS = frozenset(
-    """a an and are as at be but by for from has have he in is it its of on or
-    that the this to was were will with""".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "he",
+        "in",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "this",
+        "to",
+        "was",
+        "were",
+        "will",
+        "with",
+    ]
 )
 
 #: Separator between values of a multi-valued facet field.
@@ -152,9 +180,7 @@ class PackedPositions(Format):
     takes the analyzer's fast path when there is one.
     """
 
-    def word_values(
-        self, value: Any, analyzer: Any, **kwargs: Any
-    ) -> Any:
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Any:
         boost = self.field_boost
         if isinstance(value, str) and hasattr(analyzer, "term_positions"):
             positions = analyzer.term_positions(value)
@@ -203,6 +229,21 @@ def _shared_text_analyzer() -> Analyzer:
 def analyze(text: str) -> list[str]:
     """The terms ``text_analyzer`` makes of ``text``, in order."""
     return [token.text for token in _shared_text_analyzer()(text)]
+
+
+def analyze_word(word: str) -> str | None:
+    """The term one already-tokenized word becomes, or None for a stop word.
+
+    The same steps as :class:`TextAnalyzer`, for highlighting stored text.
+    """
+    if "'" in word or "’" in word or "." in word:
+        word = _shape(word)
+    word = word.lower()
+    if not word.isascii():
+        word = word.translate(_FOLD)
+    if not word or word in STOP_WORDS:
+        return None
+    return word
 
 
 @lru_cache(maxsize=200_000)

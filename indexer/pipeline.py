@@ -441,7 +441,9 @@ def _resolve_duplicates(
         for doc_id in suspects:
             docs = [(n, searcher.stored_fields(n)) for n in searcher.document_numbers(id=doc_id)]
             keep = _newest_origin(docs, results)
-            stale.extend((doc_id, fields[F.ORIGIN]) for _, fields in docs if fields[F.ORIGIN] != keep)
+            stale.extend(
+                (doc_id, fields[F.ORIGIN]) for _, fields in docs if fields[F.ORIGIN] != keep
+            )
     writer = parent_writer(ix)
     for doc_id, origin in stale:
         writer.delete_by_query(And([Term(F.ID, doc_id), Term(F.ORIGIN, origin)]))

@@ -92,7 +92,7 @@ def open_readonly(root: str) -> tuple[Index, IndexVersion]:
         # Opening a reader touches every segment file: a missing or truncated
         # one fails here rather than in the middle of a search.
         ix.reader().close()
-    except Exception as exc:  # noqa: BLE001  Whoosh raises many types for a damaged index
+    except Exception as exc:
         raise IndexCorruptError(
             f"the index at {root!r} cannot be read ({type(exc).__name__}: {exc}); "
             f"rebuild it with `newsearch index PATH --rebuild --index {root}`"

@@ -134,12 +134,8 @@ def parse_search_params(params: Mapping[str, Sequence[str]]) -> SearchRequest:
 
     sort = (_one(params, "sort") or "relevance").strip() or "relevance"
     if sort not in SORT_ORDERS:
-        raise SearchRequestError(
-            f"'sort' must be one of {', '.join(SORT_ORDERS)}", param="sort"
-        )
-    per_page = _int_param(
-        _one(params, "per_page"), "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE
-    )
+        raise SearchRequestError(f"'sort' must be one of {', '.join(SORT_ORDERS)}", param="sort")
+    per_page = _int_param(_one(params, "per_page"), "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
     page = _int_param(_one(params, "page"), "page", 1, 1, MAX_DEPTH // per_page)
 
     filters = tuple(

@@ -1,0 +1,179 @@
+"""Facet filters and counts, date filters and the timeline, over numpy masks.
+
+Facet semantics (what users of modern faceted search expect):
+
+* several values of one facet are ORed, different facets are ANDed;
+* the counts of a facet are computed with every *other* facet's selection
+  applied but not its own (multi-select counts), so a facet with a selection
+  keeps showing its other values with the totals they would give;
+* a value can be selected by its display name (case-insensitive) or a known
+  alias such as the Reuters codes ``usa`` or ``money-fx``.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import numpy as np
+
+from indexer import schema as F
+from indexer.extract.aliases import facet_aliases
+from indexer.search.snapshot import Snapshot
+from indexer.search.types import FacetValue, HistogramBucket, HistogramUnit, SearchRequest
+
+#: Values listed per facet (selected values are always listed as well).
+FACET_LIMIT = 10
+#: Most bars the timeline shows; wider spans use a coarser unit.
+MAX_BUCKETS = 120
+
+
+def resolve_values(snap: Snapshot, facet: F.FacetField, wanted: tuple[str, ...]) -> np.ndarray:
+    """Value ids of ``facet`` matching the user's values (names or aliases)."""
+    index = snap.value_index(facet.field)
+    lowered: dict[str, list[int]] = {}
+    for value, value_id in index.items():
+        lowered.setdefault(value.casefold(), []).append(value_id)
+    aliases = facet_aliases(facet.name)
+    ids: list[int] = []
+    for raw in wanted:
+        key = raw.casefold()
+        ids.extend(lowered.get(key, ()))
+        display = aliases.get(key) or aliases.get(raw.lower())
+        if display:
+            ids.extend(lowered.get(display.casefold(), ()))
+    return np.unique(np.asarray(ids, dtype=np.int32))
+
+
+def docs_with_values(snap: Snapshot, fieldname: str, value_ids: np.ndarray) -> np.ndarray:
+    """Mask of documents having any of ``value_ids`` in facet ``fieldname``."""
+    pairs = snap.facets[fieldname]
+    mask = np.zeros(snap.size, dtype=bool)
+    if len(value_ids):
+        mask[pairs.docs[np.isin(pairs.value_ids, value_ids)]] = True
+    return mask
+
+
+def selection_masks(snap: Snapshot, request: SearchRequest) -> dict[str, np.ndarray]:
+    """One mask per facet that has a selection."""
+    masks = {}
+    for name, values in request.filters:
+        facet = F.FACETS_BY_NAME[name]
+        masks[name] = docs_with_values(snap, facet.field, resolve_values(snap, facet, values))
+    return masks
+
+
+def date_mask(snap: Snapshot, start: date | None, end: date | None) -> np.ndarray | None:
+    """Documents dated within [start, end] (whole days, UTC); None when unbounded."""
+    if start is None and end is None:
+        return None
+    low = _day_start(start) if start else F.UNDATED + 1
+    high = _day_start(end + timedelta(days=1)) - 1 if end else np.iinfo(np.int64).max
+    return (snap.date_ts >= low) & (snap.date_ts <= high)
+
+
+def _day_start(day: date) -> int:
+    return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
+
+
+@dataclass(frozen=True, slots=True)
+class FacetCounts:
+    name: str
+    values: tuple[FacetValue, ...]
+
+
+def count_facet(
+    snap: Snapshot,
+    facet: F.FacetField,
+    mask: np.ndarray,
+    selected: tuple[str, ...],
+    limit: int = FACET_LIMIT,
+) -> tuple[FacetValue, ...]:
+    """Top values of ``facet`` among documents in ``mask``, plus the selected ones."""
+    pairs = snap.facets[facet.field]
+    if not len(pairs.values):
+        return tuple(FacetValue(value, 0, True) for value in selected)
+    counts = np.bincount(pairs.value_ids[mask[pairs.docs]], minlength=len(pairs.values))
+    selected_ids = set(resolve_values(snap, facet, selected).tolist()) if selected else set()
+    nonzero = np.flatnonzero(counts)
+    if len(nonzero) > limit:
+        top = nonzero[np.argpartition(-counts[nonzero], limit - 1)[:limit]]
+    else:
+        top = nonzero
+    chosen = set(top.tolist()) | selected_ids
+    ordered = sorted(chosen, key=lambda i: (-counts[i], pairs.values[i].casefold()))
+    listed = [FacetValue(pairs.values[i], int(counts[i]), i in selected_ids) for i in ordered]
+    # A selected value the index does not know still shows (with count 0) so
+    # that it can be removed.
+    known = {v.value.casefold() for v in listed if v.selected}
+    aliases = facet_aliases(facet.name)
+    for raw in selected:
+        display = aliases.get(raw.casefold(), raw)
+        if raw.casefold() not in known and display.casefold() not in known:
+            listed.append(FacetValue(raw, 0, True))
+    return tuple(listed)
+
+
+def histogram(
+    snap: Snapshot, mask: np.ndarray, start: date | None = None, end: date | None = None
+) -> tuple[tuple[HistogramBucket, ...], HistogramUnit]:
+    """Matches per period over the dated documents in ``mask``.
+
+    The unit is a day for spans up to two months, a month up to ten years,
+    and a year beyond; empty periods between the first and last match are
+    included so the bars form a true timeline. ``start``/``end`` (the date
+    filter) widen the span to the filtered period.
+    """
+    stamps = snap.date_ts[mask & (snap.date_ts != F.UNDATED)]
+    if not len(stamps):
+        return (), "month"
+    first = datetime.fromtimestamp(int(stamps.min()), UTC).date()
+    last = datetime.fromtimestamp(int(stamps.max()), UTC).date()
+    if start and end and (end - start).days <= 366 * 10:
+        first, last = min(first, start), max(last, end)
+    span = (last - first).days
+    unit: HistogramUnit = "day" if span <= 62 else "month" if span <= 3660 else "year"
+    edges = _edges(first, last, unit)
+    if len(edges) - 1 > MAX_BUCKETS and unit == "month":
+        unit = "year"
+        edges = _edges(first, last, unit)
+    boundaries = np.asarray([_day_start(day) for day in edges], dtype=np.int64)
+    counts = np.bincount(
+        np.searchsorted(boundaries, stamps, side="right") - 1, minlength=len(edges) - 1
+    )[: len(edges) - 1]
+    buckets = tuple(
+        HistogramBucket(
+            _label(edges[i], unit), edges[i], edges[i + 1] - timedelta(days=1), int(counts[i])
+        )
+        for i in range(len(edges) - 1)
+    )
+    return buckets, unit
+
+
+def _edges(first: date, last: date, unit: HistogramUnit) -> list[date]:
+    """Period start days from the period holding ``first`` past the one holding ``last``."""
+    if unit == "day":
+        return [first + timedelta(days=i) for i in range((last - first).days + 2)]
+    if unit == "month":
+        edges = []
+        year, month = first.year, first.month
+        while True:
+            edges.append(date(year, month, 1))
+            if (year, month) > (last.year, last.month):
+                return edges
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return [date(year, 1, 1) for year in range(first.year, last.year + 2)]
+
+
+def _label(day: date, unit: HistogramUnit) -> str:
+    if unit == "day":
+        return day.isoformat()
+    if unit == "month":
+        return f"{day.year:04d}-{day.month:02d}"
+    return f"{day.year:04d}"
+
+
+def month_end(day: date) -> date:
+    """Last day of ``day``'s month."""
+    return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])

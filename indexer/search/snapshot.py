@@ -1,0 +1,341 @@
+"""One committed state of the index, held as numpy arrays for fast search.
+
+A :class:`Snapshot` wraps a Whoosh searcher for one index generation and
+keeps, per segment, what every search needs as arrays:
+
+* dates (seconds since the epoch) for date filters, sorting and the timeline;
+* title/body lengths for BM25 length normalization;
+* facet values as (document, value id) pairs, so counting a facet over any
+  result set is one ``numpy.bincount``;
+* term postings, loaded on first use and cached.
+
+Segments are immutable once written, so a new generation reuses the
+:class:`SegmentData` of every segment it shares with the previous one: an
+incremental commit costs only the new segments' loading, not a full rebuild
+of the caches ("built once per commit").
+
+Whoosh readers are not safe to share across threads (their files seek), so
+every Whoosh call goes through :attr:`Snapshot.io_lock`; the arrays are
+read-only once built.
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from indexer import schema as F
+from indexer.search.postings import DOC_DTYPE, decode_positions, read_postings
+from indexer.store import IndexVersion
+
+#: Postings (array entries) the per-segment term cache may hold in total.
+TERM_CACHE_POSTINGS = 40_000_000
+#: Positions (array entries) the phrase cache may hold per segment.
+POSITION_CACHE_ENTRIES = 20_000_000
+
+
+class _SizedLRU:
+    """An LRU dict bounded by the total size of its values, thread-safe."""
+
+    def __init__(self, capacity: int) -> None:
+        self._data: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
+        self._capacity = capacity
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> Any | None:
+        with self._lock:
+            item = self._data.get(key)
+            if item is None:
+                return None
+            self._data.move_to_end(key)
+            return item[0]
+
+    def put(self, key: Any, value: Any, size: int) -> None:
+        with self._lock:
+            if key in self._data:
+                return
+            self._data[key] = (value, size)
+            self._size += size
+            while self._size > self._capacity and len(self._data) > 1:
+                _, (_, dropped) = self._data.popitem(last=False)
+                self._size -= dropped
+
+
+@dataclass(frozen=True, slots=True)
+class FacetPairs:
+    """(doc, value) pairs of one facet field in one segment or snapshot."""
+
+    values: tuple[str, ...]
+    docs: np.ndarray
+    value_ids: np.ndarray
+
+
+class Vocabulary:
+    """The sorted terms of one field with their document frequencies.
+
+    Used for wildcard and fuzzy expansion and for spelling suggestions; built
+    on first use per snapshot (tens of milliseconds for Reuters).
+    """
+
+    def __init__(self, reader: Any, fieldname: str) -> None:
+        counts: dict[str, int] = {}
+        for btext, info in reader.iter_field(fieldname):
+            text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
+            counts[text] = counts.get(text, 0) + info.doc_frequency()
+        self.terms: list[str] = sorted(counts)
+        self._df = counts
+        self._common: dict[int, list[str]] = {}
+
+    def frequency(self, term: str) -> int:
+        return self._df.get(term, 0)
+
+    def common(self, min_df: int) -> list[str]:
+        """Terms found in at least ``min_df`` documents (cached)."""
+        found = self._common.get(min_df)
+        if found is None:
+            found = [t for t in self.terms if self._df[t] >= min_df and t.isalpha()]
+            self._common[min_df] = found
+        return found
+
+    def with_prefix(self, prefix: str) -> list[str]:
+        start = bisect.bisect_left(self.terms, prefix)
+        end = bisect.bisect_left(self.terms, prefix + "\U0010ffff")
+        return self.terms[start:end]
+
+
+class SegmentData:
+    """Arrays for one immutable Whoosh segment (deletions are kept apart)."""
+
+    def __init__(self, segreader: Any, io_lock: threading.RLock) -> None:
+        self.segment_id: str = segreader.segment().segment_id()
+        self.size: int = segreader.doc_count_all()
+        with io_lock:
+            self.date_ts = self._dates(segreader)
+            self.lengths = {name: self._lengths(segreader, name) for name in F.TEXT_FIELDS}
+            self.facets = {facet.field: self._facet(segreader, facet.field) for facet in F.FACETS}
+        self._terms = _SizedLRU(TERM_CACHE_POSTINGS)
+        self._positions = _SizedLRU(POSITION_CACHE_ENTRIES)
+
+    def _dates(self, segreader: Any) -> np.ndarray:
+        if not segreader.has_column(F.DATE_TS):
+            return np.full(self.size, F.UNDATED, dtype=np.int64)
+        column = segreader.column_reader(F.DATE_TS)
+        return np.fromiter(column, dtype=np.int64, count=self.size)
+
+    def _lengths(self, segreader: Any, fieldname: str) -> np.ndarray:
+        length = segreader.doc_field_length
+        return np.fromiter(
+            (length(n, fieldname) or 0 for n in range(self.size)),
+            dtype=np.float32,
+            count=self.size,
+        )
+
+    def _facet(self, segreader: Any, fieldname: str) -> FacetPairs:
+        values: list[str] = []
+        doc_blocks: list[np.ndarray] = []
+        id_blocks: list[np.ndarray] = []
+        for btext in segreader.lexicon(fieldname):
+            value = btext.decode("utf-8") if isinstance(btext, bytes) else btext
+            docs, _, _ = read_postings(segreader, fieldname, value)
+            doc_blocks.append(docs)
+            id_blocks.append(np.full(len(docs), len(values), dtype=np.int32))
+            values.append(value)
+        if not values:
+            empty = np.zeros(0, dtype=np.int32)
+            return FacetPairs((), empty.astype(DOC_DTYPE), empty)
+        return FacetPairs(tuple(values), np.concatenate(doc_blocks), np.concatenate(id_blocks))
+
+    def postings(
+        self, segreader: Any, io_lock: threading.RLock, fieldname: str, term: str
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(local docs, term frequencies) of a term, cached."""
+        key = (fieldname, term)
+        cached = self._terms.get(key)
+        if cached is None:
+            with io_lock:
+                docs, weights, _ = read_postings(segreader, fieldname, term)
+            cached = (docs, weights)
+            self._terms.put(key, cached, len(docs) + 1)
+        return cached
+
+    def positions(
+        self, segreader: Any, io_lock: threading.RLock, fieldname: str, term: str
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(local docs, offsets, positions) of a term in CSR form, cached."""
+        key = (fieldname, term)
+        cached = self._positions.get(key)
+        if cached is None:
+            with io_lock:
+                docs, _, values = read_postings(segreader, fieldname, term, with_values=True)
+            offsets, positions = decode_positions(values)
+            cached = (docs, offsets, positions)
+            self._positions.put(key, cached, len(positions) + len(docs) + 1)
+        return cached
+
+
+class Snapshot:
+    """Everything a search needs about one index generation."""
+
+    def __init__(
+        self, ix: Any, version: IndexVersion, reuse: dict[str, SegmentData] | None = None
+    ) -> None:
+        self.version = version
+        self.io_lock = threading.RLock()
+        self.searcher = ix.searcher()
+        reader = self.searcher.reader()
+        reuse = reuse or {}
+        self.leaves: list[tuple[Any, SegmentData, int]] = []
+        for segreader, offset in reader.leaf_readers():
+            segment_id = segreader.segment().segment_id()
+            data = reuse.get(segment_id)
+            if data is None or data.size != segreader.doc_count_all():
+                data = SegmentData(segreader, self.io_lock)
+            self.leaves.append((segreader, data, offset))
+        self.size = sum(data.size for _, data, _ in self.leaves)
+        self.live = self._live_mask()
+        self.doc_count = int(self.live.sum())
+        self.date_ts = self._concat([data.date_ts for _, data, _ in self.leaves], np.int64)
+        self.lengths = {
+            name: self._concat([data.lengths[name] for _, data, _ in self.leaves], np.float32)
+            for name in F.TEXT_FIELDS
+        }
+        self.avg_length = {
+            name: float(lengths[self.live].mean()) if self.doc_count else 1.0
+            for name, lengths in self.lengths.items()
+        }
+        self.facets = {facet.field: self._merge_facet(facet.field) for facet in F.FACETS}
+        self._value_index: dict[str, dict[str, int]] = {}
+        self._vocabularies: dict[str, Vocabulary] = {}
+        self._term_cache = _SizedLRU(TERM_CACHE_POSTINGS // 2)
+
+    # -- construction -----------------------------------------------------------
+
+    @staticmethod
+    def _concat(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
+        return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)
+
+    def _live_mask(self) -> np.ndarray:
+        live = np.ones(self.size, dtype=bool)
+        with self.io_lock:
+            for segreader, _, offset in self.leaves:
+                if segreader.has_deletions():
+                    deleted = np.fromiter(segreader.deleted_docs_set, dtype=np.int64)
+                    live[deleted + offset] = False
+        return live
+
+    def _merge_facet(self, fieldname: str) -> FacetPairs:
+        values: dict[str, int] = {}
+        docs: list[np.ndarray] = []
+        ids: list[np.ndarray] = []
+        for _, data, offset in self.leaves:
+            pairs = data.facets[fieldname]
+            mapping = np.fromiter(
+                (values.setdefault(v, len(values)) for v in pairs.values),
+                dtype=np.int32,
+                count=len(pairs.values),
+            )
+            docs.append(pairs.docs.astype(np.int64) + offset)
+            ids.append(mapping[pairs.value_ids] if len(pairs.value_ids) else pairs.value_ids)
+        all_docs = self._concat(docs, np.int64)
+        all_ids = self._concat(ids, np.int32)
+        keep = self.live[all_docs] if len(all_docs) else np.zeros(0, dtype=bool)
+        return FacetPairs(tuple(values), all_docs[keep], all_ids[keep])
+
+    def segment_data(self) -> dict[str, SegmentData]:
+        """Per-segment data, for the next generation to reuse."""
+        return {data.segment_id: data for _, data, _ in self.leaves}
+
+    # -- access -----------------------------------------------------------------
+
+    def postings(self, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """(global live docs, term frequencies) of ``term`` in ``fieldname``."""
+        key = (fieldname, term)
+        cached = self._term_cache.get(key)
+        if cached is not None:
+            return cached
+        docs_parts: list[np.ndarray] = []
+        tf_parts: list[np.ndarray] = []
+        for segreader, data, offset in self.leaves:
+            docs, tfs = data.postings(segreader, self.io_lock, fieldname, term)
+            if len(docs):
+                docs_parts.append(docs.astype(np.int64) + offset)
+                tf_parts.append(tfs)
+        if not docs_parts:
+            result = (np.zeros(0, np.int64), np.zeros(0, np.float32))
+        else:
+            docs = np.concatenate(docs_parts)
+            tfs = np.concatenate(tf_parts)
+            keep = self.live[docs]
+            result = (docs[keep], tfs[keep])
+        self._term_cache.put(key, result, len(result[0]) + 1)
+        return result
+
+    def positions(self, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """Flattened (global doc, position) pairs of ``term`` (live docs only)."""
+        doc_parts: list[np.ndarray] = []
+        pos_parts: list[np.ndarray] = []
+        for segreader, data, offset in self.leaves:
+            docs, offsets, positions = data.positions(segreader, self.io_lock, fieldname, term)
+            if not len(docs):
+                continue
+            counts = np.diff(offsets)
+            doc_parts.append(np.repeat(docs.astype(np.int64) + offset, counts))
+            pos_parts.append(positions)
+        if not doc_parts:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        docs = np.concatenate(doc_parts)
+        positions = np.concatenate(pos_parts)
+        keep = self.live[docs]
+        return docs[keep], positions[keep]
+
+    def expand(self, fieldname: str, prefix: str, limit: int) -> list[str]:
+        """Up to ``limit`` terms of ``fieldname`` starting with ``prefix``, in order."""
+        found: list[str] = []
+        with self.io_lock:
+            for term in self.searcher.reader().expand_prefix(fieldname, prefix):
+                found.append(term.decode("utf-8") if isinstance(term, bytes) else term)
+                if len(found) >= limit:
+                    break
+        return found
+
+    def vocabulary(self, fieldname: str) -> Vocabulary:
+        """The field's terms and frequencies (built once per snapshot)."""
+        vocab = self._vocabularies.get(fieldname)
+        if vocab is None:
+            with self.io_lock:
+                vocab = Vocabulary(self.searcher.reader(), fieldname)
+            self._vocabularies[fieldname] = vocab
+        return vocab
+
+    def doc_frequency(self, fieldname: str, term: str) -> int:
+        """Live documents containing ``term`` (exact, unexpanded)."""
+        return len(self.postings(fieldname, term)[0])
+
+    def value_index(self, fieldname: str) -> dict[str, int]:
+        """Facet value -> id, built on first use."""
+        index = self._value_index.get(fieldname)
+        if index is None:
+            index = {value: i for i, value in enumerate(self.facets[fieldname].values)}
+            self._value_index[fieldname] = index
+        return index
+
+    def stored(self, docnum: int) -> dict[str, Any]:
+        with self.io_lock:
+            return dict(self.searcher.stored_fields(int(docnum)))
+
+    def docnum_for_id(self, article_id: str) -> int | None:
+        with self.io_lock:
+            docnum = self.searcher.document_number(id=article_id)
+        if docnum is None or not self.live[docnum]:
+            return None
+        return int(docnum)
+
+    def close(self) -> None:
+        with self.io_lock:
+            self.searcher.close()
