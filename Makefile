@@ -1,0 +1,55 @@
+# newsearch: the two commands a new user needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+INDEX ?= newsearch-index
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install install-test system-deps lint index serve bench clean
+
+# A virtualenv with the app only, re-installed when pyproject.toml changes.
+$(VENV)/.installed-run: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+# The same virtualenv with the test and benchmark extras.
+$(VENV)/.installed-test: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $(VENV)/.installed-run $@
+
+install: $(VENV)/.installed-run
+install-test: $(VENV)/.installed-test
+
+## run: install, index seeds/ into $(INDEX), serve the web app on http://$(HOST):$(PORT)/
+run: install
+	$(BIN)/newsearch index seeds --index $(INDEX)
+	$(BIN)/newsearch serve --index $(INDEX) --host $(HOST) --port $(PORT)
+
+## test: install with test extras (and Debian's chromium), lint, run the whole suite
+test: install-test system-deps lint
+	$(BIN)/python -m pytest
+
+system-deps:
+	bash .ci/system-deps
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+index: install
+	$(BIN)/newsearch index seeds --index $(INDEX)
+
+serve: install
+	$(BIN)/newsearch serve --index $(INDEX) --host $(HOST) --port $(PORT)
+
+## bench: every benchmark under bench/ (needs ../shared/corpora/reuters21578)
+bench: install-test
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(INDEX) test-artifacts .pytest_cache

@@ -1,0 +1,305 @@
+"""The ``newsearch`` command: index, search, stats, serve.
+
+A thin layer: each command validates its options, calls the library
+(:func:`indexer.pipeline.index_paths`, :class:`indexer.search.service.SearchService`,
+:func:`webapp.serve.serve`) and turns :class:`~indexer.errors.NewsearchError`
+into a one-line message and an exit status. This is the only place that
+configures logging or prints.
+
+Exit status: 0 success; 1 the run finished but skipped some files or
+documents (the report lists them); 2 bad usage or a bad query; 3 the index is
+busy, missing or unreadable; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import click
+
+from indexer.errors import (
+    IndexBusyError,
+    IndexCorruptError,
+    IndexMissingError,
+    NewsearchError,
+    SearchRequestError,
+)
+from indexer.store import DEFAULT_INDEX_DIR, INDEX_ENV, default_index_dir
+
+EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_INDEX = 0, 1, 2, 3
+
+index_option = click.option(
+    "--index",
+    "index_dir",
+    default=default_index_dir,
+    show_default=f"${INDEX_ENV} or ./{DEFAULT_INDEX_DIR}",
+    type=click.Path(file_okay=False),
+    help="Index directory.",
+)
+
+
+def _fail(error: NewsearchError) -> None:
+    click.echo(f"newsearch: {error}", err=True)
+    if isinstance(error, SearchRequestError):
+        sys.exit(EXIT_USAGE)
+    if isinstance(error, IndexBusyError | IndexMissingError | IndexCorruptError):
+        sys.exit(EXIT_INDEX)
+    sys.exit(EXIT_USAGE)
+
+
+def _guard(action: Callable[[], int | None]) -> None:
+    try:
+        status = action()
+    except NewsearchError as error:
+        _fail(error)
+    except KeyboardInterrupt:
+        click.echo("newsearch: interrupted; the index keeps its last commit", err=True)
+        sys.exit(130)
+    sys.exit(status or EXIT_OK)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="Log progress details to stderr.")
+def main(verbose: bool) -> None:
+    """newsearch: full-text search for news archives."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+# -- index --------------------------------------------------------------------------
+
+
+@main.command("index")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@index_option
+@click.option("--rebuild", is_flag=True, help="Build a fresh index and switch to it atomically.")
+@click.option("--prune", is_flag=True, help="Remove documents whose files no longer exist.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--workers", type=click.IntRange(1, 64), default=None, help="Worker processes (default: cores)."
+)
+@click.option(
+    "--wait",
+    "lock_timeout",
+    type=click.FloatRange(0, 3600),
+    default=10.0,
+    show_default=True,
+    help="Seconds to wait for another indexer to finish.",
+)
+@click.option("--no-progress", is_flag=True, help="Do not show a progress bar.")
+def index_command(
+    paths: Sequence[str],
+    index_dir: str,
+    rebuild: bool,
+    prune: bool,
+    as_json: bool,
+    workers: int | None,
+    lock_timeout: float,
+    no_progress: bool,
+) -> None:
+    """Index articles from files and folders (text, HTML, Reuters SGML, JSON Lines).
+
+    Incremental: unchanged files are not read again; changed files replace
+    their documents. Exit status 1 means some files or documents were skipped
+    (listed in the report).
+    """
+    from tqdm import tqdm
+
+    from indexer.pipeline import index_paths
+
+    def run() -> int:
+        bar: Any = None
+
+        def on_plan(files: int) -> None:
+            nonlocal bar
+            if not no_progress and files:
+                bar = tqdm(unit=" docs", desc="indexing", file=sys.stderr, smoothing=0.1)
+
+        def progress(docs: int) -> None:
+            if bar is not None:
+                bar.update(docs)
+
+        try:
+            report = index_paths(
+                paths,
+                index_dir,
+                rebuild=rebuild,
+                prune=prune,
+                workers=workers,
+                lock_timeout=lock_timeout,
+                progress=progress,
+                on_plan=on_plan,
+            )
+        finally:
+            if bar is not None:
+                bar.close()
+        if as_json:
+            click.echo(json.dumps(report.to_json(), indent=2))
+        else:
+            _print_report(report)
+        return EXIT_SKIPPED if report.skipped else EXIT_OK
+
+    _guard(run)
+
+
+def _print_report(report: Any) -> None:
+    rate = (report.indexed + report.updated) / report.elapsed_s if report.elapsed_s else 0.0
+    click.echo(
+        f"indexed {report.indexed}, updated {report.updated}, deleted {report.deleted}, "
+        f"unchanged {report.unchanged_documents} (in {report.unchanged_files} files), "
+        f"skipped {len(report.skipped)}, duplicates {report.duplicates}; "
+        f"{report.documents_total} documents in {report.index_dir}; "
+        f"{report.elapsed_s:.2f} s ({rate:,.0f} docs/s)"
+    )
+    for skip in report.skipped[:50]:
+        click.echo(f"  skipped {skip.origin}: {skip.reason}")
+    if len(report.skipped) > 50:
+        click.echo(f"  ... and {len(report.skipped) - 50} more (use --json for all)")
+
+
+# -- search -------------------------------------------------------------------------
+
+
+@main.command("search")
+@click.argument("query", nargs=-1)
+@index_option
+@click.option("--from", "date_from", help="Earliest date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--to", "date_to", help="Latest date (inclusive).")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default=None)
+@click.option("--page", default=None, help="Page number.")
+@click.option("--per-page", default=None, help="Results per page (1-100).")
+@click.option(
+    "--filter",
+    "filters",
+    multiple=True,
+    metavar="FACET=VALUE",
+    help="Facet selection, e.g. place=usa (repeatable).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the same JSON as /api/search.")
+def search_command(
+    query: Sequence[str],
+    index_dir: str,
+    date_from: str | None,
+    date_to: str | None,
+    sort: str | None,
+    page: str | None,
+    per_page: str | None,
+    filters: Sequence[str],
+    as_json: bool,
+) -> None:
+    """Search the index, like the web page does."""
+    from indexer.search.request import parse_search_params
+    from indexer.search.service import SearchService
+
+    def run() -> int:
+        params: dict[str, list[str]] = {"q": [" ".join(query)]}
+        for name, value in (
+            ("from", date_from),
+            ("to", date_to),
+            ("sort", sort),
+            ("page", page),
+            ("per_page", per_page),
+        ):
+            if value is not None:
+                params[name] = [value]
+        for item in filters:
+            name, sep, value = item.partition("=")
+            if not sep:
+                raise SearchRequestError(f"--filter needs FACET=VALUE, got {item!r}")
+            params.setdefault(name.strip(), []).append(value.strip())
+        request = parse_search_params(params)
+        service = SearchService(index_dir)
+        try:
+            result = service.search(request)
+        finally:
+            service.close()
+        if as_json:
+            from webapp.presenter import search_json
+
+            click.echo(json.dumps(search_json(result), indent=2, ensure_ascii=False))
+        else:
+            _print_results(result)
+        return EXIT_OK
+
+    _guard(run)
+
+
+def _print_results(result: Any) -> None:
+    click.echo(
+        f"{result.total:,} results ({result.took_ms:.1f} ms), page {result.request.page} "
+        f"of {result.last_page}"
+    )
+    if result.suggestion:
+        click.echo(f"Did you mean: {result.suggestion}")
+    for notice in result.notices:
+        click.echo(f"note: {notice}")
+    for hit in result.hits:
+        meta = " · ".join(x for x in (hit.date, hit.dateline, hit.source) if x)
+        click.echo(f"\n{hit.title}\n  {meta}  [{hit.id}]")
+        for passage in hit.snippet[:2]:
+            text = "".join(f"[{f.text}]" if f.matched else f.text for f in passage).replace(
+                "\n", " "
+            )
+            click.echo(f"  {text}")
+
+
+# -- stats --------------------------------------------------------------------------
+
+
+@main.command("stats")
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
+def stats_command(index_dir: str, as_json: bool) -> None:
+    """Document count, date range, and the top datelines, sources and entities."""
+    from indexer.search.service import SearchService
+
+    def run() -> int:
+        service = SearchService(index_dir)
+        try:
+            stats = service.stats()
+        finally:
+            service.close()
+        if as_json:
+            from webapp.presenter import stats_json
+
+            click.echo(json.dumps(stats_json(stats), indent=2, ensure_ascii=False))
+            return EXIT_OK
+        click.echo(
+            f"{stats.documents:,} documents, dated {stats.date_min} .. {stats.date_max} "
+            f"({stats.undated:,} undated), generation {stats.generation}"
+        )
+        for name, values in stats.top.items():
+            listed = ", ".join(f"{v.value} ({v.count:,})" for v in values)
+            click.echo(f"  {name}: {listed or '-'}")
+        return EXIT_OK
+
+    _guard(run)
+
+
+# -- serve --------------------------------------------------------------------------
+
+
+@main.command("serve")
+@index_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True)
+def serve_command(index_dir: str, host: str, port: int, threads: int) -> None:
+    """Serve the web app and JSON API (waitress; binds 127.0.0.1 by default)."""
+    from webapp.serve import serve
+
+    def run() -> int:
+        serve(index_dir, host=host, port=port, threads=threads)
+        return EXIT_OK
+
+    _guard(run)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
