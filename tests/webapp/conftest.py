@@ -7,16 +7,25 @@ use :class:`web_helpers.FakeService` for cases a real index cannot produce.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from flask import Flask
-from flask.testing import FlaskClient
-from web_helpers import FakeService
+REPO = Path(__file__).resolve().parents[2]
+# pytest puts ``tests/`` on sys.path (for tests/conftest.py), where this very
+# directory would pass for a namespace package called ``webapp`` and shadow
+# the real one, which the editable install only offers after the path scan.
+# With the repository first, the real (regular) package always wins.
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
 
-from webapp import create_app
-from webapp.backend import close_service
+import pytest  # noqa: E402
+from flask import Flask  # noqa: E402
+from flask.testing import FlaskClient  # noqa: E402
+from web_helpers import FakeService  # noqa: E402
+
+from webapp import create_app  # noqa: E402
+from webapp.backend import close_service  # noqa: E402
 
 
 @pytest.fixture
@@ -36,7 +45,6 @@ def fake_client(fake_app: Flask) -> FlaskClient:
     return fake_app.test_client()
 
 
-REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / "seeds"
 FIXTURES = REPO / "tests" / "fixtures" / "webapp"
 

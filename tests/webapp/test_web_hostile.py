@@ -100,9 +100,9 @@ def test_error_messages_name_the_parameter(client: FlaskClient) -> None:
         assert word in error["message"], (query, error)
 
 
-def test_page_past_the_results_is_empty_not_an_error(client: FlaskClient) -> None:
-    body = client.get("/api/search?q=cocoa&page=50").get_json()
-    assert body["hits"] == [] and body["total"] > 0
-    response = client.get("/?q=cocoa&page=50")
-    assert response.status_code == 200
-    assert b"no results on this page" in response.data
+def test_page_past_the_results_is_a_400_naming_the_last_page(client: FlaskClient) -> None:
+    error = assert_error_envelope(client.get("/api/search?q=cocoa&page=50"), 400)
+    assert "last page" in error["message"]
+    assert_html_error(client.get("/?q=cocoa&page=50"), 400)
+    empty = client.get("/api/search?q=nothingmatchesthisword").get_json()
+    assert empty["total"] == 0 and empty["hits"] == []
