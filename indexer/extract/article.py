@@ -11,6 +11,7 @@ a guess.
 from __future__ import annotations
 
 import logging
+import re
 
 from indexer.extract.credits import extract_source
 from indexer.extract.datelines import dateline_from_lead, normalize_dateline
@@ -31,6 +32,7 @@ logger = logging.getLogger(__name__)
 # are in the first pages, and a pathological megabyte of text must not
 # stall the pipeline. The stored body is never cut.
 _EXTRACT_CHARS = 100_000
+_CREDIT_PARAGRAPH = re.compile(r"\s*(?:Reuters?|REUTERS?|[-–—]+\s*[\w.]{2,40})\s*")
 
 
 def _is_known_place(name: str) -> bool:
@@ -63,8 +65,15 @@ def _dateline_places(dateline: str | None) -> list[str]:
     return names
 
 
+def _without_credit(body: str) -> str:
+    """The body minus a closing credit paragraph (Reuters' ``Reuter``), which is
+    the publisher's signature, not a mention of an organization."""
+    head, _, last = body[:_EXTRACT_CHARS].rpartition("\n\n")
+    return head if head and _CREDIT_PARAGRAPH.fullmatch(last) else body[:_EXTRACT_CHARS]
+
+
 def _entities(title: str, body: str, tags: TagNames, dateline: str | None) -> Entities:
-    found = extract_entities([title, body[:_EXTRACT_CHARS]], tag_people=tags.people)
+    found = extract_entities([title, _without_credit(body)], tag_people=tags.people)
     return Entities(
         people=_merge(found.people, tags.people),
         organizations=_merge(found.organizations, tags.organizations),

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from indexer.extract.gazetteer import (
+    all_names,
     first_names,
     known_names,
     lookup_key,
@@ -52,21 +53,40 @@ def _words(text: str) -> frozenset[str]:
 
 _UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0391-\u03a9\u0410-\u042f"
 _LETTER = r"[^\W\d_]"
-_ABBREVIATIONS = (
-    "St|Mt|Ft|Jr|Sr|Co|Corp|Inc|Ltd|Bros|Cos|Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Lt|Col|Capt|Prof|Rev"
+_ABBREVIATIONS = _words(
+    "St Mt Ft Jr Sr Co Corp Inc Ltd Bros Cos Mr Mrs Ms Dr Gen Sen Rep Gov Lt Col Capt Prof Rev"
 )
+# One capitalized word: initials (U.S., E.), a short word with a period before
+# another capitalized word (St. Louis; a sentence end such as "Iran. The" is
+# told apart later, in _subspans), or a word with inner apostrophes and hyphens.
+# Every branch starts with a capital, which lets the regex engine skip ahead.
 _TOKEN = (
-    rf"(?:(?:[{_UPPER}]\.){{2,4}}"  # U.S., U.K., D.C.
-    rf"|(?:{_ABBREVIATIONS})\.(?= [{_UPPER}])"  # St. Louis, Mr. Smith (not a sentence end)
-    rf"|(?:al|el|ul|bin|ibn|d|O)['-][{_UPPER}][\w'-]*"  # al-Sayyari, d'Estaing
-    rf"|[{_UPPER}](?:{_LETTER}|[0-9])*(?:['-][\w]+)*"  # Guaido, Torrealba, Leigh-Pemberton
-    rf"|[{_UPPER}]\.(?= [{_UPPER}]))"  # initials: E. Gerald Corrigan
+    rf"[{_UPPER}](?:\.(?:[{_UPPER}]\.){{1,3}}|{_LETTER}{{0,3}}\.(?= [{_UPPER}])"
+    rf"|(?:{_LETTER}|[0-9])*(?:['-]\w+)*)"
 )
 _CONNECTOR = (
     r"(?:of|for|and|de|da|do|dos|del|della|di|du|van|von|der|den|la|le|al|bin|ibn|el|y|the|upon)"
 )
 _SPAN = re.compile(rf"{_TOKEN}(?:(?: {_CONNECTOR})* {_TOKEN}| ?& ?{_TOKEN})*")
+_INITIALS = re.compile(r"(?:[A-Z]\.)+")
 _POSSESSIVE = re.compile(r"(?:'s|')$")
+# Lower-case role words right before a name make it a person's name.
+_ROLE_WORDS = frozenset(
+    str.split(
+        """spokesman spokeswoman spokesperson analyst economist chairman chairwoman president
+        director minister secretary governor official leader chief head envoy ambassador senator
+        trader dealer executive manager counsel adviser advisor attorney judge lawyer professor
+        general commissioner deputy premier treasurer negotiator"""
+    )
+)
+_BRACKETED = re.compile(r"(\S*)(\s*)<([^<>]{1,60})>")
+_PARTNERSHIP_HINTS = ("and Co", "& Co", "and Sons", "and Smith", "and Company")
+_PARTNERSHIP = re.compile(
+    r"\b[A-Z][\w'.-]*(?: [A-Z][\w'.-]*)?(?:, [A-Z][\w'.-]*(?: [A-Z][\w'.-]*)?){1,3},?"
+    r" (?:and|&) (?:Co|Company|Sons|Smith)\b\.?(?: Inc\b\.?| Ltd\b\.?)?"
+)
+_UPPER_RE = re.compile(f"[{_UPPER}]")
+_LOWER_RE = re.compile(r"[a-z\u00df-\u00f6\u00f8-\u00ff\u03b1-\u03c9\u0430-\u044f]")
 _CAPS_TOKEN = re.compile(r"[A-Z][A-Z0-9.&'-]*")
 
 _CONNECTORS = frozenset(_CONNECTOR[3:-1].split("|"))
@@ -77,13 +97,19 @@ _STOP = _words(
     Those It Its It's He She They We I You Me Him Her Us Them His Hers Our Their Your My Mine
     Some Many Much Most More Less All Both Each Every Any Other Others Another Such No Not None
     Neither Either One Two Three Four Five Six Seven Eight Nine Ten Earlier Later Meanwhile
-    However Moreover Furthermore Still Even Only Just Last Next First Second Third Final Today
-    Yesterday Tomorrow Tonight Published Updated Posted Said Says Asked According Despite Among
+    However Moreover Furthermore Still Even Only Just Last Next Today
+    Yesterday Tomorrow Tonight Outside Inside Published Updated Posted Said Says Asked According
+    Despite Among
     Against Between Through Including Following Like Unlike Please Thanks Yes Oh Now Already
     Again Instead Perhaps Maybe Indeed Overall Currently Recently Finally Further Total Net
     Shr Revs Qtr Avg Shrs Mths Oper Note PM AM GMT EST EDT BST CET Inc's Reuter Reuters's
     Let Do Does Did Is Are Was Were Be Been Has Have Had Will Would Can Could May Might Must
-    Should Shall Sources Source Analysts Officials Traders Dealers Others Economists Bankers"""
+    Should Shall"""
+)
+# Capitalized only at the start of a sentence; inside a name they belong to it
+# ("National Association of Securities Dealers").
+_LEADING_STOP = _words(
+    "Sources Source Analysts Officials Traders Dealers Others Economists Bankers Total Net Note"
 )
 _WEEKDAYS_MONTHS = _words(
     """Monday Tuesday Wednesday Thursday Friday Saturday Sunday Mon Tue Tues Wed Thu Thur Thurs
@@ -128,8 +154,16 @@ _ORG_HEADS = _words(
     Federation Union League Party Organization Organisation Exchange Court Parliament Assembly
     Congress Senate Army Navy Police Club Society Conference Centre Center Times Post Journal
     Herald Tribune Gazette Telegraph Television Broadcasting Radio Network Newspaper Magazine
-    Cooperative Coalition Movement Front Alliance Brotherhood Church Hospital Reserve Treasury
+    Cooperative Coalition Movement Front Alliance Brotherhood Church Hospital Reserve House
     Brothers Bros Bros. Mutual Realty Properties International Inc's Co's Corp's Agencies"""
+)
+_LEGAL_SUFFIXES = _words(
+    "Corp Corp. Corporation Inc Inc. Co Co. Ltd Ltd. Plc PLC LLC LP Pty AG SA NV Cos Limited"
+)
+_LEGAL_KEYS = frozenset(suffix.lower().rstrip(".") for suffix in _LEGAL_SUFFIXES)
+_NOT_PERSON_LAST = _words(
+    "Democratic Democrat Democrats Republican Republicans Socialist Socialists Communist"
+    " Communists Conservative Conservatives Liberal Liberals Science Sciences"
 )
 _PLACE_HEADS = _words("County Province Prefecture Island Islands Oblast Canton")
 # Short all-capitals aliases that are also English words, ignored in headlines.
@@ -150,7 +184,9 @@ class Entities:
 
 @dataclass(slots=True)
 class _Mention:
-    kind: str  # "person", "organization", "place", or "word" (unresolved single word)
+    # "person", "organization", "place"; "word" (a single word to resolve) or
+    # "place?" (a place that may be the start of a company's name).
+    kind: str
     name: str
 
 
@@ -168,25 +204,35 @@ def _strip_possessive(token: str) -> str:
 
 def _known(tokens: Sequence[str]) -> tuple[str, str] | None:
     """``(kind, display)`` when ``tokens`` spell a known name exactly."""
-    text = " ".join(tokens)
-    tables = known_names()
-    for kind in ("organization", "place", "person"):
-        found = tables[kind].get(text)
-        if found is not None:
-            return kind, found
-    return None
+    names = all_names()
+    if len(tokens) > 1 and tokens[0].lower() not in names.openers:
+        return None
+    return names.get(" ".join(tokens))
 
 
-def _is_person_form(tokens: Sequence[str]) -> bool:
-    return len(tokens) >= 2 and tokens[0] in first_names() and tokens[-1] not in _CONNECTORS
+def _org_start(tokens: Sequence[str]) -> int | None:
+    """Where an organization name starts in ``tokens``, by its form, or ``None``.
 
-
-def _is_org_form(tokens: Sequence[str]) -> bool:
+    ``... Co``/``Bank``/``Ministry`` at the end: the whole segment;
+    ``Department of Justice`` anywhere: from ``Department`` on, so that
+    ``U.S. Department of Justice`` keeps ``U.S.`` as a place.
+    """
     if len(tokens) < 2:
-        return False
-    if tokens[-1] in _ORG_HEADS:
-        return True
-    return "&" in tokens or (tokens[0] in _ORG_HEADS and tokens[1] in ("of", "for"))
+        return None
+    for index in range(len(tokens) - 1):
+        if tokens[index] in _ORG_HEADS and tokens[index + 1] in ("of", "for"):
+            # Back over words that qualify the name ("National Association of"),
+            # not over a place that precedes it ("U.S. Department of Justice").
+            while (
+                index
+                and tokens[index - 1][:1].isupper()
+                and _known(tokens[index - 1 : index]) is None
+            ):
+                index -= 1
+            return index
+    if tokens[-1] in _ORG_HEADS or tokens[-1].split("-")[0] in _ORG_HEADS or "&" in tokens:
+        return 0
+    return None
 
 
 def _trim_connectors(tokens: list[str]) -> list[str]:
@@ -198,22 +244,53 @@ def _trim_connectors(tokens: list[str]) -> list[str]:
     return tokens[start:end]
 
 
+def _split_person(tokens: list[str], out: _Collector) -> None:
+    """A person's name ends at a connector or a known name: ``Heinz Hofer of Switzerland``."""
+    end = len(tokens)
+    for index, token in enumerate(tokens):
+        if token in _CONNECTORS:
+            end = index
+            break
+    while end > 2 and _known(tokens[end - 1 : end]) is not None:
+        end -= 1
+    out.add("person", " ".join(tokens[:end]))
+    if end < len(tokens):
+        _classify(tokens[end:], False, out)
+
+
+def _is_place(token: str) -> bool:
+    return known_names()["place"].get(token) is not None
+
+
+def _is_acronym(token: str) -> bool:
+    return 2 <= len(token) <= 5 and token.isupper() and token.isalpha()
+
+
 def _classify(tokens: list[str], after_title: bool, out: _Collector) -> None:
     """Classify one segment of a span (see the module docstring, step 3)."""
     tokens = _trim_connectors(tokens)
+    if len(tokens) > 2 and _is_acronym(tokens[-1]) and _org_start(tokens[:-1]) == 0:
+        tokens = tokens[:-1]  # "Saudi Press Agency SPA"
     if not tokens:
         return
     known = _known(tokens)
+    org_start = _org_start(tokens)
     if known is not None:
         out.add(*known)
-    elif after_title and tokens[0][:1].isupper() and not _is_org_form(tokens):
-        out.add("person", " ".join(tokens))
-    elif _is_org_form(tokens):
-        out.add("organization", " ".join(tokens))
-    elif _is_person_form(tokens):
-        out.add("person", " ".join(tokens))
+    elif len(tokens) > 2 and tokens[1] in ("of", "in") and _is_place(tokens[0]):
+        out.add("place", known_names()["place"].get(tokens[0]) or tokens[0])
+        _classify(tokens[2:], False, out)  # "Geneva of the United Nations Conference"
+    elif org_start is not None:
+        if org_start:
+            _classify(tokens[:org_start], after_title, out)
+        out.add("organization", " ".join(tokens[org_start:]))
+    elif after_title and tokens[0] not in _CONNECTORS:
+        _split_person(tokens, out)
     elif len(tokens) >= 2 and tokens[-1] in _PLACE_HEADS:
         out.add("place", " ".join(tokens))
+    elif len(tokens) >= 2 and tokens[0] in first_names() and tokens[1] not in _CONNECTORS:
+        if tokens[-1] not in _NOT_PERSON_LAST:
+            _split_person(tokens, out)
     elif len(tokens) == 1:
         out.add("word", tokens[0])
     else:
@@ -223,22 +300,28 @@ def _classify(tokens: list[str], after_title: bool, out: _Collector) -> None:
 def _search_inside(tokens: list[str], out: _Collector) -> None:
     """Known names inside an unclassified segment, longest first.
 
-    A place found after unknown words is skipped: ``BP North America`` is a
-    company, not a continent.
+    A place found right after unknown words is skipped: ``BP North America``
+    is a company, not a continent. After a connector it counts again
+    (``Mette Mogstad of Norway``).
     """
     index, unknown_before = 0, False
     while index < len(tokens):
         for end in range(min(len(tokens), index + _MAX_NAME_WORDS), index, -1):
             known = _known(tokens[index:end])
             if known is not None and not (known[0] == "place" and unknown_before):
-                out.add(*known)
+                if known[0] == "place" and index == 0 and end < len(tokens):
+                    # "Columbia Gas": maybe a place, maybe the start of a company's
+                    # name; _resolve decides once the whole document is read.
+                    out.add("place?", f"{known[1]}\t{' '.join(tokens)}")
+                else:
+                    out.add(*known)
                 index = end
                 break
         else:
-            if tokens[index] not in _CONNECTORS:
-                unknown_before = True
-                if index == len(tokens) - 1 and tokens[index] in solo_surnames():
-                    out.add("word", tokens[index])
+            token = tokens[index]
+            unknown_before = token not in _CONNECTORS
+            if index == len(tokens) - 1 and token in solo_surnames():
+                out.add("word", token)
             index += 1
 
 
@@ -250,26 +333,37 @@ def _without_weak_tail(segment: list[str]) -> list[str]:
     return segment[:end]
 
 
-def _segments(tokens: list[str]) -> Iterator[tuple[list[str], bool]]:
-    """Cut a span at stop words, dates, titles and "and"; flag title-led segments.
+def _is_break(tokens: list[str], index: int) -> bool:
+    token = tokens[index]
+    if token == "and":
+        return not _joins(tokens, index)
+    if index == 0 and token in _LEADING_STOP:
+        return True
+    return token in _STOP or token in _WEEKDAYS_MONTHS
 
-    After a job title (``Secretary``), an ``of ...`` part belongs to the title
-    and is classified on its own (``of State``, ``of the Bank of England``)
-    until a given name starts the person's name.
+
+def _segments(tokens: list[str], after_role: bool) -> Iterator[tuple[list[str], bool, bool]]:
+    """Cut a span at stop words, dates, titles and "and".
+
+    Yields ``(segment, after_title, title_part)``: ``after_title`` when a job
+    title (or, for the first segment, a lower-case role word before the span:
+    ``spokesman Marlin Fitzwater``) precedes it; ``title_part`` for the ``of
+    ...`` part of a title (``Secretary of State``, ``Vice President for
+    Financial Communications``), in which only known names count.
     """
     segment: list[str] = []
-    after_title = False  # the current segment follows a job title
+    after_title = after_role
     pending = False  # a job title was just seen; the next segment is its holder
     title_of = False  # inside the "of ..." part of a title
-    for token in tokens:
-        if token in _STOP or token in _WEEKDAYS_MONTHS or token == "and":
+    for index, token in enumerate(tokens):
+        if _is_break(tokens, index):
             if segment:
-                yield segment, after_title
+                yield segment, after_title, title_of
             segment, after_title, pending, title_of = [], False, False, False
-        elif token in _TITLES and token not in _WEAK_TITLES and not title_of:
+        elif _is_title(tokens, index) and not title_of:
             segment = _without_weak_tail(segment)
             if segment:
-                yield segment, after_title
+                yield segment, after_title, False
             segment, after_title, pending = [], False, True
         elif pending and not segment and token in ("of", "for", "the"):
             title_of = True
@@ -278,35 +372,152 @@ def _segments(tokens: list[str]) -> Iterator[tuple[list[str], bool]]:
         else:
             if title_of:
                 if segment:
-                    yield segment, False
+                    yield segment, False, True
                 segment, title_of = [], False
             if pending and not segment:
                 after_title, pending = True, False
             segment.append(token)
     if segment:
-        yield segment, after_title
+        yield segment, after_title, title_of
+
+
+def _is_title(tokens: list[str], index: int) -> bool:
+    """A job title that cuts the span; not after "of" (``Council of Ministers``)."""
+    token = tokens[index]
+    if token not in _TITLES or token in _WEAK_TITLES:
+        return False
+    if index and tokens[index - 1] in ("of", "for"):
+        return False
+    # "(The) General Accounting Office": the title word begins an organization's name.
+    rest = tokens[index + 1 :]
+    starts = index == 0 or tokens[index - 1] in _STOP
+    if not starts or not rest or rest[0] in _CONNECTORS or rest[-1] not in _ORG_HEADS:
+        return True
+    names = first_names()
+    return any(word in names or word in _TITLES for word in rest)
+
+
+def _joins(tokens: list[str], index: int) -> bool:
+    """Whether ``and`` at ``index`` is inside a company name: ``Kahn and Kahn Pty Ltd``.
+
+    True when the span ends with a legal suffix and the word before ``and``
+    does not already end a name (``Standard Oil Co and BP Inc`` are two).
+    """
+    if tokens[-1] not in _LEGAL_SUFFIXES or index == 0:
+        return False
+    return tokens[index - 1] not in _LEGAL_SUFFIXES
 
 
 def _starts_with_title_org(tokens: list[str]) -> bool:
     """``General Motors Corp``: a title word that begins a company name."""
-    return tokens[0] in _TITLES and "and" not in tokens and _is_org_form(tokens)
+    if tokens[0] not in _TITLES or len(tokens) < 2 or tokens[1] in _CONNECTORS:
+        return False
+    if "and" in tokens or any(token in _TITLES for token in tokens[1:]):
+        return False
+    return _org_start(tokens) == 0
+
+
+def _subspans(tokens: list[str]) -> Iterator[list[str]]:
+    """Cut a span after possessives: ``Texas Air Corp's Eastern Airlines Inc``.
+
+    A possessive first word that begins a company name stays:
+    ``Fireman's Fund Corp``, ``McDonald's Corp``.
+    """
+    current: list[str] = []
+    for index, raw in enumerate(tokens):
+        if raw.endswith(".") and not _is_abbreviation(raw):
+            # "Iran. The": a sentence ends here.
+            current.append(raw[:-1])
+            yield current
+            current = []
+            continue
+        token = _strip_possessive(raw)
+        if token[:2] in ("D-", "R-", "I-") and len(token) > 3:
+            token = token[2:]  # "(D-Ohio)": party and state
+        if token != raw and "'" in raw and index + 1 < len(tokens):
+            if _possessive_in_name(tokens, token):
+                current.append(raw)
+                continue
+            current.append(token)
+            yield current
+            current = []
+        elif token:
+            current.append(token)
+    if current:
+        yield current
+
+
+def _possessive_in_name(tokens: list[str], token: str) -> bool:
+    """``Fireman's Fund Corp``: a first-word possessive that is part of a company name."""
+    return (
+        tokens[0].startswith(token)
+        and len(tokens) <= 4
+        and _org_start(tokens) == 0
+        and _known([token]) is None
+        and not any(word in _TITLES for word in tokens)
+    )
+
+
+def _is_abbreviation(token: str) -> bool:
+    return token[:-1] in _ABBREVIATIONS or _INITIALS.fullmatch(token) is not None
+
+
+def _process_span(tokens: list[str], after_role: bool, out: _Collector) -> None:
+    whole = _known(tokens) if len(tokens) <= _MAX_NAME_WORDS else None
+    if whole is not None:
+        out.add(*whole)
+    elif _starts_with_title_org(tokens):
+        out.add("organization", " ".join(tokens))
+    else:
+        for segment, after_title, title_part in _segments(tokens, after_role):
+            if title_part:
+                _search_inside(_trim_connectors(segment), out)
+            else:
+                _classify(segment, after_title, out)
 
 
 def _scan_mixed(text: str, out: _Collector) -> None:
+    text = _scan_marked_companies(text, out)
     for match in _SPAN.finditer(text):
-        tokens = [_strip_possessive(token) for token in match.group().split(" ")]
-        tokens = [token for token in tokens if token]
-        if not tokens:
-            continue
-        whole = _known(tokens) if len(tokens) <= _MAX_NAME_WORDS else None
-        if whole is not None:
-            out.add(*whole)
-            continue
-        if _starts_with_title_org(tokens):
-            out.add("organization", " ".join(tokens))
-            continue
-        for segment, after_title in _segments(tokens):
-            _classify(segment, after_title, out)
+        role = _role_before(text, match.start())
+        for number, tokens in enumerate(_subspans(match.group().split(" "))):
+            if tokens:
+                _process_span(tokens, number == 0 and role, out)
+
+
+def _role_before(text: str, start: int) -> bool:
+    """Whether a lower-case role word precedes ``start``: ``spokesman Marlin Fitzwater``."""
+    if start < 2 or text[start - 1] != " ":
+        return False
+    head = text[max(0, start - 16) : start - 1]
+    return head[head.rfind(" ") + 1 :] in _ROLE_WORDS
+
+
+def _scan_marked_companies(text: str, out: _Collector) -> str:
+    """Company names the text marks itself; returns the text without them.
+
+    Reuters wraps unlisted companies in angle brackets (``<Leyland Trucks>``)
+    and writes partnerships with commas (``Sears, Roebuck and Co``). A
+    bracketed code right after a name is a ticker (``Standard Oil <SRD>``).
+    """
+    if "<" in text:
+        text = _BRACKETED.sub(lambda match: _bracket(match, out), text)
+    if any(hint in text for hint in _PARTNERSHIP_HINTS):
+        text = _PARTNERSHIP.sub(lambda match: _partnership(match, out), text)
+    return text
+
+
+def _bracket(match: re.Match[str], out: _Collector) -> str:
+    before, inner = match.group(1), " ".join(match.group(3).split())
+    is_code = " " not in inner and not any(ch.islower() for ch in inner)
+    if not (is_code and before[:1].isupper()) and len(inner) > 1 and inner[:1].isupper():
+        out.add("organization", inner)
+    return before + " ; "
+
+
+def _partnership(match: re.Match[str], out: _Collector) -> str:
+    out.add("organization", match.group())
+    return " ; "
 
 
 def _caps_lookup(tokens: Sequence[str]) -> tuple[str, str] | None:
@@ -344,9 +555,9 @@ def _scan_caps(text: str, out: _Collector) -> None:
 
 
 def _is_caps(text: str) -> bool:
-    upper = sum(1 for ch in text if ch.isupper())
-    lower = sum(1 for ch in text if ch.islower())
-    return upper > 3 * lower
+    """Whether a paragraph is written in capitals (judged on its first 200 characters)."""
+    sample = text[:200]
+    return len(_UPPER_RE.findall(sample)) > 3 * len(_LOWER_RE.findall(sample))
 
 
 def _surname_keys(name: str) -> list[str]:
@@ -369,8 +580,14 @@ def _resolve(mentions: list[_Mention], tag_people: Sequence[str]) -> list[_Menti
         for key in _surname_keys(name):
             surnames.setdefault(key, name)
     solo = solo_surnames()
+    org_names = [m.name for m in mentions if m.kind == "organization"]
     resolved = []
     for mention in mentions:
+        if mention.kind == "place?":
+            place, _, span = mention.name.partition("\t")
+            if not any(name.startswith(span) for name in org_names):
+                resolved.append(_Mention("place", place))
+            continue
         full = surnames.get(mention.name) if mention.kind in ("word", "person") else None
         if full is None and mention.kind == "word":
             full = solo.get(mention.name)
@@ -391,10 +608,20 @@ def _scan(text: str, out: _Collector) -> None:
             _scan_mixed(paragraph, out)
 
 
-def _unique(names: Iterable[str]) -> tuple[str, ...]:
+def _unique(names: Iterable[str], organizations: bool = False) -> tuple[str, ...]:
+    """First-seen names, one per key; companies compare without ``Inc``/``Co``...
+
+    ``Standard Oil Co`` and a later ``Standard Oil`` are one organization,
+    shown as first written.
+    """
     seen: dict[str, str] = {}
     for name in names:
         key = lookup_key(name)
+        if organizations:
+            words = key.replace(",", "").replace(".", "").split(" ")
+            while len(words) > 1 and words[-1] in _LEGAL_KEYS:
+                words.pop()
+            key = " ".join(words)
         if key and key not in seen:
             seen[key] = name
     return tuple(seen.values())
@@ -422,7 +649,7 @@ def extract_entities(
         by_kind[mention.kind].append(mention.name)
     return Entities(
         people=_unique(by_kind["person"]),
-        organizations=_unique(by_kind["organization"]),
+        organizations=_unique(by_kind["organization"], organizations=True),
         places=_unique(by_kind["place"]),
     )
 

@@ -22,7 +22,9 @@ from importlib import resources
 from types import MappingProxyType
 
 __all__ = [
+    "AllNames",
     "Names",
+    "all_names",
     "first_names",
     "is_exact_alias",
     "known_names",
@@ -41,8 +43,17 @@ def lookup_key(text: str) -> str:
 
 def is_exact_alias(alias: str) -> bool:
     """True for short all-capitals aliases, which match only as written."""
-    letters = [ch for ch in alias if ch.isalpha()]
-    return 0 < len(letters) <= 6 and all(ch.isupper() for ch in letters)
+    return alias.isupper() and _letter_count(alias) <= 6
+
+
+def _letter_count(text: str) -> int:
+    # Cheap upper bound on the letters of a name: punctuation that names use removed.
+    return len(text.replace(".", "").replace(" ", "").replace("-", "").replace("'", ""))
+
+
+def _is_capitalized_word(text: str) -> bool:
+    """``IRAN``, ``NEW YORK``: a name in capitals, not an acronym (four letters or more)."""
+    return "." not in text and _letter_count(text) >= 4
 
 
 def _rows(name: str) -> Iterator[list[str]]:
@@ -66,8 +77,10 @@ class Names:
     def get(self, text: str) -> str | None:
         """The display name for ``text`` as written, or ``None``."""
         found = self.exact.get(text)
-        if found is None and not is_exact_alias(text):
-            found = self.folded.get(lookup_key(text))
+        if found is None and (not is_exact_alias(text) or _is_capitalized_word(text)):
+            found = self.folded.get(text.lower())
+            if found is None and ("’" in text or "  " in text or text != text.strip()):
+                found = self.folded.get(lookup_key(text))
         return found
 
 
@@ -123,6 +136,43 @@ def known_names() -> Mapping[str, Names]:
     return MappingProxyType(
         {"place": _places(), "organization": _organizations(), "person": _people()}
     )
+
+
+@dataclass(frozen=True)
+class AllNames:
+    """Every known name of every kind in two maps, for one lookup per candidate.
+
+    Values are ``(kind, display)``; where kinds share a key, organizations
+    win over places and places over people (``Bank of England`` is not a place).
+    ``openers`` holds the lower-cased first words of multi-word names, so a
+    scan can skip trying longer names at words that start none.
+    """
+
+    exact: Mapping[str, tuple[str, str]]
+    folded: Mapping[str, tuple[str, str]]
+    openers: frozenset[str]
+
+    def get(self, text: str) -> tuple[str, str] | None:
+        """``(kind, display)`` for ``text`` as written (see :meth:`Names.get`)."""
+        found = self.exact.get(text)
+        if found is None and (not is_exact_alias(text) or _is_capitalized_word(text)):
+            found = self.folded.get(text.lower())
+        return found
+
+
+@functools.cache
+def all_names() -> AllNames:
+    """The known names of :func:`known_names`, merged (see :class:`AllNames`)."""
+    exact: dict[str, tuple[str, str]] = {}
+    folded: dict[str, tuple[str, str]] = {}
+    for kind in ("organization", "place", "person"):
+        names = known_names()[kind]
+        for key, display in names.exact.items():
+            exact.setdefault(key, (kind, display))
+        for key, display in names.folded.items():
+            folded.setdefault(key, (kind, display))
+    openers = frozenset(key.split(" ")[0].lower() for key in (*exact, *folded) if " " in key)
+    return AllNames(MappingProxyType(exact), MappingProxyType(folded), openers)
 
 
 @functools.cache
