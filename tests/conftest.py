@@ -37,3 +37,20 @@ def require_reuters() -> Path:
 def reuters_dir() -> Path:
     """The Reuters-21578 directory (see :func:`require_reuters`); mark tests ``reuters``."""
     return require_reuters()
+
+
+@pytest.fixture(scope="session")
+def reuters_index(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A real index of all 22 Reuters-21578 SGML files, built once per session.
+
+    Only the ``reut2-*.sgm`` files are indexed (the corpus folder also holds
+    its README and category lists, which are not news).
+    """
+    from indexer.pipeline import index_paths
+
+    corpus = require_reuters()
+    directory = tmp_path_factory.mktemp("reuters") / "index"
+    files = sorted(str(path) for path in corpus.glob("reut2-*.sgm"))
+    report = index_paths(files, str(directory))
+    assert report.documents_total > 0, report
+    return str(directory)
