@@ -134,29 +134,36 @@ def _read_bytes(found: FoundFile) -> bytes:
 def process_file(found: FoundFile, builder: SegmentBuilder) -> FileResult:
     """Read, fingerprint, parse, extract and add one file's documents.
 
-    Never raises for a bad file: every problem becomes a :class:`Skip`.
+    Never raises for a bad file: every problem becomes a :class:`Skip`. A
+    file's articles are all built before the first is added, so a file that
+    fails half-way adds nothing.
     """
     path = found.path
     try:
         data = _read_bytes(found)
         key = Fingerprint(path, found.size, found.mtime_ns, content_digest(data)).key()
-        ids: list[str] = []
+        articles = []
         skipped: list[Skip] = []
         for item in read_documents(path, data):
             if isinstance(item, SkippedDocument):
                 skipped.append(Skip(item.origin, item.reason))
-                continue
-            article = build_article(item)
-            builder.add(article, key)
-            ids.append(article.id)
-        if not ids and not skipped:
-            skipped.append(Skip(path, "no documents in file"))
-        return FileResult(path, key if ids else None, ids, skipped)
-    except (SourceError, OSError) as exc:
-        reason = str(exc) if isinstance(exc, SourceError) else f"cannot read: {exc.strerror}"
-        return FileResult(path, None, [], [Skip(path, reason)])
+            else:
+                articles.append(build_article(item))
+    except SourceError as exc:
+        return FileResult(path, None, [], [Skip(path, str(exc))])
+    except OSError as exc:
+        return FileResult(path, None, [], [Skip(path, f"cannot read: {exc.strerror or exc}")])
     except RecursionError:
         return FileResult(path, None, [], [Skip(path, "structure nested too deeply")])
+    except Exception as exc:  # one bad file must never stop a run (logged)
+        log.exception("unexpected error reading %s", path)
+        return FileResult(path, None, [], [Skip(path, f"internal error: {type(exc).__name__}")])
+    for article in articles:
+        builder.add(article, key)
+    builder.end_of_file()
+    if not articles and not skipped:
+        skipped.append(Skip(path, "no documents in file"))
+    return FileResult(path, key if articles else None, [a.id for a in articles], skipped)
 
 
 # -- worker processes ---------------------------------------------------------
@@ -169,8 +176,8 @@ def _init_worker(queue: Any) -> None:
     _progress_queue = queue
 
 
-def _work(directory: str, files: list[FoundFile]) -> tuple[Any, list[FileResult]]:
-    """Worker entry point: one segment for a share of the batch's files."""
+def _work(directory: str, files: list[FoundFile]) -> tuple[list[Any], list[FileResult]]:
+    """Worker entry point: segments for a share of the batch's files."""
     builder = SegmentBuilder(directory)
     results = []
     for found in files:
@@ -375,7 +382,7 @@ def _write_batch(
             count = queue.get()
             if progress:
                 progress(count)
-    segments = [segment for segment, _ in outputs if segment is not None]
+    segments = [segment for worker_segments, _ in outputs for segment in worker_segments]
     results = [result for _, share in outputs for result in share]
     order = {found.path: i for i, found in enumerate(batch)}
     results.sort(key=lambda r: order[r.path])

@@ -33,13 +33,17 @@ from whoosh.writing import SegmentWriter
 from indexer import schema as F
 from indexer.analysis import FACET_SEPARATOR
 from indexer.errors import IndexBusyError
+from indexer.fastwrite import FastSegmentWriter
 from indexer.model import Article
 from indexer.store import CURRENT_LINK, INDEX_NAME, current_directory
 
 LOCK_FILE = ".lock"
-#: Memory Whoosh may use for its posting pool per writer before spilling to
-#: disk. Per process: with two workers the total is twice this.
+#: Memory Whoosh may use for its posting pool before spilling to disk (the
+#: lock-holding parent writer, which only deletes and merges).
 LIMIT_MB = 192
+#: Postings a worker holds in memory before it closes its segment and starts
+#: another: about 60 bytes each, so ~150 MB per worker.
+MAX_POSTINGS = 2_500_000
 
 
 @contextlib.contextmanager
@@ -155,30 +159,56 @@ def article_fields(article: Article, filekey: str) -> dict[str, Any]:
 
 
 class SegmentBuilder:
-    """Writes one new segment of an index without taking the index lock.
+    """Writes new segments of an index without taking the index lock.
 
     Used inside worker processes while the parent holds the lock; the parent
-    adds the finished segment with :meth:`ParentWriter.commit_with`.
+    adds the finished segments with :meth:`ParentWriter.commit_with`. A
+    segment is closed and a new one started whenever the in-memory postings
+    reach ``max_postings``, which bounds a worker's memory.
     """
 
-    def __init__(self, directory: str, limitmb: int = LIMIT_MB) -> None:
-        ix = FileStorage(directory).open_index(indexname=INDEX_NAME)
-        self._writer = SegmentWriter(ix, _lk=False, limitmb=limitmb)
+    def __init__(self, directory: str, max_postings: int = MAX_POSTINGS) -> None:
+        self._ix = FileStorage(directory).open_index(indexname=INDEX_NAME)
+        self._max_postings = max_postings
+        self._writer = FastSegmentWriter(self._ix)
+        self._segments: list[Any] = []
+        self._pending = 0
         self.added = 0
 
     def add(self, article: Article, filekey: str) -> None:
         self._writer.add_document(**article_fields(article, filekey))
+        self._pending += 1
         self.added += 1
 
-    def finish(self) -> Any | None:
-        """Close the segment; return it (picklable) or None when empty."""
+    def end_of_file(self) -> None:
+        """Called between files: rotate the segment if it has grown too big.
+
+        Rotating only at file boundaries keeps each file's documents in one
+        segment, which makes no difference to correctness (commits are what
+        is atomic) but keeps the segment count low.
+        """
+        if self._writer.pending_postings >= self._max_postings:
+            self._rotate()
+
+    def _rotate(self) -> None:
         writer = self._writer
-        if not self.added:
+        if self._pending:
+            self._segments.append(writer._finalize_segment())
+            writer._finish()
+        else:
             writer.cancel()
-            return None
-        segment = writer._finalize_segment()
-        writer._finish()
-        return segment
+        self._writer = FastSegmentWriter(self._ix)
+        self._pending = 0
+
+    def finish(self) -> list[Any]:
+        """Close the last segment; return all segments written (picklable)."""
+        writer = self._writer
+        if self._pending:
+            self._segments.append(writer._finalize_segment())
+            writer._finish()
+        else:
+            writer.cancel()
+        return self._segments
 
 
 class ParentWriter(SegmentWriter):

@@ -1,0 +1,102 @@
+"""The fast segment writer must write exactly what Whoosh's own writer writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from whoosh.filedb.filestore import FileStorage
+from whoosh.qparser import QueryParser
+from whoosh.writing import SegmentWriter
+
+from indexer.fastwrite import FastSegmentWriter
+from indexer.model import Article
+from indexer.schema import build_schema
+from indexer.writer import article_fields
+
+WORDS = (
+    "oil prices rose sharply after opec ministers met in vienna while the dollar "
+    "fell against the yen and coffee cocoa sugar futures were mixed said traders"
+).split()
+
+
+def make_articles(count: int) -> list[Article]:
+    articles = []
+    for n in range(count):
+        # Varied lengths and term frequencies, some terms in many documents
+        # (several posting blocks), some in one.
+        body = " ".join(WORDS[(n * 7 + i) % len(WORDS)] for i in range(5 + n % 60))
+        body += f" unique{n} " + ("oil " * (n % 5))
+        articles.append(
+            Article(
+                id=f"doc-{n}",
+                title=f"Story {n} about {WORDS[n % len(WORDS)]}",
+                body=body if n % 17 else "",
+                origin=f"/x/file.jsonl#{n}",
+                path="/x/file.jsonl",
+                date=f"1987-03-{1 + n % 28:02d}T10:00:00",
+                dateline=("London", "Tokyo", None)[n % 3],
+                people=("Paul Volcker",) if n % 4 == 0 else (),
+                places=("United States", "Japan")[: n % 3],
+                topics=("crude",) if n % 2 else ("coffee", "cocoa"),
+                source="Reuters",
+            )
+        )
+    return articles
+
+
+def build(directory: Path, writer_class: type, articles: list[Article]) -> FileStorage:
+    directory.mkdir()
+    storage = FileStorage(str(directory))
+    ix = storage.create_index(build_schema(), indexname="MAIN")
+    writer = writer_class(ix) if writer_class is FastSegmentWriter else SegmentWriter(ix)
+    for article in articles:
+        writer.add_document(**article_fields(article, "key"))
+    writer.commit()
+    return storage
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    articles = make_articles(700)
+    root = tmp_path_factory.mktemp("fastwrite")
+    stock = build(root / "stock", SegmentWriter, articles).open_index("MAIN")
+    fast = build(root / "fast", FastSegmentWriter, articles).open_index("MAIN")
+    return stock, fast
+
+
+def test_same_postings_for_every_term(pair) -> None:  # type: ignore[no-untyped-def]
+    stock, fast = pair
+    with stock.reader() as a, fast.reader() as b:
+        for fieldname in ("title", "body", "places", "topics", "people", "id", "path"):
+            terms_a = list(a.lexicon(fieldname))
+            assert terms_a == list(b.lexicon(fieldname)), fieldname
+            assert terms_a, fieldname
+            for term in terms_a:
+                ma, mb = a.postings(fieldname, term), b.postings(fieldname, term)
+                assert list(ma.items_as("weight")) == list(mb.items_as("weight"))
+                ma, mb = a.postings(fieldname, term), b.postings(fieldname, term)
+                assert ma.block_max_weight() == mb.block_max_weight()
+                assert ma.block_min_length() == mb.block_min_length()
+                assert ma.block_max_length() == mb.block_max_length()
+                ta, tb = a.term_info(fieldname, term), b.term_info(fieldname, term)
+                assert (ta.doc_frequency(), ta.weight(), ta.max_weight()) == (
+                    tb.doc_frequency(),
+                    tb.weight(),
+                    tb.max_weight(),
+                )
+                assert (ta.min_length(), ta.max_length()) == (tb.min_length(), tb.max_length())
+
+
+def test_same_positions_and_search_results(pair) -> None:  # type: ignore[no-untyped-def]
+    stock, fast = pair
+    with stock.searcher() as a, fast.searcher() as b:
+        ma, mb = a.reader().postings("body", "oil"), b.reader().postings("body", "oil")
+        assert list(ma.items_as("positions")) == list(mb.items_as("positions"))
+        parser = QueryParser("body", stock.schema)
+        for text in ["oil", "oil prices", '"coffee cocoa"', "yen OR vienna", "unique5"]:
+            query = parser.parse(text)
+            hits_a = [(h["id"], round(h.score, 5)) for h in a.search(query, limit=50)]
+            hits_b = [(h["id"], round(h.score, 5)) for h in b.search(query, limit=50)]
+            assert hits_a == hits_b, text
+            assert hits_a, text
