@@ -80,7 +80,7 @@ def join_paragraphs(paragraphs: list[str]) -> str:
 
 def text_to_body(text: str) -> str:
     """Turn free text (blank-line separated paragraphs) into the body shape, capped."""
-    text = normalize_newlines(strip_controls(text[:MAX_WORK_CHARS]))
+    text = strip_controls(normalize_newlines(text[:MAX_WORK_CHARS]))
     body = join_paragraphs([" ".join(lines) for lines in line_paragraphs(text)])
     return cap_body(body)
 

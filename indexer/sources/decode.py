@@ -78,6 +78,9 @@ _META_CHARSET = re.compile(
     rb"""<meta\b[^>]{0,512}?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]{1,40})""", re.IGNORECASE
 )
 
+# Codecs that Windows-1252 reads the same way (or better) for Western text.
+_WESTERN = frozenset({"cp1252", "latin_1", "iso8859_15"})
+
 # WHATWG: these labels mean Windows-1252 on the web.
 _WEB_ALIASES = {"iso8859-1": "cp1252", "latin-1": "cp1252", "ascii": "cp1252"}
 
@@ -202,17 +205,22 @@ def _guess_single_byte(data: bytes, first_bad: int) -> str:
     """charset-normalizer's guess on the region around the first non-UTF-8 byte.
 
     Sampling there (not at the start) matters for files whose first
-    megabyte is plain ASCII. Western text wins ties: when no language was
-    recognised and Windows-1252 decodes the bytes into plausible text, use it.
+    megabyte is plain ASCII. Western text wins ties: Windows-1252 is used
+    when it scores as well as the best guess, or when no language was
+    recognised and it decodes the bytes into plausible text.
     """
     start = max(0, first_bad - 16 * 1024)
     sample = data[start : first_bad + 4 * SAMPLE_BYTES]
-    best = from_bytes(sample).best()
-    if best is not None and best.coherence >= 0.2 and best.encoding not in ("utf_8", "ascii"):
-        return str(best.encoding)
-    if _plausible_cp1252(sample):
+    results = [r for r in from_bytes(sample) if r.encoding not in ("utf_8", "ascii")]
+    if not results:
         return "cp1252"
-    if best is not None and best.encoding not in ("utf_8", "ascii"):
+    best = results[0]
+    western = next((r for r in results if r.encoding in _WESTERN), None)
+    if western is not None and (
+        western.chaos <= best.chaos + 0.01 and western.coherence >= best.coherence - 0.01
+    ):
+        return "cp1252"  # a tie (cp1250 and cp1252 often score the same)
+    if best.coherence >= 0.2 or not _plausible_cp1252(sample):
         return str(best.encoding)
     return "cp1252"
 

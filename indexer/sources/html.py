@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
-from bs4.element import NavigableString, Tag
+from bs4.element import CData, NavigableString, Tag
 
 from indexer.errors import SourceError
 from indexer.model import RawDocument
@@ -56,6 +56,8 @@ _PROCESSING_INSTRUCTION = re.compile(r"<\?[^<>]{0,1000}\?>")
 _UNRESOLVED_ENTITY = re.compile(r"&#?[A-Za-z0-9]{1,32};")
 
 _NON_CONTENT = [
+    "head",
+    "title",
     "nav",
     "header",
     "footer",
@@ -104,6 +106,7 @@ _BLOCKS = [
     "details",
     "summary",
 ]
+_BLOCK_NAMES = frozenset(_BLOCKS) | {"body", "html", "[document]"}
 _ARTICLE_TYPES = ("article", "blogposting", "report", "newsarticle")
 _TITLE_SEPARATORS = (" | ", " :: ", " // ", " • ", " · ", " - ", " – ", " — ")
 _SITE_ONLY_SEPARATORS = frozenset((" | ", " :: ", " // ", " • ", " · "))
@@ -217,6 +220,11 @@ def _main_text(path: str, markup: str) -> str:
             output_format="txt",
             include_comments=False,
             include_tables=True,
+            # Precision over recall, and no second-chance algorithms: on short
+            # pages those return the navigation as "text"; the bs4 fallback
+            # below is the second chance, limited to the page's main container.
+            favor_precision=True,
+            fast=True,
             include_images=False,
             include_links=False,
             deduplicate=False,
@@ -236,18 +244,55 @@ def _main_text(path: str, markup: str) -> str:
 
 
 def visible_text(soup: BeautifulSoup) -> str:
-    """Visible text of the page's main container, as paragraphs (mutates ``soup``)."""
+    """Visible text of the page's main container, as paragraphs (mutates ``soup``).
+
+    A paragraph break goes wherever the nearest enclosing block element
+    changes between two strings, which handles both block starts and text
+    after a block ends. One pass over the tree, no recursion, linear even on
+    10,000 nested elements (bs4's ``insert_after`` is not: it walks the subtree).
+    """
     root = soup.find("article") or soup.find("main") or soup.body or soup
     if not isinstance(root, Tag):
         return ""
     for tag in root.find_all(_NON_CONTENT):
         if not tag.decomposed:
             tag.decompose()
-    for block in root.find_all(_BLOCKS):
-        block.insert_before(NavigableString("\n\n"))
-        block.insert_after(NavigableString("\n\n"))
-    text = normalize_newlines(root.get_text())
+    blocks: dict[int, Tag | None] = {}
+    pieces: list[str] = []
+    previous: Tag | None = None
+    for node in root.descendants:
+        if isinstance(node, Tag):
+            if node.name == "br":
+                previous = None  # a line break also ends the paragraph
+            continue
+        if type(node) not in (NavigableString, CData):
+            continue  # comments, doctypes, processing instructions...
+        block = _enclosing_block(node.parent, blocks)
+        if block is not previous and pieces:
+            pieces.append("\n\n")
+        previous = block
+        pieces.append(str(node))
+    text = normalize_newlines("".join(pieces))
     return join_paragraphs([" ".join(lines) for lines in line_paragraphs(text)])
+
+
+def _enclosing_block(tag: Tag | None, memo: dict[int, Tag | None]) -> Tag | None:
+    """The nearest block-level element at or above ``tag`` (memoised: linear overall)."""
+    chain: list[Tag] = []
+    found: Tag | None = None
+    while tag is not None:
+        key = id(tag)
+        if key in memo:
+            found = memo[key]
+            break
+        chain.append(tag)
+        if tag.name in _BLOCK_NAMES:
+            found = tag
+            break
+        tag = tag.parent
+    for seen in chain:
+        memo[id(seen)] = found
+    return found
 
 
 def _has_real_words(text: str) -> bool:

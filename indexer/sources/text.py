@@ -45,8 +45,10 @@ _CLOSERS = "\"'”’»)]"
 _MAX_META_LINE = 120
 _MAX_TITLE_CHARS = 200
 _MAX_TITLE_WORDS = 25
-#: A text whose longest line has fewer words than this is a list, not prose.
-_MIN_PROSE_WORDS = 4
+#: Prose has a line of this many words, or a sentence of at least _MIN_SENTENCE_WORDS.
+_PROSE_LINE_WORDS = 6
+_MIN_SENTENCE_WORDS = 4
+_SENTENCE = re.compile(r"[.!?…][\"'”’)\]]*(?:\s|$)")
 
 
 @dataclass(slots=True)
@@ -77,11 +79,11 @@ def parse_text(path: str, text: str) -> RawDocument:
     at :data:`~indexer.sources.cleanup.MAX_BODY_CHARS` characters.
     Raises :class:`SourceError` when nothing usable remains.
     """
-    text = normalize_newlines(strip_controls(text[:MAX_WORK_CHARS]))
+    text = strip_controls(normalize_newlines(text[:MAX_WORK_CHARS]))
     paragraphs = line_paragraphs(text)
     if not paragraphs:
         raise SourceError("whitespace only")
-    if max(len(line.split()) for lines in paragraphs for line in lines) < _MIN_PROSE_WORDS:
+    if not any(_is_prose(lines) for lines in paragraphs):
         raise SourceError("no prose in text file (a list or table?)")
     header = _read_header(paragraphs)
     body = cap_body(join_paragraphs([" ".join(lines) for lines in header.rest]))
@@ -99,6 +101,19 @@ def parse_text(path: str, text: str) -> RawDocument:
         date=clean_field(header.date),
         author=clean_field(header.author),
     )
+
+
+def _is_prose(lines: list[str]) -> bool:
+    """Whether a paragraph reads as prose, not as a word list or a table of codes.
+
+    Word lists (like the category lists shipped with Reuters-21578) have one
+    token per line and no sentences; hard-wrapped prose has either long lines
+    or sentences across short ones.
+    """
+    if any(len(line.split()) >= _PROSE_LINE_WORDS for line in lines):
+        return True
+    joined = " ".join(lines)
+    return len(joined.split()) >= _MIN_SENTENCE_WORDS and _SENTENCE.search(joined) is not None
 
 
 def _read_header(paragraphs: list[list[str]]) -> _Header:

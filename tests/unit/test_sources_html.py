@@ -1,0 +1,165 @@
+"""HTML pages: trafilatura's main text, bs4's metadata, the fallback."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.errors import SourceError
+from indexer.sources.html import make_soup, page_metadata, parse_html, strip_site_name
+
+PARAGRAPHS = (
+    "<p>PORT ELLIS – The town library opened again on Monday, eight months after the flood "
+    "filled its ground floor and ruined much of the children's collection.</p>"
+    "<p>Volunteers carried the last boxes of donated books up the restored stairs on Sunday, "
+    "and the librarian said the building was better protected than before.</p>"
+)
+
+
+def page(head: str = "", body: str = PARAGRAPHS) -> str:
+    return f"<!DOCTYPE html><html><head>{head}</head><body><article>{body}</article></body></html>"
+
+
+def jsonld(text: str) -> str:
+    return f'<script type="application/ld+json">{text}</script>'
+
+
+def meta(head: str, body: str = "") -> dict[str, str | None]:
+    found = page_metadata(make_soup(f"<html><head>{head}</head><body>{body}</body></html>"))
+    return {k: getattr(found, k) for k in ("title", "date", "author", "url", "source")}
+
+
+def test_main_text_is_paragraphs() -> None:
+    doc = parse_html("a.html", page())
+    assert doc.format == "html"
+    assert doc.position is None
+    assert doc.body.startswith("PORT ELLIS – The town library")
+    assert doc.body.count("\n\n") == 1
+
+
+def test_title_priority_og_then_jsonld_then_title_then_h1() -> None:
+    og = '<meta property="og:title" content="From OG">'
+    ld = jsonld('{"@type": "NewsArticle", "headline": "From LD"}')
+    title = "<title>From title | Site</title>"
+    h1 = "<h1>From h1</h1>"
+    assert meta(og + ld + title, h1)["title"] == "From OG"
+    assert meta(ld + title, h1)["title"] == "From LD"
+    assert meta(title, h1)["title"] == "From title"
+    assert meta("", h1)["title"] == "From h1"
+
+
+def test_date_sources_in_order() -> None:
+    ld = jsonld('{"@type": "Article", "datePublished": "2020-01-02"}')
+    og = '<meta property="article:published_time" content="2020-01-03T10:00:00Z">'
+    assert meta(ld + og)["date"] == "2020-01-02"
+    assert meta(og + '<meta name="date" content="2020-01-04">')["date"] == "2020-01-03T10:00:00Z"
+    assert meta('<meta name="pubdate" content="20200105">')["date"] == "20200105"
+    times = '<time datetime="2019-12-31">x</time>'
+    times += '<article><time datetime="2020-01-06">y</time></article>'
+    assert meta("", times)["date"] == "2020-01-06"
+    assert meta("", '<time datetime="2020-01-07" itemprop="datePublished">z</time>')["date"] == (
+        "2020-01-07"
+    )
+
+
+def test_author_forms() -> None:
+    people = '[{"@type": "Person", "name": "A. One"}, "B. Two", {"name": "https://x.example/c"}]'
+    ld = f'<script type="application/ld+json">{{"@type":"Article","author":{people}}}</script>'
+    assert meta(ld)["author"] == "A. One, B. Two"
+    assert meta('<meta name="author" content="C. Three">')["author"] == "C. Three"
+    url_then_byl = (
+        '<meta property="article:author" content="https://facebook.example/d">'
+        '<meta name="byl" content="By D. Four">'
+    )
+    assert meta(url_then_byl)["author"] == "D. Four"
+    assert meta("", '<a rel="author" href="/e">E. Five</a>')["author"] == "E. Five"
+
+
+def test_url_and_source() -> None:
+    head = (
+        '<link rel="canonical" href="https://a.example/x">'
+        '<meta property="og:url" content="https://a.example/og">'
+        '<meta property="og:site_name" content="The Site">'
+    )
+    assert meta(head)["url"] == "https://a.example/x"
+    assert meta(head)["source"] == "The Site"
+    ld = (
+        '<script type="application/ld+json">{"@graph": [{"@type": "NewsArticle", '
+        '"publisher": {"name": "LD Pub"}, "mainEntityOfPage": {"@id": "https://a.example/ld"}}]}'
+        "</script>"
+    )
+    assert meta(ld) == {
+        "title": None,
+        "date": None,
+        "author": None,
+        "url": "https://a.example/ld",
+        "source": "LD Pub",
+    }
+
+
+def test_broken_jsonld_is_ignored() -> None:
+    broken = '<script type="application/ld+json">{"headline": "x",,}</script>'
+    deep = '<script type="application/ld+json">' + "[" * 100_000 + "</script>"
+    assert meta(broken + deep + '<meta name="author" content="F. Six">')["author"] == "F. Six"
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "h1", "expected"),
+    [
+        ("Headline here | The Site", "The Site", None, "Headline here"),
+        ("The Site - Headline here", "The Site", None, "Headline here"),
+        ("Headline here | Short Tail", None, None, "Headline here"),
+        ("Russia says troops - not a threat", None, None, "Russia says troops - not a threat"),
+        ("Troops arrive - Caracas Daily", None, "Troops arrive", "Troops arrive"),
+        ("Plain headline", "The Site", None, "Plain headline"),
+    ],
+)
+def test_strip_site_name(title: str, site: str | None, h1: str | None, expected: str) -> None:
+    assert strip_site_name(title, site, h1) == expected
+
+
+def test_fallback_when_trafilatura_finds_nothing() -> None:
+    short = (
+        "<html><body><nav>Home News Sport</nav><main><p>One short line of news.</p></main>"
+        "<footer>Copyright</footer></body></html>"
+    )
+    assert parse_html("a.html", short).body == "One short line of news."
+
+
+def test_fragment_without_html_or_body() -> None:
+    assert parse_html("a.html", "<p>Just a paragraph of text.</p>").body == (
+        "Just a paragraph of text."
+    )
+
+
+def test_text_without_markup() -> None:
+    assert parse_html("a.html", "No markup\n\nat all here.").body == "No markup\n\nat all here."
+
+
+def test_leading_h1_repeating_the_title_is_dropped() -> None:
+    doc = parse_html(
+        "a.html", page("<title>Library reopens</title>", "<h1>Library reopens</h1>" + PARAGRAPHS)
+    )
+    assert doc.title == "Library reopens"
+    assert doc.body.startswith("PORT ELLIS")
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<html><head><title>Only a title</title></head></html>",
+        "<html><body><script>var a = 1;" + "a++;" * 2000 + "</script></body></html>",
+        "<html><body><nav>Home | News</nav><footer>Copyright 2020</footer></body></html>",
+        "<html><body><p>&amp; &lt; 12 34</p></body></html>",
+    ],
+)
+def test_no_article_text(markup: str) -> None:
+    with pytest.raises(SourceError, match=r"^no article text in HTML$"):
+        parse_html("a.html", markup)
+
+
+def test_xhtml_with_xml_declaration_parses_without_warnings() -> None:
+    xhtml = '<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml">'
+    doc = parse_html(
+        "a.xhtml", xhtml + f"<head><title>X</title></head><body>{PARAGRAPHS}</body></html>"
+    )
+    assert doc.body.startswith("PORT ELLIS")

@@ -1,0 +1,202 @@
+"""Reuters-21578 SGML: the scanner on snippets, and on the real corpus (marked reuters)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from indexer.errors import SourceError
+from indexer.model import RawDocument, SkippedDocument
+from indexer.sources import read_documents
+from indexer.sources.reuters import parse_reuters, read_reuters, reflow
+
+
+def story(text: str, newid: str = "7", head: str = "") -> str:
+    date = "<DATE>1-MAR-1987 10:00:00.00</DATE>"
+    return f'<REUTERS TOPICS="YES" NEWID="{newid}">\n{date}\n{head}{text}\n</REUTERS>\n'
+
+
+def one(sgml: str) -> RawDocument:
+    (doc,) = parse_reuters("r.sgm", sgml)
+    assert isinstance(doc, RawDocument)
+    return doc
+
+
+def test_fields_of_a_normal_story() -> None:
+    doc = one(
+        story(
+            "<TEXT>&#2;\n<TITLE>A &amp; B &lt;AB.N> MERGE</TITLE>\n"
+            "<DATELINE>    NEW YORK, March 1 - </DATELINE><BODY>A and B agreed\nto merge.\n"
+            " Reuter\n&#3;</BODY></TEXT>",
+            head="<TOPICS><D>acq</D></TOPICS><PLACES><D>usa</D><D>uk</D></PLACES>\n",
+        )
+    )
+    assert doc.format == "reuters"
+    assert (doc.position, doc.native_id, doc.source) == (1, "7", "Reuters")
+    assert doc.date == "1-MAR-1987 10:00:00.00"
+    assert doc.title == "A & B <AB.N> MERGE"
+    assert doc.dateline == "    NEW YORK, March 1 - "
+    assert doc.body == "A and B agreed to merge.\n\nReuter"
+    assert dict(doc.tags) == {
+        "topics": ("acq",),
+        "places": ("usa", "uk"),
+        "people": (),
+        "orgs": (),
+        "exchanges": (),
+    }
+
+
+def test_control_entities_and_raw_controls_are_removed() -> None:
+    doc = one(story("<TEXT><TITLE>T&#5;&#22;X&#127;</TITLE><BODY>a\x03b&#31;c\x1f</BODY></TEXT>"))
+    assert (doc.title, doc.body) == ("TX", "abc")
+
+
+def test_latin1_bytes() -> None:
+    data = story("<TEXT><TITLE>T</TITLE><BODY>growth.\xfc side</BODY></TEXT>").encode("latin-1")
+    (doc,) = read_reuters("r.sgm", data)
+    assert isinstance(doc, RawDocument)
+    assert doc.body == "growth.\u00fc side"
+
+
+def test_brief_story_is_title_only() -> None:
+    brief = '<TEXT TYPE="BRIEF">&#2;\n******<TITLE>SHORT NEWS\n</TITLE>Blah blah blah.\n&#3;\n'
+    doc = one(story(brief + "</TEXT>"))
+    assert (doc.title, doc.body, doc.dateline) == ("SHORT NEWS", "", None)
+
+
+def test_unproc_story_keeps_its_table_rows() -> None:
+    doc = one(
+        story(
+            '<TEXT TYPE="UNPROC">&#2;\nREPORT - MARCH 1\n A.....1 vs 2\n B.....3 vs 4\n&#3;</TEXT>'
+        )
+    )
+    assert doc.title is None
+    assert doc.body == "REPORT - MARCH 1\n\nA.....1 vs 2\n\nB.....3 vs 4"
+
+
+def test_element_without_text_or_title_is_skipped() -> None:
+    (item,) = parse_reuters("r.sgm", story("<TEXT>&#2;\n&#3;\n</TEXT>", newid="12793"))
+    assert item == SkippedDocument("r.sgm#1", "no text and no title in <REUTERS NEWID=12793>")
+
+
+def test_malformed_sgml_yields_what_is_recoverable() -> None:
+    sgml = (
+        "junk <<< before\n"
+        + '<REUTERS NEWID="1">\n<DATE>1-MAR-1987\n<TOPICS><D>gold</D><D>silver</TOPICS>\n'
+        + "<TEXT><TITLE>NO CLOSE TAGS\n<BODY>Body runs to the end of the text.\n</TEXT>\n"
+        + "junk between </UNKNOWN> elements\n"
+        + '<REUTERS NEWID="2"><TEXT><TITLE>NO BODY</TITLE>Text without a body element.</TEXT>'
+        + '<REUTERS NEWID="3"><TEXT><BODY>Truncated at the end of the fi'
+    )
+    docs = list(parse_reuters("r.sgm", sgml))
+    assert [
+        (d.position, d.native_id, d.title, d.body) for d in docs if isinstance(d, RawDocument)
+    ] == [
+        (1, "1", "NO CLOSE TAGS", "Body runs to the end of the text."),
+        (2, "2", "NO BODY", "Text without a body element."),
+        (3, "3", None, "Truncated at the end of the fi"),
+    ]
+    assert docs[0].date == "1-MAR-1987"
+    assert docs[0].tags["topics"] == ("gold", "silver")
+
+
+def test_lower_case_tags() -> None:
+    text = "<text><title>Low</title><body>Case.</body></text>"
+    doc = one(f'<reuters newid="5"><date>x</date>{text}</reuters>')
+    assert (doc.native_id, doc.date, doc.title, doc.body) == ("5", "x", "Low", "Case.")
+
+
+def test_no_element_is_a_source_error() -> None:
+    with pytest.raises(SourceError, match=r"^no <REUTERS> element in sgml$"):
+        parse_reuters("r.sgm", '<!DOCTYPE lewis SYSTEM "lewis.dtd">\nnothing here\n')
+
+
+def test_reflow_joins_wrapped_lines_and_splits_on_indentation() -> None:
+    text = "First line\nwrapped here.\n    New paragraph\nwrapped.\n\n  Shr 1 vs 2\n  Net 3 vs 4\n"
+    assert (
+        reflow(text)
+        == "First line wrapped here.\n\nNew paragraph wrapped.\n\nShr 1 vs 2\n\nNet 3 vs 4"
+    )
+
+
+# -- the real corpus ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def corpus(reuters_dir: Path) -> dict[str, list[RawDocument | SkippedDocument]]:
+    return {
+        path.name: list(read_documents(str(path), path.read_bytes()))
+        for path in sorted(reuters_dir.glob("reut2-*.sgm"))
+    }
+
+
+@pytest.mark.reuters
+def test_every_story_comes_out(corpus: dict[str, list[RawDocument | SkippedDocument]]) -> None:
+    assert len(corpus) == 22
+    items = [item for items in corpus.values() for item in items]
+    assert len(items) == 21_578
+    docs = [item for item in items if isinstance(item, RawDocument)]
+    skipped = [item for item in items if isinstance(item, SkippedDocument)]
+    # NEWID 12793 is an empty UNPROC story: no title, no text, nothing to index.
+    assert [s.reason for s in skipped] == ["no text and no title in <REUTERS NEWID=12793>"]
+    ids = {doc.native_id for doc in docs} | {"12793"}
+    assert len(ids) == 21_578
+    assert all(doc.format == "reuters" and doc.source == "Reuters" for doc in docs)
+    assert sum(1 for doc in docs if not doc.body) == 1_798  # the TYPE="BRIEF" stories
+
+
+@pytest.mark.reuters
+def test_datelines_are_never_empty(
+    reuters_dir: Path, corpus: dict[str, list[RawDocument | SkippedDocument]]
+) -> None:
+    for name, items in corpus.items():
+        raw = (reuters_dir / name).read_bytes()
+        expected = raw.count(b"<DATELINE>")
+        datelines = [d.dateline for d in items if isinstance(d, RawDocument) and d.dateline]
+        assert len(datelines) == expected, name
+        assert all(line.strip() for line in datelines)
+
+
+@pytest.mark.reuters
+def test_first_story(corpus: dict[str, list[RawDocument | SkippedDocument]]) -> None:
+    first = corpus["reut2-000.sgm"][0]
+    assert isinstance(first, RawDocument)
+    assert (first.position, first.native_id) == (1, "1")
+    assert first.title == "BAHIA COCOA REVIEW"
+    assert first.body.startswith("Showers continued throughout the week")
+    assert first.date == "26-FEB-1987 15:01:01.79"
+    assert first.dateline == "    SALVADOR, Feb 26 - "
+    assert first.tags["places"] == ("el-salvador", "usa", "uruguay")
+    assert first.tags["topics"] == ("cocoa",)
+
+
+@pytest.mark.reuters
+def test_file_with_a_raw_latin1_byte(
+    corpus: dict[str, list[RawDocument | SkippedDocument]],
+) -> None:
+    docs = corpus["reut2-017.sgm"]
+    assert len(docs) == 1000
+    assert any("\u00fc" in d.body for d in docs if isinstance(d, RawDocument))
+
+
+@pytest.mark.reuters
+def test_no_markup_or_entities_leak(corpus: dict[str, list[RawDocument | SkippedDocument]]) -> None:
+    for items in corpus.values():
+        for doc in items:
+            if isinstance(doc, RawDocument):
+                assert "&#" not in doc.body and "&lt;" not in doc.body
+                assert "<BODY" not in doc.body and "</TEXT" not in doc.body
+                assert not any(ord(ch) < 32 and ch != "\n" for ch in doc.body)
+
+
+@pytest.mark.reuters
+@pytest.mark.timeout(60)
+def test_reading_the_corpus_is_fast(reuters_dir: Path) -> None:
+    files = [(str(p), p.read_bytes()) for p in sorted(reuters_dir.glob("reut2-*.sgm"))]
+    start = time.process_time()
+    count = sum(1 for path, data in files for _ in read_documents(path, data))
+    assert count == 21_578
+    # 2 s on one idle core is the target; the bound leaves room for a shared CI machine.
+    assert time.process_time() - start < 6
