@@ -32,6 +32,11 @@ logger = logging.getLogger(__name__)
 # are in the first pages, and a pathological megabyte of text must not
 # stall the pipeline. The stored body is never cut.
 _EXTRACT_CHARS = 100_000
+_CONTRIBUTORS = re.compile(
+    r"\((?:[^()]{0,40}\b)?(?:Reporting|Writing|Editing|Additional reporting) by [^()]{0,300}\)"
+    r"|^(?:Reporting|Writing|Editing) by .{0,300}$",
+    re.MULTILINE,
+)
 _CREDIT_PARAGRAPH = re.compile(r"\s*(?:Reuters?|REUTERS?|[-–—]+\s*[\w.]{2,40})\s*")
 
 
@@ -65,15 +70,24 @@ def _dateline_places(dateline: str | None) -> list[str]:
     return names
 
 
-def _without_credit(body: str) -> str:
-    """The body minus a closing credit paragraph (Reuters' ``Reuter``), which is
-    the publisher's signature, not a mention of an organization."""
-    head, _, last = body[:_EXTRACT_CHARS].rpartition("\n\n")
-    return head if head and _CREDIT_PARAGRAPH.fullmatch(last) else body[:_EXTRACT_CHARS]
+def _extraction_text(body: str) -> str:
+    """The part of the body that entities are taken from.
+
+    At most :data:`_EXTRACT_CHARS`, cut at a space; without a closing credit
+    paragraph (Reuters' ``Reuter``: the publisher's signature, not a mention)
+    or a contributors' line (``(Reporting by ...; Editing by ...)``: staff
+    credits, not people in the story).
+    """
+    if len(body) > _EXTRACT_CHARS:
+        body = body[:_EXTRACT_CHARS].rsplit(" ", 1)[0]
+    head, _, last = body.rpartition("\n\n")
+    if head and _CREDIT_PARAGRAPH.fullmatch(last):
+        body = head
+    return _CONTRIBUTORS.sub("", body)
 
 
 def _entities(title: str, body: str, tags: TagNames, dateline: str | None) -> Entities:
-    found = extract_entities([title, _without_credit(body)], tag_people=tags.people)
+    found = extract_entities([title, _extraction_text(body)], tag_people=tags.people)
     return Entities(
         people=_merge(found.people, tags.people),
         organizations=_merge(found.organizations, tags.organizations),
@@ -98,7 +112,7 @@ def _build(raw: RawDocument) -> Article:
         body=body,
         origin=raw.origin,
         path=raw.path,
-        date=extract_date(raw.date, raw.url, body[:_EXTRACT_CHARS]),
+        date=extract_date(raw.date, raw.url, body[:1000]),
         dateline=dateline,
         source=extract_source(body, raw.source, raw.url),
         url=_clean_optional(raw.url),

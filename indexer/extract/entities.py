@@ -367,7 +367,7 @@ def _segments(tokens: list[str], after_role: bool) -> Iterator[tuple[list[str], 
             segment, after_title, pending = [], False, True
         elif pending and not segment and token in ("of", "for", "the"):
             title_of = True
-        elif title_of and token not in first_names():
+        elif title_of and not _starts_holder(segment, token):
             segment.append(token)
         else:
             if title_of:
@@ -379,6 +379,25 @@ def _segments(tokens: list[str], after_role: bool) -> Iterator[tuple[list[str], 
             segment.append(token)
     if segment:
         yield segment, after_title, title_of
+
+
+def _starts_holder(title_part: list[str], token: str) -> bool:
+    """Whether ``token`` begins the name after a title's "of" part.
+
+    A given name always does; otherwise an unknown word does once the part
+    holds only title words and known names (``Minister of Finance Zbigniew
+    Messner``, ``President of Nicaragua Daniel Ortega``).
+    """
+    if token in first_names():
+        return True
+    if not title_part or token in _CONNECTORS or token in _WEAK_TITLES or token in _ORG_HEADS:
+        return False
+    if _known([token]) is not None:
+        return False
+    return all(
+        word in _WEAK_TITLES or word in _CONNECTORS or _known([word]) is not None
+        for word in title_part
+    )
 
 
 def _is_title(tokens: list[str], index: int) -> bool:
@@ -569,16 +588,27 @@ def _surname_keys(name: str) -> list[str]:
     return keys
 
 
-def _resolve(mentions: list[_Mention], tag_people: Sequence[str]) -> list[_Mention]:
-    """Map single words and partial person names to the document's people."""
+def _surname_index(mentions: list[_Mention], tag_people: Sequence[str]) -> dict[str, str]:
+    """Surname -> full name for the people of this document (text first, then tags).
+
+    A one-word person (``Chancellor Kohl``) with a distinctive well-known
+    surname maps to the full name (``Helmut Kohl``).
+    """
     surnames: dict[str, str] = {}
-    for mention in mentions:
-        if mention.kind == "person":
-            for key in _surname_keys(mention.name):
-                surnames.setdefault(key, mention.name)
-    for name in tag_people:
+    people = [m.name for m in mentions if m.kind == "person"]
+    for name in (*people, *tag_people):
         for key in _surname_keys(name):
             surnames.setdefault(key, name)
+    solo = solo_surnames()
+    for name in people:
+        if " " not in name and name in solo:
+            surnames.setdefault(name, solo[name])
+    return surnames
+
+
+def _resolve(mentions: list[_Mention], tag_people: Sequence[str]) -> list[_Mention]:
+    """Map single words and partial person names to the document's people."""
+    surnames = _surname_index(mentions, tag_people)
     solo = solo_surnames()
     org_names = [m.name for m in mentions if m.kind == "organization"]
     resolved = []

@@ -1,0 +1,144 @@
+"""Entity rules, each on a tiny inline text."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.extract.entities import Entities, extract_entities
+
+
+def ents(text: str, title: str = "", tag_people: tuple[str, ...] = ()) -> Entities:
+    return extract_entities([title, text], tag_people=tag_people)
+
+
+def test_aliases_are_merged_into_display_names() -> None:
+    found = ents(
+        "The U.S. and the United States, the USA and US officials met. Britain and the U.K."
+    )
+    assert found.places == ("United States", "United Kingdom")
+
+
+def test_soviet_union_aliases() -> None:
+    assert ents("USSR exports rose. The Soviet Union said.").places == ("Soviet Union",)
+
+
+def test_demonyms_are_not_places() -> None:
+    assert ents("Russian troops and Venezuelan leaders met American officials.").places == ()
+
+
+def test_person_by_given_name_and_partial_mentions() -> None:
+    found = ents("US President Donald Trump spoke. Trump's comments angered Moscow. Trump left.")
+    assert found.people == ("Donald Trump",)
+    assert found.places == ("United States", "Moscow")
+
+
+def test_person_after_title_or_role_word() -> None:
+    found = ents(
+        "White House spokesman Marlin Fitzwater said so. Chancellor Kohl agreed with "
+        "Secretary of State Mike Pompeo and Minister of Finance Zbignew Qwerty."
+    )
+    assert "Marlin Fitzwater" in found.people
+    assert "Helmut Kohl" in found.people  # a distinctive Reuters surname
+    assert "Mike Pompeo" in found.people
+    assert "Zbignew Qwerty" in found.people
+    assert found.organizations == ("White House",)
+
+
+def test_known_surname_alone() -> None:
+    assert ents("Volcker said rates would fall.").people == ("Paul Volcker",)
+
+
+def test_common_surname_alone_is_not_a_person_without_context() -> None:
+    assert ents("Baker said rates would fall.").people == ()
+
+
+def test_tag_people_resolve_surnames() -> None:
+    assert ents("Baker said rates would fall.", tag_people=("James Baker",)).people == (
+        "James Baker",
+    )
+
+
+def test_organizations_by_form() -> None:
+    found = ents(
+        "Standard Oil Co and BP North America Inc formed a venture. The Ministry of "
+        "Finance and the Brazilian Cocoa Trade Commission agreed. The U.S. Department of "
+        "Justice and the National Association of Securities Dealers objected."
+    )
+    assert found.organizations == (
+        "Standard Oil Co",
+        "BP North America Inc",
+        "Ministry of Finance",
+        "Brazilian Cocoa Trade Commission",
+        "Department of Justice",
+        "National Association of Securities Dealers",
+    )
+    assert found.places == ("United States",)  # not North America: part of a company name
+
+
+def test_known_acronyms_and_full_names() -> None:
+    found = ents("OPEC met. The Organization of Petroleum Exporting Countries, the IMF and GATT.")
+    assert found.organizations == ("OPEC", "IMF", "GATT")
+
+
+def test_possessives_end_names() -> None:
+    found = ents("Texas Air Corp's Eastern Airlines Inc said. Fireman's Fund Corp said.")
+    assert found.organizations == ("Texas Air Corp", "Eastern Airlines Inc", "Fireman's Fund Corp")
+
+
+def test_marked_companies_and_tickers() -> None:
+    found = ents("Rover's <Leyland Trucks> merged with <DAF>. Standard Oil <SRD> rose.")
+    assert "Leyland Trucks" in found.organizations
+    assert "DAF" in found.organizations
+    assert "SRD" not in found.organizations
+
+
+def test_partnership_names_with_commas() -> None:
+    found = ents("Shares of Sears, Roebuck and Co fell, said Birr, Wilson and Co.")
+    assert found.organizations == ("Sears, Roebuck and Co", "Birr, Wilson and Co.")
+
+
+def test_company_variants_are_one_organization() -> None:
+    found = ents("Standard Oil Co said. Later Standard Oil added.")
+    assert found.organizations == ("Standard Oil Co",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Published Thursday, March 28. She said He would. They met on Monday in May.",
+        "President said the Minister and the Secretary agreed. Chairman resigned.",
+        "Showers continued throughout the week. Arrivals rose. Buyers were few.",
+    ],
+)
+def test_no_junk(text: str) -> None:
+    found = ents(text)
+    assert found == Entities()
+
+
+def test_headlines_in_capitals_use_known_names_only() -> None:
+    found = ents("", title="SAUDI ARABIA REITERATES COMMITMENT TO OPEC ACCORD")
+    assert found.places == ("Saudi Arabia",)
+    assert found.organizations == ("OPEC",)
+    assert found.people == ()
+    assert ents("", title="WHO SET THE FOX FREE").organizations == ()
+
+
+def test_capitalized_company_is_not_a_person() -> None:
+    assert ents("Comissaria Smith said in its weekly review.").people == ()
+
+
+def test_reuters_style_dateline_in_capitals_inside_mixed_text() -> None:
+    assert ents("MOSCOW, Russia – The ministry said.").places == ("Moscow", "Russia")
+
+
+def test_mixed_scripts_and_odd_input() -> None:
+    assert ents("Москва и 東京 — مرحبا").places == ()
+    assert ents("\x00\x01 \ud7ff") == Entities()
+    assert ents("") == Entities()
+
+
+def test_huge_input_is_handled() -> None:
+    text = "Donald Trump met Juan Guaido in Caracas. " * 20_000
+    found = ents(text)
+    assert found.people == ("Donald Trump", "Juan Guaido")
+    assert found.places == ("Caracas",)
