@@ -190,24 +190,30 @@ class SegmentBuilder:
         if self._writer.pending_postings >= self._max_postings:
             self._rotate()
 
-    def _rotate(self) -> None:
+    def _close_writer(self) -> None:
+        """Finish the current segment without Whoosh's ``_finish()``.
+
+        Every writer of an index shares its ``MAIN.tmp`` folder, and
+        ``_finish()`` deletes that folder, which would pull temporary files
+        from under a sibling worker still writing. The lock-holding parent
+        commits after all workers are done, and its own ``_finish()`` clears
+        the folder then.
+        """
         writer = self._writer
         if self._pending:
             self._segments.append(writer._finalize_segment())
-            writer._finish()
         else:
-            writer.cancel()
+            writer._close_segment()
+        writer.is_closed = True
+
+    def _rotate(self) -> None:
+        self._close_writer()
         self._writer = FastSegmentWriter(self._ix)
         self._pending = 0
 
     def finish(self) -> list[Any]:
         """Close the last segment; return all segments written (picklable)."""
-        writer = self._writer
-        if self._pending:
-            self._segments.append(writer._finalize_segment())
-            writer._finish()
-        else:
-            writer.cancel()
+        self._close_writer()
         return self._segments
 
 

@@ -301,7 +301,7 @@ class SearchService:
             (
                 (tf * math.log(n / vocab.frequency(t)), t)
                 for t, tf in counts.items()
-                if 1 < vocab.frequency(t) < n * 0.2
+                if 1 < vocab.frequency(t) <= max(2, n // 5)
             ),
             reverse=True,
         )[:15]
