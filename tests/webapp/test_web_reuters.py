@@ -1,13 +1,12 @@
 """Issue 3's acceptance checks on Reuters-21578, through the web app (page and API).
 
-Builds its own index of the corpus once per session (about a minute on two
-cores); skipped without the corpus, failed under ``CI=true``.
+Uses the session-wide ``reuters_index`` (tests/conftest.py): skipped without
+the corpus, failed under ``CI=true``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -21,12 +20,8 @@ pytestmark = pytest.mark.reuters
 
 
 @pytest.fixture(scope="module")
-def reuters_app(reuters_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    from indexer.pipeline import index_paths
-
-    directory = tmp_path_factory.mktemp("reuters-web") / "index"
-    index_paths([str(reuters_dir)], str(directory))
-    app = create_app({"INDEX_DIR": str(directory)})
+def reuters_app(reuters_index: str) -> Iterator[Flask]:
+    app = create_app({"INDEX_DIR": reuters_index})
     yield app
     close_service(app)
 
