@@ -32,6 +32,13 @@ MAX_WORK_CHARS = 4 * MAX_BODY_CHARS
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufeff\ufffe\uffff]+")
 
 
+# Whitespace runs other than a lone space: re.sub keeps one piece per match,
+# so leaving single spaces alone keeps its memory near one copy of the text.
+_WS = re.compile(r"[^\S ]\s*| \s+")
+_SPLIT_LIMIT = 100_000
+_WORD = re.compile(r"\S+")
+
+
 def strip_controls(text: str) -> str:
     """Remove control characters (keeping tab, newline, CR, VT and FF)."""
     return _CONTROLS.sub("", text)
@@ -48,8 +55,15 @@ def normalize_newlines(text: str) -> str:
 
 
 def collapse_ws(text: str) -> str:
-    """Collapse every whitespace run (any Unicode space, newlines included) to one space."""
-    return " ".join(text.split())
+    """Collapse every whitespace run (any Unicode space, newlines included) to one space.
+
+    ``split``/``join`` is the fastest way for ordinary paragraphs, but builds
+    a list of every word: past :data:`_SPLIT_LIMIT` characters a regex keeps
+    memory at a couple of copies of the text instead.
+    """
+    if len(text) < _SPLIT_LIMIT:
+        return " ".join(text.split())
+    return _WS.sub(" ", text).strip()
 
 
 def line_paragraphs(text: str) -> list[list[str]]:
@@ -115,7 +129,8 @@ def clean_field(value: str | None, limit: int = MAX_FIELD_CHARS) -> str | None:
 def has_words(text: str, minimum: int = 1) -> bool:
     """Whether ``text`` holds at least ``minimum`` words of two or more letters."""
     count = 0
-    for token in text.split():
+    for match in _WORD.finditer(text):
+        token = match.group()
         letters = sum(1 for ch in token if ch.isalpha())
         if letters >= 2:
             count += 1

@@ -49,6 +49,13 @@ log = logging.getLogger(__name__)
 #: so metadata and the fallback text look at no more than this much markup.
 MAX_SOUP_CHARS = 4_000_000
 
+#: trafilatura's memory and time grow steeply on huge pages (a 5 MB page
+#: costs it ~70 MB and seconds); past this many characters of markup
+#: (scripts and styles removed) the bs4 fallback extracts the text alone.
+MAX_TRAFILATURA_CHARS = 3_000_000
+
+_SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b", re.IGNORECASE)
+
 # An internal DTD subset (<!DOCTYPE x [ <!ENTITY ...> ]>): HTML parsers do not
 # expand its entities, but its text would leak into the page text.
 _INTERNAL_SUBSET = re.compile(r"<!DOCTYPE[^\[>]{0,1000}\[[^\]]*\]\s*>", re.IGNORECASE)
@@ -171,7 +178,13 @@ def parse_html(path: str, markup: str) -> RawDocument:
         return RawDocument(path=path, position=None, format="html", body=body)
     soup = make_soup(markup[:MAX_SOUP_CHARS])
     meta = page_metadata(soup)
-    body = _main_text(path, markup) or visible_text(soup)
+    content = without_scripts(markup)
+    body = ""
+    if len(content) <= MAX_TRAFILATURA_CHARS:
+        body = _main_text(path, content)
+    else:
+        log.info("%s: %d characters of markup, too big for trafilatura", path, len(content))
+    body = body or visible_text(soup)
     if not _has_real_words(body):
         raise SourceError("no article text in HTML")
     body = _drop_leading_title(body, meta.title)
@@ -195,6 +208,29 @@ def _prepare(markup: str) -> str:
     if "<?" in markup:
         markup = _PROCESSING_INSTRUCTION.sub("", markup)
     return markup
+
+
+def without_scripts(markup: str) -> str:
+    """``markup`` without ``<script>``/``<style>`` elements (linear, str.find based).
+
+    trafilatura discards them anyway; removing them first saves it parsing
+    megabytes of inline JavaScript state. JSON-LD metadata is read from the
+    full markup, not from this.
+    """
+    lowered = markup.lower()
+    pieces: list[str] = []
+    position = 0
+    for match in _SCRIPT_OR_STYLE.finditer(lowered):
+        if match.start() < position:
+            continue  # inside an element already cut
+        pieces.append(markup[position : match.start()])
+        end = lowered.find(f"</{match.group(1)}", match.end())
+        if end == -1:
+            return "".join(pieces)  # unclosed: the rest is script
+        close = lowered.find(">", end)
+        position = close + 1 if close != -1 else len(markup)
+    pieces.append(markup[position:])
+    return "".join(pieces)
 
 
 def make_soup(markup: str) -> BeautifulSoup:

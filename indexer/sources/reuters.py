@@ -30,7 +30,7 @@ from typing import overload
 
 from indexer.errors import SourceError
 from indexer.model import TAG_KINDS, RawDocument, SkippedDocument
-from indexer.sources.cleanup import cap_body, clean_field, strip_controls
+from indexer.sources.cleanup import cap_body, clean_field, collapse_ws, strip_controls
 from indexer.sources.decode import binary_reason
 
 _OPEN = re.compile(r"<REUTERS\b([^<>]{0,2000})>?")
@@ -285,5 +285,5 @@ def reflow(text: str) -> str:
     """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    paragraphs = (" ".join(p.split()) for p in _PARAGRAPH_BREAK.split(text))
+    paragraphs = (collapse_ws(p) for p in _PARAGRAPH_BREAK.split(text))
     return "\n\n".join(p for p in paragraphs if p)

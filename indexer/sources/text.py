@@ -110,10 +110,11 @@ def _is_prose(lines: list[str]) -> bool:
     token per line and no sentences; hard-wrapped prose has either long lines
     or sentences across short ones.
     """
-    if any(len(line.split()) >= _PROSE_LINE_WORDS for line in lines):
+    if any(len(line.split(None, _PROSE_LINE_WORDS)) >= _PROSE_LINE_WORDS for line in lines):
         return True
     joined = " ".join(lines)
-    return len(joined.split()) >= _MIN_SENTENCE_WORDS and _SENTENCE.search(joined) is not None
+    words = len(joined.split(None, _MIN_SENTENCE_WORDS))
+    return words >= _MIN_SENTENCE_WORDS and _SENTENCE.search(joined) is not None
 
 
 def _read_header(paragraphs: list[list[str]]) -> _Header:

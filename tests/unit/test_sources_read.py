@@ -10,6 +10,7 @@ import codecs
 import gzip
 import json
 import random
+import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -258,3 +259,24 @@ def test_hostile_input(hostile: Case) -> None:
             assert item.reason
     if hostile.check is not None:
         hostile.check(items)
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize(
+    ("name", "bound"),
+    [
+        ("5 MB single line of text", 5),
+        ("5 MB single json line", 5),
+        ("5 MB single line of html", 12),
+        ("50 MB text file", 3),
+    ],
+)
+def test_memory_is_a_small_multiple_of_the_input(name: str, bound: int) -> None:
+    case = CASES[name]()
+    tracemalloc.start()
+    try:
+        list(read_documents(case.path, case.data))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < bound * len(case.data)
