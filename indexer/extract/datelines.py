@@ -33,9 +33,9 @@ _DASH = r"(?:-{1,2}|–|—|―|:)"
 _WORD = r"[^\W\d_][^\W\d_.'’-]*(?:[.'’-][^\W\d_]+)*\.?"
 _PLACE = rf"{_WORD}(?:\s+{_WORD}){{0,4}}"
 
-_MARKED = re.compile(
-    rf"^\s*(?P<place>.*?)\s*(?:,\s*)?(?:(?:{_WEEKDAY}),?\s*)?(?:{_DATE_PART})?\s*"
-    rf"(?:{_AGENCY})?\s*{_DASH}?\s*$"
+# The end of a marked dateline: ", Feb 26 -", ", Thursday, March 3 (Reuters) -".
+_MARKED_TAIL = re.compile(
+    rf"(?:,?\s*(?:{_WEEKDAY}),?)?,?\s*(?:{_DATE_PART})?\s*(?:{_AGENCY})?\s*{_DASH}?\s*$"
 )
 _LEAD = re.compile(
     rf"^\s*(?P<place>{_PLACE})(?:,\s*(?P<region>{_PLACE}))?"
@@ -104,9 +104,8 @@ def normalize_dateline(raw: str | None) -> str | None:
     if not raw:
         return None
     text = " ".join(raw.split())
-    match = _MARKED.match(text)
-    place_text = match.group("place") if match else text
-    place_text = place_text.strip(" ,-–—")
+    tail = _MARKED_TAIL.search(text) if len(text) <= 120 else None
+    place_text = (text[: tail.start()] if tail else text).strip(" ,-–—")
     if not place_text or _ONLY_DATE.match(place_text) or not any(c.isalpha() for c in place_text):
         return None
     if len(place_text) > 60 or re.search(r"\d", place_text):

@@ -250,7 +250,8 @@ def date_from_text(text: str | None, today: dt.date | None = None) -> str | None
         if found:
             candidates.append((match.start(), found))
     for match in _TEXT_ISO.finditer(window):
-        found = _iso_date(*(int(part) for part in match.groups()), today)
+        year, month, day = (int(part) for part in match.groups())
+        found = _iso_date(year, month, day, today)
         if found:
             candidates.append((match.start(), found))
     return min(candidates)[1] if candidates else None

@@ -85,6 +85,7 @@ _PARTNERSHIP = re.compile(
     r"\b[A-Z][\w'.-]*(?: [A-Z][\w'.-]*)?(?:, [A-Z][\w'.-]*(?: [A-Z][\w'.-]*)?){1,3},?"
     r" (?:and|&) (?:Co|Company|Sons|Smith)\b\.?(?: Inc\b\.?| Ltd\b\.?)?"
 )
+_LOWER_RUN = re.compile(r"[a-z]{3}")
 _UPPER_RE = re.compile(f"[{_UPPER}]")
 _LOWER_RE = re.compile(r"[a-z\u00df-\u00f6\u00f8-\u00ff\u03b1-\u03c9\u0430-\u044f]")
 _CAPS_TOKEN = re.compile(r"[A-Z][A-Z0-9.&'-]*")
@@ -575,6 +576,8 @@ def _scan_caps(text: str, out: _Collector) -> None:
 
 def _is_caps(text: str) -> bool:
     """Whether a paragraph is written in capitals (judged on its first 200 characters)."""
+    if _LOWER_RUN.search(text, 0, 120):
+        return False  # the common case, decided at the first lower-case word
     sample = text[:200]
     return len(_UPPER_RE.findall(sample)) > 3 * len(_LOWER_RE.findall(sample))
 
