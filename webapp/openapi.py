@@ -172,6 +172,9 @@ def schemas() -> dict[str, Any]:
                 },
                 "histogram": {"type": "array", "items": _ref("Bucket")},
                 "suggestion": NULLABLE_STRING,
+                "last_page": {"type": "integer", "minimum": 1},
+                "histogram_unit": {"type": "string", "enum": ["day", "month", "year"]},
+                "notices": {"type": "array", "items": {"type": "string"}},
             }
         ),
         "Article": _closed(article_properties),

@@ -57,6 +57,9 @@ SEARCH_KEYS = (
     "facets",
     "histogram",
     "suggestion",
+    "last_page",
+    "histogram_unit",
+    "notices",
 )
 
 #: Keys of ``/api/articles/<id>``.
@@ -168,6 +171,9 @@ def search_json(page: SearchPage) -> dict[str, Any]:
         },
         "histogram": [bucket_json(bucket) for bucket in page.histogram],
         "suggestion": page.suggestion,
+        "last_page": page.last_page,
+        "histogram_unit": page.histogram_unit,
+        "notices": list(page.notices),
     }
 
 
