@@ -30,7 +30,13 @@ from typing import overload
 
 from indexer.errors import SourceError
 from indexer.model import TAG_KINDS, RawDocument, SkippedDocument
-from indexer.sources.cleanup import cap_body, clean_field, collapse_ws, strip_controls
+from indexer.sources.cleanup import (
+    MAX_FIELD_CHARS,
+    cap_body,
+    clean_field,
+    collapse_ws,
+    strip_controls,
+)
 from indexer.sources.decode import binary_reason
 
 _OPEN = re.compile(r"<REUTERS\b([^<>]{0,2000})>?")
@@ -142,7 +148,7 @@ def parse_element(
     """
     newid = _NEWID.search(attributes)
     lo, hi = _text_span(element)
-    title = clean_field(_decode(_leaf(element, "TITLE", lo, hi)))
+    title = _clean(_decode(_leaf(element, "TITLE", lo, hi)))
     dateline = _decode(_leaf(element, "DATELINE", lo, hi))
     body = cap_body(reflow(_body(element, lo, hi)))
     if not body and not title:
@@ -155,13 +161,22 @@ def parse_element(
         format="reuters",
         body=body,
         title=title,
-        date=clean_field(_decode(_leaf(element, "DATE", 0, lo))),
+        date=_clean(_decode(_leaf(element, "DATE", 0, lo))),
         dateline=dateline if dateline and dateline.strip() else None,
         source="Reuters",
-        author=clean_field(_decode(_leaf(element, "AUTHOR", lo, hi))),
+        author=_clean(_decode(_leaf(element, "AUTHOR", lo, hi))),
         native_id=newid.group(1) if newid else None,
         tags=MappingProxyType({k: _codes(element, k.upper(), 0, end) for k in TAG_KINDS}),
     )
+
+
+def _clean(value: str | None) -> str | None:
+    """A short field, whitespace collapsed (``clean_field`` without the control pass)."""
+    if value is None:
+        return None
+    if len(value) > MAX_FIELD_CHARS:
+        return clean_field(value)
+    return " ".join(value.split()) or None
 
 
 def _open_tag(element: str, name: str, lo: int, hi: int) -> tuple[int, int] | None:
@@ -170,6 +185,8 @@ def _open_tag(element: str, name: str, lo: int, hi: int) -> tuple[int, int] | No
     at = element.find(needle, lo, hi)
     while at != -1:
         after = at + len(needle)
+        if after < hi and element[after] == ">":
+            return at, after + 1  # the common, bare tag
         if after >= hi or element[after] in _TAG_NAME_END:
             gt = element.find(">", after, min(after + 200, hi))
             if gt == -1 or "<" in element[after:gt]:
@@ -240,8 +257,8 @@ def _codes(element: str, name: str, lo: int, hi: int) -> tuple[str, ...]:
         return ()  # the common empty field
     end = element.find(close, start, hi)
     region = element[start:end] if end != -1 else _unclosed_codes(element, start, hi)
-    codes = (piece.split("<", 1)[0] for piece in region.split("<D>")[1:])
-    return tuple(code for code in (_decode(c).strip() for c in codes) if code)
+    codes = (piece.split("<", 1)[0].strip() for piece in region.split("<D>")[1:])
+    return tuple(code for code in (_decode(c).strip() if "&" in c else c for c in codes) if code)
 
 
 def _unclosed_codes(element: str, start: int, hi: int) -> str:
