@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from indexer.errors import SourceError
-from indexer.sources.html import make_soup, page_metadata, parse_html, strip_site_name
+from indexer.sources.html import make_soup, parse_html
+from indexer.sources.html_meta import page_metadata, strip_site_name
 
 PARAGRAPHS = (
     "<p>PORT ELLIS – The town library opened again on Monday, eight months after the flood "
