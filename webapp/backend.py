@@ -57,7 +57,7 @@ def default_factory(index_dir: str) -> Service:
     """Open the real service; imported here so the web app loads without an index."""
     from indexer.search.service import SearchService
 
-    return SearchService(index_dir)
+    return SearchService(index_dir, warm=True)
 
 
 class ServiceHolder:

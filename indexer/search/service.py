@@ -60,8 +60,17 @@ class SearchService:
         ranking: Ranking | None = None,
         budget_seconds: float = BUDGET_SECONDS,
         refresh_interval: float = REFRESH_INTERVAL,
+        warm: bool = False,
     ) -> None:
+        """Open ``index_dir`` read-only.
+
+        With ``warm``, each generation's caches are filled in a background
+        thread right after it is opened, so a long-running server answers
+        its first searches as fast as later ones; one-shot callers (the CLI)
+        leave it off.
+        """
         self.root = index_dir
+        self.warm = warm
         self.ranking = ranking or Ranking()
         self.budget_seconds = budget_seconds
         self.refresh_interval = refresh_interval
@@ -70,6 +79,19 @@ class SearchService:
         ix, version = open_readonly(index_dir)
         self._snapshot = Snapshot(ix, version)
         self._checked = time.monotonic()
+        self._start_warming(self._snapshot)
+
+    def _start_warming(self, snap: Snapshot) -> None:
+        if not self.warm:
+            return
+
+        def run() -> None:
+            try:
+                snap.warm()
+            except Exception:  # a closed or replaced snapshot: nothing to warm
+                log.debug("warming generation %s stopped", snap.version.generation, exc_info=True)
+
+        threading.Thread(target=run, name="newsearch-warm", daemon=True).start()
 
     # -- snapshot management ------------------------------------------------------
 
@@ -98,6 +120,7 @@ class SearchService:
         reuse = old.segment_data() if version.directory == old.version.directory else None
         self._snapshot = Snapshot(ix, version, reuse)
         self._retired.append((time.monotonic(), old))
+        self._start_warming(self._snapshot)
         log.info("index generation %s opened", version.generation)
 
     def _close_retired(self, now: float) -> None:

@@ -39,6 +39,38 @@ TERM_CACHE_POSTINGS = 40_000_000
 POSITION_CACHE_ENTRIES = 20_000_000
 
 
+def _length_table() -> np.ndarray:
+    from whoosh.util.numeric import byte_to_length
+
+    return np.asarray([byte_to_length(code) for code in range(256)], dtype=np.float32)
+
+
+_LENGTH_TABLE = _length_table()
+
+
+def _is_raw_numeric(column: Any) -> bool:
+    return all(hasattr(column, name) for name in ("_dbfile", "_basepos", "_count", "_typecode"))
+
+
+def _numeric_column(column: Any, size: int, dtype: Any) -> np.ndarray:
+    """All values of a Whoosh numeric column as an array, in one read.
+
+    Whoosh's NumericColumn stores big-endian fixed-size values for the first
+    ``_count`` documents (later ones take the default); reading them with
+    ``numpy.frombuffer`` replaces a Python call per document. Other column
+    types are iterated.
+    """
+    if not _is_raw_numeric(column):
+        return np.fromiter(iter(column), dtype=dtype, count=size)
+    width = np.dtype(column._typecode).itemsize
+    count = min(column._count, size)
+    raw = column._dbfile.get(column._basepos, count * width) if count else b""
+    values = np.frombuffer(raw, dtype=">" + column._typecode).astype(dtype)
+    if count < size:
+        values = np.concatenate([values, np.full(size - count, column._default, dtype=dtype)])
+    return values
+
+
 class _SizedLRU:
     """An LRU dict bounded by the total size of its values, thread-safe."""
 
@@ -126,9 +158,19 @@ class SegmentData:
         if not segreader.has_column(F.DATE_TS):
             return np.full(self.size, F.UNDATED, dtype=np.int64)
         column = segreader.column_reader(F.DATE_TS)
-        return np.fromiter(column, dtype=np.int64, count=self.size)
+        return _numeric_column(column, self.size, np.int64)
 
     def _lengths(self, segreader: Any, fieldname: str) -> np.ndarray:
+        column = None
+        perdoc = getattr(segreader, "_perdoc", None)
+        if perdoc is not None and hasattr(perdoc, "_cached_reader"):
+            from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+            column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        if column is not None and _is_raw_numeric(column):
+            # Whoosh stores each length as one byte on a log scale.
+            codes = _numeric_column(column, self.size, np.int64)
+            return _LENGTH_TABLE[codes]
         length = segreader.doc_field_length
         return np.fromiter(
             (length(n, fieldname) or 0 for n in range(self.size)),
@@ -312,6 +354,20 @@ class Snapshot:
                 vocab = Vocabulary(self.searcher.reader(), fieldname)
             self._vocabularies[fieldname] = vocab
         return vocab
+
+    def warm(self, top_terms: int = 2000) -> None:
+        """Build what first searches would otherwise pay for.
+
+        Vocabularies (wildcards, fuzzy terms, suggestions) and the postings
+        of the most frequent body and title terms; run in a background thread
+        by the web app after opening a generation.
+        """
+        for fieldname in F.TEXT_FIELDS:
+            vocab = self.vocabulary(fieldname)
+            vocab.common(5)
+            frequent = sorted(vocab.terms, key=vocab.frequency, reverse=True)[:top_terms]
+            for term in frequent:
+                self.postings(fieldname, term)
 
     def doc_frequency(self, fieldname: str, term: str) -> int:
         """Live documents containing ``term`` (exact, unexpanded)."""
