@@ -97,7 +97,7 @@ REGIONS = [
     ("Mindanao", []), ("Luzon", []), ("Sicily", []), ("Sardinia", []), ("Corsica", []),
     ("Catalonia", []), ("Andalusia", []), ("Basque Country", []), ("Flanders", []),
     ("Wallonia", []), ("Silicon Valley", []), ("Wall Street", []), ("North Sea", []),
-    ("Baltic", []), ("Mediterranean", []), ("Atlantic", []), ("Pacific", []),
+    ("Baltic", []), ("Mediterranean", []), ("Atlantic Ocean", []), ("Pacific Ocean", []),
     ("Indian Ocean", []), ("Strait of Hormuz", ["Hormuz"]), ("Suez Canal", []),
     ("Panama Canal", []), ("Mississippi", []), ("Great Lakes", []), ("Midwest", []),
     ("Gulf of Mexico", []), ("Kharg Island", []), ("Alaska", []),

@@ -140,7 +140,7 @@ _WEAK_TITLES = _words(
     """Senior Junior Foreign Finance Trade Defence Defense Interior Agriculture Energy Economy
     Economics Justice Labour Labor Commerce Industry Oil Health Education Transport Treasury
     Budget Planning Petroleum Mines Mining State Federal Acting Former Outgoing Incoming Vice
-    Deputy Assistant Under Chief Executive Managing Senior Lord Lady"""
+    Deputy Assistant Under Chief Executive Managing Senior Lord Lady General"""
 )
 _ORG_HEADS = _words(
     """Corp Corp. Corporation Inc Inc. Incorporated Co Co. Company Cos Cos. Ltd Ltd. Limited Plc
@@ -160,6 +160,16 @@ _ORG_HEADS = _words(
 )
 _LEGAL_SUFFIXES = _words(
     "Corp Corp. Corporation Inc Inc. Co Co. Ltd Ltd. Plc PLC LLC LP Pty AG SA NV Cos Limited"
+)
+# Words that begin a company's name in other languages: "Banque Paribas Capital Markets".
+_ORG_FIRST = _words("Banque Banco Banca Compagnie Societe Société Caisse Grupo Groupe")
+_PRESS = _words("Herald Times Post Journal Tribune Gazette Telegraph News Press")
+# Words joined by "and" inside organization names.
+_AND_WORDS = _words(
+    """Savings Loan Food Drug Securities Exchange Research Development Trade Industry Commerce
+    Science Technology Health Human Services Education Welfare Labor Labour Social Economic Trust
+    Fish Wildlife Land Light Power Gas Electric Water Telegraph Telephone Marine Aviation Space
+    Housing Urban Agriculture Fisheries Forestry Energy Mines Finance Planning Budget Customs"""
 )
 _LEGAL_KEYS = frozenset(suffix.lower().rstrip(".") for suffix in _LEGAL_SUFFIXES)
 _NOT_PERSON_LAST = _words(
@@ -222,18 +232,27 @@ def _org_start(tokens: Sequence[str]) -> int | None:
         return None
     for index in range(len(tokens) - 1):
         if tokens[index] in _ORG_HEADS and tokens[index + 1] in ("of", "for"):
-            # Back over words that qualify the name ("National Association of"),
-            # not over a place that precedes it ("U.S. Department of Justice").
-            while (
-                index
-                and tokens[index - 1][:1].isupper()
-                and _known(tokens[index - 1 : index]) is None
-            ):
-                index -= 1
-            return index
+            return _qualified_start(tokens, index)
     if tokens[-1] in _ORG_HEADS or tokens[-1].split("-")[0] in _ORG_HEADS or "&" in tokens:
         return 0
+    if tokens[0] in _ORG_FIRST:
+        return 0
     return None
+
+
+def _qualified_start(tokens: Sequence[str], index: int) -> int:
+    """Back over words that qualify an organization's head: ``National Association
+    of``, ``First Federal Savings and Loan Association of``; not over a place that
+    precedes it (``U.S. Department of Justice``) nor past "the"."""
+    start = index
+    while start and tokens[start - 1] not in ("the", "of", "for"):
+        word = tokens[start - 1]
+        if word not in ("and", "&") and (not word[:1].isupper() or _known([word]) is not None):
+            break
+        start -= 1
+    while start < index and tokens[start] in ("and", "&"):
+        start += 1
+    return start
 
 
 def _trim_connectors(tokens: list[str]) -> list[str]:
@@ -366,8 +385,9 @@ def _segments(tokens: list[str], after_role: bool) -> Iterator[tuple[list[str], 
             if segment:
                 yield segment, after_title, False
             segment, after_title, pending = [], False, True
-        elif pending and not segment and token in ("of", "for", "the"):
-            title_of = True
+        elif pending and not segment and _continues_title(token, title_of):
+            # "Secretary of ...", "Attorney General Edwin Meese": still the title.
+            title_of = title_of or token in ("of", "for", "the")
         elif title_of and not _starts_holder(segment, token):
             segment.append(token)
         else:
@@ -380,6 +400,10 @@ def _segments(tokens: list[str], after_role: bool) -> Iterator[tuple[list[str], 
             segment.append(token)
     if segment:
         yield segment, after_title, title_of
+
+
+def _continues_title(token: str, title_of: bool) -> bool:
+    return token in ("of", "for", "the") or (token in _WEAK_TITLES and not title_of)
 
 
 def _starts_holder(title_part: list[str], token: str) -> bool:
@@ -408,10 +432,10 @@ def _is_title(tokens: list[str], index: int) -> bool:
         return False
     if index and tokens[index - 1] in ("of", "for"):
         return False
-    # "(The) General Accounting Office": the title word begins an organization's name.
+    # "General Accounting Office", "Bt General Corp": a title word inside an
+    # organization's name (no given name or other title follows it).
     rest = tokens[index + 1 :]
-    starts = index == 0 or tokens[index - 1] in _STOP
-    if not starts or not rest or rest[0] in _CONNECTORS or rest[-1] not in _ORG_HEADS:
+    if not rest or rest[0] in _CONNECTORS or rest[-1] not in _ORG_HEADS:
         return True
     names = first_names()
     return any(word in names or word in _TITLES for word in rest)
@@ -423,9 +447,15 @@ def _joins(tokens: list[str], index: int) -> bool:
     True when the span ends with a legal suffix and the word before ``and``
     does not already end a name (``Standard Oil Co and BP Inc`` are two).
     """
-    if tokens[-1] not in _LEGAL_SUFFIXES or index == 0:
+    if index == 0:
         return False
-    return tokens[index - 1] not in _LEGAL_SUFFIXES
+    before, after = tokens[index - 1], tokens[index + 1 :]
+    if before in _AND_WORDS and after[:1] != ["the"] and any(w in _ORG_HEADS for w in after):
+        return True  # "Savings and Loan Association", "Health and Human Services"
+    # "Kahn and Kahn Pty Ltd", "Herald and Weekly Times Ltd"; but a word that ends
+    # an organization's name ends it: "General Accounting Office and Bt Corp".
+    ends_name = before in _LEGAL_SUFFIXES or (before in _ORG_HEADS and before not in _PRESS)
+    return tokens[-1] in _LEGAL_SUFFIXES and not ends_name
 
 
 def _starts_with_title_org(tokens: list[str]) -> bool:
@@ -482,8 +512,26 @@ def _is_abbreviation(token: str) -> bool:
     return token[:-1] in _ABBREVIATIONS or _INITIALS.fullmatch(token) is not None
 
 
+def _take_and_names(tokens: list[str], out: _Collector) -> list[str]:
+    """Emit known names that contain "and" (``Securities and Exchange Commission``)
+    before the span is cut at "and"; returns the tokens left around them."""
+    names = all_names()
+    for start in range(len(tokens) - 2):
+        if tokens[start].lower() not in names.openers:
+            continue
+        for end in range(min(len(tokens), start + _MAX_NAME_WORDS + 2), start + 2, -1):
+            if "and" in tokens[start:end]:
+                known = _known(tokens[start:end])
+                if known is not None:
+                    out.add(*known)
+                    return [*tokens[:start], "and", *tokens[end:]]
+    return tokens
+
+
 def _process_span(tokens: list[str], after_role: bool, out: _Collector) -> None:
     whole = _known(tokens) if len(tokens) <= _MAX_NAME_WORDS else None
+    if whole is None and "and" in tokens:
+        tokens = _take_and_names(tokens, out)
     if whole is not None:
         out.add(*whole)
     elif _starts_with_title_org(tokens):

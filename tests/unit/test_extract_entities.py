@@ -142,3 +142,26 @@ def test_huge_input_is_handled() -> None:
     found = ents(text)
     assert found.people == ("Donald Trump", "Juan Guaido")
     assert found.places == ("Caracas",)
+
+
+def test_titles_inside_organization_names() -> None:
+    found = ents(
+        "Attorney General Edwin Meese spoke. The General Accounting Office and Bt General "
+        "Corp agreed. The First Federal Savings and Loan Association of Arizona said. The "
+        "U.S. Securities and Exchange Commission and the Food and Drug Administration met."
+    )
+    assert found.people == ("Edwin Meese",)
+    assert found.organizations == (
+        "General Accounting Office",
+        "Bt General Corp",
+        "First Federal Savings and Loan Association of Arizona",
+        "Securities and Exchange Commission",
+        "Food and Drug Administration",
+    )
+    assert found.places == ("United States",)
+
+
+def test_contributor_names_in_a_title_phrase_are_people() -> None:
+    found = ents("Minister of Finance Zbignew Qwerty and President of Nicaragua Daniel Ortega.")
+    assert found.people == ("Zbignew Qwerty", "Daniel Ortega")
+    assert found.places == ("Nicaragua",)
