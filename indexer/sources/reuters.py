@@ -98,6 +98,11 @@ def read_reuters(path: str, data: bytes) -> Iterator[RawDocument | SkippedDocume
     return _parse(path, text)
 
 
+_DATELINE_WITH_LEAD = re.compile(
+    r"(\s*[^,\n]{2,60},\s*[A-Za-z]{3,9}\.?\s+\d{1,2}\s+-+\s*)(\S.*)", re.S
+)
+
+
 def parse_reuters(path: str, text: str) -> Iterator[RawDocument | SkippedDocument]:
     """One :class:`RawDocument` per ``<REUTERS>`` element, in file order.
 
@@ -130,9 +135,16 @@ def _elements(
 ) -> Iterator[RawDocument | SkippedDocument]:
     for index, match in enumerate(opens):
         start = match.end()
-        limit = opens[index + 1].start() if index + 1 < len(opens) else len(text)
+        last = index + 1 == len(opens)
+        limit = len(text) if last else opens[index + 1].start()
         close = text.find("</REUTERS", start, limit)
         element = text[start : close if close != -1 else limit]
+        if last and close == -1 and "</TEXT" not in element:
+            # The file ends inside this story: whatever it holds is partial.
+            yield SkippedDocument(
+                f"{path}#{index + 1}", "truncated: the file ends inside this <REUTERS> element"
+            )
+            continue
         yield parse_element(path, index + 1, match.group(1), element)
 
 
@@ -149,9 +161,10 @@ def parse_element(
     newid = _NEWID.search(attributes)
     lo, hi = _text_span(element)
     title = _clean(_decode(_leaf(element, "TITLE", lo, hi)))
-    dateline = _decode(_leaf(element, "DATELINE", lo, hi))
-    body = cap_body(reflow(_body(element, lo, hi)))
-    if not body and not title:
+    dateline, lead = split_dateline(_decode(_leaf(element, "DATELINE", lo, hi)))
+    body = cap_body(reflow(_join_lead(lead, _body(element, lo, hi))))
+    date = _clean(_decode(_leaf(element, "DATE", 0, lo)))
+    if not body and not title and not (newid and date):
         what = f"NEWID={newid.group(1)}" if newid else "element"
         return SkippedDocument(f"{path}#{position}", f"no text and no title in <REUTERS {what}>")
     end = len(element)
@@ -161,13 +174,41 @@ def parse_element(
         format="reuters",
         body=body,
         title=title,
-        date=_clean(_decode(_leaf(element, "DATE", 0, lo))),
+        date=date,
         dateline=dateline if dateline and dateline.strip() else None,
         source="Reuters",
         author=_clean(_decode(_leaf(element, "AUTHOR", lo, hi))),
         native_id=newid.group(1) if newid else None,
         tags=MappingProxyType({k: _codes(element, k.upper(), 0, end) for k in TAG_KINDS}),
     )
+
+
+def split_dateline(raw: str | None) -> tuple[str | None, str]:
+    """Split a DATELINE element that swallowed the story's first words.
+
+    Some stories carry their lead inside the element, as in
+    ``RIO DE JANEIRO, Feb 26 - Brazil's "Cruzado" anti-``: the place and date
+    stay the dateline, the words after the dash go back to the body.
+
+    >>> split_dateline('    RIO DE JANEIRO, Feb 26 - Brazil\'s "Cruzado" anti- ')
+    ('    RIO DE JANEIRO, Feb 26 - ', 'Brazil\'s "Cruzado" anti- ')
+    """
+    if not raw:
+        return raw, ""
+    match = _DATELINE_WITH_LEAD.match(raw)
+    if match is None:
+        return raw, ""
+    return match.group(1), match.group(2)
+
+
+def _join_lead(lead: str, body: str) -> str:
+    """Put a dateline's swallowed words back in front of the body."""
+    if not lead.strip():
+        return body
+    lead = lead.rstrip()
+    if lead.endswith("-"):  # a word hyphenated across the line break
+        return lead + body.lstrip()
+    return lead + " " + body.lstrip()
 
 
 def _clean(value: str | None) -> str | None:

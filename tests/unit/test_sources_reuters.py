@@ -76,9 +76,31 @@ def test_unproc_story_keeps_its_table_rows() -> None:
     assert doc.body == "REPORT - MARCH 1\n\nA.....1 vs 2\n\nB.....3 vs 4"
 
 
-def test_element_without_text_or_title_is_skipped() -> None:
+def test_empty_story_with_id_and_date_is_kept() -> None:
+    # NEWID 12793 of the corpus: an empty UNPROC story. It is still one of the
+    # 21,578 stories (it has an id and a date), so it is indexed, title-less.
     (item,) = parse_reuters("r.sgm", story("<TEXT>&#2;\n&#3;\n</TEXT>", newid="12793"))
-    assert item == SkippedDocument("r.sgm#1", "no text and no title in <REUTERS NEWID=12793>")
+    assert isinstance(item, RawDocument)
+    assert (item.native_id, item.title, item.body) == ("12793", None, "")
+
+
+def test_element_without_anything_is_skipped() -> None:
+    sgml = (
+        '<REUTERS><TEXT>&#2;\n&#3;\n</TEXT></REUTERS>\n<REUTERS NEWID="2"><TEXT>x</TEXT></REUTERS>'
+    )
+    item = next(iter(parse_reuters("r.sgm", sgml)))
+    assert item == SkippedDocument("r.sgm#1", "no text and no title in <REUTERS element>")
+
+
+def test_dateline_holding_the_lead_gives_it_back_to_the_body() -> None:
+    doc = one(
+        story(
+            "<TEXT><TITLE>BRAZIL PLAN</TITLE><DATELINE>    RIO DE JANEIRO, Feb 26 - Brazil's "
+            '"Cruzado" anti- </DATELINE><BODY>inflation\nplan limps on.</BODY></TEXT>'
+        )
+    )
+    assert doc.dateline == "    RIO DE JANEIRO, Feb 26 - "
+    assert doc.body == 'Brazil\'s "Cruzado" anti-inflation plan limps on.'
 
 
 def test_malformed_sgml_yields_what_is_recoverable() -> None:
@@ -96,8 +118,10 @@ def test_malformed_sgml_yields_what_is_recoverable() -> None:
     ] == [
         (1, "1", "NO CLOSE TAGS", "Body runs to the end of the text."),
         (2, "2", "NO BODY", "Text without a body element."),
-        (3, "3", None, "Truncated at the end of the fi"),
     ]
+    assert docs[-1] == SkippedDocument(
+        "r.sgm#3", "truncated: the file ends inside this <REUTERS> element"
+    )
     assert docs[0].date == "1-MAR-1987"
     assert docs[0].tags["topics"] == ("gold", "silver")
 
@@ -139,12 +163,11 @@ def test_every_story_comes_out(corpus: dict[str, list[RawDocument | SkippedDocum
     assert len(items) == 21_578
     docs = [item for item in items if isinstance(item, RawDocument)]
     skipped = [item for item in items if isinstance(item, SkippedDocument)]
-    # NEWID 12793 is an empty UNPROC story: no title, no text, nothing to index.
-    assert [s.reason for s in skipped] == ["no text and no title in <REUTERS NEWID=12793>"]
-    ids = {doc.native_id for doc in docs} | {"12793"}
-    assert len(ids) == 21_578
+    # Every story comes out, NEWID 12793 too (an empty UNPROC story).
+    assert skipped == []
+    assert len({doc.native_id for doc in docs}) == 21_578
     assert all(doc.format == "reuters" and doc.source == "Reuters" for doc in docs)
-    assert sum(1 for doc in docs if not doc.body) == 1_798  # the TYPE="BRIEF" stories
+    assert sum(1 for doc in docs if not doc.body) == 1_799  # TYPE="BRIEF" stories and 12793
 
 
 @pytest.mark.reuters
