@@ -81,6 +81,8 @@ _META_CHARSET = re.compile(
 # Codecs that Windows-1252 reads the same way (or better) for Western text.
 _WESTERN = frozenset({"cp1252", "latin_1", "iso8859_15"})
 
+# Code page families that lose to plausible Windows-1252 (see _guess_single_byte).
+_DOS_AND_MAC = ("cp4", "cp7", "cp8", "cp9", "mac_")
 # WHATWG: these labels mean Windows-1252 on the web.
 _WEB_ALIASES = {"iso8859-1": "cp1252", "latin-1": "cp1252", "ascii": "cp1252"}
 
@@ -220,7 +222,13 @@ def _guess_single_byte(data: bytes, first_bad: int) -> str:
         western.chaos <= best.chaos + 0.01 and western.coherence >= best.coherence - 0.01
     ):
         return "cp1252"  # a tie (cp1250 and cp1252 often score the same)
-    if best.coherence >= 0.2 or not _plausible_cp1252(sample):
+    plausible = _plausible_cp1252(sample)
+    if plausible and str(best.encoding).startswith(_DOS_AND_MAC):
+        # DOS and old Mac code pages are rarely what a news file is in, and
+        # charset-normalizer picks them for short Latin-1 text ("Zürich" as
+        # cp775 "Z³rich"): plausible Windows-1252 wins over them.
+        return "cp1252"
+    if best.coherence >= 0.2 or not plausible:
         return str(best.encoding)
     return "cp1252"
 

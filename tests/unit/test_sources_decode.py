@@ -99,3 +99,8 @@ def test_declared_charset_normalisation() -> None:
 def test_a_valid_utf8_page_wins_over_a_wrong_declaration() -> None:
     page = f'<meta charset="iso-8859-1"><p>{FRENCH}</p>'.encode()
     assert FRENCH in decode_bytes(page, html=True).text
+
+
+def test_short_latin1_text_is_not_read_as_a_dos_code_page() -> None:
+    data = "Zürich bankers met on Monday. Prices fell, dealers said.".encode("latin-1")
+    assert decode_bytes(data).text.startswith("Zürich bankers")
