@@ -53,9 +53,16 @@ def _merge(*groups: tuple[str, ...] | list[str]) -> tuple[str, ...]:
 
 
 def _dateline(raw: RawDocument, body: str) -> str | None:
+    """The dateline, its city spelled as the gazetteer spells it (``Peking`` -> ``Beijing``)."""
     if raw.dateline:
-        return normalize_dateline(clean_text(raw.dateline))
-    return dateline_from_lead(body[:300], _is_known_place)
+        dateline = normalize_dateline(clean_text(raw.dateline))
+    else:
+        dateline = dateline_from_lead(body[:300], _is_known_place)
+    if not dateline:
+        return None
+    city, comma, region = dateline.partition(",")
+    known = known_names()["place"].get(city)
+    return f"{known}{comma}{region}" if known else dateline
 
 
 def _dateline_places(dateline: str | None) -> list[str]:

@@ -46,6 +46,10 @@ _KNOWN_SOURCES = {
     "bloomberg": "Bloomberg",
     "aljazeera": "Al Jazeera",
     "rappler": "Rappler",
+    "xinhua": "Xinhua",
+    "tass": "TASS",
+    "kyodo": "Kyodo",
+    "upi": "UPI",
 }
 
 
@@ -74,7 +78,13 @@ def source_from_credit(body: str | None) -> str | None:
     match = _CREDIT.search(last_paragraph)
     if not match:
         return None
-    return tidy_source(match.group("name"))
+    name = match.group("name")
+    # A bare word after a dash ends many sentences ("... 11.1 PCT - OFFICIAL");
+    # it is a credit only with a domain, as a known publisher, or on its own line.
+    own_line = match.start() == 0
+    if match.group("domain") or name.lower() in _KNOWN_SOURCES or (own_line and not name.isupper()):
+        return tidy_source(name)
+    return None
 
 
 def source_from_url(url: str | None) -> str | None:

@@ -33,14 +33,12 @@ _DASH = r"(?:-{1,2}|–|—|―|:)"
 _WORD = r"[^\W\d_][^\W\d_.'’-]*(?:[.'’-][^\W\d_]+)*\.?"
 _PLACE = rf"{_WORD}(?:\s+{_WORD}){{0,4}}"
 
-# The end of a marked dateline: ", Feb 26 -", ", Thursday, March 3 (Reuters) -".
-_MARKED_TAIL = re.compile(
-    rf"(?:,?\s*(?:{_WEEKDAY}),?)?,?\s*(?:{_DATE_PART})?\s*(?:{_AGENCY})?\s*{_DASH}?\s*$"
-)
 _LEAD = re.compile(
     rf"^\s*(?P<place>{_PLACE})(?:,\s*(?P<region>{_PLACE}))?"
     rf"(?:,?\s*(?:{_WEEKDAY},?\s*)?{_DATE_PART})?\s*(?P<agency>{_AGENCY})?\s*{_DASH}\s+(?=\S)"
 )
+_MONTH_PREFIXES = frozenset(str.split("jan feb mar apr may jun jul aug sep oct nov dec"))
+_AGENCIES = frozenset(str.split("reuter reuters ap afp upi"))
 _ONLY_DATE = re.compile(rf"^\s*(?:{_DATE_PART}|{_MONTH})\s*$", re.IGNORECASE)
 
 # Particles kept lower case inside a place name (never as its first word).
@@ -61,11 +59,11 @@ def _title_word(word: str, first: bool) -> str:
         return word.upper()
     if not first and lower in _PARTICLES:
         return lower
-    parts = re.split(r"([-'’])", lower)
+    parts = re.split(r"([-'’/])", lower)
     out: list[str] = []
     for part in parts:
         keep_lower = bool(out) and out[-1] == "-" and part in _PARTICLES
-        if part in ("-", "'", "’") or not part or keep_lower:
+        if part in ("-", "'", "’", "/") or not part or keep_lower:
             out.append(part)
         elif part.startswith("mc") and len(part) > 3:
             out.append("Mc" + part[2:].capitalize())
@@ -96,22 +94,53 @@ def _join(place: str, region: str | None) -> str:
     return city
 
 
+def _has_digit(word: str) -> bool:
+    return any(ch.isdigit() for ch in word)
+
+
+def _is_date_word(word: str, following: str) -> bool:
+    """``26``, ``2O``, or ``Feb``/``FEb``/``MArch``/``Narch`` before a day number.
+
+    A month needs its day after it, so towns such as Marietta or Augusta are
+    not mistaken for one.
+    """
+    lower = word.lower().strip(".,")
+    if _has_digit(word) or lower in _AGENCIES:
+        return True
+    return _has_digit(following) and (lower[:3] in _MONTH_PREFIXES or len(lower) <= 5)
+
+
+def _place_words(part: str) -> str:
+    """The words of a dateline part before its date: ``Okla. March 11`` -> ``Okla.``."""
+    words = part.split()
+    for index, word in enumerate(words):
+        following = words[index + 1] if index + 1 < len(words) else ""
+        if word.startswith("(") or _is_date_word(word, following):
+            return " ".join(words[:index])
+    return " ".join(words)
+
+
 def normalize_dateline(raw: str | None) -> str | None:
     """Normalize a dateline the source marked, e.g. Reuters' ``SALVADOR, Feb 26 -``.
 
-    Returns ``None`` when nothing place-like is left (``APRIL 7 -``).
+    Tolerant of the corpus' typing: ``FEb 26``, ``2 March``, ``March 11, Reuter``,
+    text run on after the dash. Returns ``None`` when nothing place-like is left
+    (``APRIL 7 -``).
     """
     if not raw:
         return None
-    text = " ".join(raw.split())
-    tail = _MARKED_TAIL.search(text) if len(text) <= 120 else None
-    place_text = (text[: tail.start()] if tail else text).strip(" ,-–—")
-    if not place_text or _ONLY_DATE.match(place_text) or not any(c.isalpha() for c in place_text):
+    text = " ".join(raw.split())[:200]
+    text = re.split(r"\s[-–—]+(?:\s|$)|\s--", f"{text} ", maxsplit=1)[0]
+    parts: list[str] = []
+    for part in text.split(","):
+        words = _place_words(part)
+        if words:
+            parts.append(words)
+        if words != part.strip():
+            break
+    if not parts or len(parts[0]) > 60 or not any(ch.isalpha() for ch in parts[0]):
         return None
-    if len(place_text) > 60 or re.search(r"\d", place_text):
-        return None
-    city, _, region = place_text.partition(",")
-    return _join(city, region or None)
+    return _join(parts[0], parts[1] if len(parts) > 1 else None)
 
 
 def _looks_like_place(place: str, is_known_place: Callable[[str], bool]) -> bool:

@@ -72,6 +72,11 @@ def test_html_like_document_uses_url_and_metadata() -> None:
     assert article.title.startswith("Prime Minister Margaret Thatcher said")
 
 
+def test_dateline_city_is_spelled_as_the_gazetteer_spells_it() -> None:
+    doc = raw("China said.", format="reuters", dateline="    PEKING, March 3 - ")
+    assert build_article(doc).dateline == "Beijing"
+
+
 def test_date_falls_back_to_url_then_text() -> None:
     assert build_article(raw("x", url="https://e.com/2019/03/28/a")).date == "2019-03-28"
     assert build_article(raw("Filed March 3, 2001. More.")).date == "2001-03-03"

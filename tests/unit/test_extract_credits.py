@@ -18,6 +18,8 @@ from indexer.extract.credits import extract_source, source_from_credit, source_f
         ("The story.\n\n(Reporting by Jane Doe; Editing by John Roe)", None),
         ("The story - Reporting by Jane Doe", None),
         ("He said - and left.", None),
+        ("UNEMPLOYMENT FELL 44,100 TOTAL 3.07 MLN OR 11.1 PCT - OFFICIAL", None),
+        ("Text.\n\n– Daily Planet", "Daily Planet"),
         ("An ordinary last sentence.", None),
         ("", None),
         (None, None),
