@@ -39,6 +39,7 @@ from indexer.model import SkippedDocument
 from indexer.sources import FoundFile, SkippedFile, discover, read_documents
 from indexer.writer import (
     SegmentBuilder,
+    article_fields,
     index_lock,
     new_index_directory,
     open_writable,
@@ -140,15 +141,22 @@ def process_file(found: FoundFile, builder: SegmentBuilder) -> FileResult:
     """
     path = found.path
     try:
+        _check_file_name(path)
         data = _read_bytes(found)
         key = Fingerprint(path, found.size, found.mtime_ns, content_digest(data)).key()
-        articles = []
+        records: list[tuple[str, dict[str, Any]]] = []
         skipped: list[Skip] = []
         for item in read_documents(path, data):
             if isinstance(item, SkippedDocument):
                 skipped.append(Skip(item.origin, item.reason))
+                continue
+            article = build_article(item)
+            fields = article_fields(article, key)
+            problem = _unencodable_field(fields)
+            if problem is None:
+                records.append((article.id, fields))
             else:
-                articles.append(build_article(item))
+                skipped.append(Skip(article.origin, f"{problem} is not valid Unicode text"))
     except SourceError as exc:
         return FileResult(path, None, [], [Skip(path, str(exc))])
     except OSError as exc:
@@ -158,12 +166,39 @@ def process_file(found: FoundFile, builder: SegmentBuilder) -> FileResult:
     except Exception as exc:  # one bad file must never stop a run (logged)
         log.exception("unexpected error reading %s", path)
         return FileResult(path, None, [], [Skip(path, f"internal error: {type(exc).__name__}")])
-    for article in articles:
-        builder.add(article, key)
+    for _, fields in records:
+        builder.add_fields(fields)
     builder.end_of_file()
-    if not articles and not skipped:
+    if not records and not skipped:
         skipped.append(Skip(path, "no documents in file"))
-    return FileResult(path, key if articles else None, [a.id for a in articles], skipped)
+    return FileResult(path, key if records else None, [doc_id for doc_id, _ in records], skipped)
+
+
+def _check_file_name(path: str) -> None:
+    """Whoosh stores paths as UTF-8: a name with undecodable bytes cannot be indexed."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        raise SourceError(
+            "the file name is not valid UTF-8 (rename the file to index it)"
+        ) from None
+
+
+def _unencodable_field(fields: dict[str, Any]) -> str | None:
+    """The first field holding text UTF-8 cannot encode (a lone surrogate), if any.
+
+    Whoosh fails on such text half-way through adding a document, which
+    would leave a partial document in the segment; refusing it beforehand
+    keeps the segment clean.
+    """
+    for name, value in fields.items():
+        for text in value if isinstance(value, tuple) else (value,):
+            if isinstance(text, str):
+                try:
+                    text.encode("utf-8")
+                except UnicodeEncodeError:
+                    return name.removeprefix("_stored_")
+    return None
 
 
 # -- worker processes ---------------------------------------------------------

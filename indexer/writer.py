@@ -176,7 +176,11 @@ class SegmentBuilder:
         self.added = 0
 
     def add(self, article: Article, filekey: str) -> None:
-        self._writer.add_document(**article_fields(article, filekey))
+        self.add_fields(article_fields(article, filekey))
+
+    def add_fields(self, fields: dict[str, Any]) -> None:
+        """Add one document given as :func:`article_fields` returns it."""
+        self._writer.add_document(**fields)
         self._pending += 1
         self.added += 1
 
