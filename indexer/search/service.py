@@ -13,7 +13,7 @@ import math
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import numpy as np
@@ -160,7 +160,7 @@ class SearchService:
         self, snap: Snapshot, request: SearchRequest, evaluation: Evaluation | None
     ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         base = snap.live.copy() if evaluation is None else evaluation.mask.copy()
-        dates = fc.date_mask(snap, request.date_from, request.date_to)
+        dates = fc.date_mask(snap, *_mask_bounds(request.date_from, request.date_to))
         if dates is not None:
             base &= dates
         return base, fc.selection_masks(snap, request)
@@ -192,7 +192,9 @@ class SearchService:
             facet_counts[facet.name] = fc.count_facet(
                 snap, facet, mask, request.selected(facet.name)
             )
-        buckets, unit = fc.histogram(snap, final, request.date_from, request.date_to)
+        buckets, unit = fc.histogram(
+            snap, final, *_timeline_bounds(request.date_from, request.date_to)
+        )
         order = self._order(snap, final, evaluation, request.sort, request.page * request.per_page)
         page_docs = order[(request.page - 1) * request.per_page :]
         terms = evaluation.highlight if evaluation else {}
@@ -387,6 +389,27 @@ def _hit_fields(hit: Hit) -> dict[str, Any]:
 
 def _iso_day(timestamp: int) -> str:
     return datetime.fromtimestamp(timestamp, UTC).date().isoformat()
+
+
+def _mask_bounds(start: date | None, end: date | None) -> tuple[date | None, date | None]:
+    """The date filter for the mask: ``to=9999-12-31`` is no upper bound at all.
+
+    The mask ends a day after its last day, which ``datetime`` cannot
+    represent for the last day of the calendar (that request was a 500);
+    no stored date lies beyond it, so dropping the bound changes nothing.
+    """
+    return start, None if end == date.max else end
+
+
+def _timeline_bounds(start: date | None, end: date | None) -> tuple[date | None, date | None]:
+    """The date filter the timeline widens to, unless it reaches year 9999.
+
+    Timeline periods run one period past the last day, which overflows in
+    year 9999; the timeline then spans the matching documents only.
+    """
+    if any(day is not None and day.year == date.max.year for day in (start, end)):
+        return None, None
+    return start, end
 
 
 def _is_plain_conjunction(query: wq.Query) -> bool:
