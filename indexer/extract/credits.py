@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from indexer.normalize import clean_text
+
 __all__ = ["extract_source", "source_from_credit", "source_from_url", "tidy_source"]
 
 _TAIL_CHARS = 160
@@ -57,7 +59,7 @@ def tidy_source(name: str | None) -> str | None:
     """A display form of a publisher name: known spellings unified, blanks dropped."""
     if not name:
         return None
-    text = " ".join(name.split()).strip(" -–—.,;:")
+    text = clean_text(name).replace("\n\n", " ").strip(" -–—.,;:")
     if not text or len(text) > 80:
         return None
     text = re.sub(r"\.(?:com|net|org)$", "", text, flags=re.IGNORECASE)

@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from indexer.extract.gazetteer import known_names, reuters_codes
+from indexer.normalize import clean_text
 
 __all__ = ["TagNames", "tag_names"]
 
@@ -42,7 +43,7 @@ class TagNames:
 
 
 def _display(code: str, table: str, alias_kind: str | None) -> str | None:
-    text = " ".join(str(code).split())
+    text = clean_text(str(code)).replace("\n\n", " ")
     if not text or len(text) > 100:
         return None
     found = reuters_codes(table).get(text.lower())

@@ -160,3 +160,22 @@ def test_never_raises(
     if article.date:
         year = int(article.date[:4])
         assert 1800 <= year <= dt.date.today().year + 1
+
+
+def test_no_field_keeps_a_lone_surrogate() -> None:
+    bad = "X\ud800Y"
+    doc = raw(
+        f"Donald Trump{bad} met Juan Guaido.",
+        title=bad,
+        date=bad,
+        dateline=f"MOSCOW{bad}, March 3 -",
+        source=f"Daily{bad}",
+        url=f"https://e.com/{bad}",
+        author=bad,
+        tags={"places": (bad,), "people": (bad,), "orgs": (bad,), "topics": (bad,)},
+    )
+    article = build_article(doc)
+    for value in (getattr(article, name) for name in Article.__slots__):
+        for text in value if isinstance(value, tuple) else (value,):
+            if isinstance(text, str):
+                text.encode("utf-8")  # raises on a lone surrogate
