@@ -31,10 +31,7 @@ MAX_BUCKETS = 120
 
 def resolve_values(snap: Snapshot, facet: F.FacetField, wanted: tuple[str, ...]) -> np.ndarray:
     """Value ids of ``facet`` matching the user's values (names or aliases)."""
-    index = snap.value_index(facet.field)
-    lowered: dict[str, list[int]] = {}
-    for value, value_id in index.items():
-        lowered.setdefault(value.casefold(), []).append(value_id)
+    lowered = _lowered_index(snap, facet)
     aliases = facet_aliases(facet.name)
     ids: list[int] = []
     for raw in wanted:
@@ -44,6 +41,25 @@ def resolve_values(snap: Snapshot, facet: F.FacetField, wanted: tuple[str, ...])
         if display:
             ids.extend(lowered.get(display.casefold(), ()))
     return np.unique(np.asarray(ids, dtype=np.int32))
+
+
+def _lowered_index(snap: Snapshot, facet: F.FacetField) -> dict[str, list[int]]:
+    """Case-folded value -> value ids; a dateline also answers to its city alone.
+
+    "Moscow, Russia" and "Stamford, Conn." are selected by ``moscow`` and
+    ``stamford`` too, as a reader would expect of a dateline filter.
+    """
+    key = ("lowered", facet.field)
+    cached: dict[str, list[int]] | None = snap.cache.get(key)
+    if cached is not None:
+        return cached
+    built: dict[str, list[int]] = {}
+    for value, value_id in snap.value_index(facet.field).items():
+        built.setdefault(value.casefold(), []).append(value_id)
+        if facet.name == "dateline" and "," in value:
+            built.setdefault(value.split(",", 1)[0].strip().casefold(), []).append(value_id)
+    snap.cache[key] = built
+    return built
 
 
 def docs_with_values(snap: Snapshot, fieldname: str, value_ids: np.ndarray) -> np.ndarray:
@@ -106,11 +122,8 @@ def count_facet(
     listed = [FacetValue(pairs.values[i], int(counts[i]), i in selected_ids) for i in ordered]
     # A selected value the index does not know still shows (with count 0) so
     # that it can be removed.
-    known = {v.value.casefold() for v in listed if v.selected}
-    aliases = facet_aliases(facet.name)
     for raw in selected:
-        display = aliases.get(raw.casefold(), raw)
-        if raw.casefold() not in known and display.casefold() not in known:
+        if not len(resolve_values(snap, facet, (raw,))):
             listed.append(FacetValue(raw, 0, True))
     return tuple(listed)
 

@@ -254,6 +254,8 @@ class Snapshot:
         self.facets = {facet.field: self._merge_facet(facet.field) for facet in F.FACETS}
         self._value_index: dict[str, dict[str, int]] = {}
         self._vocabularies: dict[str, Vocabulary] = {}
+        #: Derived lookups other modules build once per snapshot.
+        self.cache: dict[Any, Any] = {}
         self._term_cache = _SizedLRU(TERM_CACHE_POSTINGS // 2)
 
     # -- construction -----------------------------------------------------------

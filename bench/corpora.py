@@ -1,0 +1,147 @@
+"""Corpora and indexes shared by the benchmarks (kept under ``bench/out/``).
+
+* ``reuters_files()``: the 22 SGML files of Reuters-21578, read in place from
+  ``../shared/corpora/reuters21578`` (never copied into the repository).
+* ``tenfold_files()``: the 10x corpus: every Reuters story ten times, with new
+  ids and its date shifted by whole years (copy k shifts 1987 to 1987 + k),
+  written once to ``bench/out/reuters-10x/`` (git-ignored).
+* ``newsearch_index(name, files)``: an index built by the real pipeline,
+  reused when it exists.
+* ``baseline_index(name, source)``: the same articles in a plain Whoosh index
+  as its documentation would have you build it (stemming analyzer, DATETIME,
+  KEYWORD facets), for the naive baseline.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+OUT = REPO / "bench" / "out"
+REUTERS = Path(
+    os.environ.get("NEWSEARCH_REUTERS_DIR", REPO.parent / "shared" / "corpora" / "reuters21578")
+)
+TENFOLD = 10
+
+
+def reuters_files() -> list[Path]:
+    files = sorted(REUTERS.glob("reut2-*.sgm"))
+    if len(files) != 22:
+        sys.exit(f"Reuters-21578 not found in {REUTERS} (set NEWSEARCH_REUTERS_DIR)")
+    return files
+
+
+_NEWID = re.compile(rb'NEWID="(\d+)"')
+_YEAR = re.compile(rb"(<DATE>\s*\d{1,2}-[A-Za-z]{3}-)1987")
+
+
+def tenfold_files() -> list[Path]:
+    """The 10x corpus (215,780 stories), generated on first use."""
+    target = OUT / "reuters-10x"
+    files = []
+    for copy in range(TENFOLD):
+        for source in reuters_files():
+            path = target / f"{source.stem}-x{copy}.sgm"
+            files.append(path)
+            if path.exists():
+                continue
+            target.mkdir(parents=True, exist_ok=True)
+            data = source.read_bytes()
+            offset = copy * 1_000_000
+            data = _NEWID.sub(lambda m, o=offset: b'NEWID="%d"' % (int(m.group(1)) + o), data)
+            data = _YEAR.sub(lambda m, c=copy: m.group(1) + b"%d" % (1987 + c), data)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_bytes(data)
+            tmp.rename(path)
+    return files
+
+
+def newsearch_index(name: str, files: list[Path], workers: int | None = None) -> str:
+    """Path of a newsearch index of ``files`` (built by the pipeline if missing)."""
+    from indexer.pipeline import index_paths
+    from indexer.store import current_version
+
+    directory = OUT / f"{name}-index"
+    if current_version(str(directory)) is None:
+        print(f"building {directory} from {len(files)} files ...", flush=True)
+        started = time.perf_counter()
+        report = index_paths([str(f) for f in files], str(directory), workers=workers)
+        print(
+            f"  {report.documents_total:,} documents in {time.perf_counter() - started:.1f} s",
+            flush=True,
+        )
+    return str(directory)
+
+
+def baseline_schema():  # type: ignore[no-untyped-def]
+    """Plain Whoosh, as its documentation suggests."""
+    from whoosh import fields
+    from whoosh.analysis import StemmingAnalyzer
+
+    keyword = {"stored": True, "commas": True, "scorable": True, "sortable": True}
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        title=fields.TEXT(stored=True, analyzer=StemmingAnalyzer()),
+        body=fields.TEXT(stored=True, analyzer=StemmingAnalyzer()),
+        date=fields.DATETIME(stored=True, sortable=True),
+        dateline=fields.KEYWORD(**keyword),
+        people=fields.KEYWORD(**keyword),
+        organizations=fields.KEYWORD(**keyword),
+        places=fields.KEYWORD(**keyword),
+        topics=fields.KEYWORD(**keyword),
+        source=fields.KEYWORD(**keyword),
+    )
+
+
+def baseline_index(name: str, source_index: str) -> str:
+    """A plain-Whoosh index holding the articles of ``source_index``."""
+    from datetime import datetime
+
+    from whoosh import index
+
+    directory = OUT / f"{name}-baseline"
+    if index.exists_in(str(directory)):
+        return str(directory)
+    from indexer.store import open_readonly
+
+    print(f"building the plain-Whoosh baseline {directory} ...", flush=True)
+    started = time.perf_counter()
+    directory.mkdir(parents=True, exist_ok=True)
+    ix = index.create_in(str(directory), baseline_schema())
+    source, _ = open_readonly(source_index)
+    writer = ix.writer(procs=2, limitmb=256, multisegment=True)
+
+    def joined(value: object) -> str:
+        values = value if isinstance(value, tuple | list) else ([value] if value else [])
+        return ",".join(str(v).replace(",", " ") for v in values)
+
+    with source.searcher() as searcher:
+        for fields in searcher.all_stored_fields():
+            date = fields.get("date")
+            try:
+                moment = datetime.fromisoformat(date[:19]) if date else None
+            except ValueError:
+                moment = None
+            doc = {
+                "id": fields["id"],
+                "title": fields.get("title") or "",
+                "body": fields.get("body") or "",
+                "dateline": joined(fields.get("dateline")),
+                "people": joined(fields.get("people")),
+                "organizations": joined(fields.get("organizations")),
+                "places": joined(fields.get("places")),
+                "topics": joined(fields.get("topics")),
+                "source": joined(fields.get("source")),
+            }
+            if moment is not None:
+                doc["date"] = moment
+            writer.add_document(**doc)
+    writer.commit()
+    print(f"  built in {time.perf_counter() - started:.1f} s", flush=True)
+    return str(directory)
