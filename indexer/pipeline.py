@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from whoosh.query import And, Term
+from whoosh.reading import SegmentReader
 
 from indexer import schema as F
 from indexer.errors import NewsearchError, SourceError
@@ -443,26 +443,17 @@ def _commit_batch(
             elif result.ids:
                 report.new_files += 1
                 report.indexed += len(result.ids)
+        report.duplicates += _drop_duplicates(ix, writer, segments, results, known_ids)
         writer.commit_with(segments)
     except BaseException:
         if not writer.is_closed:
             writer.cancel()
         raise
     report.commits += 1
-    _resolve_duplicates(ix, results, report, known_ids)
 
 
-def _resolve_duplicates(
-    ix: Any, results: list[FileResult], report: Report, known_ids: set[str]
-) -> None:
-    """Keep only the last-written document of every id this batch wrote twice.
-
-    Documents are written in parallel, so two files carrying the same id can
-    only be reconciled after their commit; a second small commit deletes the
-    older copies (identified by id and origin). Only ids seen twice in the
-    batch or already present before it can be duplicated, so only those are
-    looked up.
-    """
+def _duplicate_candidates(results: list[FileResult], known_ids: set[str]) -> set[str]:
+    """Ids this batch writes twice, or that the index already held; records the batch's ids."""
     batch_ids: set[str] = set()
     candidates: set[str] = set()
     for result in results:
@@ -471,38 +462,51 @@ def _resolve_duplicates(
                 candidates.add(doc_id)
             batch_ids.add(doc_id)
     known_ids |= batch_ids
+    return candidates
+
+
+def _drop_duplicates(
+    ix: Any, writer: Any, segments: list[Any], results: list[FileResult], known_ids: set[str]
+) -> int:
+    """Keep one document per id, in the very commit that adds the batch.
+
+    Files are written in parallel, so copies of one id only meet here. The
+    copy written last wins: any new copy over those already in the index, a
+    later file of the batch over an earlier one, a later document of a file
+    over an earlier one. Old copies are deleted through ``writer``; copies in
+    the batch's new ``segments`` are marked deleted in the segments
+    themselves. (A second commit for this would leave both copies for good
+    if the run died between the two: re-runs skip unchanged files.)
+    """
+    candidates = _duplicate_candidates(results, known_ids)
     if not candidates:
-        return
-    with ix.searcher() as searcher:
-        suspects = {
-            doc_id for doc_id in candidates if len(list(searcher.document_numbers(id=doc_id))) > 1
-        }
-        if not suspects:
-            return
-        stale: list[tuple[str, str]] = []
-        for doc_id in suspects:
-            docs = [(n, searcher.stored_fields(n)) for n in searcher.document_numbers(id=doc_id)]
-            keep = _newest_origin(docs, results)
-            stale.extend(
-                (doc_id, fields[F.ORIGIN]) for _, fields in docs if fields[F.ORIGIN] != keep
-            )
-    writer = parent_writer(ix)
-    for doc_id, origin in stale:
-        writer.delete_by_query(And([Term(F.ID, doc_id), Term(F.ORIGIN, origin)]))
-    writer.commit_with([], merge=False)
-    report.duplicates += len(stale)
-    report.commits += 1
-
-
-def _newest_origin(docs: list[tuple[int, dict[str, Any]]], results: list[FileResult]) -> str:
-    """The origin that wins among copies of one id: the latest in this batch."""
+        return 0
+    dropped = 0
+    searcher = writer.searcher()
+    for doc_id in candidates:
+        for docnum in list(searcher.document_numbers(id=doc_id)):
+            if not writer.is_deleted(docnum):
+                writer.delete_document(docnum)
+                dropped += 1
     rank = {result.path: i for i, result in enumerate(results)}
-
-    def order(item: tuple[int, dict[str, Any]]) -> tuple[int, int]:
-        docnum, fields = item
-        return (rank.get(fields.get(F.PATH, ""), -1), docnum)
-
-    return max(docs, key=order)[1][F.ORIGIN]
+    copies: dict[str, list[tuple[tuple[int, int], Any, int]]] = {}
+    for segment in segments:
+        reader = SegmentReader(ix.storage, ix.schema, segment)
+        try:
+            for doc_id in candidates:
+                if (F.ID, doc_id) not in reader:
+                    continue
+                for docnum in reader.postings(F.ID, doc_id).all_ids():
+                    order = (rank[reader.stored_fields(docnum)[F.PATH]], docnum)
+                    copies.setdefault(doc_id, []).append((order, segment, docnum))
+        finally:
+            reader.close()
+    for found in copies.values():
+        found.sort(key=lambda copy: copy[0])
+        for _, segment, docnum in found[:-1]:
+            segment.delete_document(docnum)
+            dropped += 1
+    return dropped
 
 
 def _prune(ix: Any, missing: list[str], report: Report) -> None:
