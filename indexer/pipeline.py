@@ -44,6 +44,7 @@ from indexer.writer import (
     new_index_directory,
     open_writable,
     parent_writer,
+    pause_point,
     remove_stale_directories,
     switch_current,
 )
@@ -54,8 +55,11 @@ log = logging.getLogger(__name__)
 #: than loaded into memory (a multi-document file of this size is fine).
 MAX_FILE_BYTES = 512 * 1024 * 1024
 #: Input bytes per commit: bounds what a crash can lose and the memory a
-#: batch needs, while keeping commits (each costs a merge) few.
+#: batch needs, while keeping commits (each costs a merge) few. The
+#: environment variable overrides it (tests use small batches to get
+#: several commits out of a small corpus).
 BATCH_BYTES = 64 * 1024 * 1024
+BATCH_BYTES_ENV = "NEWSEARCH_BATCH_BYTES"
 #: How long a second writer waits for the lock before giving up.
 DEFAULT_LOCK_TIMEOUT = 10.0
 SKIPPED_FILE = "skipped.json"
@@ -166,8 +170,10 @@ def process_file(found: FoundFile, builder: SegmentBuilder) -> FileResult:
     except Exception as exc:  # one bad file must never stop a run (logged)
         log.exception("unexpected error reading %s", path)
         return FileResult(path, None, [], [Skip(path, f"internal error: {type(exc).__name__}")])
+    pause_point("parse")
     for _, fields in records:
         builder.add_fields(fields)
+    pause_point("write")
     builder.end_of_file()
     if not records and not skipped:
         skipped.append(Skip(path, "no documents in file"))
@@ -234,11 +240,23 @@ def _shares(files: list[FoundFile], workers: int) -> list[list[FoundFile]]:
     return [share for share in shares if share]
 
 
+def batch_bytes() -> int:
+    """:data:`BATCH_BYTES`, or the positive number of bytes :data:`BATCH_BYTES_ENV` gives."""
+    text = os.environ.get(BATCH_BYTES_ENV, "").strip()
+    try:
+        value = int(text) if text else BATCH_BYTES
+    except ValueError:
+        log.warning("ignoring %s=%r: not a whole number of bytes", BATCH_BYTES_ENV, text)
+        return BATCH_BYTES
+    return value if value > 0 else BATCH_BYTES
+
+
 def _batches(files: list[FoundFile]) -> Iterable[list[FoundFile]]:
+    limit = batch_bytes()
     batch: list[FoundFile] = []
     size = 0
     for found in files:
-        if batch and size + found.size > BATCH_BYTES:
+        if batch and size + found.size > limit:
             yield batch
             batch, size = [], 0
         batch.append(found)

@@ -20,6 +20,7 @@ import errno
 import fcntl
 import os
 import shutil
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -27,7 +28,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from whoosh.filedb.filestore import FileStorage
-from whoosh.index import Index
+from whoosh.index import TOC, Index, clean_files
 from whoosh.writing import SegmentWriter
 
 from indexer import schema as F
@@ -44,6 +45,34 @@ LIMIT_MB = 192
 #: Postings a worker holds in memory before it closes its segment and starts
 #: another: about 60 bytes each, so ~150 MB per worker.
 MAX_POSTINGS = 2_500_000
+#: Test hook, inert unless set: ``NEWSEARCH_TEST_PAUSE=POINT[:N]`` makes the
+#: process reaching the named point for the N-th time (default 1) print
+#: ``newsearch-test-pause POINT N pid=PID`` on stderr and stop there until it
+#: is killed, so crash tests can SIGKILL an indexer at a known place. Points:
+#: ``parse`` (a file parsed, nothing of it written), ``write`` (a file's
+#: documents added to an unfinished segment), ``segment`` (a worker's segments
+#: finished, not committed), ``before_toc`` (a commit's merged segment written,
+#: its table of contents not) and ``after_toc`` (the table of contents renamed
+#: into place, old files not yet cleaned).
+PAUSE_ENV = "NEWSEARCH_TEST_PAUSE"
+_pauses_reached: dict[str, int] = {}
+
+
+def pause_point(name: str) -> None:
+    """Stop here forever when :data:`PAUSE_ENV` names this point (tests only)."""
+    spec = os.environ.get(PAUSE_ENV)
+    if not spec:
+        return
+    point, _, nth = spec.partition(":")
+    if point != name:
+        return
+    count = _pauses_reached[name] = _pauses_reached.get(name, 0) + 1
+    if str(count) != (nth or "1"):
+        return
+    sys.stderr.write(f"newsearch-test-pause {name} {count} pid={os.getpid()}\n")
+    sys.stderr.flush()
+    while True:
+        time.sleep(3600)
 
 
 @contextlib.contextmanager
@@ -218,6 +247,7 @@ class SegmentBuilder:
     def finish(self) -> list[Any]:
         """Close the last segment; return all segments written (picklable)."""
         self._close_writer()
+        pause_point("segment")
         return self._segments
 
 
@@ -234,11 +264,18 @@ class ParentWriter(SegmentWriter):
             else:
                 self._close_segment()
             final.extend(segments)
+            pause_point("before_toc")
             self._commit_toc(final)
         except Exception:
             self._cleanup_on_error()
             raise
         self._finish()
+
+    def _commit_toc(self, segments: list[Any]) -> None:
+        """Whoosh's own, with the ``after_toc`` test pause between its two steps."""
+        TOC(self.schema, segments, self.generation).write(self.storage, self.indexname)
+        pause_point("after_toc")
+        clean_files(self.storage, self.indexname, self.generation, segments)
 
 
 def parent_writer(ix: Index, limitmb: int = LIMIT_MB) -> ParentWriter:
