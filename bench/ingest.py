@@ -1,0 +1,119 @@
+"""Ingest throughput and memory: the full pipeline (parse + extract + index).
+
+Usage::
+
+    .venv/bin/python bench/ingest.py              # Reuters-21578, then the 10x corpus
+    .venv/bin/python bench/ingest.py --no-tenfold # Reuters-21578 only
+
+For each corpus it runs the real CLI (``newsearch index FILES --index DIR``)
+in a subprocess on a fresh index directory, samples the resident memory of
+the whole process tree (the parent and its worker processes) every 50 ms, and
+prints documents per second and peak RSS; then it runs the same command again
+on the unchanged corpus and prints how long that takes. Finally the ratio of
+the two build times, which should be about 10 (no super-linear step).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psutil
+from corpora import OUT, REPO, reuters_files, tenfold_files
+
+
+def tree_rss(process: psutil.Process) -> int:
+    """Resident memory of ``process`` and all its descendants, in bytes."""
+    total = 0
+    for proc in [process, *process.children(recursive=True)]:
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+            total += proc.memory_info().rss
+    return total
+
+
+def run_index(files: list[Path], index_dir: Path) -> dict[str, float]:
+    """One CLI run; wall time, report and peak RSS of the process tree."""
+    command = [
+        sys.executable,
+        "-m",
+        "indexer.cli",
+        "index",
+        *map(str, files),
+        "--index",
+        str(index_dir),
+        "--json",
+        "--no-progress",
+    ]
+    started = time.perf_counter()
+    child = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, text=True)
+    watched = psutil.Process(child.pid)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            try:
+                peak = max(peak, tree_rss(watched))
+            except psutil.NoSuchProcess:
+                return
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, _ = child.communicate()
+    elapsed = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if child.returncode not in (0, 1):
+        sys.exit(f"indexing failed with status {child.returncode}")
+    report = json.loads(out)
+    written = report["indexed"] + report["updated"]
+    return {
+        "wall_s": round(elapsed, 2),
+        "documents": report["documents_total"],
+        "written": written,
+        "docs_per_s": round(written / elapsed, 1) if written else 0.0,
+        "peak_rss_mb": round(peak / 2**20, 1),
+    }
+
+
+def bench(name: str, files: list[Path]) -> dict[str, dict[str, float]]:
+    index_dir = OUT / f"ingest-{name}"
+    shutil.rmtree(index_dir, ignore_errors=True)
+    first = run_index(files, index_dir)
+    again = run_index(files, index_dir)
+    print(
+        f"{name}: {first['documents']:,} documents in {first['wall_s']:.1f} s = "
+        f"{first['docs_per_s']:,.0f} docs/s, peak RSS {first['peak_rss_mb']:.0f} MB; "
+        f"unchanged re-run {again['wall_s']:.2f} s ({again['written']:.0f} written)",
+        flush=True,
+    )
+    shutil.rmtree(index_dir, ignore_errors=True)
+    return {"build": first, "rerun": again}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-tenfold", action="store_true", help="skip the 10x corpus")
+    args = parser.parse_args()
+    results = {"reuters": bench("reuters", reuters_files())}
+    if not args.no_tenfold:
+        results["reuters-10x"] = bench("reuters-10x", tenfold_files())
+        ratio = results["reuters-10x"]["build"]["wall_s"] / results["reuters"]["build"]["wall_s"]
+        results["tenfold_time_ratio"] = round(ratio, 2)  # type: ignore[assignment]
+        print(f"10x corpus took {ratio:.1f}x as long as Reuters-21578 (linear would be 10x)")
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "ingest.json").write_text(json.dumps(results, indent=2))
+    print(f"written to {OUT / 'ingest.json'}")
+
+
+if __name__ == "__main__":
+    main()
