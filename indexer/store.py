@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
+from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
 
 from indexer.errors import IndexCorruptError, IndexMissingError
 
@@ -75,26 +77,75 @@ def current_version(root: str) -> IndexVersion | None:
     return IndexVersion(directory, generation)
 
 
+#: Attempts at opening an index whose files concurrent commits keep replacing.
+OPEN_ATTEMPTS = 5
+
+
+class PinnedIndex:
+    """One committed generation of an index, already open for reading.
+
+    ``FileIndex.searcher()`` reads the newest table of contents again, and a
+    commit landing in between may have replaced it and deleted the segment
+    files it names; a reader that is already open keeps its files. So the
+    search service opens one reader (:func:`open_generation`) and searches
+    exactly that generation. ``searcher()`` is meant to be called once: the
+    searcher owns the reader and closes it.
+    """
+
+    def __init__(self, reader: IndexReader) -> None:
+        self._reader = reader
+
+    def searcher(self) -> Searcher:
+        return Searcher(self._reader)
+
+
+def _open_current(root: str) -> tuple[Index, IndexReader, IndexVersion]:
+    """The current generation of ``root`` and an open reader on it.
+
+    A commit (or an atomic rebuild) that lands while the files are being
+    opened can delete them under us: when the current version has moved on
+    since, the newer one is opened instead. Only a failure with nothing
+    moving is a corrupt index.
+    """
+    failure: Exception | None = None
+    for _ in range(OPEN_ATTEMPTS):
+        version = current_version(root)
+        if version is None:
+            raise IndexMissingError(
+                f"no index at {root!r}: run `newsearch index PATH --index {root}` first"
+            )
+        try:
+            ix = FileStorage(version.directory, readonly=True).open_index(indexname=INDEX_NAME)
+            # Opening a reader touches every segment file: a missing or truncated
+            # one fails here rather than in the middle of a search.
+            reader = ix.reader()
+        except Exception as exc:  # noqa: BLE001  whatever Whoosh raises on missing files
+            failure = exc
+            if current_version(root) == version:
+                break
+            continue
+        generation = reader.generation()
+        if generation is None:  # an index without segments has an empty reader
+            generation = ix.latest_generation()
+        return ix, reader, IndexVersion(version.directory, generation)
+    raise IndexCorruptError(
+        f"the index at {root!r} cannot be read ({type(failure).__name__}: {failure}); "
+        f"rebuild it with `newsearch index PATH --rebuild --index {root}`"
+    ) from failure
+
+
 def open_readonly(root: str) -> tuple[Index, IndexVersion]:
     """Open the current index of ``root`` for reading.
 
     Raises :class:`IndexMissingError` when nothing has been indexed there and
     :class:`IndexCorruptError` (with the recovery command) when it cannot be read.
     """
-    version = current_version(root)
-    if version is None:
-        raise IndexMissingError(
-            f"no index at {root!r}: run `newsearch index PATH --index {root}` first"
-        )
-    try:
-        storage = FileStorage(version.directory, readonly=True)
-        ix = storage.open_index(indexname=INDEX_NAME)
-        # Opening a reader touches every segment file: a missing or truncated
-        # one fails here rather than in the middle of a search.
-        ix.reader().close()
-    except Exception as exc:
-        raise IndexCorruptError(
-            f"the index at {root!r} cannot be read ({type(exc).__name__}: {exc}); "
-            f"rebuild it with `newsearch index PATH --rebuild --index {root}`"
-        ) from exc
-    return ix, IndexVersion(version.directory, ix.latest_generation())
+    ix, reader, version = _open_current(root)
+    reader.close()
+    return ix, version
+
+
+def open_generation(root: str) -> tuple[PinnedIndex, IndexVersion]:
+    """Like :func:`open_readonly`, but pinned to the generation it opened (see PinnedIndex)."""
+    _, reader, version = _open_current(root)
+    return PinnedIndex(reader), version

@@ -39,7 +39,7 @@ from indexer.search.types import (
     SearchRequest,
     SimilarArticle,
 )
-from indexer.store import current_version, open_readonly
+from indexer.store import current_version, open_generation
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ class SearchService:
         self.refresh_interval = refresh_interval
         self._swap_lock = threading.Lock()
         self._retired: list[tuple[float, Snapshot]] = []
-        ix, version = open_readonly(index_dir)
+        ix, version = open_generation(index_dir)
         self._snapshot = Snapshot(ix, version)
         self._checked = time.monotonic()
         self._start_warming(self._snapshot)
@@ -116,7 +116,7 @@ class SearchService:
 
     def _reopen(self) -> None:
         old = self._snapshot
-        ix, version = open_readonly(self.root)
+        ix, version = open_generation(self.root)
         reuse = old.segment_data() if version.directory == old.version.directory else None
         self._snapshot = Snapshot(ix, version, reuse)
         self._retired.append((time.monotonic(), old))
@@ -241,8 +241,12 @@ class SearchService:
             primary = -dates
             secondary = docs
         if len(docs) > limit:
-            cut = np.argpartition(primary, limit - 1)[:limit]
-            docs, primary, secondary = docs[cut], primary[cut], secondary[cut]
+            # Keep every document tied with the last one kept, so that the
+            # tie-breakers (not argpartition's arbitrary choice) decide who
+            # makes the cut and pages never skip or repeat a result.
+            kth = np.partition(primary, limit - 1)[limit - 1]
+            keep = primary <= kth
+            docs, primary, secondary = docs[keep], primary[keep], secondary[keep]
         order = np.lexsort((docs, secondary, primary))
         return docs[order][:limit]
 
