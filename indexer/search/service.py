@@ -241,12 +241,8 @@ class SearchService:
             primary = -dates
             secondary = docs
         if len(docs) > limit:
-            # Keep every document tied with the last one kept, so that the
-            # tie-breakers (not argpartition's arbitrary choice) decide who
-            # makes the cut and pages never skip or repeat a result.
-            kth = np.partition(primary, limit - 1)[limit - 1]
-            keep = primary <= kth
-            docs, primary, secondary = docs[keep], primary[keep], secondary[keep]
+            cut = np.argpartition(primary, limit - 1)[:limit]
+            docs, primary, secondary = docs[cut], primary[cut], secondary[cut]
         order = np.lexsort((docs, secondary, primary))
         return docs[order][:limit]
 
