@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fnmatch import translate
 from functools import lru_cache
@@ -43,7 +44,11 @@ MAX_SLOP = 20
 
 @dataclass(frozen=True, slots=True)
 class Ranking:
-    """Ranking parameters; defaults chosen with ``bench/relevance.py``."""
+    """Ranking parameters; defaults chosen with ``bench/relevance.py``.
+
+    Every boost is off at 0.0, so an experiment can switch one on at a time;
+    bench/RESULTS.md records what each is worth on the benchmark.
+    """
 
     k1: float = 1.2
     b: float = 0.75
@@ -51,11 +56,24 @@ class Ranking:
     body_weight: float = 1.0
     #: Weight of a match on an entity, dateline or source value.
     facet_weight: float = 1.0
-    #: Extra weight for documents matching a several-word query as a phrase
-    #: (in the body or title), in multiples of the matched terms' score.
+    #: Weight of two adjacent words of a several-word query found next to
+    #: each other, in order (the pair is scored as one BM25 term).
     phrase_boost: float = 0.0
+    #: Weight of two adjacent query words found within ``proximity_window``
+    #: words of each other, in either order (scored as one BM25 term).
+    proximity_boost: float = 0.0
+    proximity_window: int = 8
     #: Fraction of a term's score its stem variants get (exact form = 1.0).
     variant_weight: float = 0.9
+    #: Shortest word expanded to its stem variants (``oat`` -> ``oats`` needs 3).
+    min_variant_length: int = 4
+    #: OR of plain words: scores times (words matched / words) ** coordination,
+    #: so documents with more of the words come first.
+    coordination: float = 0.0
+    #: Optional recency boost: scores times 1 + recency_weight * 2 ** (-age /
+    #: recency_half_life), age in days before the newest article of the index.
+    recency_weight: float = 0.0
+    recency_half_life: float = 30.0
 
     def field_weight(self, fieldname: str) -> float:
         return self.title_weight if fieldname == F.TITLE else self.body_weight
@@ -97,9 +115,28 @@ class Budget:
             )
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def _value_words(value: str) -> tuple[str, ...]:
     return tuple(token.text for token in value_analyzer()(value))
+
+
+def prepare(snap: Snapshot) -> None:
+    """Build the per-snapshot lookups field queries need (for warming)."""
+    for facet in F.FACETS:
+        _value_word_index(snap, facet.field)
+
+
+def _value_word_index(snap: Snapshot, fieldname: str) -> dict[str, list[int]]:
+    """Word -> ids of the facet values containing it (built once per snapshot)."""
+    key = ("value-words", fieldname)
+    cached: dict[str, list[int]] | None = snap.cache.get(key)
+    if cached is None:
+        cached = {}
+        for value_id, value in enumerate(snap.facets[fieldname].values):
+            for word in set(_value_words(value)):
+                cached.setdefault(word, []).append(value_id)
+        snap.cache[key] = cached
+    return cached
 
 
 class Evaluator:
@@ -149,7 +186,7 @@ class Evaluator:
 
     def variants(self, fieldname: str, word: str) -> list[str]:
         """Index words of ``fieldname`` sharing ``word``'s stem (``word`` first)."""
-        if len(word) <= 3 or not word.isalpha():
+        if len(word) < self.ranking.min_variant_length or not word.isalpha():
             return [word]
         root = stem(word)
         common = 0
@@ -253,8 +290,7 @@ class Evaluator:
     def term(self, node: wq.Term, positive: bool) -> Matches:
         facet = self._facet_field(node.fieldname)
         if facet:
-            words = (node.text,)
-            return self._facet_values(facet, lambda vw: any(w == words[0] for w in vw))
+            return self._facet_values(facet, node.text.__eq__)
         out = self._empty()
         if node.fieldname == DEFAULT_FIELD and positive:
             self.result.words.append(node.text)
@@ -302,8 +338,7 @@ class Evaluator:
             return self._empty()
         facet = self._facet_field(node.fieldname)
         if facet:
-            seq = tuple(words)
-            return self._facet_values(facet, lambda vw: _contains(vw, seq))
+            return self._facet_values(facet, words[0].__eq__, seq=tuple(words))
         slop = int(node.slop or 1)
         if slop > MAX_SLOP:
             raise SearchRequestError(
@@ -356,12 +391,26 @@ class Evaluator:
             found = np.intersect1d(found, pair_docs)
         return found
 
-    def _facet_values(self, fieldname: str, predicate) -> Matches:  # type: ignore[no-untyped-def]
+    def _facet_values(
+        self, fieldname: str, word_test: Callable[[str], bool], seq: tuple[str, ...] = ()
+    ) -> Matches:
+        """Documents whose ``fieldname`` value has a word passing ``word_test``.
+
+        With ``seq`` (a phrase), the value must hold those words in order.
+        Values are found through a per-snapshot index from words to values,
+        so the test runs once per distinct word, not once per value.
+        """
+        words = _value_word_index(self.snap, fieldname)
         pairs = self.snap.facets[fieldname]
-        ids = [i for i, value in enumerate(pairs.values) if predicate(_value_words(value))]
+        ids: set[int] = set()
+        for word, value_ids in words.items():
+            if word_test(word):
+                ids.update(value_ids)
+        if seq:
+            ids = {i for i in ids if _contains(_value_words(pairs.values[i]), seq)}
         out = self._empty()
         if ids:
-            docs = pairs.docs[np.isin(pairs.value_ids, np.asarray(ids, dtype=np.int32))]
+            docs = pairs.docs[np.isin(pairs.value_ids, np.fromiter(ids, dtype=np.int32))]
             out.mask[docs] = True
             out.score[docs] = np.float32(self.ranking.facet_weight)
         return out
@@ -372,14 +421,82 @@ class Evaluator:
             part = self.evaluate(child, positive)
             out.mask &= part.mask
             out.score += part.score
+        if positive:
+            self._add_pair_scores(node, out)
         return out
 
     def disjunction(self, node: wq.Or, positive: bool) -> Matches:
         out = self._empty()
+        plain = _is_plain_word
+        matched = np.zeros(self.n, dtype=np.int16)
         for child in node.subqueries:
             part = self.evaluate(child, positive)
             out.mask |= part.mask
             out.score += part.score
+            if plain(child):
+                matched += part.mask
+        words = sum(1 for child in node.subqueries if plain(child))
+        if self.ranking.coordination and words > 1:
+            share = matched.astype(np.float32) / np.float32(words)
+            out.score *= share ** np.float32(self.ranking.coordination)
+        if positive:
+            self._add_pair_scores(node, out)
+        return out
+
+    # -- several-word queries: phrase and proximity ---------------------------------
+
+    def _add_pair_scores(self, node: wq.Query, out: Matches) -> None:
+        """Score adjacent query words found together, in matching documents.
+
+        Each pair of neighbouring plain words (``interest rates``) is scored
+        like one more BM25 term whose frequency is the number of times the two
+        words occur next to each other, in order (``phrase_boost``), or within
+        ``proximity_window`` words in either order (``proximity_boost``), stem
+        variants included: a document about interest rates outranks one that
+        mentions interest and, far away, rates.
+        """
+        r = self.ranking
+        if not (r.phrase_boost or r.proximity_boost):
+            return
+        pairs = _word_pairs(node)
+        if not pairs:
+            return
+        bonus = self._zeros()
+        for fieldname in F.TEXT_FIELDS:
+            keys = {w: self._position_keys(fieldname, w) for pair in pairs for w in pair}
+            weight = r.field_weight(fieldname)
+            for left, right in pairs:
+                lk, rk = keys[left], keys[right]
+                if not len(lk) or not len(rk):
+                    continue
+                if r.phrase_boost:
+                    hits = rk[np.isin(rk - 1, lk)]
+                    bonus += self._pair_bm25(fieldname, hits) * np.float32(r.phrase_boost * weight)
+                if r.proximity_boost:
+                    hits = _near(lk, rk, int(r.proximity_window))
+                    bonus += self._pair_bm25(fieldname, hits) * np.float32(
+                        r.proximity_boost * weight
+                    )
+            self.budget.check()
+        out.score += np.where(out.mask, bonus, np.float32(0))
+
+    def _position_keys(self, fieldname: str, word: str) -> np.ndarray:
+        """Sorted ``doc << 32 | position`` of ``word`` and its stem variants."""
+        parts = []
+        for term in self.variants(fieldname, word):
+            docs, positions = self.snap.positions(fieldname, term)
+            if len(docs):
+                parts.append((docs << 32) + positions)
+        if not parts:
+            return np.zeros(0, dtype=np.int64)
+        return np.unique(np.concatenate(parts))
+
+    def _pair_bm25(self, fieldname: str, hits: np.ndarray) -> np.ndarray:
+        """BM25 over all documents of the pair occurrences ``hits`` (position keys)."""
+        out = self._zeros()
+        if len(hits):
+            docs, tf = np.unique(hits >> 32, return_counts=True)
+            out[docs] = self._bm25(fieldname, docs, tf.astype(np.float32), len(docs))
         return out
 
     def negation(self, node: wq.Not, positive: bool) -> Matches:
@@ -414,7 +531,56 @@ class Evaluator:
         matches = self.evaluate(node)
         self.result.mask = matches.mask & self.snap.live
         self.result.score = matches.score
+        if self.ranking.recency_weight:
+            self.result.score = self.result.score * self._recency()
         return self.result
+
+    def _recency(self) -> np.ndarray:
+        """Per-document score factor for the optional recency boost.
+
+        Age is counted back from the newest article of the index, not from
+        today, so an archive of 1987 still favours its own latest news.
+        """
+        r = self.ranking
+        dates = self.snap.date_ts
+        dated = dates != F.UNDATED
+        if not dated.any():
+            return np.ones(self.n, dtype=np.float32)
+        newest = dates[dated].max()
+        age = np.maximum(newest - dates, 0) / 86400.0
+        factor = 1.0 + r.recency_weight * np.exp2(-age / max(r.recency_half_life, 1e-6))
+        return np.where(dated, factor, 1.0).astype(np.float32)
+
+
+def _is_plain_word(node: wq.Query) -> bool:
+    """A word typed without field, quotes or wildcards."""
+    return type(node) is wq.Term and node.fieldname == DEFAULT_FIELD
+
+
+def _word_pairs(node: wq.Query) -> list[tuple[str, str]]:
+    """Neighbouring plain words of an AND/OR node (``oil price -opec``: oil, price)."""
+    children = list(getattr(node, "subqueries", ()))
+    return [
+        (a.text, b.text)
+        for a, b in pairwise(children)
+        if _is_plain_word(a) and _is_plain_word(b) and a.text != b.text
+    ]
+
+
+def _near(left: np.ndarray, right: np.ndarray, window: int) -> np.ndarray:
+    """The keys of ``right`` with a key of ``left`` within ``window`` (same document).
+
+    Both are sorted ``doc << 32 | position`` keys, so the nearest left key
+    on either side is found by one binary search, and keys of different
+    documents are always more than ``window`` apart.
+    """
+    idx = np.searchsorted(left, right)
+    before = right - left[np.maximum(idx - 1, 0)]
+    after = left[np.minimum(idx, len(left) - 1)] - right
+    before = np.where(idx > 0, before, window + 1)
+    after = np.where(idx < len(left), after, window + 1)
+    gap = np.minimum(np.abs(before), np.abs(after))
+    return right[(gap <= window) & (gap > 0)]
 
 
 def _contains(words: tuple[str, ...], seq: tuple[str, ...]) -> bool:

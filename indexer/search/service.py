@@ -23,7 +23,7 @@ from indexer import schema as F
 from indexer.analysis import analyze
 from indexer.errors import SearchRequestError
 from indexer.search import facets as fc
-from indexer.search.evaluate import Budget, Evaluation, Evaluator, Ranking
+from indexer.search.evaluate import Budget, Evaluation, Evaluator, Ranking, prepare
 from indexer.search.highlight import highlight_whole, snippet
 from indexer.search.query import DEFAULT_FIELD, parse_query
 from indexer.search.snapshot import Snapshot
@@ -88,6 +88,7 @@ class SearchService:
         def run() -> None:
             try:
                 snap.warm()
+                prepare(snap)
             except Exception:  # a closed or replaced snapshot: nothing to warm
                 log.debug("warming generation %s stopped", snap.version.generation, exc_info=True)
 
@@ -241,8 +242,12 @@ class SearchService:
             primary = -dates
             secondary = docs
         if len(docs) > limit:
-            cut = np.argpartition(primary, limit - 1)[:limit]
-            docs, primary, secondary = docs[cut], primary[cut], secondary[cut]
+            # Keep every document tied with the last one kept, so that the
+            # tie-breakers (not argpartition's arbitrary choice) decide who
+            # makes the cut and pages never skip or repeat a result.
+            kth = np.partition(primary, limit - 1)[limit - 1]
+            keep = primary <= kth
+            docs, primary, secondary = docs[keep], primary[keep], secondary[keep]
         order = np.lexsort((docs, secondary, primary))
         return docs[order][:limit]
 

@@ -149,13 +149,6 @@ def test_paging_forward_and_the_back_button(page: Page, server: str) -> None:
     assert result_ids(page) == seen[-3]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="search bug: SearchService._order cuts the top `limit` with np.argpartition on the "
-    "score alone, so equal scores at the cut are picked arbitrarily and the order depends on "
-    "page*per_page: with per_page=1 one cocoa hit shows on two pages and another on none",
-)
 def test_relevance_pages_list_every_result_once(page: Page, server: str) -> None:
     expected = [hit["id"] for hit in api_search(server, q="cocoa", per_page=100)["hits"]]
     page.goto(server + "/?q=cocoa&per_page=1")

@@ -294,3 +294,21 @@ def test_article_similar_export_and_stats(service: SearchService) -> None:
     assert stats.documents == len(ARTICLES) and stats.undated == 1
     assert stats.date_min == "1987-03-02" and stats.date_max == "2019-03-28"
     assert {v.value: v.count for v in stats.top["source"]} == {"Wire": 5, "Gazette": 4}
+
+
+def test_paging_never_skips_or_repeats_tied_results(service: SearchService) -> None:
+    # Field queries give every match the same score: ties must be broken the
+    # same way whatever the page size.
+    whole = ids(search(service, q="source:wire OR source:gazette", per_page=50))
+    assert len(whole) == len(ARTICLES)
+    one_by_one = [
+        ids(search(service, q="source:wire OR source:gazette", per_page=1, page=n))[0]
+        for n in range(1, len(whole) + 1)
+    ]
+    assert one_by_one == whole
+    threes = [
+        doc
+        for n in (1, 2, 3)
+        for doc in ids(search(service, q="source:wire OR source:gazette", per_page=3, page=n))
+    ]
+    assert threes == whole[:9]
