@@ -40,6 +40,8 @@ from indexer.search.snapshot import Snapshot
 MAX_EXPANSION = 200
 #: Longest proximity window accepted for ``"a b"~N``.
 MAX_SLOP = 20
+#: Words whose stem variants one snapshot remembers (the cache is then reset).
+VARIANT_CACHE_WORDS = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +58,10 @@ class Ranking:
     body_weight: float = 1.0
     #: Weight of a match on an entity, dateline or source value.
     facet_weight: float = 1.0
-    #: Weight of two adjacent words of a several-word query found next to
-    #: each other, in order (the pair is scored as one BM25 term).
-    phrase_boost: float = 0.0
-    #: Weight of two adjacent query words found within ``proximity_window``
-    #: words of each other, in either order (scored as one BM25 term).
+    #: Weight of two neighbouring words of a several-word query found within
+    #: ``proximity_window`` words of each other, in either order (the pair is
+    #: scored as one more BM25 term). Requiring exact adjacency in order (a
+    #: phrase) did worse on the benchmark: see bench/RESULTS.md.
     proximity_boost: float = 0.0
     proximity_window: int = 8
     #: Fraction of a term's score its stem variants get (exact form = 1.0).
@@ -185,9 +186,24 @@ class Evaluator:
     # -- term expansion ------------------------------------------------------------
 
     def variants(self, fieldname: str, word: str) -> list[str]:
-        """Index words of ``fieldname`` sharing ``word``'s stem (``word`` first)."""
+        """Index words of ``fieldname`` sharing ``word``'s stem (``word`` first).
+
+        Cached per snapshot: a word's variants are needed for matching, for
+        proximity and for suggestions, and walking the lexicon costs more
+        than the rest of a short query's evaluation.
+        """
         if len(word) < self.ranking.min_variant_length or not word.isalpha():
             return [word]
+        cache: dict[str, tuple[str, ...]] = self.snap.cache.setdefault(("variants", fieldname), {})
+        found = cache.get(word)
+        if found is None:
+            found = self._find_variants(fieldname, word)
+            if len(cache) >= VARIANT_CACHE_WORDS:
+                cache.clear()
+            cache[word] = found
+        return list(found)
+
+    def _find_variants(self, fieldname: str, word: str) -> tuple[str, ...]:
         root = stem(word)
         common = 0
         for a, b in zip(word, root, strict=False):
@@ -200,7 +216,7 @@ class Evaluator:
             for term in self.snap.expand(fieldname, prefix, 3000)
             if term != word and stem(term) == root
         ]
-        return [word, *found]
+        return (word, *found)
 
     def _expand_pattern(self, fieldname: str, node: wq.Query) -> list[str]:
         text = node.text
@@ -360,36 +376,33 @@ class Evaluator:
         return out
 
     def _phrase_docs(self, fieldname: str, words: list[str], slop: int) -> np.ndarray:
-        """Documents where ``words`` occur in order (within ``slop`` if > 1)."""
-        candidates = None
-        for word in words:
-            docs, _ = self.snap.postings(fieldname, word)
-            candidates = docs if candidates is None else np.intersect1d(candidates, docs)
-            if not len(candidates):
-                return candidates
-        assert candidates is not None
+        """Documents where ``words`` occur in order (within ``slop`` if > 1).
+
+        Each word's occurrences are keys ``doc << 32 | position``, already
+        sorted because postings are; membership tests between sorted key
+        arrays are binary searches, with no sort on the hot path.
+        """
         keys = []
         for word in words:
             docs, positions = self.snap.positions(fieldname, word)
-            keep = np.isin(docs, candidates)
-            keys.append((docs[keep] << 32) + positions[keep])
+            if not len(docs):
+                return docs
+            keys.append((docs << 32) + positions)
         self.budget.check()
         if slop <= 1:
             common = keys[0]
             for offset, key in enumerate(keys[1:], start=1):
-                common = np.intersect1d(common, key - offset)
+                common = common[_members(common + offset, key)]
             return np.unique(common >> 32)
-        found = candidates
+        found: np.ndarray | None = None
         for left, right in pairwise(keys):
-            hits = [np.isin(right, left + d) for d in range(1, slop + 1)]
-            hits += [np.isin(left, right + d) for d in range(1, slop + 1)]
-            pair_docs = np.unique(
-                np.concatenate(
-                    [right[h] >> 32 for h in hits[:slop]] + [left[h] >> 32 for h in hits[slop:]]
-                )
-            )
-            found = np.intersect1d(found, pair_docs)
-        return found
+            hit = np.zeros(len(right), dtype=bool)
+            for distance in range(-slop, slop + 1):
+                if distance:
+                    hit |= _members(right - distance, left)
+            pair_docs = np.unique(right[hit] >> 32)
+            found = pair_docs if found is None else np.intersect1d(found, pair_docs)
+        return found if found is not None else np.zeros(0, np.int64)
 
     def _facet_values(
         self, fieldname: str, word_test: Callable[[str], bool], seq: tuple[str, ...] = ()
@@ -417,79 +430,88 @@ class Evaluator:
 
     def conjunction(self, node: wq.And, positive: bool) -> Matches:
         out = Matches(self.snap.live.copy(), self._zeros())
+        word_masks: dict[str, np.ndarray] = {}
         for child in node.subqueries:
             part = self.evaluate(child, positive)
             out.mask &= part.mask
             out.score += part.score
+            if _is_plain_word(child):
+                word_masks[child.text] = part.mask
         if positive:
-            self._add_pair_scores(node, out)
+            self._add_pair_scores(node, out, word_masks)
         return out
 
     def disjunction(self, node: wq.Or, positive: bool) -> Matches:
         out = self._empty()
-        plain = _is_plain_word
-        matched = np.zeros(self.n, dtype=np.int16)
+        word_masks: dict[str, np.ndarray] = {}
         for child in node.subqueries:
             part = self.evaluate(child, positive)
             out.mask |= part.mask
             out.score += part.score
-            if plain(child):
-                matched += part.mask
-        words = sum(1 for child in node.subqueries if plain(child))
-        if self.ranking.coordination and words > 1:
-            share = matched.astype(np.float32) / np.float32(words)
+            if _is_plain_word(child):
+                word_masks[child.text] = part.mask
+        if self.ranking.coordination and len(word_masks) > 1:
+            # Documents with more of the words first (Lucene's classic "coord").
+            matched = np.sum(list(word_masks.values()), axis=0, dtype=np.float32)
+            share = matched / np.float32(len(word_masks))
             out.score *= share ** np.float32(self.ranking.coordination)
         if positive:
-            self._add_pair_scores(node, out)
+            self._add_pair_scores(node, out, word_masks)
         return out
 
     # -- several-word queries: phrase and proximity ---------------------------------
 
-    def _add_pair_scores(self, node: wq.Query, out: Matches) -> None:
-        """Score adjacent query words found together, in matching documents.
+    def _add_pair_scores(
+        self, node: wq.Query, out: Matches, word_masks: dict[str, np.ndarray]
+    ) -> None:
+        """Score neighbouring query words found close together, in matching documents.
 
         Each pair of neighbouring plain words (``interest rates``) is scored
         like one more BM25 term whose frequency is the number of times the two
-        words occur next to each other, in order (``phrase_boost``), or within
-        ``proximity_window`` words in either order (``proximity_boost``), stem
-        variants included: a document about interest rates outranks one that
-        mentions interest and, far away, rates.
+        words (or their stem variants) occur within ``proximity_window`` words
+        of each other: a story about interest rates outranks one that mentions
+        interest and, paragraphs later, rates. Only positions in matching
+        documents that hold both words are read, and the work is numpy over
+        those positions (a merge and a binary search per pair), with no loop
+        over documents. The pair's document frequency is counted in the same
+        documents: exact for two words, a lower bound under AND of more.
         """
         r = self.ranking
-        if not (r.phrase_boost or r.proximity_boost):
+        if not r.proximity_boost:
             return
         pairs = _word_pairs(node)
         if not pairs:
             return
         bonus = self._zeros()
-        for fieldname in F.TEXT_FIELDS:
-            keys = {w: self._position_keys(fieldname, w) for pair in pairs for w in pair}
-            weight = r.field_weight(fieldname)
-            for left, right in pairs:
-                lk, rk = keys[left], keys[right]
+        for left, right in pairs:
+            both = out.mask & word_masks[left] & word_masks[right]
+            if not both.any():
+                continue
+            for fieldname in F.TEXT_FIELDS:
+                lk = self._position_keys(fieldname, left, both)
+                rk = self._position_keys(fieldname, right, both)
                 if not len(lk) or not len(rk):
                     continue
-                if r.phrase_boost:
-                    hits = rk[np.isin(rk - 1, lk)]
-                    bonus += self._pair_bm25(fieldname, hits) * np.float32(r.phrase_boost * weight)
-                if r.proximity_boost:
-                    hits = _near(lk, rk, int(r.proximity_window))
-                    bonus += self._pair_bm25(fieldname, hits) * np.float32(
-                        r.proximity_boost * weight
-                    )
+                hits = _near(lk, rk, int(r.proximity_window))
+                weight = np.float32(r.proximity_boost * r.field_weight(fieldname))
+                bonus += self._pair_bm25(fieldname, hits) * weight
             self.budget.check()
-        out.score += np.where(out.mask, bonus, np.float32(0))
+        out.score += bonus
 
-    def _position_keys(self, fieldname: str, word: str) -> np.ndarray:
-        """Sorted ``doc << 32 | position`` of ``word`` and its stem variants."""
+    def _position_keys(self, fieldname: str, word: str, docs_mask: np.ndarray) -> np.ndarray:
+        """Sorted ``doc << 32 | position`` of ``word`` and its stem variants in ``docs_mask``."""
         parts = []
         for term in self.variants(fieldname, word):
             docs, positions = self.snap.positions(fieldname, term)
-            if len(docs):
-                parts.append((docs << 32) + positions)
+            keep = docs_mask[docs]
+            if keep.any():
+                parts.append((docs[keep] << 32) + positions[keep])
+        if len(parts) == 1:
+            return parts[0]
         if not parts:
             return np.zeros(0, dtype=np.int64)
-        return np.unique(np.concatenate(parts))
+        # Each part is sorted: a stable sort merges the runs in near-linear time.
+        return np.sort(np.concatenate(parts), kind="stable")
 
     def _pair_bm25(self, fieldname: str, hits: np.ndarray) -> np.ndarray:
         """BM25 over all documents of the pair occurrences ``hits`` (position keys)."""
@@ -581,6 +603,15 @@ def _near(left: np.ndarray, right: np.ndarray, window: int) -> np.ndarray:
     after = np.where(idx < len(left), after, window + 1)
     gap = np.minimum(np.abs(before), np.abs(after))
     return right[(gap <= window) & (gap > 0)]
+
+
+def _members(values: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
+    """Mask of ``values`` found in ``sorted_keys`` (both sorted ascending)."""
+    if not len(sorted_keys):
+        return np.zeros(len(values), dtype=bool)
+    at = np.searchsorted(sorted_keys, values)
+    at[at == len(sorted_keys)] = 0
+    return sorted_keys[at] == values
 
 
 def _contains(words: tuple[str, ...], seq: tuple[str, ...]) -> bool:
