@@ -376,36 +376,27 @@ class Evaluator:
         return out
 
     def _phrase_docs(self, fieldname: str, words: list[str], slop: int) -> np.ndarray:
-        """Documents where ``words`` occur in order (within ``slop`` if > 1)."""
-        candidates = None
-        for word in words:
-            docs, _ = self.snap.postings(fieldname, word)
-            candidates = docs if candidates is None else np.intersect1d(candidates, docs)
-            if not len(candidates):
-                return candidates
-        assert candidates is not None
-        keys = []
+        """Documents where ``words`` occur in order, each within ``slop``
+        positions after the previous one (1: adjacent), as Whoosh's Phrase.
+
+        Each word's occurrences are keys ``doc << 32 | position``, already
+        sorted because postings are; the chain of occurrences is followed with
+        binary searches between sorted key arrays, with no sort on the hot path.
+        """
+        chain: np.ndarray | None = None
         for word in words:
             docs, positions = self.snap.positions(fieldname, word)
-            keep = np.isin(docs, candidates)
-            keys.append((docs[keep] << 32) + positions[keep])
-        self.budget.check()
-        if slop <= 1:
-            common = keys[0]
-            for offset, key in enumerate(keys[1:], start=1):
-                common = np.intersect1d(common, key - offset)
-            return np.unique(common >> 32)
-        found = candidates
-        for left, right in pairwise(keys):
-            hits = [np.isin(right, left + d) for d in range(1, slop + 1)]
-            hits += [np.isin(left, right + d) for d in range(1, slop + 1)]
-            pair_docs = np.unique(
-                np.concatenate(
-                    [right[h] >> 32 for h in hits[:slop]] + [left[h] >> 32 for h in hits[slop:]]
-                )
-            )
-            found = np.intersect1d(found, pair_docs)
-        return found
+            keys = (docs << 32) + positions
+            if chain is not None:
+                hit = np.zeros(len(keys), dtype=bool)
+                for distance in range(1, slop + 1):
+                    hit |= _members(keys - distance, chain)
+                keys = keys[hit]
+            chain = keys
+            if not len(chain):
+                break
+            self.budget.check()
+        return np.unique(chain >> 32) if chain is not None else np.zeros(0, np.int64)
 
     def _facet_values(
         self, fieldname: str, word_test: Callable[[str], bool], seq: tuple[str, ...] = ()
@@ -606,6 +597,15 @@ def _near(left: np.ndarray, right: np.ndarray, window: int) -> np.ndarray:
     after = np.where(idx < len(left), after, window + 1)
     gap = np.minimum(np.abs(before), np.abs(after))
     return right[(gap <= window) & (gap > 0)]
+
+
+def _members(values: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
+    """Mask of ``values`` found in ``sorted_keys`` (both sorted ascending)."""
+    if not len(sorted_keys):
+        return np.zeros(len(values), dtype=bool)
+    at = np.searchsorted(sorted_keys, values)
+    at[at == len(sorted_keys)] = 0
+    return sorted_keys[at] == values
 
 
 def _contains(words: tuple[str, ...], seq: tuple[str, ...]) -> bool:

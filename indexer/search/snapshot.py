@@ -321,7 +321,19 @@ class Snapshot:
         return result
 
     def positions(self, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-        """Flattened (global doc, position) pairs of ``term`` (live docs only)."""
+        """Flattened (global doc, position) pairs of ``term`` (live docs only).
+
+        Sorted by document, then position (segments are in docnum order).
+        """
+        key = ("positions", fieldname, term)
+        cached = self._term_cache.get(key)
+        if cached is not None:
+            return cached
+        result = self._positions(fieldname, term)
+        self._term_cache.put(key, result, 2 * len(result[0]) + 1)
+        return result
+
+    def _positions(self, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         doc_parts: list[np.ndarray] = []
         pos_parts: list[np.ndarray] = []
         for segreader, data, offset in self.leaves:

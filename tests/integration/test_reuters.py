@@ -119,3 +119,29 @@ def test_hostile_queries_on_a_big_index(service: SearchService) -> None:
     assert search(service, q="*ing").total > 1000
     page = search(service, q="xq~2")
     assert page.total >= 0
+
+
+@pytest.mark.parametrize(
+    ("words", "slop"),
+    [
+        (["interest", "rates"], 1),
+        (["bank", "england"], 1),
+        (["crude", "oil", "prices"], 1),
+        (["trade", "deficit"], 3),
+        (["said", "pct"], 5),
+    ],
+)
+def test_phrases_match_whoosh_own_phrase_query(
+    service: SearchService, words: list[str], slop: int
+) -> None:
+    """Our vectorised phrase matcher agrees with Whoosh's Phrase on the body."""
+    from whoosh.query import Phrase
+
+    from indexer.search.evaluate import Budget, Evaluator
+
+    snap = service._current()
+    ours = Evaluator(snap, service.ranking, Budget(10))._phrase_docs(F.BODY, words, slop)
+    with snap.io_lock:
+        theirs = snap.searcher.docs_for_query(Phrase(F.BODY, words, slop=slop))
+    assert set(ours.tolist()) == {d for d in theirs if snap.live[d]}
+    assert len(ours) > 0
