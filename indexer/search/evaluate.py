@@ -241,7 +241,9 @@ class Evaluator:
             )
         vocab = self.snap.vocabulary(fieldname)
         prefix = word[: int(node.prefixlength)] if node.prefixlength else ""
-        pool = vocab.with_prefix(prefix) if prefix else vocab.terms
+        pool = vocab.near_length(len(word), maxdist)
+        if prefix:
+            pool = [term for term in pool if term.startswith(prefix)]
         hits = extract(
             word, pool, scorer=Levenshtein.distance, score_cutoff=maxdist, limit=MAX_EXPANSION * 4
         )

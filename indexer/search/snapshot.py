@@ -123,6 +123,7 @@ class Vocabulary:
         self.terms: list[str] = sorted(counts)
         self._df = counts
         self._common: dict[int, list[str]] = {}
+        self._lengths: dict[tuple[int, int], dict[int, list[str]]] = {}
 
     def frequency(self, term: str) -> int:
         return self._df.get(term, 0)
@@ -133,6 +134,24 @@ class Vocabulary:
         if found is None:
             found = [t for t in self.terms if self._df[t] >= min_df and t.isalpha()]
             self._common[min_df] = found
+        return found
+
+    def near_length(self, length: int, distance: int, min_df: int = 0) -> list[str]:
+        """Terms (in at least ``min_df`` documents) within ``distance`` of a length.
+
+        Edit-distance searches need look only there: a term more than
+        ``distance`` characters longer or shorter cannot be that close.
+        """
+        key = (min_df, 0)
+        buckets = self._lengths.get(key)
+        if buckets is None:
+            buckets = {}
+            for term in self.common(min_df) if min_df else self.terms:
+                buckets.setdefault(len(term), []).append(term)
+            self._lengths[key] = buckets
+        found: list[str] = []
+        for size in range(length - distance, length + distance + 1):
+            found.extend(buckets.get(size, ()))
         return found
 
     def with_prefix(self, prefix: str) -> list[str]:

@@ -44,8 +44,9 @@ MIN_COMMON_DF = 5
 MIN_RATIO = 10
 #: ...or than a word the corpus holds a few times.
 ATTESTED_RATIO = 20
-#: Candidates considered per word (nearest first).
-CANDIDATES = 50
+#: Shortest attested word that may be corrected: short words one edit
+#: apart are mostly both real ("sake", "sale").
+ATTESTED_MIN_LENGTH = 6
 
 #: Typing costs (see :func:`typing_cost`).
 DOUBLED_LETTER = 0.5
@@ -57,15 +58,20 @@ _ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 
 
 def _neighbour_keys() -> dict[str, frozenset[str]]:
-    """Keys next to each letter on a QWERTY keyboard (same row, row above, below)."""
+    """Keys touching each letter on a QWERTY keyboard.
+
+    Each row sits about half a key right of the row above, so key ``c`` of a
+    row touches keys ``c`` and ``c + 1`` above it and ``c - 1`` and ``c``
+    below it (``d``: ``e r`` above, ``x c`` below).
+    """
     found: dict[str, set[str]] = {}
     for r, row in enumerate(_ROWS):
         for c, char in enumerate(row):
             near = found.setdefault(char, set())
             near.update(row[i] for i in (c - 1, c + 1) if 0 <= i < len(row))
-            for other in (r - 1, r + 1):
+            for other, columns in ((r - 1, (c, c + 1)), (r + 1, (c - 1, c))):
                 if 0 <= other < len(_ROWS):
-                    near.update(_ROWS[other][i] for i in (c - 1, c) if 0 <= i < len(_ROWS[other]))
+                    near.update(_ROWS[other][i] for i in columns if 0 <= i < len(_ROWS[other]))
     return {char: frozenset(near) for char, near in found.items()}
 
 
@@ -136,25 +142,36 @@ def correct_word(
     if df >= SUSPECT_DF:
         return None
     if df >= RARE_DF:
-        return _best(vocab, word, max_distance=1, min_df=max(ATTESTED_RATIO * df, MIN_COMMON_DF))
+        if len(word) < ATTESTED_MIN_LENGTH:
+            return None
+        min_df = max(ATTESTED_RATIO * df, MIN_COMMON_DF)
+        return _best(vocab, word, max_distance=1, min_df=min_df, attested=True)
     min_df = max(MIN_RATIO * df, MIN_COMMON_DF)
     return _best(vocab, word, max_distance=_max_distance(word), min_df=min_df)
 
 
-def _best(vocab: Vocabulary, word: str, max_distance: int, min_df: int) -> str | None:
-    """The cheapest-to-mistype common word within ``max_distance`` edits of ``word``."""
+def _best(
+    vocab: Vocabulary, word: str, max_distance: int, min_df: int, attested: bool = False
+) -> str | None:
+    """The cheapest-to-mistype common word within ``max_distance`` edits of ``word``.
+
+    For an ``attested`` word, a candidate that only extends or shortens it
+    at the end (``regulator``/``regulatory``) is another real word, not a fix.
+    """
     hits = extract(
         word,
         vocab.common(MIN_COMMON_DF),
         scorer=OSA.distance,
         score_cutoff=max_distance,
-        limit=CANDIDATES,
+        limit=None,
     )
-    ranked = [
-        (typing_cost(word, term), -vocab.frequency(term), term)
-        for term, _, _ in hits
-        if term != word and vocab.frequency(term) >= min_df and not _inflection_pair(word, term)
-    ]
+    ranked = []
+    for term, _, _ in hits:
+        if term == word or vocab.frequency(term) < min_df or _inflection_pair(word, term):
+            continue
+        if attested and (term.startswith(word) or word.startswith(term)):
+            continue
+        ranked.append((typing_cost(word, term), -vocab.frequency(term), term))
     return min(ranked)[2] if ranked else None
 
 
