@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -290,12 +291,19 @@ def stats_command(index_dir: str, as_json: bool) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True)
-def serve_command(index_dir: str, host: str, port: int, threads: int) -> None:
-    """Serve the web app and JSON API (waitress; binds 127.0.0.1 by default)."""
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 32),
+    default=lambda: min(os.cpu_count() or 1, 4),
+    show_default="cores, at most 4",
+    help="Worker processes (1 = waitress, in-process; more = gunicorn).",
+)
+def serve_command(index_dir: str, host: str, port: int, threads: int, workers: int) -> None:
+    """Serve the web app and JSON API (binds 127.0.0.1 by default)."""
     from webapp.serve import serve
 
     def run() -> int:
-        serve(index_dir, host=host, port=port, threads=threads)
+        serve(index_dir, host=host, port=port, threads=threads, workers=workers)
         return EXIT_OK
 
     _guard(run)
