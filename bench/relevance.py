@@ -41,6 +41,7 @@ Usage::
     .venv/bin/python bench/relevance.py --index /tmp/relevance-index
     .venv/bin/python bench/relevance.py --index DIR --set title_weight=3 --set b=0.5
     .venv/bin/python bench/relevance.py --index DIR --semantics or
+    .venv/bin/python bench/relevance.py --index DIR --semantics both   # AND against OR
     .venv/bin/python bench/relevance.py --index DIR --sweep      # the RESULTS.md experiments
 
 The index is built from the corpus when ``--index`` holds none yet. The
@@ -338,7 +339,7 @@ def parse_ranking(settings: Sequence[str], base: Ranking | None = None) -> Ranki
         name, _, value = setting.partition("=")
         if name not in known:
             raise SystemExit(f"unknown Ranking parameter {name!r}; known: {', '.join(known)}")
-        changes[name] = float(value)
+        changes[name] = type(getattr(Ranking(), name))(float(value))
     return replace(base or Ranking(), **changes)
 
 
@@ -354,36 +355,39 @@ def _subset(scores: dict[str, Scores], topics: Sequence[Topic], keep: Callable[[
     return Scores.mean(chosen), len(chosen)
 
 
+#: Query-length groups of the summary (a product default must not make
+#: one-word or two-word queries worse to help long ones).
+GROUPS: list[tuple[str, Callable[[Topic], bool]]] = [
+    ("all", lambda t: True),
+    ("one word", lambda t: t.words == 1),
+    ("two words", lambda t: t.words == 2),
+    ("3+ words", lambda t: t.words > 2),
+]
+
+
 def print_summary(
-    topics: Sequence[Topic], systems: dict[str, dict[str, Scores]], title: str = ""
+    topics: Sequence[Topic],
+    systems: dict[str, dict[str, Scores]],
+    comparisons: Sequence[tuple[str, str]] = (),
 ) -> None:
-    """Overall means per system, for all, one-word and several-word queries."""
-    if title:
-        print(title)
+    """Means per system and query-length group, then each compared pair's differences."""
     print(f"{'':<40} {'nDCG@10':>7} {'P@10':>7} {'MAP':>7} {'R@100':>7}")
-    groups: list[tuple[str, Callable[[Topic], bool]]] = [
-        ("all", lambda t: True),
-        ("one word", lambda t: t.words == 1),
-        ("several words", lambda t: t.words > 1),
-    ]
-    for group, keep in groups:
+    for group, keep in GROUPS:
         for name, scores in systems.items():
             mean, n = _subset(scores, topics, keep)
-            print(_row(f"{name} ({group}, {n} queries)", mean))
-    names = list(systems)
-    if len(names) == 2:
-        a, b = (Scores.mean(list(systems[n].values())) for n in names)
+            print(_row(f"{name} ({group}, {n})", mean))
+    for first, second in comparisons:
+        a, b = (Scores.mean(list(systems[n].values())) for n in (first, second))
         diff = Scores(a.ndcg10 - b.ndcg10, a.p10 - b.p10, a.ap - b.ap, a.r100 - b.r100)
-        print(_row(f"difference ({names[0]} - {names[1]})", diff).replace(" -0.000", "  0.000"))
+        print(f"\n{first} - {second}:")
+        print(_row("  difference (all)", diff).replace(" -0.000", "  0.000"))
         if b.ndcg10:
-            print(f"nDCG@10 ratio {names[0]}/{names[1]}: {a.ndcg10 / b.ndcg10:.3f}")
-        pairs = [
-            (systems[names[0]][t.code].ndcg10, systems[names[1]][t.code].ndcg10) for t in topics
-        ]
+            print(f"  nDCG@10 ratio: {a.ndcg10 / b.ndcg10:.3f}")
+        pairs = [(systems[first][t.code].ndcg10, systems[second][t.code].ndcg10) for t in topics]
         wins = sum(x > y + 1e-9 for x, y in pairs)
         losses = sum(y > x + 1e-9 for x, y in pairs)
         print(
-            f"nDCG@10 per query: {names[0]} better on {wins}, worse on {losses}, "
+            f"  nDCG@10 per query: better on {wins}, worse on {losses}, "
             f"equal on {len(pairs) - wins - losses}"
         )
 
@@ -411,23 +415,79 @@ def _values(s: Scores) -> tuple[float, float, float, float]:
 
 # -- experiments -----------------------------------------------------------------------
 
-#: The experiments recorded in bench/RESULTS.md: label -> Ranking changes
-#: from the defaults of the time of the sweep (``--sweep``).
-EXPERIMENTS: list[tuple[str, dict[str, float]]] = [
-    ("defaults", {}),
+#: The ranking before any tuning (commit 9700144), spelled out in full so
+#: that the sweep reproduces the recorded figures whatever the defaults are.
+ORIGINAL: dict[str, float] = {
+    "k1": 1.2,
+    "b": 0.75,
+    "title_weight": 2.0,
+    "variant_weight": 0.9,
+    "min_variant_length": 4,
+    "proximity_boost": 0.0,
+    "coordination": 0.0,
+}
+#: What was kept: see bench/RESULTS.md.
+CHOSEN: dict[str, float] = {
+    **ORIGINAL,
+    "b": 0.3,
+    "title_weight": 1.0,
+    "variant_weight": 0.5,
+    "min_variant_length": 3,
+    "proximity_boost": 0.5,
+    "proximity_window": 8,
+    "coordination": 1.0,
+}
+_TUNED = {**ORIGINAL, "title_weight": 1.0, "b": 0.3}
+
+#: The experiments recorded in bench/RESULTS.md: (label, semantics, Ranking).
+EXPERIMENTS: list[tuple[str, str, dict[str, float]]] = [
+    ("original defaults", "and", ORIGINAL),
+    *[(f"title_weight={w}", "and", {**ORIGINAL, "title_weight": w}) for w in (0.0, 0.5, 1.0, 3.0)],
+    *[(f"title_weight=1 b={b}", "and", {**_TUNED, "b": b}) for b in (0.0, 0.3, 0.5)],
+    *[(f"title_weight=1 b=0.3 k1={k}", "and", {**_TUNED, "k1": k}) for k in (0.8, 1.6, 2.0)],
+    *[(f"+ variant_weight={v}", "and", {**_TUNED, "variant_weight": v}) for v in (0.2, 0.5, 1.0)],
+    ("+ min_variant_length=3", "and", {**_TUNED, "min_variant_length": 3}),
+    *[
+        (f"+ proximity_boost={p} window={w}", "and", {**_TUNED, "proximity_boost": p, **win})
+        for p, w, win in (
+            (0.25, 8, {}),
+            (0.5, 8, {}),
+            (1.0, 8, {}),
+            (0.5, 4, {"proximity_window": 4}),
+            (0.5, 16, {"proximity_window": 16}),
+        )
+    ],
+    *[
+        (f"+ recency_weight={r} half-life={h}d", "and", {**_TUNED, "recency_weight": r, **hl})
+        for r, h, hl in (
+            (0.1, 30, {}),
+            (0.3, 30, {}),
+            (0.3, 90, {"recency_half_life": 90}),
+        )
+    ],
+    ("OR", "or", _TUNED),
+    *[(f"OR + coordination={c}", "or", {**_TUNED, "coordination": c}) for c in (1.0, 2.0)],
+    (
+        "OR + coordination=1 + proximity 0.5",
+        "or",
+        {**_TUNED, "coordination": 1.0, "proximity_boost": 0.5},
+    ),
+    ("chosen (AND with fallback)", "and", CHOSEN),
+    ("chosen, OR semantics", "or", CHOSEN),
 ]
 
 
-def sweep(index_dir: str, topics: Sequence[Topic], semantics: str) -> None:
+def sweep(index_dir: str, topics: Sequence[Topic]) -> None:
     """Run every entry of :data:`EXPERIMENTS` and print its overall figures."""
     print(f"{'experiment':<44} {'nDCG@10':>7} {'P@10':>7} {'MAP':>7} {'R@100':>7}")
-    for label, changes in EXPERIMENTS:
-        service = SearchService(index_dir, ranking=replace(Ranking(), **changes))
+    for label, semantics, settings in EXPERIMENTS:
+        ranking = replace(Ranking(), **settings)
+        service = SearchService(index_dir, ranking=ranking)
         try:
             scores = run(newsearch_ranker(service, semantics), topics)
         finally:
             service.close()
-        print(_row(label, Scores.mean(list(scores.values())), 44))
+        print(_row(label, Scores.mean(list(scores.values())), 44), flush=True)
 
 
 # -- command line ----------------------------------------------------------------------
@@ -440,36 +500,62 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--set", action="append", default=[], metavar="NAME=VALUE", help="Ranking parameter"
     )
-    parser.add_argument("--semantics", choices=SEMANTICS, default="and")
+    parser.add_argument(
+        "--semantics",
+        choices=(*SEMANTICS, "both"),
+        default="and",
+        help="and: AND with OR fallback (the product default); or; both: compare them",
+    )
     parser.add_argument("--sweep", action="store_true", help="run the recorded experiments")
     parser.add_argument("--quiet", action="store_true", help="no per-query table")
     args = parser.parse_args(argv)
 
     ensure_index(args.index, args.corpus)
     topics = build_topics(args.corpus, indexed_ids(args.index))
+    print(f"Reuters-21578: {len(topics)} topics with >= {MIN_DOCS} documents")
     if args.sweep:
-        sweep(args.index, topics, args.semantics)
+        sweep(args.index, topics)
         return 0
     ranking = parse_ranking(args.set)
-    started = time.perf_counter()
-    service = SearchService(args.index, ranking=ranking)
-    baseline = WhooshBaseline(args.index, args.semantics)
-    try:
-        systems = {
-            "newsearch": run(newsearch_ranker(service, args.semantics), topics),
-            "baseline": run(baseline, topics),
-        }
-    finally:
-        service.close()
-        baseline.close()
-    print(f"Reuters-21578: {len(topics)} topics with >= {MIN_DOCS} documents")
-    print(f"semantics: {args.semantics}; newsearch {ranking}")
+    print(f"newsearch: {ranking}")
     print("baseline: Whoosh BM25F(B=0.75, K1=1.2) over body")
-    print_summary(topics, systems)
+    started = time.perf_counter()
+    semantics = SEMANTICS if args.semantics == "both" else (args.semantics,)
+    systems = compare(args.index, ranking, topics, semantics)
+    if len(semantics) == 1:
+        print(f"semantics: {semantics[0]}")
+        comparisons = [("newsearch", "baseline")]
+    else:
+        comparisons = [
+            ("newsearch AND", "baseline AND"),
+            ("newsearch OR", "baseline OR"),
+            ("newsearch OR", "newsearch AND"),
+        ]
+    print_summary(topics, systems, comparisons)
     if not args.quiet:
         print_per_query(topics, systems)
     print(f"\n({time.perf_counter() - started:.1f} s)")
     return 0
+
+
+def compare(
+    index_dir: str, ranking: Ranking, topics: Sequence[Topic], semantics: Sequence[str]
+) -> dict[str, dict[str, Scores]]:
+    """Per-topic scores of newsearch and the baseline under each of ``semantics``."""
+    service = SearchService(index_dir, ranking=ranking)
+    systems: dict[str, dict[str, Scores]] = {}
+    try:
+        for name in semantics:
+            suffix = f" {name.upper()}" if len(semantics) > 1 else ""
+            systems[f"newsearch{suffix}"] = run(newsearch_ranker(service, name), topics)
+            baseline = WhooshBaseline(index_dir, name)
+            try:
+                systems[f"baseline{suffix}"] = run(baseline, topics)
+            finally:
+                baseline.close()
+    finally:
+        service.close()
+    return systems
 
 
 if __name__ == "__main__":
