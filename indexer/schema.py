@@ -116,7 +116,7 @@ def build_schema() -> fields.Schema:
             DATE_TS: fields.COLUMN(columns.NumericColumn("q", default=UNDATED)),
             URL: fields.STORED(),
             AUTHOR: fields.STORED(),
-            ORIGIN: fields.ID(stored=True),
+            ORIGIN: fields.STORED(),
             PATH: fields.ID(stored=True),
             FILEKEY: fields.ID(stored=False),
             **{facet.field: facet_field() for facet in FACETS},
