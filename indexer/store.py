@@ -77,6 +77,14 @@ def current_version(root: str) -> IndexVersion | None:
     return IndexVersion(directory, generation)
 
 
+def corrupt_index_error(root: str, what: str) -> IndexCorruptError:
+    """The error for an index that cannot be read, saying how to recover."""
+    return IndexCorruptError(
+        f"the index at {root!r} cannot be read ({what}); rebuild it from your files with "
+        f"`newsearch index PATH... --rebuild --index {root}`"
+    )
+
+
 #: Attempts at opening an index whose files concurrent commits keep replacing.
 OPEN_ATTEMPTS = 5
 
@@ -111,6 +119,11 @@ def _open_current(root: str) -> tuple[Index, IndexReader, IndexVersion]:
     for _ in range(OPEN_ATTEMPTS):
         version = current_version(root)
         if version is None:
+            directory = current_directory(root)
+            if directory is not None:  # `current` names a directory without any commit
+                raise corrupt_index_error(
+                    root, f"no table of contents (_{INDEX_NAME}_*.toc) in {directory}"
+                )
             raise IndexMissingError(
                 f"no index at {root!r}: run `newsearch index PATH --index {root}` first"
             )
@@ -128,10 +141,7 @@ def _open_current(root: str) -> tuple[Index, IndexReader, IndexVersion]:
         if generation is None:  # an index without segments has an empty reader
             generation = ix.latest_generation()
         return ix, reader, IndexVersion(version.directory, generation)
-    raise IndexCorruptError(
-        f"the index at {root!r} cannot be read ({type(failure).__name__}: {failure}); "
-        f"rebuild it with `newsearch index PATH --rebuild --index {root}`"
-    ) from failure
+    raise corrupt_index_error(root, f"{type(failure).__name__}: {failure}") from failure
 
 
 def open_readonly(root: str) -> tuple[Index, IndexVersion]:

@@ -36,7 +36,7 @@ from indexer.analysis import FACET_SEPARATOR
 from indexer.errors import IndexBusyError
 from indexer.fastwrite import FastSegmentWriter
 from indexer.model import Article
-from indexer.store import CURRENT_LINK, INDEX_NAME, current_directory
+from indexer.store import CURRENT_LINK, INDEX_NAME, corrupt_index_error, current_directory
 
 LOCK_FILE = ".lock"
 #: Memory Whoosh may use for its posting pool before spilling to disk (the
@@ -142,12 +142,21 @@ def remove_stale_directories(root: str, keep: str) -> None:
 
 
 def open_writable(root: str) -> tuple[Index, str]:
-    """The current index of ``root`` for writing, creating a first one if needed."""
+    """The current index of ``root`` for writing, creating a first one if needed.
+
+    Raises :class:`IndexCorruptError`, which says how to rebuild, when the
+    current index cannot be read: writing to it would only add to the damage.
+    """
     directory = current_directory(root)
     if directory is None:
         directory = new_index_directory(root)
         switch_current(root, directory)
-    return FileStorage(directory).open_index(indexname=INDEX_NAME), directory
+    try:
+        ix = FileStorage(directory).open_index(indexname=INDEX_NAME)
+        ix.reader().close()  # touches every segment file
+    except Exception as exc:  # whatever Whoosh raises on damaged files
+        raise corrupt_index_error(root, f"{type(exc).__name__}: {exc}") from exc
+    return ix, directory
 
 
 def date_timestamp(iso: str | None) -> int:
