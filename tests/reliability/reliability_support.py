@@ -337,8 +337,12 @@ def http_get(url: str, timeout: float = 30) -> Reply:
 class Server:
     """``newsearch serve`` on a free port, stopped (and checked alive) on exit."""
 
-    def __init__(self, index_dir: str | Path, *extra: str, threads: int = 8) -> None:
+    def __init__(
+        self, index_dir: str | Path, *extra: str, threads: int = 8, wait_healthy: bool = True
+    ) -> None:
         self.port = free_port()
+        #: Wait for /healthz to say 200; otherwise for any HTTP answer.
+        self.wait_healthy = wait_healthy
         self.args = [
             *NEWSEARCH,
             "serve",
@@ -368,7 +372,8 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited: {self.process.communicate()}")
             with contextlib.suppress(OSError):
-                if http_get(self.base + "/healthz", timeout=5).status == 200:
+                status = http_get(self.base + "/healthz", timeout=5).status
+                if status == 200 or not self.wait_healthy:
                     return self
             time.sleep(0.1)
         raise TimeoutError("server did not answer /healthz within 60 s")

@@ -17,6 +17,7 @@ give several commits per run.
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 import time
@@ -24,7 +25,15 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from reliability_support import Census, Indexer, census, run_cli, stored_documents
+from reliability_support import (
+    REPO,
+    Census,
+    Indexer,
+    Server,
+    census,
+    run_cli,
+    stored_documents,
+)
 
 pytestmark = pytest.mark.timeout(1800)
 
@@ -161,3 +170,42 @@ def test_a_kill_right_after_a_commit_leaves_no_duplicate_ids(tmp_path: Path) -> 
     assert final.duplicates == 0 and len(final.ids) == 50
     titles = {d["title"] for d in stored_documents(index_dir)}
     assert titles == {"Copy from c"}
+
+
+def _first(directory: Path, pattern: str) -> Path:
+    return sorted(directory.glob(pattern))[0]
+
+
+CORRUPTIONS = {
+    "segment file missing": lambda d: _first(d, "*.pst").unlink(),
+    "term file truncated": lambda d: os.truncate(_first(d, "*.trm"), 10),
+    "table of contents garbage": lambda d: _first(d, "_MAIN_*.toc").write_bytes(os.urandom(300)),
+    "table of contents empty": lambda d: _first(d, "_MAIN_*.toc").write_bytes(b""),
+    "table of contents missing": lambda d: _first(d, "_MAIN_*.toc").unlink(),
+}
+
+
+@pytest.mark.parametrize("damage", CORRUPTIONS, ids=list(CORRUPTIONS))
+def test_a_damaged_index_says_how_to_recover_and_rebuild_recovers(
+    tmp_path: Path, damage: str
+) -> None:
+    sources = [str(REPO / "seeds"), str(REPO / "tests/fixtures/webapp")]
+    index_dir = tmp_path / "index"
+    built = run_cli("index", *sources, "--index", str(index_dir), "--no-progress")
+    assert built.returncode == 0, built.stderr
+    documents = census(index_dir).documents
+    CORRUPTIONS[damage]((index_dir / "current").resolve())
+    for command in (["search", "cocoa"], ["stats"], ["index", *sources, "--no-progress"]):
+        result = run_cli(*command, "--index", str(index_dir))
+        assert result.returncode == 3, (command, result.stdout, result.stderr)
+        assert "cannot be read" in result.stderr and "--rebuild" in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+    with Server(index_dir, threads=2, wait_healthy=False) as server:
+        health = server.get("/healthz")
+        assert health.status == 503 and health.json()["error"]["code"] == "index_corrupt"
+        assert server.get("/").status == 503
+    rebuilt = run_cli("index", *sources, "--rebuild", "--index", str(index_dir), "--no-progress")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert census(index_dir).documents == documents
+    assert run_cli("search", "cocoa", "--index", str(index_dir)).returncode == 0
+    assert [p.name for p in index_dir.glob("ix-*")] == [(index_dir / "current").resolve().name]
