@@ -350,6 +350,8 @@ def index_paths(
             ix = FileStorage(directory).open_index(indexname="MAIN")
         else:
             ix, directory = open_writable(index_dir)
+            # What a killed --rebuild left half-built (we hold the lock).
+            remove_stale_directories(index_dir, directory)
         with ix.reader() as reader:
             manifest = {} if rebuild else read_manifest(reader)
             known_ids = set() if rebuild else _lexicon(reader, F.ID)
