@@ -209,3 +209,38 @@ def test_a_damaged_index_says_how_to_recover_and_rebuild_recovers(
     assert census(index_dir).documents == documents
     assert run_cli("search", "cocoa", "--index", str(index_dir)).returncode == 0
     assert [p.name for p in index_dir.glob("ix-*")] == [(index_dir / "current").resolve().name]
+
+
+def test_a_killed_rebuild_leaves_the_old_index_serving_and_no_debris(tmp_path: Path) -> None:
+    """--rebuild writes a new directory; killed mid-way, the old index is untouched."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for f in range(6):
+        lines = [
+            json.dumps({"id": f"rb-{f}-{n}", "title": f"Rebuild {f}", "body": f"Story {f} {n}."})
+            for n in range(40)
+        ]
+        (corpus / f"f{f}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    index_dir = tmp_path / "index"
+    first = run_cli("index", str(corpus / "f0.jsonl"), "--index", str(index_dir), "--no-progress")
+    assert first.returncode == 0, first.stderr
+    before = census(index_dir)
+    serving = (index_dir / "current").resolve()
+    indexer = Indexer(
+        [str(corpus), "--index", str(index_dir), "--rebuild", "--workers", "1"],
+        pause="before_toc:3",
+        NEWSEARCH_BATCH_BYTES="1",
+    )
+    try:
+        assert indexer.wait_for_pause(timeout=300)
+        assert census(index_dir).ids == before.ids
+    finally:
+        indexer.kill()
+    assert (index_dir / "current").resolve() == serving
+    assert census(index_dir).ids == before.ids
+    assert len(list(index_dir.glob("ix-*"))) == 2  # the half-built one is left behind
+    # The next run, rebuild or not, clears the debris under the lock.
+    again = run_cli("index", str(corpus), "--index", str(index_dir), "--no-progress")
+    assert again.returncode == 0, again.stderr
+    assert [p.name for p in index_dir.glob("ix-*")] == [serving.name]
+    assert len(census(index_dir).ids) == 6 * 40
