@@ -156,7 +156,8 @@ def _best(
     """The cheapest-to-mistype common word within ``max_distance`` edits of ``word``.
 
     For an ``attested`` word, a candidate that only extends or shortens it
-    at the end (``regulator``/``regulatory``) is another real word, not a fix.
+    at the end (``regulator``/``regulatory``) is another real word, not a fix,
+    and so is one that changes the first letter (``lights``/``rights``).
     """
     hits = extract(
         word,
@@ -171,7 +172,10 @@ def _best(
             continue
         if attested and (term.startswith(word) or word.startswith(term)):
             continue
-        ranked.append((typing_cost(word, term), -vocab.frequency(term), term))
+        cost = typing_cost(word, term)
+        if attested and cost > 1.0:  # one plain slip at most, never the first letter
+            continue
+        ranked.append((cost, -vocab.frequency(term), term))
     return min(ranked)[2] if ranked else None
 
 

@@ -20,6 +20,7 @@ from types import ModuleType
 
 import pytest
 
+from indexer import schema as F
 from indexer.pipeline import index_paths
 from indexer.search.evaluate import Ranking
 from indexer.search.request import parse_search_params
@@ -203,6 +204,7 @@ def test_reuters_ndcg_stays_above_the_floor_and_the_baseline(
 @pytest.mark.reuters
 def test_reuters_queries_never_search_the_topics_field(reuters_dir: Path) -> None:
     """Judgments come from the topic labels, so the queries must not read them."""
+    assert F.TOPICS not in F.TEXT_FIELDS  # what a word without field: searches
     bench = _bench()
     for topic in bench.build_topics(reuters_dir):
         assert ":" not in topic.query, topic
