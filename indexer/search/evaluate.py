@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from fnmatch import translate
 from functools import lru_cache
 from itertools import pairwise
+from typing import TypeGuard
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
@@ -580,7 +581,7 @@ class Evaluator:
         return np.where(dated, factor, 1.0).astype(np.float32)
 
 
-def _is_plain_word(node: wq.Query) -> bool:
+def _is_plain_word(node: wq.Query) -> TypeGuard[wq.Term]:
     """A word typed without field, quotes or wildcards."""
     return type(node) is wq.Term and node.fieldname == DEFAULT_FIELD
 
