@@ -334,27 +334,26 @@ class Evaluator:
         return out
 
     def pattern(self, node: wq.Query, positive: bool) -> Matches:
-        facet = self._facet_field(node.fieldname)
+        text: str = getattr(node, "text", "")
+        fieldname: str = getattr(node, "fieldname", DEFAULT_FIELD)
+        facet = self._facet_field(fieldname)
         if facet:
             if isinstance(node, wq.FuzzyTerm):
-                dist = int(node.maxdist)
+                dist = min(int(node.maxdist), 2)
                 return self._facet_values(
-                    facet,
-                    lambda vw: any(Levenshtein.distance(w, node.text) <= dist for w in vw),
+                    facet, lambda w: Levenshtein.distance(w, text, score_cutoff=dist) <= dist
                 )
-            regex = re.compile(
-                translate(node.text if not isinstance(node, wq.Prefix) else node.text + "*")
-            )
-            return self._facet_values(facet, lambda vw: any(regex.match(w) for w in vw))
+            regex = re.compile(translate(text + "*" if isinstance(node, wq.Prefix) else text))
+            return self._facet_values(facet, lambda w: regex.match(w) is not None)
         out = self._empty()
-        for fieldname in self._text_fields(node.fieldname):
+        for target in self._text_fields(fieldname):
             if isinstance(node, wq.FuzzyTerm):
-                terms = self._expand_fuzzy(fieldname, node)
+                terms = self._expand_fuzzy(target, node)
             else:
-                terms = self._expand_pattern(fieldname, node)
-            part = self._terms_in_field(fieldname, terms, [1.0] * len(terms))
+                terms = self._expand_pattern(target, node)
+            part = self._terms_in_field(target, terms, [1.0] * len(terms))
             if part.mask.any():
-                self._mark(fieldname, terms, positive)
+                self._mark(target, terms, positive)
             out.mask |= part.mask
             out.score += part.score
         return out

@@ -174,6 +174,13 @@ def test_field_queries(service: SearchService) -> None:
     assert ids(search(service, q="source:gazette cocoa")) == ["undated-note"]
 
 
+def test_prefix_and_fuzzy_on_entity_fields(service: SearchService) -> None:
+    assert ids(search(service, q="person:volck*")) == ["rates-fed"]
+    assert ids(search(service, q="person:volker~")) == ["rates-fed"]
+    assert ids(search(service, q="place:*kingdom")) == ["coffee-talks"]
+    assert ids(search(service, q="person:zzz*")) == []
+
+
 def test_prefix_and_fuzzy(service: SearchService) -> None:
     assert "coffee-talks" in ids(search(service, q="coff*"))
     assert "coffee-talks" in ids(search(service, q="cofee~"))
