@@ -25,9 +25,9 @@ from __future__ import annotations
 import re
 from array import array
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from whoosh.analysis import (
     Analyzer,
@@ -89,7 +89,9 @@ FACET_SEPARATOR = "\t"
 
 _INITIALISM = re.compile(r"(?:\w\.)+\w")
 _WORD_RE = re.compile(WORD_PATTERN)
-_FOLD = accent_map
+#: Accent folding table for ``str.translate`` (code point -> replacement).
+# (Whoosh annotates the table dict[str, str]; its keys are code points.)
+_FOLD = cast("Mapping[int, str]", accent_map)
 
 
 class WordShapeFilter(Filter):
@@ -105,7 +107,9 @@ class WordShapeFilter(Filter):
     ['Trump', 'US', '5.93']
     """
 
-    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+    # Whoosh filters take a token stream where its base class declares a
+    # value; the override is what every Whoosh filter does.
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:  # type: ignore[override]
         for token in tokens:
             token.text = _shape(token.text)
             yield token
@@ -218,7 +222,9 @@ class PackedPositions(Format):
 
 def facet_analyzer() -> Analyzer:
     """One term per tab-separated value, case and accents kept (display form)."""
-    return RegexTokenizer(r"[^\t]+")
+    # A bare tokenizer is a complete analyzer to Whoosh (as in its own
+    # KeywordAnalyzer); its annotations do not say so.
+    return cast(Analyzer, RegexTokenizer(r"[^\t]+"))
 
 
 @lru_cache(maxsize=1)

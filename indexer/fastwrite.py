@@ -83,7 +83,7 @@ class FastSegmentWriter(SegmentWriter):
         self._lengths: dict[str, dict[int, int]] = {}
         if self._fast:
             self.pool.cleanup()
-            self.pool = MemoryPool()
+            self.pool: Any = MemoryPool()
 
     @property
     def pending_postings(self) -> int:

@@ -514,7 +514,7 @@ def _drop_duplicates(
         reader = SegmentReader(ix.storage, ix.schema, segment)
         try:
             for doc_id in candidates:
-                if (F.ID, doc_id) not in reader:
+                if (F.ID, doc_id) not in reader:  # type: ignore[operator]  # readers support `in`
                     continue
                 for docnum in reader.postings(F.ID, doc_id).all_ids():
                     order = (rank[reader.stored_fields(docnum)[F.PATH]], docnum)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from fnmatch import translate
 from functools import lru_cache
 from itertools import pairwise
-from typing import TypeGuard
+from typing import Any, TypeGuard
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
@@ -230,7 +230,7 @@ class Evaluator:
         return (word, *found)
 
     def _expand_pattern(self, fieldname: str, node: wq.Query) -> list[str]:
-        text = node.text
+        text: str = getattr(node, "text", "")
         if isinstance(node, wq.Prefix):
             candidates = self.snap.vocabulary(fieldname).with_prefix(text)
         else:
@@ -625,7 +625,8 @@ def _contains(words: tuple[str, ...], seq: tuple[str, ...]) -> bool:
     return any(words[i : i + width] == seq for i in range(len(words) - width + 1))
 
 
-_HANDLERS = {
+#: How each kind of query node is evaluated (subclasses fall back to a parent).
+_HANDLERS: dict[type, Callable[[Evaluator, Any, bool], Matches]] = {
     wq.Term: Evaluator.term,
     wq.Phrase: Evaluator.phrase,
     wq.FuzzyTerm: Evaluator.pattern,

@@ -152,7 +152,7 @@ class SearchService:
             return None
         evaluation = Evaluator(snap, self.ranking, budget).run(query)
         if not evaluation.mask.any() and _is_plain_conjunction(query):
-            relaxed = wq.Or(list(query.subqueries))
+            relaxed = wq.Or(list(query.children()))
             fallback = Evaluator(snap, self.ranking, budget).run(relaxed)
             if fallback.mask.any():
                 fallback.notices.insert(
