@@ -40,6 +40,7 @@ system-deps:
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 index: install
 	$(BIN)/newsearch index seeds --index $(INDEX)
