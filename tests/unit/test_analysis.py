@@ -96,3 +96,9 @@ def test_facet_analyzer_keeps_values_whole() -> None:
 def test_stem_groups_inflections() -> None:
     assert stem("rates") == stem("rate") == stem("rated")
     assert stem("companies") == stem("company")
+
+
+def test_stem_keeps_apart_words_porter_conflates() -> None:
+    assert stem("news") != stem("new")
+    assert stem("business") == stem("businesses") != stem("busy")
+    assert stem("general") != stem("generate")
