@@ -128,6 +128,7 @@ def test_a_too_expensive_query_is_a_503_with_advice(reuters_index: str) -> None:
         | {"INDEX_DIR": reuters_index}
     )
     try:
+        assert app.test_client().get("/healthz").status_code == 200  # open the index first
         response, body, wall, _ = timed_get(app.test_client(), "/api/search?q=*e*")
         assert response.status_code == 503, body[:300]
         error = assert_envelope(response.mimetype, body)
