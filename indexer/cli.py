@@ -8,7 +8,8 @@ configures logging or prints.
 
 Exit status: 0 success; 1 the run finished but skipped some files or
 documents (the report lists them); 2 bad usage or a bad query; 3 the index is
-busy, missing or unreadable; 130 interrupted.
+busy, missing or unreadable; 4 an unexpected error (a bug, or damage Whoosh
+cannot detect); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from indexer.errors import (
 )
 from indexer.store import DEFAULT_INDEX_DIR, INDEX_ENV, default_index_dir
 
-EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_INDEX = 0, 1, 2, 3
+EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_INDEX, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
 index_option = click.option(
     "--index",
@@ -60,6 +61,15 @@ def _guard(action: Callable[[], int | None]) -> None:
     except KeyboardInterrupt:
         click.echo("newsearch: interrupted; the index keeps its last commit", err=True)
         sys.exit(130)
+    except Exception as error:  # the one catch-all, at the entry point
+        logging.getLogger("newsearch").debug("unexpected error", exc_info=True)
+        click.echo(
+            f"newsearch: unexpected error ({type(error).__name__}: {error}). If the index "
+            "was damaged, rebuild it with `newsearch index PATH --rebuild`; run with -v "
+            "for details.",
+            err=True,
+        )
+        sys.exit(EXIT_INTERNAL)
     sys.exit(status or EXIT_OK)
 
 

@@ -8,7 +8,8 @@ itself (no CDN), hence ``'self'`` everywhere.
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
+from werkzeug.exceptions import RequestURITooLarge
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -43,6 +44,21 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+#: Longest query string accepted. The longest valid request (a 1,000
+#: character query of 3-byte characters, percent-encoded, plus every filter)
+#: stays well under it; anything longer is refused before any parsing.
+MAX_QUERY_STRING_BYTES = 32 * 1024
+
+
+def refuse_huge_urls() -> None:
+    """414 for an oversized query string (the server itself allows any length)."""
+    if len(request.query_string) > MAX_QUERY_STRING_BYTES:
+        raise RequestURITooLarge(
+            f"the URL's query string is over {MAX_QUERY_STRING_BYTES // 1024} kB"
+        )
+
+
 def init_app(app: Flask) -> None:
-    """Register the header hook; it runs for error responses too."""
+    """Register the header hook (it runs for error responses too) and the URL limit."""
+    app.before_request(refuse_huge_urls)
     app.after_request(add_security_headers)

@@ -74,6 +74,15 @@ def _serve_gunicorn(
                 "threads": max(1, threads // workers),
                 "timeout": 60,
                 "graceful_timeout": 10,
+                # No keep-alive: a kept-alive connection stays with the worker
+                # that accepted it, and one busy worker ended up holding all
+                # of them while the other sat idle. A new loopback connection
+                # per request costs far less than that imbalance.
+                "keepalive": 0,
+                # The app itself bounds what it accepts (a 1,000-character
+                # query is 9 kB once percent-encoded) and answers too-long
+                # URLs in its own error envelope.
+                "limit_request_line": 0,
                 "loglevel": "warning",
                 "accesslog": None,
                 "proc_name": "newsearch",

@@ -145,16 +145,23 @@ def histogram(
     last = datetime.fromtimestamp(int(stamps.max()), UTC).date()
     if start and end and (end - start).days <= 366 * 10:
         first, last = min(first, start), max(last, end)
+    # The period after the last one must still be a valid date.
+    last = min(last, _LAST_DAY)
     span = (last - first).days
     unit: HistogramUnit = "day" if span <= 62 else "month" if span <= 3660 else "year"
     edges = _edges(first, last, unit)
     if len(edges) - 1 > MAX_BUCKETS and unit == "month":
         unit = "year"
         edges = _edges(first, last, unit)
+    if len(edges) - 1 > MAX_BUCKETS:
+        # Centuries of years (stray dates): the first bar gathers everything
+        # before the last MAX_BUCKETS years, and starts at the earliest date.
+        earliest = edges[0]
+        edges = edges[-(MAX_BUCKETS + 1) :]
+        edges[0] = earliest
     boundaries = np.asarray([_day_start(day) for day in edges], dtype=np.int64)
-    counts = np.bincount(
-        np.searchsorted(boundaries, stamps, side="right") - 1, minlength=len(edges) - 1
-    )[: len(edges) - 1]
+    slots = np.clip(np.searchsorted(boundaries, stamps, side="right") - 1, 0, len(edges) - 2)
+    counts = np.bincount(slots, minlength=len(edges) - 1)
     buckets = tuple(
         HistogramBucket(
             _label(edges[i], unit), edges[i], edges[i + 1] - timedelta(days=1), int(counts[i])
@@ -162,6 +169,10 @@ def histogram(
         for i in range(len(edges) - 1)
     )
     return buckets, unit
+
+
+#: The last day a timeline period may start on (its successor must exist).
+_LAST_DAY = date(9998, 12, 31)
 
 
 def _edges(first: date, last: date, unit: HistogramUnit) -> list[date]:

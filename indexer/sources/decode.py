@@ -70,6 +70,12 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 
+_WIDE_BOMS = (
+    codecs.BOM_UTF32_LE,
+    codecs.BOM_UTF32_BE,
+    codecs.BOM_UTF16_LE,
+    codecs.BOM_UTF16_BE,
+)
 # Bytes that never occur in text: C0 controls other than \t \n \v \f \r and ESC
 # (which some old newswire files carry), plus DEL.
 _CONTROL_BYTES = bytes([*range(0, 9), *range(14, 27), *range(28, 32), 127])
@@ -93,6 +99,25 @@ class Decoded:
 
     text: str
     encoding: str
+
+
+def strip_stray_nuls(data: bytes) -> bytes:
+    """Drop NUL bytes a text file should not hold but often does.
+
+    A file cut short by a crash is often padded with zeros to its allocated
+    size, and editors occasionally leave a stray NUL in an article: neither
+    makes the file binary. The zero tail is always dropped; NULs elsewhere
+    are removed when they are a handful (at most one per 4 kB) in text that
+    is not UTF-16/32, whose NULs are part of every character.
+    """
+    if data.startswith(_WIDE_BOMS) or _utf16_or_32(data) is not None:
+        return data
+    trimmed = data.rstrip(b"\x00")
+    if b"\x00" not in trimmed:
+        return trimmed
+    if trimmed.count(b"\x00") <= max(1, len(trimmed) // 4096):
+        return trimmed.replace(b"\x00", b"")
+    return trimmed
 
 
 def binary_reason(data: bytes) -> str | None:

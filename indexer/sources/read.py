@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from indexer.errors import SourceError
 from indexer.model import RawDocument, SkippedDocument
-from indexer.sources.decode import binary_reason
+from indexer.sources.decode import binary_reason, strip_stray_nuls
 from indexer.sources.detect import FORMATS, HEAD_BYTES, classify
 from indexer.sources.html import read_html
 from indexer.sources.jsonl import read_jsonl
@@ -40,6 +40,9 @@ def read_documents(path: str, data: bytes, fmt: str | None = None) -> Iterator[I
         raise SourceError(f"unknown format {fmt!r}")
     if not data:
         raise SourceError("empty file")
+    data = strip_stray_nuls(data)
+    if not data:
+        raise SourceError("empty file (only NUL bytes)")
     reason = binary_reason(data)
     if reason is not None:
         raise SourceError(reason)

@@ -319,3 +319,33 @@ def test_paging_never_skips_or_repeats_tied_results(service: SearchService) -> N
         for doc in ids(search(service, q="source:wire OR source:gazette", per_page=3, page=n))
     ]
     assert threes == whole[:9]
+
+
+def test_timeline_copes_with_extreme_dates(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # Written through the writer directly: the extractor itself refuses such
+    # dates, but an index may hold them (older versions, other tools).
+    from whoosh.filedb.filestore import FileStorage
+
+    from indexer.model import Article
+    from indexer.writer import SegmentBuilder, new_index_directory, parent_writer, switch_current
+
+    root = str(tmp_path / "index")
+    directory = new_index_directory(root)
+    builder = SegmentBuilder(directory)
+    for n, day in enumerate(["9999-12-31", "0001-01-01", "1987-03-01"]):
+        builder.add(
+            Article(id=f"d{n}", title="A story", body="A story.", origin="x", path="x", date=day),
+            "key",
+        )
+    parent_writer(FileStorage(directory).open_index("MAIN")).commit_with(builder.finish())
+    switch_current(root, directory)
+    svc = SearchService(root)
+    try:
+        page = search(svc, q="story")
+        assert page.total == 3
+        assert page.histogram_unit == "year"
+        assert sum(b.count for b in page.histogram) == 3
+        assert len(page.histogram) <= 120
+        assert page.histogram[0].start.year == 1 and page.histogram[0].count == 2
+    finally:
+        svc.close()

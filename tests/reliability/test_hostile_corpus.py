@@ -218,10 +218,6 @@ def test_lone_surrogates_cost_one_line_at_most(hostile: HostileRun) -> None:
         assert len(ids) == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sources: one NUL byte makes a whole JSON Lines file binary (reported in issue 5)",
-)
 def test_a_nul_padded_tail_loses_no_line(hostile: HostileRun) -> None:
     per_file = {relative(hostile, path): n for path, n in hostile.census.per_path.items()}
     assert per_file.get("structure/nul-tail.jsonl") == 2

@@ -230,11 +230,6 @@ def test_known_nasty_urls(fuzz_target: Session) -> None:
         check_response(path, *fuzz_target.get(path))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="webapp/serve.py: gunicorn answers request lines over 4094 bytes with its own 414 "
-    "HTML page, though the API accepts 1000-character queries (reported in issue 5)",
-)
 def test_a_query_at_the_documented_limit_reaches_the_app(web_index: Path) -> None:
     q = "漢" * MAX_QUERY_CHARS  # 9,000 bytes once percent-encoded
     with Server(web_index, "--workers", "2", threads=2) as server:

@@ -104,3 +104,15 @@ def test_a_valid_utf8_page_wins_over_a_wrong_declaration() -> None:
 def test_short_latin1_text_is_not_read_as_a_dos_code_page() -> None:
     data = "Zürich bankers met on Monday. Prices fell, dealers said.".encode("latin-1")
     assert decode_bytes(data).text.startswith("Zürich bankers")
+
+
+def test_stray_and_trailing_nuls_do_not_make_text_binary() -> None:
+    from indexer.sources.decode import strip_stray_nuls
+
+    padded = b'{"title":"a","body":"b"}\n' + b"\x00" * 4096
+    assert strip_stray_nuls(padded) == b'{"title":"a","body":"b"}\n'
+    assert strip_stray_nuls(b"Oil prices\x00 rose.") == b"Oil prices rose."
+    dense = b"\x00\x01\x02\x00" * 100
+    assert binary_reason(strip_stray_nuls(dense)) is not None
+    utf16 = "Oil prices rose.".encode("utf-16")
+    assert strip_stray_nuls(utf16) == utf16

@@ -179,3 +179,11 @@ def test_similar_over_budget_only_hides_the_list(fake_client: FlaskClient) -> No
     response = app.test_client().get("/articles/doc-1")
     assert response.status_code == 200
     assert b"No similar articles" in response.data
+
+
+def test_an_oversized_url_is_a_414_in_the_envelope(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/api/search?q=" + "x" * 40_000)
+    assert response.status_code == 414
+    error = response.get_json()["error"]
+    assert error["code"] == "request_uri_too_long" and "32 kB" in error["message"]
+    assert response.headers["Content-Security-Policy"]
