@@ -27,6 +27,8 @@ from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3TermInfo
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
+from indexer.analysis import PackedPositions
+
 #: Postings per block, as Whoosh's codec writes them.
 _BLOCK = 128
 
@@ -81,6 +83,7 @@ class FastSegmentWriter(SegmentWriter):
         self._fast = isinstance(self.fieldwriter, W3FieldWriter)
         #: Field lengths as Whoosh stores them (one byte, log scale), by field.
         self._lengths: dict[str, dict[int, int]] = {}
+        self._text_fields: dict[str, Any] = {}
         if self._fast:
             self.pool.cleanup()
             self.pool: Any = MemoryPool()
@@ -102,50 +105,83 @@ class FastSegmentWriter(SegmentWriter):
             super().add_document(**fields)
             return
         self._check_state()
-        schema = self.schema
         docnum = self.docnum
-        terms = self.pool.terms
         perdocwriter = self.perdocwriter
         perdocwriter.start_doc(docnum)
-        added = 0
         try:
             for fieldname in sorted(name for name in fields if not name.startswith("_")):
-                value = fields[fieldname]
-                if value is None:
-                    continue
-                field = schema[fieldname]
-                length = 0
-                if field.indexed:
-                    for tbytes, freq, weight, vbytes in field.index(value):
-                        entry = terms.get((fieldname, tbytes))
-                        if entry is None:
-                            entry = (array("I"), array("f"), [])
-                            terms[(fieldname, tbytes)] = entry
-                        entry[0].append(docnum)
-                        entry[1].append(weight)
-                        entry[2].append(vbytes or b"")
-                        added += 1
-                        if field.scorable:
-                            length += freq
-                if field.scorable:
-                    self._lengths.setdefault(fieldname, {})[docnum] = _stored_length(length)
-                customval = fields.get(f"_stored_{fieldname}", value)
-                perdocwriter.add_field(
-                    fieldname, field, customval if field.stored else None, length
-                )
-                column = field.column_type
-                if column and customval is not None:
-                    perdocwriter.add_column_value(
-                        fieldname, column, field.to_column_value(customval)
-                    )
+                if fields[fieldname] is not None:
+                    self._add_field(docnum, fieldname, fields)
         except ValueError:
             perdocwriter.cancel_doc()
             raise
-        self.pool.count += added
         self.pool.fieldnames.update(name for name in fields if not name.startswith("_"))
         perdocwriter.finish_doc()
         self._added = True
         self.docnum += 1
+
+    def _add_field(self, docnum: int, fieldname: str, fields: dict[str, Any]) -> None:
+        value = fields[fieldname]
+        field = self.schema[fieldname]
+        analyzer = self._packed_text(fieldname)
+        if analyzer is not None and isinstance(value, str):
+            # PackedPositions.word_values inlined: term -> positions.
+            boost = field.format.field_boost
+            postings = (
+                (
+                    word.encode("utf-8"),
+                    len(positions),
+                    len(positions) * boost,
+                    array("I", positions).tobytes(),
+                )
+                for word, positions in analyzer.term_positions(value).items()
+            )
+        elif field.indexed:
+            postings = field.index(value)
+        else:
+            postings = iter(())
+        length = self._add_postings(docnum, fieldname, postings)
+        if field.scorable:
+            self._lengths.setdefault(fieldname, {})[docnum] = _stored_length(length)
+        else:
+            length = 0
+        customval = fields.get(f"_stored_{fieldname}", value)
+        self.perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
+        column = field.column_type
+        if column and customval is not None:
+            self.perdocwriter.add_column_value(fieldname, column, field.to_column_value(customval))
+
+    def _add_postings(self, docnum: int, fieldname: str, postings: Any) -> int:
+        """Append one document's postings of a field to the pool; its length."""
+        terms = self.pool.terms
+        length = 0
+        count = 0
+        for tbytes, freq, weight, vbytes in postings:
+            entry = terms.get((fieldname, tbytes))
+            if entry is None:
+                entry = terms[(fieldname, tbytes)] = (array("I"), array("f"), [])
+            entry[0].append(docnum)
+            entry[1].append(weight)
+            entry[2].append(vbytes or b"")
+            length += freq
+            count += 1
+        self.pool.count += count
+        return length
+
+    def _packed_text(self, fieldname: str) -> Any | None:
+        """The analyzer of a PackedPositions text field with a fast path, else None."""
+        cached = self._text_fields.get(fieldname, False)
+        if cached is False:
+            field = self.schema[fieldname]
+            analyzer = getattr(field, "analyzer", None)
+            fast = (
+                isinstance(field.format, PackedPositions)
+                and field.scorable
+                and hasattr(analyzer, "term_positions")
+            )
+            cached = analyzer if fast else None
+            self._text_fields[fieldname] = cached
+        return cached
 
     def _flush_segment(self) -> None:
         if not self._fast:
