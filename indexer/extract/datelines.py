@@ -151,9 +151,11 @@ def _looks_like_place(place: str, is_known_place: Callable[[str], bool]) -> bool
         return True
     letters = [ch for ch in place if ch.isalpha()]
     # An unknown single short word in capitals is more likely an acronym
-    # ("NASA - The agency said") than a town.
+    # ("NASA - The agency said") than a town, and four or more unknown words
+    # are a headline ("U.S. COCOA MERCHANT SPOT PRICES - APRIL 7"): place
+    # names run to three ("RIO DE JANEIRO", "SALT LAKE CITY").
     long_enough = len(words) > 1 or len(letters) >= 5
-    return long_enough and all(ch.isupper() for ch in letters)
+    return long_enough and len(words) <= 3 and all(ch.isupper() for ch in letters)
 
 
 def dateline_from_lead(

@@ -91,3 +91,10 @@ def test_dateline_from_lead(lead: str | None, expected: str | None) -> None:
 
 def test_dateline_from_lead_on_huge_input() -> None:
     assert dateline_from_lead("A" * 1_000_000, _known) is None
+
+
+def test_a_capitalised_headline_is_not_a_dateline() -> None:
+    from indexer.extract.datelines import dateline_from_lead
+
+    assert dateline_from_lead("U.S. COCOA MERCHANT SPOT PRICES - APRIL 7 spot prices") is None
+    assert dateline_from_lead("SALT LAKE CITY, March 3 - The council said") == "Salt Lake City"
