@@ -20,11 +20,21 @@ supported; for any other codec the stock path runs unchanged.
 
 from __future__ import annotations
 
+import zlib
 from array import array
+from pickle import dumps
 from typing import Any
 
-from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3TermInfo
+from whoosh.codec.whoosh3 import (
+    COMPRESSION_MIN_SIZE,
+    WHOOSH3_HEADER_MAGIC,
+    W3Codec,
+    W3FieldWriter,
+    W3TermInfo,
+)
+from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.util.numlists import delta_encode
 from whoosh.writing import SegmentWriter
 
 from indexer.analysis import PackedPositions
@@ -200,39 +210,124 @@ class FastSegmentWriter(SegmentWriter):
         by_field: dict[str, list[bytes]] = {}
         for fieldname, tbytes in self.pool.terms:
             by_field.setdefault(fieldname, []).append(tbytes)
+        compression = getattr(self.codec, "_compression", 0)
         for fieldname in sorted(by_field):
             fieldobj = self.schema[fieldname]
             lengths = self._field_lengths(fieldname)
+            fixed = fieldobj.format.fixed_value_size()
             writer.start_field(fieldname, fieldobj)
+            prefix = pack_ushort(writer._fieldid)
             for tbytes in sorted(by_field[fieldname]):
                 ids, weights, values = self.pool.terms[(fieldname, tbytes)]
-                writer.start_term(tbytes)
-                self._write_postings(writer._postwriter, ids, weights, values, lengths)
-                writer.finish_term()
+                terminfo = _write_postings(
+                    writer._postfile, ids, weights, values, lengths, fixed, compression
+                )
+                writer._tindex.add(prefix + tbytes, terminfo.to_bytes())
             writer.finish_field()
         self.pool.cleanup()
 
-    @staticmethod
-    def _write_postings(
-        postwriter: Any, ids: array, weights: array, values: list[bytes], lengths: list[int]
-    ) -> None:
-        """Feed Whoosh's block writer whole blocks instead of single postings."""
-        total = len(ids)
-        for start in range(0, total, _BLOCK):
-            end = min(start + _BLOCK, total)
-            block_ids = ids[start:end]
-            block_weights = weights[start:end]
-            # Whoosh ignores zero lengths and empty values in its statistics.
-            block_lengths = [n for n in (lengths[i] for i in block_ids) if n]
-            postwriter._ids = block_ids
-            postwriter._weights = block_weights
-            postwriter._values = [v for v in values[start:end] if v]
-            postwriter._maxweight = max(0, max(block_weights))
-            postwriter._minlength = min(block_lengths) if block_lengths else None
-            postwriter._maxlength = max(block_lengths, default=0)
-            if end < total:
-                postwriter._write_block()
-        # finish_term() -> finish_postings() writes the buffered last block.
+
+class _Block:
+    """The statistics of one block, as ``W3TermInfo.add_block`` reads them."""
+
+    __slots__ = ("_ids", "_maxlength", "_maxweight", "_minlength", "_weights")
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def min_id(self) -> int:
+        return self._ids[0]
+
+    def max_id(self) -> int:
+        return self._ids[-1]
+
+    def min_length(self) -> int | None:
+        return self._minlength
+
+    def max_length(self) -> int:
+        return self._maxlength
+
+    def max_weight(self) -> float:
+        return self._maxweight
+
+
+def _write_postings(
+    postfile: Any,
+    ids: array,
+    weights: array,
+    values: list[bytes],
+    lengths: list[int],
+    fixed: int | None,
+    compression: int,
+) -> W3TermInfo:
+    """Write one term's posting blocks exactly as Whoosh 3's postings writer does.
+
+    The same bytes as ``W3PostingsWriter`` (header tag, then per block: its
+    length, negative for the last; the pickled block info; the pickled,
+    possibly compressed, ids/weights/values), without its per-posting calls
+    and per-block buffers. Returns the term's info, extent set.
+    """
+    terminfo = W3TermInfo()
+    start = postfile.tell()
+    postfile.write(WHOOSH3_HEADER_MAGIC)
+    block = _Block()
+    total = len(ids)
+    for first in range(0, total, _BLOCK):
+        last = min(first + _BLOCK, total)
+        block_ids = ids[first:last]
+        block_weights = weights[first:last]
+        # Whoosh ignores zero lengths and empty values in its statistics.
+        block_lengths = [n for n in (lengths[i] for i in block_ids) if n]
+        block._ids = block_ids
+        block._weights = block_weights
+        block._maxweight = max(0, max(block_weights))
+        block._minlength = min(block_lengths) if block_lengths else None
+        block._maxlength = max(block_lengths, default=0)
+        terminfo.add_block(block)
+        data = dumps(
+            (
+                tuple(delta_encode(block_ids)),
+                _mini_weights(block_weights),
+                _mini_values([v for v in values[first:last] if v], fixed),
+            ),
+            2,
+        )
+        level = compression if len(data) >= COMPRESSION_MIN_SIZE else 0
+        if level:
+            data = zlib.compress(data, level)
+        info = dumps(
+            (
+                len(block_ids),
+                block_ids[-1],
+                block._maxweight,
+                level,
+                length_to_byte(block._minlength),
+                length_to_byte(block._maxlength),
+            ),
+            2,
+        )
+        size = len(info) + len(data)
+        postfile.write_int(-size if last == total else size)
+        postfile.write(info)
+        postfile.write(data)
+    terminfo.set_extent(start, postfile.tell() - start)
+    return terminfo
+
+
+def _mini_weights(weights: array) -> Any:
+    if all(w == 1.0 for w in weights):
+        return None
+    if all(w == weights[0] for w in weights):
+        return weights[0]
+    return tuple(weights)
+
+
+def _mini_values(values: list[bytes], fixed: int | None) -> Any:
+    if fixed is None or fixed < 0:
+        return tuple(values)
+    if fixed == 0:
+        return None
+    return b"".join(values)
 
 
 __all__ = ["FastSegmentWriter", "MemoryPool", "W3TermInfo"]

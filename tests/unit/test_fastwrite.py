@@ -100,3 +100,22 @@ def test_same_positions_and_search_results(pair) -> None:  # type: ignore[no-unt
             hits_b = [(h["id"], round(h.score, 5)) for h in b.search(query, limit=50)]
             assert hits_a == hits_b, text
             assert hits_a, text
+
+
+def test_compressed_blocks_read_back_the_same(tmp_path: Path) -> None:
+    """With Whoosh's default compression (used if a codec asks for it)."""
+    from whoosh.codec.whoosh3 import W3Codec
+
+    articles = make_articles(300)
+    stock = build(tmp_path / "stock", SegmentWriter, articles).open_index("MAIN")
+    (tmp_path / "fast").mkdir()
+    ix = FileStorage(str(tmp_path / "fast")).create_index(build_schema(), indexname="MAIN")
+    writer = FastSegmentWriter(ix, codec=W3Codec(compression=3))
+    for article in articles:
+        writer.add_document(**article_fields(article, "key"))
+    writer.commit()
+    with stock.reader() as a, ix.reader() as b:
+        for term in list(a.lexicon("body"))[:200]:
+            assert list(a.postings("body", term).items_as("positions")) == list(
+                b.postings("body", term).items_as("positions")
+            )
