@@ -134,6 +134,7 @@ class FastSegmentWriter(SegmentWriter):
         value = fields[fieldname]
         field = self.schema[fieldname]
         analyzer = self._packed_text(fieldname)
+        postings: Any
         if analyzer is not None and isinstance(value, str):
             # PackedPositions.word_values inlined: term -> positions.
             boost = field.format.field_boost
@@ -231,6 +232,11 @@ class _Block:
     """The statistics of one block, as ``W3TermInfo.add_block`` reads them."""
 
     __slots__ = ("_ids", "_maxlength", "_maxweight", "_minlength", "_weights")
+    _ids: array
+    _weights: array
+    _maxweight: float
+    _minlength: int | None
+    _maxlength: int
 
     def __len__(self) -> int:
         return len(self._ids)
