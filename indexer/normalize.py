@@ -49,6 +49,7 @@ _TO_NEWLINE = {0x0C: "\n", 0x85: "\n", 0x2028: "\n", 0x2029: "\n\n", 0x0D: "\n"}
 _TRANSLATE = {**_DELETE, **_TO_NEWLINE}
 
 _CRLF = re.compile(r"\r\n?")
+_NEEDS_TRANSLATE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in _TRANSLATE) + "]")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 # A paragraph break: a blank line, or a line break followed by indentation.
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*|\n(?:[^\S\n]{2,}|\t)\s*")
@@ -78,10 +79,17 @@ def clean_text(text: str) -> str:
         return ""
     # Decode entities first: an entity may encode a control character
     # (Reuters has ``&#3;``) that the next step must still remove.
+    # Each step runs only when the text needs it (most text needs none of
+    # them, and this is on every document's path).
     text = html.unescape(text) if "&" in text else text
-    text = _SURROGATES.sub("", text)
-    text = unicodedata.normalize("NFKC", _CRLF.sub("\n", text))
-    text = text.translate(_TRANSLATE)
+    if _SURROGATES.search(text):
+        text = _SURROGATES.sub("", text)
+    if "\r" in text:
+        text = _CRLF.sub("\n", text)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    if _NEEDS_TRANSLATE.search(text):
+        text = text.translate(_TRANSLATE)
     paragraphs = (_SPACES.sub(" ", part).strip() for part in _PARAGRAPH_BREAK.split(text))
     return "\n\n".join(part for part in paragraphs if part)
 
