@@ -171,8 +171,11 @@ def baseline_runner(index_dir: str) -> Callable[[dict[str, list[str]]], str]:
     fieldnames = {"title": "title", **BASELINE_FACETS}
     parser = qparser.MultifieldParser(["title", "body"], ix.schema, group=qparser.AndGroup)
     parser.add_plugin(qparser.FuzzyTermPlugin())
-    first = datetime(1987, 2, 1)
-    last = datetime(1998, 1, 1)
+    # The histogram spans the corpus's own months, as an application would
+    # set it up once at start-up.
+    dates = [f["date"] for f in searcher.all_stored_fields() if f.get("date")]
+    first = min(dates).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    last = max(dates).replace(day=28) + relativedelta(days=4)
 
     def run(params: dict[str, list[str]]) -> str:
         text = params["q"][0]
