@@ -31,6 +31,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from calibrate import describe
 from corpora import OUT, baseline_index, newsearch_index, reuters_files, tenfold_files
 
 WORDS = (
@@ -301,6 +302,7 @@ def main() -> None:
     index_dir = newsearch_index(name, files)
     requests = query_set()
     print(f"{len(requests)} requests per pass, {args.passes} passes, corpus {name}")
+    print(describe(), flush=True)
 
     results: dict[str, Any] = {"corpus": name, "requests": len(requests), "date": str(date.today())}
     systems = [("newsearch", newsearch_runner(index_dir), requests, args.passes)]
