@@ -146,13 +146,26 @@ class TextAnalyzer(CompositeAnalyzer):
         )
 
     def term_positions(self, text: str) -> dict[str, list[int]]:
-        """Map each term of ``text`` to its positions, as the pipeline would."""
+        """Map each term of ``text`` to its positions, as the pipeline would.
+
+        ASCII text (most news copy) is lower-cased once as a whole, which
+        gives the same words as lower-casing each; other text goes word by
+        word, as lower-casing can change its length ("İ").
+        """
         found: dict[str, list[int]] = defaultdict(list)
-        findall = _WORD_RE.findall
-        fold = _FOLD
         stops = STOP_WORDS
         pos = None
-        for index, word in enumerate(findall(text)):
+        if text.isascii():
+            for index, word in enumerate(_WORD_RE.findall(text.lower())):
+                if "'" in word or "." in word:
+                    word = _shape(word)
+                if not word or word in stops:
+                    continue
+                pos = index if pos is None else pos + 1
+                found[word].append(pos)
+            return found
+        fold = _FOLD
+        for index, word in enumerate(_WORD_RE.findall(text)):
             if "'" in word or "’" in word or "." in word:
                 word = _shape(word)
             word = word.lower()

@@ -41,34 +41,47 @@ from indexer.analysis import PackedPositions
 
 #: Postings per block, as Whoosh's codec writes them.
 _BLOCK = 128
+#: One term's postings: doc numbers, weights, encoded values.
+_Entry = tuple[array, array, list[bytes]]
+#: Distinct facet/ID values whose postings are remembered per field.
+_MEMO_LIMIT = 50_000
 
 
 class MemoryPool:
-    """Postings grouped by (field, term bytes): doc numbers, weights, values.
+    """Postings grouped by field, then term: doc numbers, weights, values.
 
-    Implements the part of Whoosh's ``PostingPool`` interface the writer uses
-    when only ``add_document`` is called.
+    Terms of the analyzer's fast path are kept as ``str`` and encoded once
+    per distinct term at flush time (UTF-8 sorts like code points, so the
+    order is the same); terms from Whoosh's own ``field.index`` stay bytes.
+    Implements the part of Whoosh's ``PostingPool`` interface the writer
+    uses when only ``add_document`` is called.
     """
 
     def __init__(self) -> None:
-        self.terms: dict[tuple[str, bytes], tuple[array, array, list[bytes]]] = {}
+        self.fields: dict[str, dict[str | bytes, _Entry]] = {}
         self.fieldnames: set[str] = set()
         self.count = 0
 
+    def field(self, fieldname: str) -> dict[str | bytes, _Entry]:
+        terms = self.fields.get(fieldname)
+        if terms is None:
+            terms = self.fields[fieldname] = {}
+            self.fieldnames.add(fieldname)
+        return terms
+
     def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
         fieldname, tbytes, docnum, weight, value = item
-        entry = self.terms.get((fieldname, tbytes))
+        terms = self.field(fieldname)
+        entry = terms.get(tbytes)
         if entry is None:
-            entry = (array("I"), array("f"), [])
-            self.terms[(fieldname, tbytes)] = entry
-            self.fieldnames.add(fieldname)
+            entry = terms[tbytes] = (array("I"), array("f"), [])
         entry[0].append(docnum)
         entry[1].append(weight)
         entry[2].append(value or b"")
         self.count += 1
 
     def cleanup(self) -> None:
-        self.terms = {}
+        self.fields = {}
 
     def save(self) -> None:  # nothing spills: the builder bounds the pool's size
         pass
@@ -94,6 +107,7 @@ class FastSegmentWriter(SegmentWriter):
         #: Field lengths as Whoosh stores them (one byte, log scale), by field.
         self._lengths: dict[str, dict[int, int]] = {}
         self._text_fields: dict[str, Any] = {}
+        self._memo: dict[str, dict[str | None, list[tuple[bytes, int, float, bytes]]]] = {}
         if self._fast:
             self.pool.cleanup()
             self.pool: Any = MemoryPool()
@@ -134,24 +148,12 @@ class FastSegmentWriter(SegmentWriter):
         value = fields[fieldname]
         field = self.schema[fieldname]
         analyzer = self._packed_text(fieldname)
-        postings: Any
         if analyzer is not None and isinstance(value, str):
-            # PackedPositions.word_values inlined: term -> positions.
-            boost = field.format.field_boost
-            postings = (
-                (
-                    word.encode("utf-8"),
-                    len(positions),
-                    len(positions) * boost,
-                    array("I", positions).tobytes(),
-                )
-                for word, positions in analyzer.term_positions(value).items()
-            )
+            length = self._add_text(docnum, fieldname, field, analyzer, value)
         elif field.indexed:
-            postings = field.index(value)
+            length = self._add_postings(docnum, fieldname, field, value)
         else:
-            postings = iter(())
-        length = self._add_postings(docnum, fieldname, postings)
+            length = 0
         if field.scorable:
             self._lengths.setdefault(fieldname, {})[docnum] = _stored_length(length)
         else:
@@ -162,21 +164,49 @@ class FastSegmentWriter(SegmentWriter):
         if column and customval is not None:
             self.perdocwriter.add_column_value(fieldname, column, field.to_column_value(customval))
 
-    def _add_postings(self, docnum: int, fieldname: str, postings: Any) -> int:
-        """Append one document's postings of a field to the pool; its length."""
-        terms = self.pool.terms
+    def _add_text(self, docnum: int, fieldname: str, field: Any, analyzer: Any, text: str) -> int:
+        """``PackedPositions.word_values`` inlined: term -> packed positions."""
+        terms = self.pool.field(fieldname)
+        boost = field.format.field_boost
         length = 0
-        count = 0
-        for tbytes, freq, weight, vbytes in postings:
-            entry = terms.get((fieldname, tbytes))
+        found = analyzer.term_positions(text)
+        for word, positions in found.items():
+            entry = terms.get(word)
             if entry is None:
-                entry = terms[(fieldname, tbytes)] = (array("I"), array("f"), [])
+                entry = terms[word] = (array("I"), array("f"), [])
+            freq = len(positions)
+            entry[0].append(docnum)
+            entry[1].append(freq * boost)
+            entry[2].append(array("I", positions).tobytes())
+            length += freq
+        self.pool.count += len(found)
+        return length
+
+    def _add_postings(self, docnum: int, fieldname: str, field: Any, value: Any) -> int:
+        """One document's postings of a non-text field (Whoosh's ``field.index``).
+
+        Facet values repeat across documents (a dateline, a topic list), so
+        their postings are remembered per value; a field's output depends on
+        the value alone.
+        """
+        terms = self.pool.field(fieldname)
+        memo = self._memo.setdefault(fieldname, {})
+        key = value if isinstance(value, str) else None
+        postings = memo.get(key) if key is not None else None
+        if postings is None:
+            postings = [(t, f, w, v or b"") for t, f, w, v in field.index(value)]
+            if key is not None and not field.unique and len(memo) < _MEMO_LIMIT:
+                memo[key] = postings
+        length = 0
+        for tbytes, freq, weight, vbytes in postings:
+            entry = terms.get(tbytes)
+            if entry is None:
+                entry = terms[tbytes] = (array("I"), array("f"), [])
             entry[0].append(docnum)
             entry[1].append(weight)
-            entry[2].append(vbytes or b"")
+            entry[2].append(vbytes)
             length += freq
-            count += 1
-        self.pool.count += count
+        self.pool.count += len(postings)
         return length
 
     def _packed_text(self, fieldname: str) -> Any | None:
@@ -208,24 +238,28 @@ class FastSegmentWriter(SegmentWriter):
 
     def _write_terms(self) -> None:
         writer = self.fieldwriter
-        by_field: dict[str, list[bytes]] = {}
-        for fieldname, tbytes in self.pool.terms:
-            by_field.setdefault(fieldname, []).append(tbytes)
         compression = getattr(self.codec, "_compression", 0)
-        for fieldname in sorted(by_field):
+        for fieldname in sorted(self.pool.fields):
+            terms = self.pool.fields[fieldname]
             fieldobj = self.schema[fieldname]
             lengths = self._field_lengths(fieldname)
             fixed = fieldobj.format.fixed_value_size()
             writer.start_field(fieldname, fieldobj)
             prefix = pack_ushort(writer._fieldid)
-            for tbytes in sorted(by_field[fieldname]):
-                ids, weights, values = self.pool.terms[(fieldname, tbytes)]
-                terminfo = _write_postings(
-                    writer._postfile, ids, weights, values, lengths, fixed, compression
-                )
-                writer._tindex.add(prefix + tbytes, terminfo.to_bytes())
+            postfile = writer._postfile
+            add_term = writer._tindex.add
+            for tbytes, term in sorted(_encoded(terms)):
+                ids, weights, values = terms[term]
+                info = _write_postings(postfile, ids, weights, values, lengths, fixed, compression)
+                add_term(prefix + tbytes, info.to_bytes())
             writer.finish_field()
         self.pool.cleanup()
+        self._memo = {}
+
+
+def _encoded(terms: dict[str | bytes, _Entry]) -> list[tuple[bytes, str | bytes]]:
+    """Each term's bytes beside its key (a field's terms are all ``str`` or all bytes)."""
+    return [(t.encode("utf-8") if isinstance(t, str) else t, t) for t in terms]
 
 
 class _Block:

@@ -16,7 +16,9 @@ from indexer.writer import article_fields
 
 WORDS = (
     "oil prices rose sharply after opec ministers met in vienna while the dollar "
-    "fell against the yen and coffee cocoa sugar futures were mixed said traders"
+    "fell against the yen and coffee cocoa sugar futures were mixed said traders "
+    # Non-ASCII terms: the fast path sorts str terms, Whoosh sorts their UTF-8 bytes.
+    "αθήνα 東京 zoë ﬁnance ølje"
 ).split()
 
 
