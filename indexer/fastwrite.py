@@ -32,7 +32,8 @@ from whoosh.codec.whoosh3 import (
     W3FieldWriter,
     W3TermInfo,
 )
-from whoosh.system import pack_ushort
+from whoosh.filedb.structfile import StructFile
+from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.util.numlists import delta_encode
 from whoosh.writing import SegmentWriter
@@ -251,7 +252,7 @@ class FastSegmentWriter(SegmentWriter):
             for tbytes, term in sorted(_encoded(terms)):
                 ids, weights, values = terms[term]
                 info = _write_postings(postfile, ids, weights, values, lengths, fixed, compression)
-                add_term(prefix + tbytes, info.to_bytes())
+                add_term(prefix + tbytes, info)
             writer.finish_field()
         self.pool.cleanup()
         self._memo = {}
@@ -262,33 +263,8 @@ def _encoded(terms: dict[str | bytes, _Entry]) -> list[tuple[bytes, str | bytes]
     return [(t.encode("utf-8") if isinstance(t, str) else t, t) for t in terms]
 
 
-class _Block:
-    """The statistics of one block, as ``W3TermInfo.add_block`` reads them."""
-
-    __slots__ = ("_ids", "_maxlength", "_maxweight", "_minlength", "_weights")
-    _ids: array
-    _weights: array
-    _maxweight: float
-    _minlength: int | None
-    _maxlength: int
-
-    def __len__(self) -> int:
-        return len(self._ids)
-
-    def min_id(self) -> int:
-        return self._ids[0]
-
-    def max_id(self) -> int:
-        return self._ids[-1]
-
-    def min_length(self) -> int | None:
-        return self._minlength
-
-    def max_length(self) -> int:
-        return self._maxlength
-
-    def max_weight(self) -> float:
-        return self._maxweight
+_TERMINFO = W3TermInfo._struct
+_NO_ID = 0xFFFFFFFF
 
 
 def _write_postings(
@@ -299,18 +275,22 @@ def _write_postings(
     lengths: list[int],
     fixed: int | None,
     compression: int,
-) -> W3TermInfo:
+) -> bytes:
     """Write one term's posting blocks exactly as Whoosh 3's postings writer does.
 
     The same bytes as ``W3PostingsWriter`` (header tag, then per block: its
     length, negative for the last; the pickled block info; the pickled,
     possibly compressed, ids/weights/values), without its per-posting calls
-    and per-block buffers. Returns the term's info, extent set.
+    and per-block buffers. Returns the term's info as ``W3TermInfo.to_bytes``
+    would: its statistics gathered block by block as ``add_block`` does.
     """
-    terminfo = W3TermInfo()
+    write = postfile.file.write if type(postfile) is StructFile else postfile.write
     start = postfile.tell()
-    postfile.write(WHOOSH3_HEADER_MAGIC)
-    block = _Block()
+    write(WHOOSH3_HEADER_MAGIC)
+    total_weight = 0.0
+    min_length: int | None = None
+    max_length = 0
+    max_weight = 0.0
     total = len(ids)
     for first in range(0, total, _BLOCK):
         last = min(first + _BLOCK, total)
@@ -318,12 +298,13 @@ def _write_postings(
         block_weights = weights[first:last]
         # Whoosh ignores zero lengths and empty values in its statistics.
         block_lengths = [n for n in (lengths[i] for i in block_ids) if n]
-        block._ids = block_ids
-        block._weights = block_weights
-        block._maxweight = max(0, max(block_weights))
-        block._minlength = min(block_lengths) if block_lengths else None
-        block._maxlength = max(block_lengths, default=0)
-        terminfo.add_block(block)
+        block_max_weight = max(0, max(block_weights))
+        block_min = min(block_lengths) if block_lengths else None
+        block_max = max(block_lengths, default=0)
+        total_weight += sum(block_weights)
+        min_length = block_min if min_length is None else min(min_length, block_min)  # type: ignore[type-var]
+        max_length = max(max_length, block_max)
+        max_weight = max(max_weight, block_max_weight)
         data = dumps(
             (
                 tuple(delta_encode(block_ids)),
@@ -339,19 +320,32 @@ def _write_postings(
             (
                 len(block_ids),
                 block_ids[-1],
-                block._maxweight,
+                block_max_weight,
                 level,
-                length_to_byte(block._minlength),
-                length_to_byte(block._maxlength),
+                length_to_byte(block_min),
+                length_to_byte(block_max),
             ),
             2,
         )
         size = len(info) + len(data)
-        postfile.write_int(-size if last == total else size)
-        postfile.write(info)
-        postfile.write(data)
-    terminfo.set_extent(start, postfile.tell() - start)
-    return terminfo
+        write(pack_int(-size if last == total else size))
+        write(info)
+        write(data)
+    length = postfile.tell() - start
+    return (
+        _TERMINFO.pack(
+            False,
+            total_weight,
+            total,
+            0 if min_length is None else length_to_byte(min_length),
+            length_to_byte(max_length),
+            max_weight,
+            ids[0] if total else _NO_ID,
+            ids[-1] if total else _NO_ID,
+        )
+        + pack_long(start)
+        + pack_int(length)
+    )
 
 
 def _mini_weights(weights: array) -> Any:
@@ -370,4 +364,4 @@ def _mini_values(values: list[bytes], fixed: int | None) -> Any:
     return b"".join(values)
 
 
-__all__ = ["FastSegmentWriter", "MemoryPool", "W3TermInfo"]
+__all__ = ["FastSegmentWriter", "MemoryPool"]

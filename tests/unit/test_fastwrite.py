@@ -88,6 +88,7 @@ def test_same_postings_for_every_term(pair) -> None:  # type: ignore[no-untyped-
                     tb.max_weight(),
                 )
                 assert (ta.min_length(), ta.max_length()) == (tb.min_length(), tb.max_length())
+                assert (ta.min_id(), ta.max_id()) == (tb.min_id(), tb.max_id())
 
 
 def test_same_positions_and_search_results(pair) -> None:  # type: ignore[no-untyped-def]
