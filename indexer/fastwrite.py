@@ -166,20 +166,21 @@ class FastSegmentWriter(SegmentWriter):
             self.perdocwriter.add_column_value(fieldname, column, field.to_column_value(customval))
 
     def _add_text(self, docnum: int, fieldname: str, field: Any, analyzer: Any, text: str) -> int:
-        """``PackedPositions.word_values`` inlined: term -> packed positions."""
+        """``PackedPositions.word_values`` inlined: term -> packed positions.
+
+        The weights (frequency x field boost) are left empty here and
+        derived from the packed positions at flush time, once per term.
+        """
         terms = self.pool.field(fieldname)
-        boost = field.format.field_boost
         length = 0
         found = analyzer.term_positions(text)
         for word, positions in found.items():
             entry = terms.get(word)
             if entry is None:
                 entry = terms[word] = (array("I"), array("f"), [])
-            freq = len(positions)
             entry[0].append(docnum)
-            entry[1].append(freq * boost)
             entry[2].append(array("I", positions).tobytes())
-            length += freq
+            length += len(positions)
         self.pool.count += len(found)
         return length
 
@@ -249,8 +250,11 @@ class FastSegmentWriter(SegmentWriter):
             prefix = pack_ushort(writer._fieldid)
             postfile = writer._postfile
             add_term = writer._tindex.add
+            boost = fieldobj.format.field_boost
             for tbytes, term in sorted(_encoded(terms)):
                 ids, weights, values = terms[term]
+                if len(weights) < len(ids):  # a text field's: frequency x boost
+                    weights = array("f", [(len(value) >> 2) * boost for value in values])
                 info = _write_postings(postfile, ids, weights, values, lengths, fixed, compression)
                 add_term(prefix + tbytes, info)
             writer.finish_field()

@@ -20,12 +20,14 @@ so the in-process path (one worker) and the parallel path share every line.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import logging
 import multiprocessing
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -212,9 +214,32 @@ def _unencodable_field(fields: dict[str, Any]) -> str | None:
 _progress_queue: Any = None
 
 
+#: Allocations between young collections while building segments (Python's
+#: default is 700). A segment's postings pool is millions of acyclic objects,
+#: and with the default the cycle collector took 6% of a worker's time
+#: re-scanning them; with this, about 1.5% (measured with ``gc.callbacks`` on
+#: half of Reuters-21578). Cyclic garbage (parse trees) is still collected.
+GC_THRESHOLD = (10_000, 10, 10)
+
+
+@contextlib.contextmanager
+def _collector_for_indexing() -> Iterator[None]:
+    """Fewer cycle collections while this process builds segments."""
+    saved = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLD)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*saved)
+
+
 def _init_worker(queue: Any) -> None:
     global _progress_queue
     _progress_queue = queue
+    # What the worker inherited (modules, name tables) is never garbage:
+    # keep the collector from walking it again and again.
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLD)
 
 
 def _work(directory: str, files: list[FoundFile]) -> tuple[list[Any], list[FileResult]]:
@@ -363,7 +388,8 @@ def index_paths(
         report.skipped.extend(plan.skipped)
         if on_plan is not None:
             on_plan(len(plan.todo))
-        _write_batches(ix, directory, plan, report, workers, progress, known_ids)
+        with _collector_for_indexing():
+            _write_batches(ix, directory, plan, report, workers, progress, known_ids)
         if prune and plan.missing_paths:
             _prune(ix, plan.missing_paths, report)
         if rebuild:
