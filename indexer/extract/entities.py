@@ -215,10 +215,15 @@ def _strip_possessive(token: str) -> str:
 
 def _known(tokens: Sequence[str]) -> tuple[str, str] | None:
     """``(kind, display)`` when ``tokens`` spell a known name exactly."""
-    names = all_names()
-    if len(tokens) > 1 and tokens[0].lower() not in names.openers:
+    if len(tokens) > 1 and tokens[0].lower() not in all_names().openers:
         return None
-    return names.get(" ".join(tokens))
+    return _lookup(" ".join(tokens))
+
+
+@functools.lru_cache(maxsize=65_536)
+def _lookup(text: str) -> tuple[str, str] | None:
+    """:meth:`AllNames.get`, remembered: the same spans recur across stories."""
+    return all_names().get(text)
 
 
 def _org_start(tokens: Sequence[str]) -> int | None:
