@@ -122,3 +122,31 @@ def test_compressed_blocks_read_back_the_same(tmp_path: Path) -> None:
             assert list(a.postings("body", term).items_as("positions")) == list(
                 b.postings("body", term).items_as("positions")
             )
+
+
+def test_text_field_fed_both_strings_and_token_lists(tmp_path: Path) -> None:
+    """Pre-tokenized values take Whoosh's own path; the two are merged per term."""
+    articles = make_articles(260)
+    storages = {}
+    for name, writer_class in (("stock", SegmentWriter), ("fast", FastSegmentWriter)):
+        (tmp_path / name).mkdir()
+        ix = FileStorage(str(tmp_path / name)).create_index(build_schema(), indexname="MAIN")
+        writer = writer_class(ix) if writer_class is FastSegmentWriter else SegmentWriter(ix)
+        for n, article in enumerate(articles):
+            fields = article_fields(article, "key")
+            if n % 3 == 0:
+                fields["title"] = fields["title"].lower().split()
+            writer.add_document(**fields)
+        writer.commit()
+        storages[name] = ix
+    with storages["stock"].reader() as a, storages["fast"].reader() as b:
+        terms = list(a.lexicon("title"))
+        assert terms == list(b.lexicon("title"))
+        assert len(terms) > 20
+        for term in terms:
+            assert list(a.postings("title", term).items_as("positions")) == list(
+                b.postings("title", term).items_as("positions")
+            ), term
+            assert list(a.postings("title", term).items_as("weight")) == list(
+                b.postings("title", term).items_as("weight")
+            ), term
