@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import zlib
 from array import array
+from collections.abc import Iterator
 from pickle import dumps
 from typing import Any
 
@@ -44,6 +45,8 @@ from indexer.analysis import PackedPositions
 _BLOCK = 128
 #: One term's postings: doc numbers, weights, encoded values.
 _Entry = tuple[array, array, list[bytes]]
+#: A term's bytes and its postings, as written.
+_Postings = tuple[bytes, array, array, list[bytes]]
 #: Distinct facet/ID values whose postings are remembered per field.
 _MEMO_LIMIT = 50_000
 
@@ -251,8 +254,7 @@ class FastSegmentWriter(SegmentWriter):
             postfile = writer._postfile
             add_term = writer._tindex.add
             boost = fieldobj.format.field_boost
-            for tbytes, term in sorted(_encoded(terms)):
-                ids, weights, values = terms[term]
+            for tbytes, ids, weights, values in _by_bytes(terms):
                 if len(weights) < len(ids):  # a text field's: frequency x boost
                     weights = array("f", [(len(value) >> 2) * boost for value in values])
                 info = _write_postings(postfile, ids, weights, values, lengths, fixed, compression)
@@ -262,9 +264,30 @@ class FastSegmentWriter(SegmentWriter):
         self._memo = {}
 
 
-def _encoded(terms: dict[str | bytes, _Entry]) -> list[tuple[bytes, str | bytes]]:
-    """Each term's bytes beside its key (a field's terms are all ``str`` or all bytes)."""
-    return [(t.encode("utf-8") if isinstance(t, str) else t, t) for t in terms]
+def _by_bytes(
+    terms: dict[str | bytes, _Entry],
+) -> Iterator[tuple[bytes, array, array, list[bytes]]]:
+    """A field's terms in byte order, each with its postings.
+
+    A field's terms are ``str`` (the analyzer's fast path) or bytes
+    (Whoosh's ``field.index``); a text field given both strings and token
+    lists has both, and one term's two entries are merged in docnum order.
+    """
+    keys: dict[bytes, list[str | bytes]] = {}
+    for term in terms:
+        keys.setdefault(term.encode("utf-8") if isinstance(term, str) else term, []).append(term)
+    for tbytes in sorted(keys):
+        entries = [terms[term] for term in keys[tbytes]]
+        if len(entries) == 1:
+            yield tbytes, *entries[0]
+            continue
+        merged = sorted(
+            (docnum, value)
+            for ids, _, values in entries
+            for docnum, value in zip(ids, values, strict=True)
+        )
+        # Weights are left empty: derived from the values (packed positions).
+        yield tbytes, array("I", [d for d, _ in merged]), array("f"), [v for _, v in merged]
 
 
 _TERMINFO = W3TermInfo._struct
