@@ -34,7 +34,7 @@ def steps(tenfold: bool) -> list[list[str]]:
         ["load.py", "--clients", "50", "16"],
     ]
     if tenfold:
-        runs.append(["search.py", "--tenfold", "--baseline-every", "5", "--baseline-passes", "1"])
+        runs.append(["search.py", "--tenfold", "--baseline-every", "10", "--baseline-passes", "1"])
     return runs
 
 

@@ -179,7 +179,7 @@ def main() -> None:
             server.kill()
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "throughput.json").write_text(json.dumps(results, indent=2))
-    print(f"written to {OUT / 'http.json'}")
+    print(f"written to {OUT / 'throughput.json'}")
 
 
 if __name__ == "__main__":
