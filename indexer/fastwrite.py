@@ -153,7 +153,7 @@ class FastSegmentWriter(SegmentWriter):
         field = self.schema[fieldname]
         analyzer = self._packed_text(fieldname)
         if analyzer is not None and isinstance(value, str):
-            length = self._add_text(docnum, fieldname, field, analyzer, value)
+            length = self._add_text(docnum, fieldname, analyzer, value)
         elif field.indexed:
             length = self._add_postings(docnum, fieldname, field, value)
         else:
@@ -168,7 +168,7 @@ class FastSegmentWriter(SegmentWriter):
         if column and customval is not None:
             self.perdocwriter.add_column_value(fieldname, column, field.to_column_value(customval))
 
-    def _add_text(self, docnum: int, fieldname: str, field: Any, analyzer: Any, text: str) -> int:
+    def _add_text(self, docnum: int, fieldname: str, analyzer: Any, text: str) -> int:
         """``PackedPositions.word_values`` inlined: term -> packed positions.
 
         The weights (frequency x field boost) are left empty here and
@@ -264,9 +264,7 @@ class FastSegmentWriter(SegmentWriter):
         self._memo = {}
 
 
-def _by_bytes(
-    terms: dict[str | bytes, _Entry],
-) -> Iterator[tuple[bytes, array, array, list[bytes]]]:
+def _by_bytes(terms: dict[str | bytes, _Entry]) -> Iterator[_Postings]:
     """A field's terms in byte order, each with its postings.
 
     A field's terms are ``str`` (the analyzer's fast path) or bytes

@@ -237,9 +237,10 @@ def _init_worker(queue: Any) -> None:
     global _progress_queue
     _progress_queue = queue
     # What the worker inherited (modules, name tables) is never garbage:
-    # keep the collector from walking it again and again.
+    # keep the collector from walking it again and again. (The raised
+    # threshold is inherited: the pool is forked inside
+    # :func:`_collector_for_indexing`.)
     gc.freeze()
-    gc.set_threshold(*GC_THRESHOLD)
 
 
 def _work(directory: str, files: list[FoundFile]) -> tuple[list[Any], list[FileResult]]:
