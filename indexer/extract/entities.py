@@ -331,7 +331,7 @@ def _search_inside(tokens: list[str], out: _Collector) -> None:
     """
     index, unknown_before = 0, False
     while index < len(tokens):
-        for end in range(min(len(tokens), index + _MAX_NAME_WORDS), index, -1):
+        for end in range(_longest(tokens, index), index, -1):
             known = _known(tokens[index:end])
             if known is not None and not (known[0] == "place" and unknown_before):
                 if known[0] == "place" and index == 0 and end < len(tokens):
@@ -348,6 +348,18 @@ def _search_inside(tokens: list[str], out: _Collector) -> None:
             if index == len(tokens) - 1 and token in solo_surnames():
                 out.add("word", token)
             index += 1
+
+
+def _longest(tokens: Sequence[str], index: int) -> int:
+    """Where the longest name that can start at ``tokens[index]`` would end.
+
+    Only a word that opens a known multi-word name can start one (what
+    :func:`_known` checks first); for any other word, only the word itself
+    is worth looking up, which spares five slices and lookups per word.
+    """
+    if tokens[index].lower() in all_names().openers:
+        return min(len(tokens), index + _MAX_NAME_WORDS)
+    return index + 1
 
 
 def _without_weak_tail(segment: list[str]) -> list[str]:
@@ -617,7 +629,7 @@ def _scan_caps(text: str, out: _Collector) -> None:
         tokens = [token.rstrip(".") if token.count(".") == 1 else token for token in tokens]
         index = 0
         while index < len(tokens):
-            for end in range(min(len(tokens), index + _MAX_NAME_WORDS), index, -1):
+            for end in range(_longest(tokens, index), index, -1):
                 found = _caps_lookup(tokens[index:end])
                 if found is not None:
                     out.add(*found)
