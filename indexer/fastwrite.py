@@ -7,15 +7,19 @@ A worker that writes one fresh segment from documents it adds in docnum
 order needs none of that machinery:
 
 * :class:`MemoryPool` groups postings by (field, term) in arrays as they are
-  added, already in docnum order (no sort, no spill files);
-* :class:`FastSegmentWriter` writes each term's posting blocks by handing
-  Whoosh's own block writer 128 postings at a time, with block length
-  statistics computed from an in-memory array of field lengths.
+  added, already in docnum order (no sort, no spill files); a text term's
+  positions go into one flat array;
+* :class:`FastSegmentWriter` encodes each term's posting blocks (128
+  postings each) in Whoosh 3's layout, with block length statistics from
+  an in-memory array of field length codes, and adds the term to Whoosh's
+  own term table with the file offsets counted rather than asked for.
 
-The bytes on disk are exactly what Whoosh would write (its own
-``_write_block`` serializes every block), which a test checks by comparing
-search results with a stock-written index. Only the Whoosh 3 codec is
-supported; for any other codec the stock path runs unchanged.
+What a reader sees is exactly what Whoosh would write: the same blocks,
+statistics and term table, which a test checks term by term against a
+stock-written index. One difference in the bytes: blocks holding positions
+are pickled with protocol 4 rather than Whoosh's 2 (see
+:data:`_BYTES_PROTOCOL`); ``pickle.loads`` reads both. Only the Whoosh 3
+codec is supported; for any other codec the stock path runs unchanged.
 """
 
 from __future__ import annotations

@@ -54,6 +54,8 @@ _SURROGATES = re.compile(r"[\ud800-\udfff]")
 # A paragraph break: a blank line, or a line break followed by indentation.
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*|\n(?:[^\S\n]{2,}|\t)\s*")
 _SPACES = re.compile(r"\s+")
+#: Paragraphs longer than this collapse whitespace with a regex (see _collapse).
+_SPLIT_LIMIT = 1 << 20
 
 _FOLD = str.maketrans(
     {
@@ -90,8 +92,20 @@ def clean_text(text: str) -> str:
         text = unicodedata.normalize("NFKC", text)
     if _NEEDS_TRANSLATE.search(text):
         text = text.translate(_TRANSLATE)
-    paragraphs = (_SPACES.sub(" ", part).strip() for part in _PARAGRAPH_BREAK.split(text))
+    paragraphs = (_collapse(part) for part in _PARAGRAPH_BREAK.split(text))
     return "\n\n".join(part for part in paragraphs if part)
+
+
+def _collapse(paragraph: str) -> str:
+    """Whitespace runs to one space, ends stripped.
+
+    ``str.split()`` splits on exactly the characters ``\\s`` matches: the same
+    result as a substitution and a strip, 4x faster on ordinary paragraphs.
+    It builds a list of every word, so a huge one takes the regex instead.
+    """
+    if len(paragraph) < _SPLIT_LIMIT:
+        return " ".join(paragraph.split())
+    return _SPACES.sub(" ", paragraph).strip()
 
 
 def fold_punctuation(text: str) -> str:

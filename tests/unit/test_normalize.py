@@ -51,6 +51,15 @@ def test_clean_text_on_a_huge_string() -> None:
     assert cleaned.startswith("word word")
 
 
+def test_a_paragraph_past_the_split_limit_collapses_the_same() -> None:
+    """Huge paragraphs take the regex path; the result must not change."""
+    piece = " a\u00a0 b\t\x1c c \u3000 d\n e  "
+    small = clean_text(piece)
+    huge = clean_text(piece * (2_000_000 // len(piece)))
+    assert len(huge) > 1 << 20
+    assert huge == " ".join([small] * (2_000_000 // len(piece)))
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
