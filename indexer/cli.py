@@ -81,6 +81,10 @@ def main(verbose: bool) -> None:
         level=logging.INFO if verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    if not verbose:
+        # trafilatura warns about pages it finds no text in ("discarding
+        # data: None"); the run's report already lists them with a reason.
+        logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 
 # -- index --------------------------------------------------------------------------
