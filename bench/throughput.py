@@ -4,6 +4,7 @@ Usage::
 
     .venv/bin/python bench/throughput.py                      # 16 connections, 30 s
     .venv/bin/python bench/throughput.py --connections 16 50 --duration 60
+    .venv/bin/python bench/throughput.py --threads 4      # server threads in all (default 8)
 
 Starts ``newsearch serve`` (the real CLI, gunicorn with one worker per core)
 on the Reuters-21578 index of ``bench/search.py``, waits for it, warms it
@@ -130,6 +131,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, nargs="+", default=[16])
     parser.add_argument("--duration", type=int, default=30, help="seconds per run")
     parser.add_argument("--workers", type=int, default=None, help="server worker processes")
+    parser.add_argument("--threads", type=int, default=None, help="server threads in all")
     args = parser.parse_args()
 
     wrk = ensure_wrk()
@@ -148,6 +150,8 @@ def main() -> None:
     ]
     if args.workers:
         command += ["--workers", str(args.workers)]
+    if args.threads:
+        command += ["--threads", str(args.threads)]
     server = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL)
     results = []
     try:
