@@ -111,6 +111,7 @@ _STOP = _words(
 # ("National Association of Securities Dealers").
 _LEADING_STOP = _words(
     "Sources Source Analysts Officials Traders Dealers Others Economists Bankers Total Net Note"
+    " Recent"
 )
 _WEEKDAYS_MONTHS = _words(
     """Monday Tuesday Wednesday Thursday Friday Saturday Sunday Mon Tue Tues Wed Thu Thur Thurs
@@ -309,7 +310,9 @@ def _classify(tokens: list[str], after_title: bool, out: _Collector) -> None:
         if org_start:
             _classify(tokens[:org_start], after_title, out)
         out.add("organization", " ".join(tokens[org_start:]))
-    elif after_title and tokens[0] not in _CONNECTORS:
+    elif after_title and tokens[0] not in _CONNECTORS and tokens[0] not in _ORG_HEADS:
+        # "official Administration policy": a role word before a lone
+        # organization word is not a person's name.
         _split_person(tokens, out)
     elif len(tokens) >= 2 and tokens[-1] in _PLACE_HEADS:
         out.add("place", " ".join(tokens))

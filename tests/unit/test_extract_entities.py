@@ -97,6 +97,11 @@ def test_partnership_names_with_commas() -> None:
     assert found.organizations == ("Sears, Roebuck and Co", "Birr, Wilson and Co.")
 
 
+def test_sentence_initial_adjective_is_not_part_of_a_name() -> None:
+    found = ents("Recent International Coffee Organization meetings failed.")
+    assert found.organizations == ("International Coffee Organisation",)  # display name
+
+
 def test_company_variants_are_one_organization() -> None:
     found = ents("Standard Oil Co said. Later Standard Oil added.")
     assert found.organizations == ("Standard Oil Co",)
@@ -108,6 +113,7 @@ def test_company_variants_are_one_organization() -> None:
         "Published Thursday, March 28. She said He would. They met on Monday in May.",
         "President said the Minister and the Secretary agreed. Chairman resigned.",
         "Showers continued throughout the week. Arrivals rose. Buyers were few.",
+        '"Prices fall," official Administration policy states. A senior Board member said.',
     ],
 )
 def test_no_junk(text: str) -> None:
