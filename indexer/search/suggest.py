@@ -9,8 +9,11 @@ Which near word? Candidates within two edits (optimal string alignment, so
 a swapped pair of letters, "recieve", is one edit) are ranked by a typing
 cost that follows how people mistype (:func:`typing_cost`): a doubled or
 undoubled letter ("occured", "untill") and a key's neighbour ("cpffee")
-cost less than other edits, and a wrong first letter costs more; the most
-common candidate wins among equal costs.
+cost less than other edits, and a wrong first letter costs more. Among
+candidates of equal cost, the one found in the most documents together with
+the query's other words wins ("opek oil" -> "opec oil", not the commoner
+"open oil"); for a lone word, or when the context cannot tell, the most
+common one.
 
 Rarity is judged on the word itself, not on its stem group: typos often stem
 like the word they miss ("untill" and "until"), and their group's frequency
@@ -25,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import numpy as np
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import extract
 
@@ -135,15 +139,24 @@ def correct_word(
     ``group_df`` is accepted for callers of the earlier rule, which judged
     rarity on the word's stem group; rarity is now judged on the word.
     """
+    candidates = correction_candidates(snap, word)
+    return candidates[0] if candidates else None
+
+
+def correction_candidates(snap: Snapshot, word: str) -> list[str]:
+    """The corrections of ``word`` that share the lowest typing cost, commonest first.
+
+    Empty when ``word`` needs no correction.
+    """
     if len(word) < 3 or not word.isalpha():
-        return None
+        return []
     vocab = snap.vocabulary(F.BODY)
     df = vocab.frequency(word)
     if df >= SUSPECT_DF:
-        return None
+        return []
     if df >= RARE_DF:
         if len(word) < ATTESTED_MIN_LENGTH:
-            return None
+            return []
         min_df = max(ATTESTED_RATIO * df, MIN_COMMON_DF)
         return _best(vocab, word, max_distance=1, min_df=min_df, attested=True)
     min_df = max(MIN_RATIO * df, MIN_COMMON_DF)
@@ -152,8 +165,9 @@ def correct_word(
 
 def _best(
     vocab: Vocabulary, word: str, max_distance: int, min_df: int, attested: bool = False
-) -> str | None:
-    """The cheapest-to-mistype common word within ``max_distance`` edits of ``word``.
+) -> list[str]:
+    """The cheapest-to-mistype common words within ``max_distance`` edits of ``word``
+    (all those of the lowest cost, commonest first).
 
     For an ``attested`` word, a candidate that only extends or shortens it
     at the end (``regulator``/``regulatory``) is another real word, not a fix,
@@ -176,7 +190,28 @@ def _best(
         if attested and cost > 1.0:  # one plain slip at most, never the first letter
             continue
         ranked.append((cost, -vocab.frequency(term), term))
-    return min(ranked)[2] if ranked else None
+    ranked.sort()
+    return [term for cost, _, term in ranked if cost == ranked[0][0]]
+
+
+def _in_context(snap: Snapshot, candidates: list[str], context: list[str]) -> str:
+    """The candidate found in the most documents together with the ``context`` words.
+
+    Counted per context word and summed; the first (commonest) candidate
+    wins ties, and so when no context word is in the archive.
+    """
+    if len(candidates) == 1 or not context:
+        return candidates[0]
+    others = [docs for docs in (snap.postings(F.BODY, word)[0] for word in context) if len(docs)]
+    if not others:
+        return candidates[0]
+    best, best_count = candidates[0], -1
+    for candidate in candidates:
+        docs = snap.postings(F.BODY, candidate)[0]
+        count = sum(np.intersect1d(docs, other, assume_unique=True).size for other in others)
+        if count > best_count:
+            best, best_count = candidate, count
+    return best
 
 
 def suggest(
@@ -184,10 +219,12 @@ def suggest(
 ) -> str | None:
     """The query with misspelled words corrected, or None when nothing changes."""
     corrections = {}
-    for word in dict.fromkeys(words):
-        fixed = correct_word(snap, word, group_df)
-        if fixed:
-            corrections[word] = fixed
+    unique = list(dict.fromkeys(words))
+    for word in unique:
+        candidates = correction_candidates(snap, word)
+        if candidates:
+            context = [other for other in unique if other != word]
+            corrections[word] = _in_context(snap, candidates, context)
     if not corrections:
         return None
 
