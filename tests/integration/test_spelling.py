@@ -77,7 +77,7 @@ def test_typos_the_corpus_repeats_are_still_corrected(service: SearchService) ->
 
 @pytest.mark.reuters
 def test_the_other_query_words_break_ties(service: SearchService) -> None:
-    """"opek" is one slip from both "open" and "opec": "oil" says which."""
+    """ "opek" is one slip from both "open" and "opec": "oil" says which."""
     assert suggestion(service, "opek oil") == "opec oil"
     assert suggestion(service, "opek") == "open"  # alone: the commoner word
     assert suggestion(service, "opek door") == "open door"
