@@ -22,7 +22,7 @@ import html
 import re
 import unicodedata
 
-__all__ = ["clean_text", "fold_punctuation"]
+__all__ = ["clean_text", "collapse_ws", "fold_punctuation"]
 
 # Characters to delete outright. C0/C1 controls (except the whitespace ones,
 # which the whitespace pass handles), DEL, and the invisible format characters
@@ -53,9 +53,10 @@ _NEEDS_TRANSLATE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in _TRANSL
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 # A paragraph break: a blank line, or a line break followed by indentation.
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*|\n(?:[^\S\n]{2,}|\t)\s*")
-_SPACES = re.compile(r"\s+")
-#: Paragraphs longer than this collapse whitespace with a regex (see _collapse).
-_SPLIT_LIMIT = 1 << 20
+# Whitespace runs other than a lone space: re.sub keeps one piece per match,
+# so leaving single spaces alone keeps its memory near one copy of the text.
+_WS = re.compile(r"[^\S ]\s*| \s+")
+_SPLIT_LIMIT = 100_000
 
 _FOLD = str.maketrans(
     {
@@ -92,20 +93,21 @@ def clean_text(text: str) -> str:
         text = unicodedata.normalize("NFKC", text)
     if _NEEDS_TRANSLATE.search(text):
         text = text.translate(_TRANSLATE)
-    paragraphs = (_collapse(part) for part in _PARAGRAPH_BREAK.split(text))
+    paragraphs = (collapse_ws(part) for part in _PARAGRAPH_BREAK.split(text))
     return "\n\n".join(part for part in paragraphs if part)
 
 
-def _collapse(paragraph: str) -> str:
-    """Whitespace runs to one space, ends stripped.
+def collapse_ws(text: str) -> str:
+    """Collapse every whitespace run (any Unicode space, newlines included) to one space.
 
-    ``str.split()`` splits on exactly the characters ``\\s`` matches: the same
-    result as a substitution and a strip, 4x faster on ordinary paragraphs.
-    It builds a list of every word, so a huge one takes the regex instead.
+    ``split``/``join`` is the fastest way for ordinary paragraphs (``str.split``
+    splits on exactly what ``\\s`` matches), but builds a list of every word:
+    past :data:`_SPLIT_LIMIT` characters a regex keeps memory at a couple of
+    copies of the text instead.
     """
-    if len(paragraph) < _SPLIT_LIMIT:
-        return " ".join(paragraph.split())
-    return _SPACES.sub(" ", paragraph).strip()
+    if len(text) < _SPLIT_LIMIT:
+        return " ".join(text.split())
+    return _WS.sub(" ", text).strip()
 
 
 def fold_punctuation(text: str) -> str:

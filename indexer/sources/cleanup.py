@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from indexer.normalize import collapse_ws
+
 #: A single document's body is cut at this many characters (at a paragraph or
 #: word boundary when there is one reasonably close): no real article comes
 #: near it, and it bounds the memory and time every later stage spends.
@@ -32,10 +34,6 @@ MAX_WORK_CHARS = 4 * MAX_BODY_CHARS
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufeff\ufffe\uffff]+")
 
 
-# Whitespace runs other than a lone space: re.sub keeps one piece per match,
-# so leaving single spaces alone keeps its memory near one copy of the text.
-_WS = re.compile(r"[^\S ]\s*| \s+")
-_SPLIT_LIMIT = 100_000
 _WORD = re.compile(r"\S+")
 
 
@@ -52,18 +50,6 @@ def normalize_newlines(text: str) -> str:
         if sep in text:
             text = text.replace(sep, "\n")
     return text
-
-
-def collapse_ws(text: str) -> str:
-    """Collapse every whitespace run (any Unicode space, newlines included) to one space.
-
-    ``split``/``join`` is the fastest way for ordinary paragraphs, but builds
-    a list of every word: past :data:`_SPLIT_LIMIT` characters a regex keeps
-    memory at a couple of copies of the text instead.
-    """
-    if len(text) < _SPLIT_LIMIT:
-        return " ".join(text.split())
-    return _WS.sub(" ", text).strip()
 
 
 def line_paragraphs(text: str) -> list[list[str]]:

@@ -19,7 +19,8 @@ from typing import Any
 from bs4 import BeautifulSoup
 from bs4.element import Tag
 
-from indexer.sources.cleanup import clean_field, collapse_ws
+from indexer.normalize import collapse_ws
+from indexer.sources.cleanup import clean_field
 
 _ARTICLE_TYPES = ("article", "blogposting", "report", "newsarticle")
 _TITLE_SEPARATORS = (" | ", " :: ", " // ", " • ", " · ", " - ", " – ", " — ")
