@@ -33,6 +33,8 @@ from indexer.errors import (
 from indexer.store import DEFAULT_INDEX_DIR, INDEX_ENV, default_index_dir
 
 EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_INDEX, EXIT_INTERNAL = 0, 1, 2, 3, 4
+#: What a shell reports for a process killed by SIGPIPE (128 + 13).
+EXIT_BROKEN_PIPE = 141
 
 index_option = click.option(
     "--index",
@@ -61,6 +63,12 @@ def _guard(action: Callable[[], int | None]) -> None:
     except KeyboardInterrupt:
         click.echo("newsearch: interrupted; the index keeps its last commit", err=True)
         sys.exit(130)
+    except BrokenPipeError:
+        # The reader of our output went away (``newsearch stats | head -1``):
+        # nothing is wrong, so say nothing. Point stdout at /dev/null so the
+        # interpreter's final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_BROKEN_PIPE)
     except Exception as error:  # the one catch-all, at the entry point
         logging.getLogger("newsearch").debug("unexpected error", exc_info=True)
         click.echo(

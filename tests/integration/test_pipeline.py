@@ -253,6 +253,28 @@ def test_cli_waits_for_a_running_indexer(corpus: Path, tmp_path: Path) -> None:
     assert "Traceback" not in busy.stderr
 
 
+def test_a_closed_output_pipe_is_not_an_error(corpus: Path, tmp_path: Path) -> None:
+    """``newsearch stats | head -1``: the reader leaves early; no error message."""
+    index_dir = str(tmp_path / "index")
+    assert run_cli("index", str(corpus), "--index", index_dir, "--no-progress").returncode == 0
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # nobody reads: the first write fails with EPIPE
+    try:
+        stats = subprocess.run(
+            [*NEWSEARCH, "stats", "--index", index_dir],
+            cwd=REPO,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert stats.returncode == 141, stats.stderr
+    assert stats.stderr == ""
+
+
 def test_every_command_has_help() -> None:
     for command in ("index", "search", "stats", "serve"):
         result = run_cli(command, "--help")
