@@ -34,6 +34,8 @@ class Routes:
     export_jsonl: str = "/api/export.jsonl"
     article: Callable[[str], str] = field(default=_article_path)
     api_article: Callable[[str], str] = field(default=_api_article_path)
+    feed: str = "/feeds/search.atom"
+    compare: str = "/compare"
 
 
 def with_query(path: str, pairs: Iterable[tuple[str, str]]) -> str:

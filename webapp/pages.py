@@ -279,6 +279,8 @@ def search_page_model(page: SearchPage, routes: Routes) -> dict[str, Any]:
             "api": search_href(routes.api_search, request),
             "csv": search_href(routes.export_csv, request, page="", per_page=""),
             "jsonl": search_href(routes.export_jsonl, request, page="", per_page=""),
+            "feed": search_href(routes.feed, request, page="", per_page="", sort=""),
+            "compare": search_href(routes.compare, request, page="", per_page="", sort=""),
         },
     }
 

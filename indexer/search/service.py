@@ -12,7 +12,9 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -21,13 +23,16 @@ from whoosh import query as wq
 
 from indexer import schema as F
 from indexer.analysis import analyze
-from indexer.errors import SearchRequestError
+from indexer.errors import SearchBudgetError, SearchRequestError
+from indexer.search import compare as cmp
 from indexer.search import facets as fc
 from indexer.search.evaluate import Budget, Evaluation, Evaluator, Ranking, prepare
 from indexer.search.highlight import highlight_whole, snippet
+from indexer.search.origins import indexed_root, relative_origin
 from indexer.search.query import DEFAULT_FIELD, parse_query
 from indexer.search.snapshot import Snapshot
 from indexer.search.suggest import suggest
+from indexer.search.tally import BatchOutcome, Tally, tally_of
 from indexer.search.types import (
     ArticleView,
     CorpusStats,
@@ -268,7 +273,7 @@ class SearchService:
             dateline=stored.get(F.DATELINE),
             source=stored.get(F.SOURCE),
             url=stored.get(F.URL),
-            origin=stored.get(F.ORIGIN, ""),
+            origin=relative_origin(stored.get(F.ORIGIN, ""), indexed_root(snap)),
             people=tuple(stored.get(F.PEOPLE) or ()),
             organizations=tuple(stored.get(F.ORGANIZATIONS) or ()),
             places=tuple(stored.get(F.PLACES) or ()),
@@ -308,7 +313,7 @@ class SearchService:
             source=stored.get(F.SOURCE),
             url=stored.get(F.URL),
             author=stored.get(F.AUTHOR),
-            origin=stored.get(F.ORIGIN, ""),
+            origin=relative_origin(stored.get(F.ORIGIN, ""), indexed_root(snap)),
             people=tuple(stored.get(F.PEOPLE) or ()),
             organizations=tuple(stored.get(F.ORGANIZATIONS) or ()),
             places=tuple(stored.get(F.PLACES) or ()),
@@ -360,18 +365,118 @@ class SearchService:
 
     # -- export and statistics ----------------------------------------------------------
 
-    def export(self, request: SearchRequest, limit: int) -> Iterator[Hit]:
-        """The whole result set of ``request`` in order (up to ``limit``), no snippets."""
+    def export(
+        self, request: SearchRequest, limit: int, snippets: bool = False, bodies: bool = False
+    ) -> Iterator[Hit]:
+        """The whole result set of ``request`` in order (up to ``limit``).
+
+        Snippets (around the query's matches) and whole bodies are costly and
+        only sent when the exporter asks for them (``fields=snippet,body``).
+        """
         snap = self._current()
         evaluation = self._evaluate(snap, request.q, Budget(self.budget_seconds))
         base, selections = self._result_mask(snap, request, evaluation)
         for mask in selections.values():
             base &= mask
+        terms = evaluation.highlight if evaluation and snippets else {}
         for doc in self._order(snap, base, evaluation, request.sort, limit):
-            hit = self._hit(snap, int(doc), evaluation, {})
+            hit = self._hit(snap, int(doc), evaluation, terms)
+            body = (snap.stored(int(doc)).get(F.BODY) or "") if bodies else None
             yield Hit(
-                **{**_hit_fields(hit), "snippet": (), "title_fragments": (Fragment(hit.title),)}
+                **{
+                    **_hit_fields(hit),
+                    "snippet": hit.snippet if snippets else (),
+                    "title_fragments": (Fragment(hit.title),),
+                    "body": body,
+                }
             )
+
+    # -- counts: comparisons over time, batches, export provenance ---------------------
+
+    def _matches(
+        self, snap: Snapshot, request: SearchRequest, budget: Budget, relax: bool
+    ) -> np.ndarray:
+        """The result set of ``request`` as a mask.
+
+        ``relax=False`` leaves out the any-word fallback of :meth:`search`: a
+        comparison or a batch line that no story matches in full counts 0
+        rather than the stories with any one of its words.
+        """
+        if relax:
+            evaluation = self._evaluate(snap, request.q, budget)
+        else:
+            query = parse_query(request.q)
+            evaluation = None if query is None else Evaluator(snap, self.ranking, budget).run(query)
+        base, selections = self._result_mask(snap, request, evaluation)
+        for mask in selections.values():
+            base &= mask
+        return base
+
+    def tally(self, request: SearchRequest) -> Tally:
+        """How many stories ``request`` finds (as the search page counts them), and when."""
+        snap = self._current()
+        mask = self._matches(snap, request, Budget(self.budget_seconds), relax=True)
+        return tally_of(snap, mask)
+
+    def compare(
+        self,
+        queries: Sequence[str],
+        shared: SearchRequest,
+        interval: cmp.Interval | None = None,
+    ) -> cmp.Comparison:
+        """Each query's stories per period under ``shared``'s filters and dates.
+
+        Shares are of the stories matching ``shared`` alone (no query) in
+        the same period. One snapshot and one budget serve every series.
+        """
+        started = time.perf_counter()
+        snap = self._current()
+        budget = Budget(self.budget_seconds)
+        masks = []
+        for number, q in enumerate(queries, 1):
+            with _numbered(number, "query"):
+                masks.append(self._strict(snap, shared, q, budget))
+        baseline = self._matches(snap, replace(shared, q=""), budget, relax=False)
+        result = cmp.compare(
+            snap, queries, masks, baseline, interval, shared.date_from, shared.date_to
+        )
+        return replace(result, took_ms=round((time.perf_counter() - started) * 1000, 2))
+
+    def _strict(self, snap: Snapshot, shared: SearchRequest, q: str, budget: Budget) -> np.ndarray:
+        return self._matches(snap, replace(shared, q=q), budget, relax=False)
+
+    def batch(
+        self, queries: Sequence[str], shared: SearchRequest, budget_seconds: float
+    ) -> BatchOutcome:
+        """Count every query under ``shared``'s filters, within one CPU budget.
+
+        Each line gets what is left of the batch's budget (at most the
+        per-search budget); a line that runs out, and every line after the
+        budget is spent, is left unfinished (``None``) rather than failing
+        the whole batch. Repeated lines are counted once.
+        """
+        started = time.perf_counter()
+        snap = self._current()
+        deadline = time.thread_time() + budget_seconds
+        done: dict[str, Tally | None] = {}
+        tallies: list[Tally | None] = []
+        for number, q in enumerate(queries, 1):
+            if q not in done:
+                remaining = deadline - time.thread_time()
+                done[q] = None
+                if remaining > 0:
+                    budget = Budget(min(self.budget_seconds, remaining))
+                    try:
+                        with _numbered(number, "line"):
+                            done[q] = tally_of(snap, self._strict(snap, shared, q, budget))
+                    except SearchBudgetError:
+                        log.info("batch line %d over budget", number)
+            tallies.append(done[q])
+        return BatchOutcome(
+            tallies=tuple(tallies),
+            generation=snap.version.generation,
+            took_ms=round((time.perf_counter() - started) * 1000, 2),
+        )
 
     def stats(self, top: int = 10) -> CorpusStats:
         """Corpus overview: size, date coverage and the most frequent values."""
@@ -390,6 +495,17 @@ class SearchService:
             generation=snap.version.generation,
             top=tops,
         )
+
+
+@contextmanager
+def _numbered(number: int, what: str) -> Iterator[None]:
+    """Name a rejected query's place in its message (``line 3: unbalanced quotes``)."""
+    try:
+        yield
+    except SearchRequestError as error:
+        raise SearchRequestError(
+            f"{what} {number}: {error}", code=error.code, param=error.param
+        ) from None
 
 
 def _hit_fields(hit: Hit) -> dict[str, Any]:

@@ -85,6 +85,8 @@ class Hit:
     title_fragments: Passage
     #: 1-3 passages of the body around the matches (the lead when none).
     snippet: tuple[Passage, ...]
+    #: The whole body: only in exports that ask for it (``fields=body``).
+    body: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
