@@ -53,8 +53,8 @@ SORTS = {
     "given": "Order given",
     "total": "Most stories",
     "query": "Query (A-Z)",
-    "first_date": "Earliest first",
-    "last_date": "Latest last",
+    "first_date": "First date",
+    "last_date": "Last date",
 }
 
 bp = Blueprint("batch", __name__)

@@ -22,16 +22,28 @@ Y_TICKS = 4
 X_LABELS = 8
 
 
-def nice_ceiling(value: float) -> float:
-    """The smallest 1, 2, 2.5 or 5 times a power of ten at or above ``value``."""
+#: Grid steps a reader takes in at a glance, times a power of ten.
+NICE_STEPS = (1.0, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+def nice_step(value: float, whole: bool = False) -> float:
+    """The smallest nice step (:data:`NICE_STEPS` times a power of ten) at or above ``value``.
+
+    ``whole`` keeps steps at 1 or more (story counts have no fractions).
+    """
     if value <= 0:
         return 1.0
     exponent = math.floor(math.log10(value))
-    for step in (1.0, 2.0, 2.5, 5.0, 10.0):
+    for step in NICE_STEPS:
         candidate = step * 10**exponent
         if candidate >= value * (1 - 1e-9):
-            return candidate
+            return max(candidate, 1.0) if whole else candidate
     return 10.0 ** (exponent + 1)  # pragma: no cover - the loop always returns
+
+
+def nice_ceiling(value: float, whole: bool = False) -> float:
+    """The top of the y axis: :data:`Y_TICKS` nice steps at or above ``value``."""
+    return nice_step(value / Y_TICKS, whole) * Y_TICKS
 
 
 def x_positions(count: int) -> list[float]:
@@ -55,16 +67,32 @@ def _label_indexes(count: int) -> list[int]:
     return indexes
 
 
+def _segments(coords: Sequence[tuple[float, float] | None]) -> list[str]:
+    """Polyline point lists, broken wherever a value is unknown."""
+    segments: list[list[str]] = [[]]
+    for coord in coords:
+        if coord is None:
+            if segments[-1]:
+                segments.append([])
+        else:
+            segments[-1].append(f"{coord[0]},{coord[1]}")
+    return [" ".join(points) for points in segments if points]
+
+
 def line_chart(
     labels: Sequence[str],
-    series: Sequence[Sequence[float]],
+    series: Sequence[Sequence[float | None]],
     tips: Sequence[Sequence[str]],
     hrefs: Sequence[Sequence[str]],
     tick_format: Callable[[float], str],
+    whole: bool = False,
 ) -> dict[str, Any]:
-    """Coordinates of one line per series over ``labels``, y from zero to a nice maximum."""
-    peak = max((value for values in series for value in values), default=0.0)
-    top = nice_ceiling(peak)
+    """Coordinates of one line per series over ``labels``, y from zero to a nice maximum.
+
+    A ``None`` value (unknown) gets no point, and the line breaks there.
+    """
+    peak = max((v for values in series for v in values if v is not None), default=0.0)
+    top = nice_ceiling(peak, whole)
     height = HEIGHT - TOP - BOTTOM
     xs = x_positions(len(labels))
 
@@ -73,14 +101,15 @@ def line_chart(
 
     lines = []
     for index, values in enumerate(series):
-        coords = [(x, y_of(v)) for x, v in zip(xs, values, strict=True)]
+        coords = [None if v is None else (x, y_of(v)) for x, v in zip(xs, values, strict=True)]
         lines.append(
             {
                 "index": index,
-                "points": " ".join(f"{x},{y}" for x, y in coords),
+                "segments": _segments(coords),
                 "dots": [
-                    {"x": x, "y": y, "tip": tip, "href": href}
-                    for (x, y), tip, href in zip(coords, tips[index], hrefs[index], strict=True)
+                    {"x": coord[0], "y": coord[1], "tip": tip, "href": href}
+                    for coord, tip, href in zip(coords, tips[index], hrefs[index], strict=True)
+                    if coord is not None
                 ],
             }
         )
@@ -108,8 +137,10 @@ def count_tick(value: float) -> str:
     return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
 
 
-def share_tick(value: float) -> str:
+def share_tick(value: float | None) -> str:
     """A share (fraction of 1) as a percentage with the decimals its scale needs."""
+    if value is None:
+        return "n/a"
     percent = value * 100
     if percent == 0:
         return "0%"

@@ -163,23 +163,22 @@ def _charts(compare: CompareRequest, comparison: Comparison) -> list[dict[str, A
         [_point_href(compare, s.query, p) for p in comparison.periods] for s in comparison.series
     ]
     charts = []
-    for measure, title, tick in (
-        ("share", "Share of all stories", share_tick),
-        ("count", "Stories", count_tick),
+    for measure, title, tick, whole in (
+        ("share", "Share of all stories", share_tick, False),
+        ("count", "Stories", count_tick, True),
     ):
-        values = [[float(getattr(point, measure)) for point in s.points] for s in comparison.series]
+        values = [[getattr(point, measure) for point in s.points] for s in comparison.series]
         tips = [
             [
-                f"{s.query}: {point.count:,} stories in "
-                f"{period_name(period, comparison.interval)} ({share_tick(point.share)} of "
-                f"{stories:,})"
+                f"{s.query}: {point.count:,} of {stories:,} stories in "
+                f"{period_name(period, comparison.interval)} ({share_tick(point.share)})"
                 for point, period, stories in zip(
                     s.points, comparison.periods, comparison.baseline, strict=True
                 )
             ]
             for s in comparison.series
         ]
-        chart = line_chart(labels, values, tips, hrefs, tick)
+        chart = line_chart(labels, values, tips, hrefs, tick, whole)
         charts.append({"measure": measure, "title": title, **chart})
     return charts
 
@@ -195,7 +194,7 @@ def _table(comparison: Comparison) -> list[dict[str, Any]]:
                     {
                         "series": index,
                         "count": s.points[i].count,
-                        "share": s.points[i].share,
+                        "share": "" if s.points[i].share is None else s.points[i].share,
                         "share_text": share_tick(s.points[i].share),
                     }
                     for index, s in enumerate(comparison.series)

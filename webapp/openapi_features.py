@@ -123,7 +123,12 @@ def schemas() -> dict[str, Any]:
             {
                 "period": {"type": "string"},
                 "count": {"type": "integer", "minimum": 0},
-                "share": {"type": "number", "minimum": 0, "maximum": 1},
+                "share": {
+                    "type": ["number", "null"],
+                    "minimum": 0,
+                    "maximum": 1,
+                    "description": "count / stories; null when the period has no story at all.",
+                },
             }
         ),
         "CompareSeries": _closed(

@@ -49,11 +49,15 @@ class Period:
 
 @dataclass(frozen=True, slots=True)
 class Point:
-    """One series in one period: its story count and share of the baseline's."""
+    """One series in one period: its story count and share of the baseline's.
+
+    ``share`` is None for a period in which the archive (under the shared
+    filters) has no story at all: a share of nothing is unknown, not zero.
+    """
 
     period: str
     count: int
-    share: float
+    share: float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +206,7 @@ def compare(
             Point(
                 periods[i].label,
                 int(per_period[i]),
-                round(int(per_period[i]) / int(base[i]), SHARE_DIGITS) if base[i] else 0.0,
+                round(int(per_period[i]) / int(base[i]), SHARE_DIGITS) if base[i] else None,
             )
             for i in range(len(periods))
         )
