@@ -68,7 +68,7 @@ def _label_indexes(count: int) -> list[int]:
 
 
 def _segments(coords: Sequence[tuple[float, float] | None]) -> list[str]:
-    """Polyline point lists, broken wherever a value is unknown."""
+    """Polyline point lists, broken wherever a value is unknown (lone points: dots only)."""
     segments: list[list[str]] = [[]]
     for coord in coords:
         if coord is None:
@@ -76,7 +76,7 @@ def _segments(coords: Sequence[tuple[float, float] | None]) -> list[str]:
                 segments.append([])
         else:
             segments[-1].append(f"{coord[0]},{coord[1]}")
-    return [" ".join(points) for points in segments if points]
+    return [" ".join(points) for points in segments if len(points) > 1]
 
 
 def line_chart(

@@ -287,12 +287,23 @@ def csv_lines(comparison: Comparison) -> Iterator[str]:
 
 
 @bp.get("/compare")
-def page() -> str:
-    """The comparison page; without queries, just the form."""
+def page() -> Response:
+    """The comparison page; without queries, just the form.
+
+    A comparison the service refuses (a query it cannot parse, too many
+    periods) is shown above the form, which keeps the queries for a retry.
+    """
     compare = compare_request()
-    comparison = _run(compare) if compare.queries else None
+    status, error = 200, None
+    try:
+        comparison = _run(compare) if compare.queries else None
+    except SearchRequestError as refused:
+        status, error, comparison = 400, refused, None
     model = compare_page_model(compare, comparison)
-    return render_template("compare.html", page=model, form={"q": ""})
+    if error is not None:
+        model["error"] = {"code": error.code, "message": str(error)}
+    html = render_template("compare.html", page=model, form={"q": ""})
+    return Response(html, status=status, mimetype="text/html")
 
 
 @bp.get("/api/compare")

@@ -150,9 +150,14 @@ def test_compare_page_draws_one_line_per_query_and_links_its_twins(fc: FlaskClie
     soup = soup_of(response)
     for chart in soup.select("[data-testid=chart]"):
         assert len(chart.select("[data-testid=chart-series]")) == 3
-        # March has no story: the share chart breaks its lines there.
         if chart["data-measure"] == "share":
-            assert len(chart.select("polyline")) == 6
+            # March has no story: the share lines break there, and April
+            # stands alone, a point without a line.
+            assert len(chart.select("polyline")) == 3
+            assert len(chart.select("[data-testid=chart-point]")) == 3 * 3
+        else:
+            assert len(chart.select("polyline")) == 3
+            assert len(chart.select("[data-testid=chart-point]")) == 3 * 4
     assert [c["data-measure"] for c in soup.select("[data-testid=chart]")] == ["share", "count"]
     assert soup.select_one("[data-testid=json-link]")["href"].startswith("/api/compare?q=lumber")
     assert soup.select_one("[data-testid=csv-link]")["href"].startswith("/api/compare.csv?")
