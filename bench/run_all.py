@@ -32,6 +32,7 @@ def steps(tenfold: bool) -> list[list[str]]:
         ["search.py", "--baseline-every", "3", "--baseline-passes", "1"],
         ["throughput.py", "--connections", "16", "50"],
         ["load.py", "--clients", "50", "16"],
+        ["features.py"],
     ]
     if tenfold:
         runs.append(["search.py", "--tenfold", "--baseline-every", "10", "--baseline-passes", "1"])
