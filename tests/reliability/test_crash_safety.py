@@ -35,7 +35,7 @@ from reliability_support import (
     stored_documents,
 )
 
-pytestmark = pytest.mark.timeout(1800)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 
 #: About three Reuters files per commit.
 BATCH_BYTES = "3000000"

@@ -61,6 +61,7 @@ def test_fast_path_matches_pipeline(text: str) -> None:
     assert dict(text_analyzer().term_positions(text)) == pipeline_positions(text)
 
 
+@pytest.mark.reuters
 def test_fast_path_matches_pipeline_on_reuters(reuters_dir: Path) -> None:
     import re
 
