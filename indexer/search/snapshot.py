@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import bisect
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from cachetools import LRUCache
 
 from indexer import schema as F
 from indexer.search.postings import DOC_DTYPE, decode_positions, read_postings
@@ -71,32 +71,51 @@ def _numeric_column(column: Any, size: int, dtype: Any) -> np.ndarray:
     return values
 
 
-class _SizedLRU:
-    """An LRU dict bounded by the total size of its values, thread-safe."""
+class SizedLRU:
+    """An LRU cache bounded by the total size of its values, thread-safe.
+
+    cachetools' ``LRUCache`` does the bookkeeping (``getsizeof`` weighs each
+    entry by the size given to :meth:`put`); the lock is ours, as cachetools
+    containers are not thread-safe. A value bigger than the whole capacity
+    is returned by the caller but not kept.
+    """
 
     def __init__(self, capacity: int) -> None:
-        self._data: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
-        self._capacity = capacity
-        self._size = 0
+        self._cache: LRUCache[Any, tuple[Any, int]] = LRUCache(
+            maxsize=capacity, getsizeof=_entry_size
+        )
         self._lock = threading.Lock()
+
+    @property
+    def capacity(self) -> int:
+        return int(self._cache.maxsize)
+
+    @property
+    def size(self) -> int:
+        """Total size of the values held."""
+        return int(self._cache.currsize)
+
+    def __len__(self) -> int:
+        return len(self._cache)
+
+    def __contains__(self, key: Any) -> bool:
+        with self._lock:
+            return key in self._cache
 
     def get(self, key: Any) -> Any | None:
         with self._lock:
-            item = self._data.get(key)
-            if item is None:
-                return None
-            self._data.move_to_end(key)
-            return item[0]
+            item = self._cache.get(key)
+        return None if item is None else item[0]
 
     def put(self, key: Any, value: Any, size: int) -> None:
         with self._lock:
-            if key in self._data:
+            if key in self._cache or size > self._cache.maxsize:
                 return
-            self._data[key] = (value, size)
-            self._size += size
-            while self._size > self._capacity and len(self._data) > 1:
-                _, (_, dropped) = self._data.popitem(last=False)
-                self._size -= dropped
+            self._cache[key] = (value, size)
+
+
+def _entry_size(entry: tuple[Any, int]) -> int:
+    return entry[1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,8 +189,8 @@ class SegmentData:
             self.date_ts = self._dates(segreader)
             self.lengths = {name: self._lengths(segreader, name) for name in F.TEXT_FIELDS}
             self.facets = {facet.field: self._facet(segreader, facet.field) for facet in F.FACETS}
-        self._terms = _SizedLRU(TERM_CACHE_POSTINGS)
-        self._positions = _SizedLRU(POSITION_CACHE_ENTRIES)
+        self._terms = SizedLRU(TERM_CACHE_POSTINGS)
+        self._positions = SizedLRU(POSITION_CACHE_ENTRIES)
 
     def _dates(self, segreader: Any) -> np.ndarray:
         if not segreader.has_column(F.DATE_TS):
@@ -275,7 +294,7 @@ class Snapshot:
         self._vocabularies: dict[str, Vocabulary] = {}
         #: Derived lookups other modules build once per snapshot.
         self.cache: dict[Any, Any] = {}
-        self._term_cache = _SizedLRU(TERM_CACHE_POSTINGS // 2)
+        self._term_cache = SizedLRU(TERM_CACHE_POSTINGS // 2)
 
     # -- construction -----------------------------------------------------------
 
