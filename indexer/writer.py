@@ -27,9 +27,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from whoosh.filedb.filestore import FileStorage
-from whoosh.index import TOC, Index, clean_files
-from whoosh.writing import SegmentWriter
+from whoosh.index import Index
 
 from indexer import schema as F
 from indexer.analysis import FACET_SEPARATOR
@@ -37,6 +35,7 @@ from indexer.errors import IndexBusyError
 from indexer.fastwrite import FastSegmentWriter
 from indexer.model import Article
 from indexer.store import CURRENT_LINK, INDEX_NAME, corrupt_index_error, current_directory
+from indexer.whoosh_internals import FileStorage, LockHeldWriter
 
 LOCK_FILE = ".lock"
 #: Memory Whoosh may use for its posting pool before spilling to disk (the
@@ -241,12 +240,9 @@ class SegmentBuilder:
         commits after all workers are done, and its own ``_finish()`` clears
         the folder then.
         """
-        writer = self._writer
-        if self._pending:
-            self._segments.append(writer._finalize_segment())
-        else:
-            writer._close_segment()
-        writer.is_closed = True
+        segment = self._writer.finish_unlocked(keep=bool(self._pending))
+        if segment is not None:
+            self._segments.append(segment)
 
     def _rotate(self) -> None:
         self._close_writer()
@@ -260,31 +256,17 @@ class SegmentBuilder:
         return self._segments
 
 
-class ParentWriter(SegmentWriter):
+class ParentWriter(LockHeldWriter):
     """The lock-holding writer: deletions, plus segments built elsewhere."""
 
     def commit_with(self, segments: list[Any], merge: bool = True) -> None:
         """Commit deletions and ``segments`` as one new generation."""
-        self._check_state()
-        try:
-            final = self._merge_segments(None, False, merge)
-            if self._added:
-                final.append(self._finalize_segment())
-            else:
-                self._close_segment()
-            final.extend(segments)
-            pause_point("before_toc")
-            self._commit_toc(final)
-        except Exception:
-            self._cleanup_on_error()
-            raise
-        self._finish()
-
-    def _commit_toc(self, segments: list[Any]) -> None:
-        """Whoosh's own, with the ``after_toc`` test pause between its two steps."""
-        TOC(self.schema, segments, self.generation).write(self.storage, self.indexname)
-        pause_point("after_toc")
-        clean_files(self.storage, self.indexname, self.generation, segments)
+        self.commit_segments(
+            segments,
+            merge,
+            before_toc=lambda: pause_point("before_toc"),
+            after_toc=lambda: pause_point("after_toc"),
+        )
 
 
 def parent_writer(ix: Index, limitmb: int = LIMIT_MB) -> ParentWriter:

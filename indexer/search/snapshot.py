@@ -32,43 +32,12 @@ from cachetools import LRUCache
 from indexer import schema as F
 from indexer.search.postings import DOC_DTYPE, decode_positions, read_postings
 from indexer.store import IndexVersion
+from indexer.whoosh_internals import field_lengths, numeric_column
 
 #: Postings (array entries) the per-segment term cache may hold in total.
 TERM_CACHE_POSTINGS = 40_000_000
 #: Positions (array entries) the phrase cache may hold per segment.
 POSITION_CACHE_ENTRIES = 20_000_000
-
-
-def _length_table() -> np.ndarray:
-    from whoosh.util.numeric import byte_to_length
-
-    return np.asarray([byte_to_length(code) for code in range(256)], dtype=np.float32)
-
-
-_LENGTH_TABLE = _length_table()
-
-
-def _is_raw_numeric(column: Any) -> bool:
-    return all(hasattr(column, name) for name in ("_dbfile", "_basepos", "_count", "_typecode"))
-
-
-def _numeric_column(column: Any, size: int, dtype: Any) -> np.ndarray:
-    """All values of a Whoosh numeric column as an array, in one read.
-
-    Whoosh's NumericColumn stores big-endian fixed-size values for the first
-    ``_count`` documents (later ones take the default); reading them with
-    ``numpy.frombuffer`` replaces a Python call per document. Other column
-    types are iterated.
-    """
-    if not _is_raw_numeric(column):
-        return np.fromiter(iter(column), dtype=dtype, count=size)
-    width = np.dtype(column._typecode).itemsize
-    count = min(column._count, size)
-    raw = column._dbfile.get(column._basepos, count * width) if count else b""
-    values = np.frombuffer(raw, dtype=">" + column._typecode).astype(dtype)
-    if count < size:
-        values = np.concatenate([values, np.full(size - count, column._default, dtype=dtype)])
-    return values
 
 
 class SizedLRU:
@@ -196,25 +165,10 @@ class SegmentData:
         if not segreader.has_column(F.DATE_TS):
             return np.full(self.size, F.UNDATED, dtype=np.int64)
         column = segreader.column_reader(F.DATE_TS)
-        return _numeric_column(column, self.size, np.int64)
+        return numeric_column(column, self.size, np.int64)
 
     def _lengths(self, segreader: Any, fieldname: str) -> np.ndarray:
-        column = None
-        perdoc = getattr(segreader, "_perdoc", None)
-        if perdoc is not None and hasattr(perdoc, "_cached_reader"):
-            from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
-            column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        if column is not None and _is_raw_numeric(column):
-            # Whoosh stores each length as one byte on a log scale.
-            codes = _numeric_column(column, self.size, np.int64)
-            return _LENGTH_TABLE[codes]
-        length = segreader.doc_field_length
-        return np.fromiter(
-            (length(n, fieldname) or 0 for n in range(self.size)),
-            dtype=np.float32,
-            count=self.size,
-        )
+        return field_lengths(segreader, fieldname, self.size)
 
     def _facet(self, segreader: Any, fieldname: str) -> FacetPairs:
         values: list[str] = []
