@@ -210,7 +210,6 @@ class SegmentBuilder:
         self._writer = FastSegmentWriter(self._ix)
         self._segments: list[Any] = []
         self._pending = 0
-        self.added = 0
 
     def add(self, article: Article, filekey: str) -> None:
         self.add_fields(article_fields(article, filekey))
@@ -219,7 +218,6 @@ class SegmentBuilder:
         """Add one document given as :func:`article_fields` returns it."""
         self._writer.add_document(**fields)
         self._pending += 1
-        self.added += 1
 
     def end_of_file(self) -> None:
         """Called between files: rotate the segment if it has grown too big.
