@@ -20,10 +20,9 @@ import errno
 import fcntl
 import os
 import shutil
-import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -44,34 +43,30 @@ LIMIT_MB = 192
 #: Postings a worker holds in memory before it closes its segment and starts
 #: another: about 60 bytes each, so ~150 MB per worker.
 MAX_POSTINGS = 2_500_000
-#: Test hook, inert unless set: ``NEWSEARCH_TEST_PAUSE=POINT[:N]`` makes the
-#: process reaching the named point for the N-th time (default 1) print
-#: ``newsearch-test-pause POINT N pid=PID`` on stderr and stop there until it
-#: is killed, so crash tests can SIGKILL an indexer at a known place. Points:
-#: ``parse`` (a file parsed, nothing of it written), ``write`` (a file's
-#: documents added to an unfinished segment), ``segment`` (a worker's segments
-#: finished, not committed), ``before_toc`` (a commit's merged segment written,
-#: its table of contents not) and ``after_toc`` (the table of contents renamed
-#: into place, old files not yet cleaned).
-PAUSE_ENV = "NEWSEARCH_TEST_PAUSE"
-_pauses_reached: dict[str, int] = {}
+#: Named checkpoints of an indexing run, for crash tests: ``parse`` (a file
+#: parsed, nothing of it written), ``write`` (a file's documents added to an
+#: unfinished segment), ``segment`` (a worker's segments finished, not
+#: committed), ``before_toc`` (a commit's merged segment written, its table of
+#: contents not) and ``after_toc`` (the table of contents renamed into place,
+#: old files not yet cleaned).
+CHECKPOINTS = ("parse", "write", "segment", "before_toc", "after_toc")
+#: What runs at each checkpoint: nothing, unless a test installs a hook with
+#: :func:`set_checkpoint_hook` (tests/reliability/paused_indexer.py stops the
+#: process there so that it can be SIGKILLed at a known place). Worker
+#: processes are forked, so they inherit it.
+_checkpoint_hook: Callable[[str], None] | None = None
+
+
+def set_checkpoint_hook(hook: Callable[[str], None] | None) -> None:
+    """Install ``hook`` to be called with each checkpoint's name (None: none)."""
+    global _checkpoint_hook
+    _checkpoint_hook = hook
 
 
 def pause_point(name: str) -> None:
-    """Stop here forever when :data:`PAUSE_ENV` names this point (tests only)."""
-    spec = os.environ.get(PAUSE_ENV)
-    if not spec:
-        return
-    point, _, nth = spec.partition(":")
-    if point != name:
-        return
-    count = _pauses_reached[name] = _pauses_reached.get(name, 0) + 1
-    if str(count) != (nth or "1"):
-        return
-    sys.stderr.write(f"newsearch-test-pause {name} {count} pid={os.getpid()}\n")
-    sys.stderr.flush()
-    while True:
-        time.sleep(3600)
+    """Checkpoint ``name`` (one of :data:`CHECKPOINTS`): runs the installed hook, if any."""
+    if _checkpoint_hook is not None:
+        _checkpoint_hook(name)
 
 
 @contextlib.contextmanager
