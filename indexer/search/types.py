@@ -13,13 +13,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from indexer.schema import FACETS
+
 SortOrder = Literal["relevance", "newest", "oldest"]
 SORT_ORDERS: tuple[SortOrder, ...] = ("relevance", "newest", "oldest")
 
-#: Facet names, in display order. Each is also the name of the repeatable
-#: URL/API parameter that selects its values, and the key in
-#: ``SearchPage.facets``.
-FACET_NAMES: tuple[str, ...] = ("dateline", "person", "organization", "place", "topic", "source")
+#: Facet names, in display order (defined in :data:`indexer.schema.FACETS`).
+#: Each is also the name of the repeatable URL/API parameter that selects its
+#: values, and the key in ``SearchPage.facets``.
+FACET_NAMES: tuple[str, ...] = tuple(facet.name for facet in FACETS)
 
 #: Histogram bucket widths, chosen by the span of the matched dates.
 HistogramUnit = Literal["day", "month", "year"]
