@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from indexer.schema import FACETS
 from indexer.search.request import MAX_PER_PAGE
 from indexer.search.types import (
     FACET_NAMES,
+    FACETS,
     SORT_ORDERS,
     ArticleView,
     CorpusStats,

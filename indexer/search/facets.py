@@ -12,6 +12,7 @@ Facet semantics (what users of modern faceted search expect):
 
 from __future__ import annotations
 
+import calendar
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
@@ -188,3 +189,8 @@ def _label(day: date, unit: HistogramUnit) -> str:
     if unit == "month":
         return f"{day.year:04d}-{day.month:02d}"
     return f"{day.year:04d}"
+
+
+def month_end(day: date) -> date:
+    """Last day of ``day``'s month."""
+    return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
