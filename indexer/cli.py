@@ -204,6 +204,12 @@ def _print_report(report: Any) -> None:
     metavar="FACET=VALUE",
     help="Facet selection, e.g. place=usa (repeatable).",
 )
+@click.option(
+    "--spell/--no-spell",
+    default=True,
+    help="Run the correction of a misspelled query that matches far better (the default), "
+    "or search exactly as typed.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the same JSON as /api/search.")
 def search_command(
     query: Sequence[str],
@@ -214,6 +220,7 @@ def search_command(
     page: str | None,
     per_page: str | None,
     filters: Sequence[str],
+    spell: bool,
     as_json: bool,
 ) -> None:
     """Search the index, like the web page does."""
@@ -228,6 +235,7 @@ def search_command(
             ("sort", sort),
             ("page", page),
             ("per_page", per_page),
+            ("spell", None if spell else "0"),
         ):
             if value is not None:
                 params[name] = [value]
@@ -258,7 +266,12 @@ def _print_results(result: Any) -> None:
         f"{result.total:,} results ({result.took_ms:.1f} ms), page {result.request.page} "
         f"of {result.last_page}"
     )
-    if result.suggestion:
+    if result.corrected:
+        click.echo(
+            f"Showing results for {result.suggestion}. Search instead for "
+            f"{result.request.q} with --no-spell."
+        )
+    elif result.suggestion:
         click.echo(f"Did you mean: {result.suggestion}")
     for notice in result.notices:
         click.echo(f"note: {notice}")
