@@ -21,7 +21,7 @@ from whoosh import query as wq
 
 from indexer import schema as F
 from indexer.analysis import analyze
-from indexer.errors import SearchRequestError
+from indexer.errors import SearchBudgetError, SearchRequestError
 from indexer.search import facets as fc
 from indexer.search.evaluate import Budget, Evaluation, Evaluator, Ranking, prepare
 from indexer.search.highlight import highlight_whole, snippet
@@ -245,8 +245,10 @@ class SearchService:
         if suggestion is None or not request.spell:
             return suggestion, None
         try:
-            corrected = self._evaluate(snap, suggestion, budget)
-        except SearchRequestError:
+            # A second query, with a budget of its own: the first search of a
+            # fresh index spends the request's on loading the vocabulary.
+            corrected = self._evaluate(snap, suggestion, Budget(self.budget_seconds))
+        except (SearchRequestError, SearchBudgetError):
             return suggestion, None
         if corrected is None or not corrected.words:
             return suggestion, None

@@ -109,3 +109,32 @@ def test_openapi_documents_spell_and_query_run(client: FlaskClient) -> None:
     params = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
     assert "spell" in params
     assert "query_run" in spec["components"]["schemas"]["SearchResponse"]["properties"]
+
+
+# -- Reuters-21578 ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def reuters_client(reuters_index: str) -> Iterator[FlaskClient]:
+    app = create_app({"INDEX_DIR": reuters_index})
+    yield app.test_client()
+    close_service(app)
+
+
+@pytest.mark.reuters
+def test_reuters_page_and_api(reuters_client: FlaskClient) -> None:
+    contra = api(reuters_client, "q=Iran-Contra&per_page=100")
+    assert 0 < contra["total"] < 100
+    assert api(reuters_client, "q=Mercedes-Benz")["total"] > 0
+    coke = api(reuters_client, "q=Coca-Cola&per_page=5")
+    assert all("COCA-COLA" in hit["title"] for hit in coke["hits"])
+
+    body = api(reuters_client, "q=cofee+brazil")
+    assert (body["suggestion"], body["query_run"]) == ("coffee brazil", "coffee brazil")
+    coffee = [hit for hit in body["hits"] if "Coffee" in hit["topics"]]
+    assert len(body["hits"]) == 10 and len(coffee) >= 8
+    soup = soup_of(reuters_client.get("/?q=cofee+brazil"))
+    line = " ".join(soup.select_one("[data-testid=corrected]").get_text().split())
+    assert line == "Showing results for coffee brazil. Search instead for cofee brazil."
+    shown = [item["data-id"] for item in soup.select("[data-testid=result]")]
+    assert shown == [hit["id"] for hit in body["hits"]]
