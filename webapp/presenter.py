@@ -60,6 +60,7 @@ SEARCH_KEYS = (
     "last_page",
     "histogram_unit",
     "notices",
+    "query_run",
 )
 
 #: Keys of ``/api/articles/<id>``.
@@ -174,6 +175,9 @@ def search_json(page: SearchPage) -> dict[str, Any]:
         "last_page": page.last_page,
         "histogram_unit": page.histogram_unit,
         "notices": list(page.notices),
+        # The query whose results these are: ``suggestion`` when the typed
+        # query was misspelled and its correction was run instead.
+        "query_run": page.query_run or page.request.q,
     }
 
 

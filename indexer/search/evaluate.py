@@ -33,7 +33,7 @@ from whoosh import query as wq
 from indexer import schema as F
 from indexer.analysis import stem
 from indexer.errors import SearchBudgetError, SearchRequestError
-from indexer.search.query import DEFAULT_FIELD, value_analyzer
+from indexer.search.query import DEFAULT_FIELD, JoinedWord, value_analyzer
 from indexer.search.snapshot import Snapshot
 
 #: Most terms a prefix, wildcard or fuzzy term may expand to (the most
@@ -328,7 +328,7 @@ class Evaluator:
         if facet:
             return self._facet_values(facet, node.text.__eq__)
         out = self._empty()
-        if node.fieldname == DEFAULT_FIELD and positive:
+        if node.fieldname == DEFAULT_FIELD and positive and not isinstance(node, JoinedWord):
             self.result.words.append(node.text)
         for fieldname in self._text_fields(node.fieldname):
             terms = self.variants(fieldname, node.text)
