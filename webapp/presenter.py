@@ -60,6 +60,8 @@ SEARCH_KEYS = (
     "last_page",
     "histogram_unit",
     "notices",
+    "total_all_words",
+    "also_searched",
 )
 
 #: Keys of ``/api/articles/<id>``.
@@ -174,6 +176,10 @@ def search_json(page: SearchPage) -> dict[str, Any]:
         "last_page": page.last_page,
         "histogram_unit": page.histogram_unit,
         "notices": list(page.notices),
+        "total_all_words": (page.total if page.total_all_words is None else page.total_all_words),
+        "also_searched": [
+            {"word": word, "forms": list(forms)} for word, forms in page.also_searched
+        ],
     }
 
 

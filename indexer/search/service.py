@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -53,6 +54,10 @@ REFRESH_INTERVAL = 0.0
 BUDGET_SECONDS = 2.0
 #: Seconds an old snapshot stays open for requests still using it.
 RETIRE_AFTER = 60.0
+#: Said when a soft AND found no story with every word.
+SOFT_AND_NOTICE = "No article contains all of these words; showing articles with most of them."
+_EXPLICIT_AND = re.compile(r"(?<![\w:])AND(?!\w)")
+_QUOTED = re.compile(r'"[^"]*"')
 
 
 class SearchService:
@@ -150,7 +155,14 @@ class SearchService:
         query = parse_query(q)
         if query is None:
             return None
-        evaluation = Evaluator(snap, self.ranking, budget).run(query)
+        # Words typed side by side are a soft AND (all words first, then
+        # most of them); an explicit AND keeps every word required.
+        soft = not _EXPLICIT_AND.search(_outside_quotes(q))
+        evaluation = Evaluator(snap, self.ranking, budget).run(query, soft=soft)
+        if evaluation.all_words is not None:
+            if evaluation.mask.any() and not evaluation.all_words.any():
+                evaluation.notices.insert(0, SOFT_AND_NOTICE)
+            return evaluation
         if not evaluation.mask.any() and _is_plain_conjunction(query):
             relaxed = wq.Or(list(query.children()))
             fallback = Evaluator(snap, self.ranking, budget).run(relaxed)
@@ -181,6 +193,11 @@ class SearchService:
         for mask in selections.values():
             final &= mask
         total = int(final.sum())
+        total_all_words = (
+            int((final & evaluation.all_words).sum())
+            if evaluation is not None and evaluation.all_words is not None
+            else total
+        )
         last_page = max(1, math.ceil(total / request.per_page))
         if request.page > last_page:
             raise SearchRequestError(
@@ -221,6 +238,8 @@ class SearchService:
             suggestion=suggestion,
             last_page=last_page,
             notices=tuple(evaluation.notices) if evaluation else (),
+            total_all_words=total_all_words,
+            also_searched=_also_searched(evaluation),
         )
 
     def _order(
@@ -238,6 +257,10 @@ class SearchService:
         dates = snap.date_ts[docs]
         if sort == "relevance" and evaluation is not None:
             primary = -evaluation.score[docs].astype(np.float64)
+            if evaluation.tier is not None:
+                # Soft AND: stories with more of the words first, whatever their scores.
+                step = float(evaluation.score[docs].max()) + 1.0
+                primary -= evaluation.tier[docs].astype(np.float64) * step
             secondary = -dates
         elif sort == "oldest":
             primary = np.where(dates == F.UNDATED, np.iinfo(np.int64).max, dates)
@@ -261,6 +284,7 @@ class SearchService:
         stored = snap.stored(docnum)
         title = stored.get(F.TITLE) or ""
         body = stored.get(F.BODY) or ""
+        phrases = _phrases(evaluation if terms else None)
         return Hit(
             id=stored[F.ID],
             title=title,
@@ -274,8 +298,8 @@ class SearchService:
             places=tuple(stored.get(F.PLACES) or ()),
             topics=tuple(stored.get(F.TOPICS) or ()),
             score=round(float(evaluation.score[docnum]), 4) if evaluation else 0.0,
-            title_fragments=highlight_whole(title, terms.get(F.TITLE, set())),
-            snippet=snippet(body, terms.get(F.BODY, set())),
+            title_fragments=highlight_whole(title, terms.get(F.TITLE, set()), phrases[F.TITLE]),
+            snippet=snippet(body, terms.get(F.BODY, set()), phrases[F.BODY]),
         )
 
     # -- articles -----------------------------------------------------------------
@@ -288,16 +312,20 @@ class SearchService:
             return None
         stored = snap.stored(docnum)
         terms: dict[str, set[str]] = {}
+        evaluation = None
         if q.strip():
             try:
                 evaluation = self._evaluate(snap, q, Budget(self.budget_seconds))
                 terms = evaluation.highlight if evaluation else {}
             except SearchRequestError:
                 terms = {}
+        phrases = _phrases(evaluation)
         body = stored.get(F.BODY) or ""
         title = stored.get(F.TITLE) or ""
         paragraphs = tuple(
-            highlight_whole(p, terms.get(F.BODY, set())) for p in body.split("\n\n") if p.strip()
+            highlight_whole(p, terms.get(F.BODY, set()), phrases[F.BODY])
+            for p in body.split("\n\n")
+            if p.strip()
         )
         return ArticleView(
             id=stored[F.ID],
@@ -314,7 +342,7 @@ class SearchService:
             places=tuple(stored.get(F.PLACES) or ()),
             topics=tuple(stored.get(F.TOPICS) or ()),
             paragraphs=paragraphs,
-            title_fragments=highlight_whole(title, terms.get(F.TITLE, set())),
+            title_fragments=highlight_whole(title, terms.get(F.TITLE, set()), phrases[F.TITLE]),
         )
 
     def similar(self, article_id: str, limit: int = 5) -> tuple[SimilarArticle, ...]:
@@ -428,6 +456,23 @@ def _is_plain_conjunction(query: wq.Query) -> bool:
         and len(query.subqueries) > 1
         and all(isinstance(q, wq.Term) and q.fieldname == DEFAULT_FIELD for q in query.subqueries)
     )
+
+
+def _outside_quotes(text: str) -> str:
+    return _QUOTED.sub(" ", text)
+
+
+def _phrases(evaluation: Evaluation | None) -> dict[str, frozenset[tuple[str, ...]]]:
+    """Entity names to mark as runs, per text field."""
+    found = evaluation.phrases if evaluation is not None else {}
+    return {name: frozenset(found.get(name, ())) for name in F.TEXT_FIELDS}
+
+
+def _also_searched(evaluation: Evaluation | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(typed word, newswire spellings also searched), in query order."""
+    if evaluation is None:
+        return ()
+    return tuple((word, tuple(forms)) for word, forms in evaluation.expanded.items())
 
 
 def _group_df(snap: Snapshot, evaluator: Evaluator, word: str) -> int:

@@ -133,6 +133,13 @@ class SearchPage:
     #: Human-readable notes about how the query was interpreted, e.g. that a
     #: prefix expanded to only its most frequent terms.
     notices: tuple[str, ...] = ()
+    #: Results holding every word of the query (soft AND ranks them first;
+    #: ``total`` also counts stories with most of the words). None: the
+    #: same as ``total`` (nothing was relaxed).
+    total_all_words: int | None = None
+    #: (typed word, newswire spellings also searched for it), e.g.
+    #: ``(("percent", ("pct",)),)``.
+    also_searched: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
