@@ -215,6 +215,7 @@ class Evaluator:
         self.n = snap.size
         self.result = Evaluation(self._empty_mask(), self._zeros())
         self._soft: wq.Query | None = None
+        self._quoted: frozenset[str] = frozenset()
 
     # -- helpers -----------------------------------------------------------------
 
@@ -372,7 +373,7 @@ class Evaluator:
         return out
 
     def term(self, node: wq.Term, positive: bool) -> Matches:
-        return self._word(node, positive, expand=_is_plain_word(node))
+        return self._word(node, positive, _is_plain_word(node) and node.text not in self._quoted)
 
     def _word(self, node: wq.Term, positive: bool, expand: bool) -> Matches:
         """A word in its field(s); ``expand`` adds its newswire spellings."""
@@ -738,9 +739,16 @@ class Evaluator:
     def null(self, node: wq.Query, positive: bool) -> Matches:
         return self._empty()
 
-    def run(self, node: wq.Query, soft: bool = False) -> Evaluation:
-        """Evaluate ``node``; with ``soft``, its top-level AND of words is a soft AND."""
+    def run(
+        self, node: wq.Query, soft: bool = False, quoted: frozenset[str] = frozenset()
+    ) -> Evaluation:
+        """Evaluate ``node``; with ``soft``, its top-level AND of words is a soft AND.
+
+        ``quoted``: words the user put in quotes, which the parser turns into
+        plain words when alone (``"percent"``); they are never expanded.
+        """
         self._soft = _top_conjunction(node) if soft else None
+        self._quoted = quoted
         matches = self.evaluate(node)
         self.result.mask = matches.mask & self.snap.live
         if self.result.all_words is not None:

@@ -157,8 +157,9 @@ class SearchService:
             return None
         # Words typed side by side are a soft AND (all words first, then
         # most of them); an explicit AND keeps every word required.
-        soft = not _EXPLICIT_AND.search(_outside_quotes(q))
-        evaluation = Evaluator(snap, self.ranking, budget).run(query, soft=soft)
+        soft = not _EXPLICIT_AND.search(_QUOTED.sub(" ", q))
+        quoted = frozenset(word for m in _QUOTED.finditer(q) for word in analyze(m.group()))
+        evaluation = Evaluator(snap, self.ranking, budget).run(query, soft=soft, quoted=quoted)
         if evaluation.all_words is not None:
             if evaluation.mask.any() and not evaluation.all_words.any():
                 evaluation.notices.insert(0, SOFT_AND_NOTICE)
@@ -456,10 +457,6 @@ def _is_plain_conjunction(query: wq.Query) -> bool:
         and len(query.subqueries) > 1
         and all(isinstance(q, wq.Term) and q.fieldname == DEFAULT_FIELD for q in query.subqueries)
     )
-
-
-def _outside_quotes(text: str) -> str:
-    return _QUOTED.sub(" ", text)
 
 
 def _phrases(evaluation: Evaluation | None) -> dict[str, frozenset[tuple[str, ...]]]:
