@@ -105,6 +105,16 @@ class Ranking:
     entity_lead: float = 1.0
     entity_frequency: float = 1.5
     lead_words: int = 40
+    #: Soft AND ordering: stories with every word first, then by how many
+    #: words each has, then by score (the issue's contract). Off, the order
+    #: is the score alone, already scaled by the share of words matched:
+    #: nDCG@10 0.766 instead of 0.757 on the journalist set (bench/RESULTS.md),
+    #: at the price of stories lacking a word ranking above ones with all.
+    soft_and_tiers: bool = True
+    #: Plain query words naming a known person, organization or place
+    #: (``volcker``, ``world bank``, ``saudi arabia``): matching stories
+    #: tagged with it gain this times the entity's centrality (see above).
+    entity_query_weight: float = 1.0
 
     def field_weight(self, fieldname: str) -> float:
         return self.title_weight if fieldname == F.TITLE else self.body_weight
@@ -184,6 +194,52 @@ def surface_forms(facet: str, value: str) -> frozenset[tuple[str, ...]]:
     """
     forms = {tuple(analyze(name)) for name in (value, *_names_by_value(facet).get(value, ()))}
     return frozenset(form for form in forms if form)
+
+
+#: A ``field:value`` clause of the query (not plain words).
+_FIELD_CLAUSE = re.compile(r'\w+:(?:"[^"]*"|\S+)')
+#: Longest entity name looked for among the query's words, in words.
+MAX_NAME_WORDS = 4
+
+
+@lru_cache(maxsize=1024)
+def _named_entities(typed: str) -> tuple[tuple[str, str], ...]:
+    """(facet field, display value) of known entities named by ``typed``'s words.
+
+    Longest match first, left to right: ``bank of japan rates`` names the
+    Bank of Japan, not Japan. Person, then organization, then place.
+    """
+    words = [token.text for token in value_analyzer()(typed)]
+    found = []
+    i = 0
+    while i < len(words):
+        for width in range(min(MAX_NAME_WORDS, len(words) - i), 0, -1):
+            key = " ".join(words[i : i + width])
+            hit = next(
+                (
+                    (field, facet_aliases(name)[key])
+                    for field, name in ENTITY_FIELDS.items()
+                    if key in facet_aliases(name)
+                ),
+                None,
+            )
+            if hit is not None:
+                found.append(hit)
+                i += width
+                break
+        else:
+            i += 1
+    return tuple(dict.fromkeys(found))
+
+
+def _value_ids(snap: Snapshot, fieldname: str) -> dict[str, int]:
+    """Display value -> value id of a facet (built once per snapshot)."""
+    key = ("value-ids", fieldname)
+    cached: dict[str, int] | None = snap.cache.get(key)
+    if cached is None:
+        cached = {value: i for i, value in enumerate(snap.facets[fieldname].values)}
+        snap.cache[key] = cached
+    return cached
 
 
 def prepare(snap: Snapshot) -> None:
@@ -384,10 +440,21 @@ class Evaluator:
         if node.fieldname == DEFAULT_FIELD and positive:
             self.result.words.append(node.text)
         for fieldname in self._text_fields(node.fieldname):
-            terms, weights = self._word_terms(fieldname, node.text, expand)
+            terms, weights = self._word_terms(fieldname, node.text, expand=False)
             part = self._terms_in_field(fieldname, terms, weights)
             if part.mask.any():
                 self._mark(fieldname, terms, positive)
+            spellings = self._spellings(fieldname, node.text) if expand else []
+            if spellings:
+                # Scored as a term of its own (its own IDF), the better of
+                # the two counting: ``dlrs`` is in every story with an
+                # amount, and must not dilute what ``dollar`` says.
+                other = self._terms_in_field(fieldname, spellings, [1.0] * len(spellings))
+                if other.mask.any():
+                    self._mark(fieldname, spellings, positive)
+                part.mask |= other.mask
+                weight = np.float32(self.ranking.expansion_weight)
+                part.score = np.maximum(part.score, other.score * weight)
             out.mask |= part.mask
             out.score += part.score
         if expand and positive:
@@ -627,8 +694,9 @@ class Evaluator:
         if positive:
             self._add_pair_scores(node, out, word_masks)
         out.score *= matched.astype(np.float32) / np.float32(soft)
-        self.result.tier = np.where(out.mask, matched, 0).astype(np.int16)
         self.result.all_words = out.mask & (matched == soft)
+        if self.ranking.soft_and_tiers:
+            self.result.tier = np.where(out.mask, matched, 0).astype(np.int16)
         return out
 
     def disjunction(self, node: wq.Or, positive: bool) -> Matches:
@@ -740,16 +808,23 @@ class Evaluator:
         return self._empty()
 
     def run(
-        self, node: wq.Query, soft: bool = False, quoted: frozenset[str] = frozenset()
+        self,
+        node: wq.Query,
+        soft: bool = False,
+        quoted: frozenset[str] = frozenset(),
+        typed: str = "",
     ) -> Evaluation:
         """Evaluate ``node``; with ``soft``, its top-level AND of words is a soft AND.
 
         ``quoted``: words the user put in quotes, which the parser turns into
         plain words when alone (``"percent"``); they are never expanded.
+        ``typed``: the query as typed, where known entities are looked for.
         """
         self._soft = _top_conjunction(node) if soft else None
         self._quoted = quoted
         matches = self.evaluate(node)
+        if typed and self.result.words and self.ranking.entity_query_weight:
+            matches.score += self._entity_boost(typed, matches.mask & self.snap.live)
         self.result.mask = matches.mask & self.snap.live
         if self.result.all_words is not None:
             self.result.all_words &= self.result.mask
@@ -757,6 +832,23 @@ class Evaluator:
         if self.ranking.recency_weight:
             self.result.score = self.result.score * self._recency()
         return self.result
+
+    def _entity_boost(self, typed: str, mask: np.ndarray) -> np.ndarray:
+        """Centrality of the entities the plain words name, in the matching stories."""
+        boost = self._zeros()
+        for fieldname, value in _named_entities(_FIELD_CLAUSE.sub(" ", typed)):
+            value_id = _value_ids(self.snap, fieldname).get(value)
+            if value_id is None:
+                continue
+            pairs = self.snap.facets[fieldname]
+            tagged = np.zeros(self.n, dtype=bool)
+            tagged[pairs.docs[pairs.value_ids == value_id]] = True
+            tagged &= mask
+            if tagged.any():
+                forms = set(surface_forms(ENTITY_FIELDS[fieldname], value))
+                boost += self._centrality(forms, tagged)
+                self._mark_forms(forms)
+        return boost * np.float32(self.ranking.entity_query_weight)
 
     def _recency(self) -> np.ndarray:
         """Per-document score factor for the optional recency boost.

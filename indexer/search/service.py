@@ -159,7 +159,9 @@ class SearchService:
         # most of them); an explicit AND keeps every word required.
         soft = not _EXPLICIT_AND.search(_QUOTED.sub(" ", q))
         quoted = frozenset(word for m in _QUOTED.finditer(q) for word in analyze(m.group()))
-        evaluation = Evaluator(snap, self.ranking, budget).run(query, soft=soft, quoted=quoted)
+        evaluation = Evaluator(snap, self.ranking, budget).run(
+            query, soft=soft, quoted=quoted, typed=q
+        )
         if evaluation.all_words is not None:
             if evaluation.mask.any() and not evaluation.all_words.any():
                 evaluation.notices.insert(0, SOFT_AND_NOTICE)

@@ -212,3 +212,12 @@ def test_phrases_are_never_expanded(service: SearchService) -> None:
     assert page.also_searched == ()
     assert search(service, '"percent"').total == 1
     assert search(service, "dollars").also_searched == (("dollars", ("dlrs",)),)
+
+
+def test_a_plain_name_ranks_and_marks_the_entity(service: SearchService) -> None:
+    # "volcker" names a known person: stories where he is central come first,
+    # and his full name is marked as one run.
+    page = search(service, "volcker")
+    assert ids(page)[0] == "volcker-central"
+    assert page.hits[0].score > page.hits[1].score
+    assert "Paul Volcker" in marked(page.hits[0].snippet)
