@@ -298,13 +298,20 @@ Ranker = Callable[[str], list[str]]
 def newsearch_ranker(service: SearchService, semantics: str = "and") -> Ranker:
     """Ids of the top ``DEPTH`` results of ``service`` for a query, in order.
 
-    ``and`` passes the words as typed (the service ANDs them and falls back to
-    OR itself); ``or`` joins them with ``OR``.
+    ``and`` passes the words as typed (the service's soft AND: every word
+    first, then most of them); ``or`` joins them with ``OR``. The ranking is
+    the one the results page shows, correction included.
     """
 
     def rank(query: str) -> list[str]:
         text = " OR ".join(query.split()) if semantics == "or" else query
         request = parse_search_params({"q": [text]})
+        # The query the results page runs: a misspelled query may be replaced
+        # by its correction ("showing results for"), which the export of the
+        # typed text would not show.
+        shown = getattr(service.search(request), "query_run", "") or text
+        if shown != text:
+            request = parse_search_params({"q": [shown]})
         return [hit.id for hit in service.export(request, DEPTH)]
 
     return rank
