@@ -36,6 +36,15 @@ Measures, with binary relevance: nDCG@10, P@10, MAP over the top
 document missing from the top 1000 counts as a miss) and recall@100; the
 mean over queries and per query.
 
+A second query set, ``--journalist`` (issue 11): the 121 short queries of
+``bench/journalist_queries.py``, written the way reporters type (2-4 words,
+no operators, their own words, some names, some misspellings), judged by
+the corpus's hand-assigned TOPICS, PEOPLE and ORGS codes. It compares
+newsearch (the query as typed, as the results page runs it) against plain
+Whoosh BM25F over title and body (``MultifieldParser``) with ``AndGroup``
+and with ``OrGroup``, with no fallback, and prints the gain over the better
+of the two and, with ``--markdown``, the per-query table of RESULTS.md.
+
 Usage::
 
     .venv/bin/python bench/relevance.py --index /tmp/relevance-index
@@ -43,6 +52,7 @@ Usage::
     .venv/bin/python bench/relevance.py --index DIR --semantics or
     .venv/bin/python bench/relevance.py --index DIR --semantics both   # AND against OR
     .venv/bin/python bench/relevance.py --index DIR --sweep      # the RESULTS.md experiments
+    .venv/bin/python bench/relevance.py --index DIR --journalist --markdown
 
 The index is built from the corpus when ``--index`` holds none yet. The
 functions are imported by ``tests/integration/test_ranking.py``, so the test
