@@ -8,6 +8,8 @@ strict AND; no abbreviations) would give a different, visible answer.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -102,7 +104,7 @@ ARTICLES = [
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchService]:
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
     root = tmp_path_factory.mktemp("trust")
     corpus = root / "corpus"
     corpus.mkdir()
@@ -110,7 +112,12 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchService]
         "\n".join(json.dumps(a) for a in ARTICLES), encoding="utf-8"
     )
     index_paths([str(corpus)], str(root / "index"))
-    svc = SearchService(str(root / "index"))
+    return str(root / "index")
+
+
+@pytest.fixture(scope="module")
+def service(index_dir: str) -> Iterator[SearchService]:
+    svc = SearchService(index_dir)
     yield svc
     svc.close()
 
@@ -221,3 +228,16 @@ def test_a_plain_name_ranks_and_marks_the_entity(service: SearchService) -> None
     assert ids(page)[0] == "volcker-central"
     assert page.hits[0].score > page.hits[1].score
     assert "Paul Volcker" in marked(page.hits[0].snippet)
+
+
+def test_cli_says_how_many_have_every_word_and_what_else_was_searched(index_dir: str) -> None:
+    def cli(*args: str) -> str:
+        command = [sys.executable, "-m", "indexer.cli", "search", "--index", index_dir, *args]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert "also searched: pct (for percent)" in cli("quarter percent")
+    assert "1 with every word, first" in cli("coffee export quota")
+    body = json.loads(cli("coffee export quota", "--json"))
+    assert (body["total"], body["total_all_words"]) == (2, 1)
