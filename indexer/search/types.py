@@ -147,6 +147,14 @@ class SearchPage:
         """Whether these are the results of the suggestion, not of the query as typed."""
         return bool(self.suggestion) and self.query_run == self.suggestion
 
+    #: Results holding every word of the query (soft AND ranks them first;
+    #: ``total`` also counts stories with most of the words). None: the
+    #: same as ``total`` (nothing was relaxed).
+    total_all_words: int | None = None
+    #: (typed word, newswire spellings also searched for it), e.g.
+    #: ``(("percent", ("pct",)),)``.
+    also_searched: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
 
 @dataclass(frozen=True, slots=True)
 class ArticleView:
