@@ -42,6 +42,9 @@ class SearchRequest:
     page: int = 1
     per_page: int = 10
     filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: Whether a misspelled query may be replaced by its correction (see
+    #: :meth:`SearchService.search`); False searches the query as typed.
+    spell: bool = True
 
     def selected(self, facet: str) -> tuple[str, ...]:
         """The values selected for ``facet`` (empty when none)."""
@@ -135,6 +138,22 @@ class SearchPage:
     #: Human-readable notes about how the query was interpreted, e.g. that a
     #: prefix expanded to only its most frequent terms.
     notices: tuple[str, ...] = ()
+    #: The query whose results these are: the query as typed, or the
+    #: suggestion when the typed query matched poorly and it matched well.
+    query_run: str = ""
+
+    @property
+    def corrected(self) -> bool:
+        """Whether these are the results of the suggestion, not of the query as typed."""
+        return bool(self.suggestion) and self.query_run == self.suggestion
+
+    #: Results holding every word of the query (soft AND ranks them first;
+    #: ``total`` also counts stories with most of the words). None: the
+    #: same as ``total`` (nothing was relaxed).
+    total_all_words: int | None = None
+    #: (typed word, newswire spellings also searched for it), e.g.
+    #: ``(("percent", ("pct",)),)``.
+    also_searched: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
