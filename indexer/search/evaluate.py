@@ -115,6 +115,10 @@ class Ranking:
     #: (``volcker``, ``world bank``, ``saudi arabia``): matching stories
     #: tagged with it gain this times the entity's centrality (see above).
     entity_query_weight: float = 1.0
+    #: ...unless more than this share of the index's stories carry the entity:
+    #: like a stop word, an entity most stories name (``us``: the United
+    #: States) says nothing about what the query is after.
+    entity_query_max_share: float = 0.05
 
     def field_weight(self, fieldname: str) -> float:
         return self.title_weight if fieldname == F.TITLE else self.body_weight
@@ -841,8 +845,11 @@ class Evaluator:
             if value_id is None:
                 continue
             pairs = self.snap.facets[fieldname]
+            docs = pairs.docs[pairs.value_ids == value_id]
+            if len(docs) > self.ranking.entity_query_max_share * self.snap.doc_count:
+                continue
             tagged = np.zeros(self.n, dtype=bool)
-            tagged[pairs.docs[pairs.value_ids == value_id]] = True
+            tagged[docs] = True
             tagged &= mask
             if tagged.any():
                 forms = set(surface_forms(ENTITY_FIELDS[fieldname], value))
