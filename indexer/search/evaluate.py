@@ -118,7 +118,7 @@ class Ranking:
     #: ...unless more than this share of the index's stories carry the entity:
     #: like a stop word, an entity most stories name (``us``: the United
     #: States) says nothing about what the query is after.
-    entity_query_max_share: float = 0.05
+    entity_query_max_share: float = 0.5
 
     def field_weight(self, fieldname: str) -> float:
         return self.title_weight if fieldname == F.TITLE else self.body_weight
