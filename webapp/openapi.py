@@ -16,6 +16,7 @@ from indexer.search.request import (
     MAX_QUERY_CHARS,
     MAX_VALUE_CHARS,
     MAX_VALUES_PER_FACET,
+    SPELL_VALUES,
 )
 from indexer.search.types import FACET_NAMES, SORT_ORDERS
 from webapp.params import ARTICLE_ID_RE
@@ -79,6 +80,12 @@ def search_parameters() -> list[dict[str, Any]]:
             "per_page",
             "Results per page.",
             {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 10},
+        ),
+        _query(
+            "spell",
+            "1: a misspelled query whose correction matches far better is replaced by it "
+            "(query_run says which query ran); 0: search the query exactly as typed.",
+            {"type": "string", "enum": list(SPELL_VALUES), "default": "1"},
         ),
     ]
     facets = [
@@ -175,6 +182,12 @@ def schemas() -> dict[str, Any]:
                 "last_page": {"type": "integer", "minimum": 1},
                 "histogram_unit": {"type": "string", "enum": ["day", "month", "year"]},
                 "notices": {"type": "array", "items": {"type": "string"}},
+                "query_run": {
+                    "type": "string",
+                    "description": "The query whose results are shown: the query as typed, or "
+                    "the suggestion when the typed words matched poorly and the corrected ones "
+                    "well (send spell=0 to search as typed).",
+                },
                 "total_all_words": {
                     "type": "integer",
                     "minimum": 0,

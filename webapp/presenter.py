@@ -60,6 +60,7 @@ SEARCH_KEYS = (
     "last_page",
     "histogram_unit",
     "notices",
+    "query_run",
     "total_all_words",
     "also_searched",
 )
@@ -176,6 +177,9 @@ def search_json(page: SearchPage) -> dict[str, Any]:
         "last_page": page.last_page,
         "histogram_unit": page.histogram_unit,
         "notices": list(page.notices),
+        # The query whose results these are: ``suggestion`` when the typed
+        # query was misspelled and its correction was run instead.
+        "query_run": page.query_run or page.request.q,
         "total_all_words": (page.total if page.total_all_words is None else page.total_all_words),
         "also_searched": [
             {"word": word, "forms": list(forms)} for word, forms in page.also_searched

@@ -34,7 +34,7 @@ from indexer import schema as F
 from indexer.analysis import analyze, stem
 from indexer.errors import SearchBudgetError, SearchRequestError
 from indexer.extract.aliases import facet_aliases
-from indexer.search.query import DEFAULT_FIELD, value_analyzer
+from indexer.search.query import DEFAULT_FIELD, JoinedWord, value_analyzer
 from indexer.search.snapshot import Snapshot
 from indexer.search.vocabulary import expansions
 
@@ -441,7 +441,7 @@ class Evaluator:
         if facet:
             return self._facet_values(facet, node.text.__eq__, positive=positive)
         out = self._empty()
-        if node.fieldname == DEFAULT_FIELD and positive:
+        if node.fieldname == DEFAULT_FIELD and positive and not isinstance(node, JoinedWord):
             self.result.words.append(node.text)
         for fieldname in self._text_fields(node.fieldname):
             terms, weights = self._word_terms(fieldname, node.text, expand=False)

@@ -28,7 +28,10 @@ MAX_VALUES_PER_FACET = 20
 MAX_VALUE_CHARS = 200
 
 #: Parameters the search accepts besides one per facet.
-SCALAR_PARAMS = ("q", "from", "to", "sort", "page", "per_page")
+SCALAR_PARAMS = ("q", "from", "to", "sort", "page", "per_page", "spell")
+#: Values of ``spell``: 1 (the default) lets a misspelled query be replaced
+#: by its correction; 0 searches the query exactly as typed.
+SPELL_VALUES = ("0", "1")
 
 _DATE_RE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
@@ -138,6 +141,11 @@ def parse_search_params(params: Mapping[str, Sequence[str]]) -> SearchRequest:
     per_page = _int_param(_one(params, "per_page"), "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
     page = _int_param(_one(params, "page"), "page", 1, 1, MAX_DEPTH // per_page)
 
+    spell = (_one(params, "spell") or "1").strip() or "1"
+    if spell not in SPELL_VALUES:
+        raise SearchRequestError(
+            "'spell' must be 1 (correct misspellings) or 0 (search as typed)", param="spell"
+        )
     filters = tuple(
         (name, values)
         for name in FACET_NAMES
@@ -152,6 +160,7 @@ def parse_search_params(params: Mapping[str, Sequence[str]]) -> SearchRequest:
         page=page,
         per_page=per_page,
         filters=filters,
+        spell=spell == "1",
     )
 
 
@@ -169,6 +178,7 @@ def request_to_params(request: SearchRequest, **changes: object) -> list[tuple[s
         "sort": request.sort if request.sort != "relevance" else "",
         "per_page": request.per_page if request.per_page != DEFAULT_PER_PAGE else "",
         "page": request.page if request.page != 1 else "",
+        "spell": "" if request.spell else "0",
     }
     filters = {name: list(values) for name, values in request.filters}
     for key, value in changes.items():

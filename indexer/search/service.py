@@ -22,13 +22,13 @@ from whoosh import query as wq
 
 from indexer import schema as F
 from indexer.analysis import analyze
-from indexer.errors import SearchRequestError
+from indexer.errors import SearchBudgetError, SearchRequestError
 from indexer.search import facets as fc
 from indexer.search.evaluate import Budget, Evaluation, Evaluator, Ranking, prepare
 from indexer.search.highlight import highlight_whole, snippet
 from indexer.search.query import DEFAULT_FIELD, parse_query
 from indexer.search.snapshot import Snapshot
-from indexer.search.suggest import suggest
+from indexer.search.suggest import should_run_suggestion, suggest
 from indexer.search.types import (
     ArticleView,
     CorpusStats,
@@ -191,6 +191,10 @@ class SearchService:
         snap = self._current()
         budget = Budget(self.budget_seconds)
         evaluation = self._evaluate(snap, request.q, budget)
+        suggestion, corrected = self._spelling(snap, request, evaluation, budget)
+        query_run = request.q
+        if corrected is not None and suggestion is not None:
+            evaluation, query_run = corrected, suggestion
         base, selections = self._result_mask(snap, request, evaluation)
         final = base.copy()
         for mask in selections.values():
@@ -224,12 +228,6 @@ class SearchService:
         page_docs = order[(request.page - 1) * request.per_page :]
         terms = evaluation.highlight if evaluation else {}
         hits = tuple(self._hit(snap, int(doc), evaluation, terms) for doc in page_docs)
-        suggestion = None
-        if evaluation is not None and evaluation.words:
-            evaluator = Evaluator(snap, self.ranking, budget)
-            suggestion = suggest(
-                snap, request.q, evaluation.words, lambda w: _group_df(snap, evaluator, w)
-            )
         return SearchPage(
             request=request,
             total=total,
@@ -241,9 +239,49 @@ class SearchService:
             suggestion=suggestion,
             last_page=last_page,
             notices=tuple(evaluation.notices) if evaluation else (),
+            query_run=query_run,
             total_all_words=total_all_words,
             also_searched=_also_searched(evaluation),
         )
+
+    def _spelling(
+        self,
+        snap: Snapshot,
+        request: SearchRequest,
+        evaluation: Evaluation | None,
+        budget: Budget,
+    ) -> tuple[str | None, Evaluation | None]:
+        """The "did you mean" suggestion, and its evaluation when it should run instead.
+
+        The suggestion runs in place of the typed query when
+        :func:`~indexer.search.suggest.should_run_suggestion` says the typed
+        words match poorly and the corrected ones well (counted within the
+        request's date and facet filters), unless ``request.spell`` is off.
+        """
+        if evaluation is None or not evaluation.words:
+            return None, None
+        evaluator = Evaluator(snap, self.ranking, budget)
+        suggestion = suggest(
+            snap, request.q, evaluation.words, lambda w: _group_df(snap, evaluator, w)
+        )
+        if suggestion is None or not request.spell:
+            return suggestion, None
+        try:
+            # A second query, with a budget of its own: the first search of a
+            # fresh index spends the request's on loading the vocabulary.
+            corrected = self._evaluate(snap, suggestion, Budget(self.budget_seconds))
+        except (SearchRequestError, SearchBudgetError):
+            return suggestion, None
+        if corrected is None or not corrected.words:
+            return suggestion, None
+        scope, selections = self._result_mask(snap, request, None)
+        for mask in selections.values():
+            scope &= mask
+        typed_all = _all_words_count(evaluator, evaluation.words, scope)
+        suggested_all = _all_words_count(evaluator, corrected.words, scope)
+        if should_run_suggestion(typed_all, suggested_all):
+            return suggestion, corrected
+        return suggestion, None
 
     def _order(
         self,
@@ -459,6 +497,14 @@ def _is_plain_conjunction(query: wq.Query) -> bool:
         and len(query.subqueries) > 1
         and all(isinstance(q, wq.Term) and q.fieldname == DEFAULT_FIELD for q in query.subqueries)
     )
+
+
+def _all_words_count(evaluator: Evaluator, words: list[str], scope: np.ndarray) -> int:
+    """Documents of ``scope`` holding every one of ``words`` (in any of its forms)."""
+    mask = scope.copy()
+    for word in dict.fromkeys(words):
+        mask &= evaluator.term(wq.Term(DEFAULT_FIELD, word), True).mask
+    return int(mask.sum())
 
 
 def _phrases(evaluation: Evaluation | None) -> dict[str, frozenset[tuple[str, ...]]]:
