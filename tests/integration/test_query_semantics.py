@@ -97,7 +97,9 @@ def test_a_misspelled_query_runs_its_correction(service: SearchService) -> None:
     page = search(service, "cofee brazil")
     assert page.suggestion == "coffee brazil"
     assert page.query_run == "coffee brazil" and page.corrected
-    assert ids(page) == {"coffee-0", "coffee-1"}
+    # Soft AND: the stories with both corrected words come first.
+    assert page.total_all_words == 2
+    assert {hit.id for hit in page.hits[:2]} == {"coffee-0", "coffee-1"}
 
 
 def test_spell_0_searches_as_typed(service: SearchService) -> None:
@@ -143,8 +145,12 @@ def test_cli_compounds_and_corrections(index_dir: str) -> None:
     corrected = run_cli("search", "cofee", "brazil", "--index", index_dir)
     assert corrected.returncode == 0, corrected.stderr
     assert "Showing results for coffee brazil. Search instead for cofee brazil" in corrected.stdout
-    assert "Brazil coffee exports fall" in corrected.stdout
-    assert "Brazil debt talks resume" not in corrected.stdout
+    # Soft AND: the stories with both corrected words come before those with one.
+    out = corrected.stdout
+    assert "Brazil coffee exports fall" in out
+    assert "Brazil debt talks resume" not in out or out.index(
+        "Brazil coffee exports fall"
+    ) < out.index("Brazil debt talks resume")
 
     literal = run_cli("search", "cofee", "brazil", "--index", index_dir, "--no-spell", "--json")
     data = json.loads(literal.stdout)

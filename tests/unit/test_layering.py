@@ -26,7 +26,19 @@ INTERNAL_MODULES = (
     "whoosh.system",
 )
 #: Whoosh classes meant to be extended (the analysis pipeline and posting formats).
-EXTENSION_POINTS = {"Filter", "Tokenizer", "CompositeAnalyzer", "Format"}
+#: Public Whoosh classes made to be extended: analysis parts, posting formats,
+#: query nodes and the query parser (documented in Whoosh's own manual).
+EXTENSION_POINTS = {
+    "Filter",
+    "Tokenizer",
+    "CompositeAnalyzer",
+    "Format",
+    "Term",
+    "Or",
+    "And",
+    "Phrase",
+    "QueryParser",
+}
 
 
 def checked_modules() -> list[Path]:
