@@ -677,8 +677,10 @@ class Evaluator:
 
         Records, for the ordering and the response, each document's count of
         matched words (``tier``) and who matched every one (``all_words``).
-        Scores are scaled by the share of words matched, so a story with two
-        of three words never shows a higher score than its rank.
+        Scores are scaled by the share of words matched (Lucene's "coord"),
+        so a story lacking words also shows a lower score. Compound words
+        and other clauses (``Iran-Contra``, ``person:volcker``, ``-iran``)
+        stay required.
         """
         out = Matches(self.snap.live.copy(), self._zeros())
         matched = np.zeros(self.n, dtype=np.int16)
