@@ -31,6 +31,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, Index, clean_files
 from whoosh.writing import SegmentWriter
 
+from indexer import dedup
 from indexer import schema as F
 from indexer.analysis import FACET_SEPARATOR
 from indexer.errors import IndexBusyError
@@ -185,6 +186,7 @@ def article_fields(article: Article, filekey: str) -> dict[str, Any]:
         F.ORIGIN: article.origin,
         F.PATH: article.path,
         F.FILEKEY: filekey,
+        F.SIGNATURE: dedup.signature(article.title, article.body),
     }
     for facet in F.FACETS:
         value = getattr(article, facet.field)
@@ -218,6 +220,10 @@ class SegmentBuilder:
 
     def add_fields(self, fields: dict[str, Any]) -> None:
         """Add one document given as :func:`article_fields` returns it."""
+        if F.SIGNATURE not in self._ix.schema:
+            # An index created before near-duplicate signatures existed:
+            # its schema has no column for them (``--rebuild`` adds it).
+            fields = {name: value for name, value in fields.items() if name != F.SIGNATURE}
         self._writer.add_document(**fields)
         self._pending += 1
         self.added += 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import webapp.openapi_analysis as analysis
 from indexer.search.request import (
     MAX_DEPTH,
     MAX_PER_PAGE,
@@ -98,7 +99,7 @@ def search_parameters() -> list[dict[str, Any]]:
         }
         for name in FACET_NAMES
     ]
-    return scalars + facets
+    return scalars + facets + analysis.search_parameters()
 
 
 ARTICLE_ID_PARAMETER = {
@@ -125,13 +126,27 @@ def schemas() -> dict[str, Any]:
         "places": STRING_LIST,
         "topics": STRING_LIST,
         "score": {"type": ["number", "null"]},
+        "cluster": {
+            "type": "string",
+            "description": "Near-duplicate cluster id (its representative's article id); "
+            "list the members with cluster=ID.",
+        },
+        "duplicates": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Other members of the cluster that match too (hidden by collapsing).",
+        },
         "snippet": {
             "type": "array",
             "items": {"type": "string", "description": "HTML: only <mark> tags are live."},
         },
     }
     article_properties = {
-        **{k: v for k, v in hit_properties.items() if k not in ("score", "snippet")},
+        **{
+            k: v
+            for k, v in hit_properties.items()
+            if k not in ("score", "snippet", "cluster", "duplicates")
+        },
         "body": {"type": "string"},
         "author": NULLABLE_STRING,
     }
@@ -145,6 +160,7 @@ def schemas() -> dict[str, Any]:
                 "value": {"type": "string"},
                 "count": {"type": "integer", "minimum": 0},
                 "selected": {"type": "boolean"},
+                "excluded": {"type": "boolean"},
             }
         ),
         "Bucket": _closed(
@@ -175,8 +191,10 @@ def schemas() -> dict[str, Any]:
                 "last_page": {"type": "integer", "minimum": 1},
                 "histogram_unit": {"type": "string", "enum": ["day", "month", "year"]},
                 "notices": {"type": "array", "items": {"type": "string"}},
+                **analysis.search_response_properties(),
             }
         ),
+        **analysis.schemas(),
         "Article": _closed(article_properties),
         "CountedValue": _closed(
             {"value": {"type": "string"}, "count": {"type": "integer", "minimum": 0}}
@@ -306,6 +324,7 @@ def openapi_document() -> dict[str, Any]:
             "exportJsonl",
             search_errors,
         ),
+        **analysis.paths(params, _get, _json, _html, _error, search_errors, html_search_errors),
         "/api/openapi.json": _get(
             "This document.",
             {

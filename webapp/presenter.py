@@ -43,6 +43,8 @@ HIT_KEYS = (
     "places",
     "topics",
     "score",
+    "cluster",
+    "duplicates",
     "snippet",
 )
 
@@ -60,6 +62,11 @@ SEARCH_KEYS = (
     "last_page",
     "histogram_unit",
     "notices",
+    "clusters",
+    "collapsed",
+    "facet_totals",
+    "facet_offset",
+    "facet_size",
 )
 
 #: Keys of ``/api/articles/<id>``.
@@ -130,6 +137,8 @@ def hit_json(hit: Hit) -> dict[str, Any]:
         "places": list(hit.places),
         "topics": list(hit.topics),
         "score": json_score(hit.score),
+        "cluster": hit.cluster,
+        "duplicates": hit.duplicates,
         "snippet": [str(fragments_html(passage)) for passage in hit.snippet],
     }
 
@@ -142,8 +151,13 @@ def export_record(hit: Hit) -> dict[str, Any]:
 
 
 def facet_value_json(value: FacetValue) -> dict[str, Any]:
-    """``{value, count, selected}``."""
-    return {"value": value.value, "count": value.count, "selected": value.selected}
+    """``{value, count, selected, excluded}``."""
+    return {
+        "value": value.value,
+        "count": value.count,
+        "selected": value.selected,
+        "excluded": value.excluded,
+    }
 
 
 def bucket_json(bucket: HistogramBucket) -> dict[str, Any]:
@@ -174,6 +188,11 @@ def search_json(page: SearchPage) -> dict[str, Any]:
         "last_page": page.last_page,
         "histogram_unit": page.histogram_unit,
         "notices": list(page.notices),
+        "clusters": page.clusters,
+        "collapsed": page.request.collapsing,
+        "facet_totals": dict(page.facet_totals),
+        "facet_offset": page.request.facet_offset,
+        "facet_size": page.request.facet_size,
     }
 
 

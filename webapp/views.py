@@ -12,7 +12,7 @@ import logging
 from flask import Blueprint, Flask, abort, current_app, render_template, url_for
 
 from indexer.errors import SearchBudgetError, SearchRequestError
-from webapp import api, params
+from webapp import analysis, api, params
 from webapp.backend import get_service
 from webapp.links import Routes
 from webapp.pages import article_page_model, overview_model, search_page_model
@@ -80,3 +80,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(thousands)
     app.register_blueprint(bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(analysis.bp)
