@@ -26,6 +26,7 @@ one, so neither a word in every story ("said") nor a one-off typo wins.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -39,20 +40,20 @@ from indexer.search import clusters as cl
 from indexer.search.snapshot import Snapshot
 
 #: Stories whose text is read for words and phrases.
-SAMPLE = 60
+SAMPLE = 50
 #: Items per kind.
 LIMIT = 20
 #: Least foreground stories a candidate needs.
 MIN_COUNT = 3
 #: Phrases whose archive frequency is computed exactly.
-PHRASE_CANDIDATES = 12
+PHRASE_CANDIDATES = 8
 #: Kinds of entity, as facet fields and JSON keys.
 ENTITY_KINDS = (("people", F.PEOPLE), ("organizations", F.ORGANIZATIONS), ("places", F.PLACES))
 
 _WORD_RE = re.compile(r"[\w'.’-]+")
 #: Characters of a story's body read for words and phrases: the lead, where
 #: news copy puts what the story is about (and a bound on long documents).
-TEXT_CHARS = 3000
+TEXT_CHARS = 2000
 
 
 @lru_cache(maxsize=200_000)
@@ -147,6 +148,29 @@ def text_units(text: str) -> tuple[set[str], set[str]]:
     return words, phrases
 
 
+#: Stories whose words and phrases are kept per snapshot (a story never
+#: changes within one), so the stories many searches share are read once.
+UNITS_CACHE = 4096
+
+
+def doc_units(snap: Snapshot, docnum: int) -> tuple[set[str], set[str]]:
+    """:func:`text_units` of one story's title and lead, cached per snapshot."""
+    cache = snap.cache.get("significant-units")
+    if cache is None:
+        cache = snap.cache.setdefault("significant-units", {})
+    found = cache.get(docnum)
+    if found is None:
+        stored = snap.stored(docnum)
+        body = (stored.get(F.BODY) or "")[:TEXT_CHARS]
+        found = text_units(f"{stored.get(F.TITLE) or ''}\n{body}")
+        if len(cache) >= UNITS_CACHE:
+            # Oldest first; another thread may have dropped it already.
+            with contextlib.suppress(RuntimeError, StopIteration, KeyError):
+                cache.pop(next(iter(cache)))
+        cache[docnum] = found
+    return found  # type: ignore[no-any-return]
+
+
 def phrase_frequency(snap: Snapshot, phrase: str) -> int:
     """Archive stories holding the two words of ``phrase`` next to each other (body or title)."""
     key = ("phrase-df", phrase)
@@ -177,9 +201,7 @@ def terms(
     word_counts: Counter[str] = Counter()
     phrase_counts: Counter[str] = Counter()
     for doc in sample:
-        stored = snap.stored(int(doc))
-        body = (stored.get(F.BODY) or "")[:TEXT_CHARS]
-        words, phrases = text_units(f"{stored.get(F.TITLE) or ''}\n{body}")
+        words, phrases = doc_units(snap, int(doc))
         word_counts.update(words - skip)
         phrase_counts.update(p for p in phrases if not set(p.split()) & skip)
     vocab = snap.vocabulary(F.BODY)
