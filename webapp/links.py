@@ -24,6 +24,10 @@ def _api_article_path(article_id: str) -> str:
     return "/api/articles/" + quote(article_id, safe="")
 
 
+def _entity_path(facet: str, value: str) -> str:
+    return f"/entity/{facet}/" + quote(value, safe="")
+
+
 @dataclass(frozen=True, slots=True)
 class Routes:
     """Where each kind of link points."""
@@ -34,6 +38,8 @@ class Routes:
     export_jsonl: str = "/api/export.jsonl"
     article: Callable[[str], str] = field(default=_article_path)
     api_article: Callable[[str], str] = field(default=_api_article_path)
+    significant: str = "/significant"
+    entity: Callable[[str, str], str] = field(default=_entity_path)
 
 
 def with_query(path: str, pairs: Iterable[tuple[str, str]]) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from urllib.parse import quote
 
 from indexer.search.request import MAX_FACET_SIZE, MAX_PER_PAGE
 from indexer.search.types import (
@@ -145,18 +144,13 @@ def entity_groups(
                         "value": value,
                         "selected": value.casefold() in selected,
                         "href": toggle_href(routes, request, facet, value),
-                        "entity_href": entity_path(facet, value),
+                        "entity_href": routes.entity(facet, value),
                     }
                     for value in values
                 ],
             }
         )
     return groups
-
-
-def entity_path(facet: str, value: str) -> str:
-    """The entity page of one value (``/entity/person/Paul%20Volcker``)."""
-    return f"/entity/{facet}/{quote(value, safe='')}"
 
 
 def _toggled_exclusion(request: SearchRequest, facet: str, value: str) -> list[str]:
@@ -360,7 +354,7 @@ def search_page_model(page: SearchPage, routes: Routes) -> dict[str, Any]:
         "collapse_href": search_href(
             routes.search, request, collapse="0" if request.collapsing else "", page=""
         ),
-        "significant_href": "/significant" + search_href("", request, page="", per_page=""),
+        "significant_href": search_href(routes.significant, request, page="", per_page=""),
         "default_view": is_default_view(request),
         "links": {
             "api": search_href(routes.api_search, request),

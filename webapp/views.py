@@ -31,6 +31,8 @@ def routes() -> Routes:
         export_jsonl=url_for("api.export_jsonl"),
         article=lambda article_id: url_for("pages.article", article_id=article_id),
         api_article=lambda article_id: url_for("api.article", article_id=article_id),
+        significant=url_for("analysis.significant_page"),
+        entity=lambda facet, value: url_for("analysis.entity_page", facet=facet, value=value),
     )
 
 

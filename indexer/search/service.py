@@ -97,6 +97,7 @@ class SearchService:
             try:
                 snap.warm()
                 prepare(snap)
+                cl.clusters(snap)
             except Exception:  # a closed or replaced snapshot: nothing to warm
                 log.debug("warming generation %s stopped", snap.version.generation, exc_info=True)
 
