@@ -131,7 +131,7 @@ def text_units(text: str) -> tuple[set[str], set[str]]:
     """The index terms of ``text`` and its two-word phrases (adjacent, no stop word between).
 
     >>> sorted(text_units("Bank of England raises rates")[1])
-    ['raises rates']
+    ['england raises', 'raises rates']
     """
     words: set[str] = set()
     phrases: set[str] = set()
