@@ -35,6 +35,16 @@ def test_exclude_a_facet_value_and_page_a_facet(page: Page, server: str, artifac
     expect(page.locator("[data-testid=facet-place] .facet-row:visible")).to_have_count(0)
 
 
+def test_facet_filter_searches_values_not_yet_loaded(page: Page, server: str) -> None:
+    page.goto(server + "/?facet_size=2")
+    assert page.locator("[data-testid=facet-place] [data-value=Ottawa]").count() == 0
+    page.locator("[data-testid=facet-place] [data-testid=facet-filter]").fill("ottaw")
+    rows = page.locator("[data-testid=facet-place] .facet-row:visible")
+    expect(rows).to_have_count(1)
+    expect(rows.first.get_by_test_id("facet-value")).to_have_attribute("data-value", "Ottawa")
+    expect(page.locator("[data-testid=facet-place] [data-testid=facet-filter]")).to_be_focused()
+
+
 def test_unusual_panel_and_entity_page(page: Page, server: str, artifacts: Path) -> None:
     page.goto(server + "/?q=cocoa")
     panel = page.get_by_test_id("significant-panel")

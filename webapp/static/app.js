@@ -54,40 +54,62 @@
 
   // "Show more" in a facet: fetch the page with more values and swap in
   // that facet only, keeping the reader's place (the link works without JS).
-  document.addEventListener("click", function (event) {
-    var link = event.target.closest && event.target.closest("[data-testid=facet-more]");
-    if (!link || !window.fetch || !window.DOMParser) { return; }
-    event.preventDefault();
-    var name = link.getAttribute("data-facet");
-    fetch(link.href, {headers: {"Accept": "text/html"}}).then(function (response) {
+  function loadFacet(url, name, done) {
+    fetch(url, {headers: {"Accept": "text/html"}}).then(function (response) {
       return response.ok ? response.text() : Promise.reject(response.status);
     }).then(function (html) {
       var doc = new DOMParser().parseFromString(html, "text/html");
       var fresh = doc.querySelector("[data-testid=facet-" + name + "]");
       var current = document.querySelector("[data-testid=facet-" + name + "]");
-      if (fresh && current) {
-        var fold = fresh.querySelector("details.facet-more");
-        if (fold) { fold.open = true; }
-        current.replaceWith(fresh);
-        var box = fresh.querySelector("[data-testid=facet-filter]");
-        if (box) { box.hidden = false; }
-        wireFilter(fresh);
-      }
-    }).catch(function () { window.location.href = link.href; });
+      if (!fresh || !current) { return; }
+      var fold = fresh.querySelector("details.facet-more");
+      if (fold) { fold.open = true; }
+      current.replaceWith(fresh);
+      var box = fresh.querySelector("[data-testid=facet-filter]");
+      if (box) { box.hidden = false; }
+      wireFilter(fresh);
+      if (done) { done(fresh); }
+    }).catch(function () { window.location.href = url; });
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-testid=facet-more]");
+    if (!link || !window.fetch || !window.DOMParser) { return; }
+    event.preventDefault();
+    loadFacet(link.href, link.getAttribute("data-facet"));
   });
 
+  function applyFilter(facet, needle) {
+    var fold = facet.querySelector("details.facet-more");
+    if (fold && needle) { fold.open = true; }
+    Array.prototype.forEach.call(facet.querySelectorAll(".facet-row"), function (row) {
+      var link = row.querySelector("[data-testid=facet-value]");
+      var value = (link && link.getAttribute("data-value") || "").toLowerCase();
+      row.hidden = needle !== "" && value.indexOf(needle) === -1;
+    });
+  }
+
+  // A filter box searches all of a facet's values: the first keystroke in a
+  // facet with more values than shown loads them all (up to 1,000).
   function wireFilter(facet) {
     var box = facet.querySelector("[data-testid=facet-filter]");
     if (!box) { return; }
     box.addEventListener("input", function () {
       var needle = box.value.trim().toLowerCase();
-      var fold = facet.querySelector("details.facet-more");
-      if (fold && needle) { fold.open = true; }
-      Array.prototype.forEach.call(facet.querySelectorAll(".facet-row"), function (row) {
-        var link = row.querySelector("[data-testid=facet-value]");
-        var value = (link && link.getAttribute("data-value") || "").toLowerCase();
-        row.hidden = needle !== "" && value.indexOf(needle) === -1;
-      });
+      var more = facet.querySelector("[data-testid=facet-more]");
+      if (more && needle && window.fetch && window.DOMParser && !facet.loadingAll) {
+        facet.loadingAll = true;
+        var url = new URL(more.href);
+        url.searchParams.set("facet_size", "1000");
+        url.hash = "";
+        loadFacet(url.toString(), more.getAttribute("data-facet"), function (fresh) {
+          var freshBox = fresh.querySelector("[data-testid=facet-filter]");
+          freshBox.value = box.value;
+          freshBox.focus();
+          applyFilter(fresh, freshBox.value.trim().toLowerCase());
+        });
+      }
+      applyFilter(facet, needle);
     });
   }
 
