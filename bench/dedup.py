@@ -49,7 +49,7 @@ WINDOW = 3 * 86400
 
 def shingles(stored: dict[str, Any]) -> set[int]:
     text = f"{stored.get(F.TITLE) or ''}\n{stored.get(F.BODY) or ''}"
-    return set(dedup.shingle_hashes(dedup.words(text)).tolist())
+    return set(dedup.shingle_hashes(dedup.word_hashes(text)).tolist())
 
 
 def jaccard(a: set[int], b: set[int]) -> float:

@@ -26,8 +26,6 @@ indexing rate; no Python loop runs per word.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 #: Words per shingle. Five is the usual choice for news text: long enough
@@ -42,7 +40,6 @@ SIGNATURE_BYTES = PERMUTATIONS * 4
 #: The stored value of a story without words: never matches anything.
 EMPTY_SIGNATURE = b"\x00" * SIGNATURE_BYTES
 
-_WORD_RE = re.compile(r"\w+")
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
@@ -58,11 +55,6 @@ def _constants() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 _POSITION, _MULT, _ADD = _constants()
 _SHIFT31 = np.uint64(31)
 _SHIFT32 = np.uint64(32)
-
-
-def words(text: str) -> list[str]:
-    """Case-folded words of ``text`` (letters and digits; punctuation dropped)."""
-    return _WORD_RE.findall(text.casefold())
 
 
 #: Bytes that belong to a word: ASCII letters, digits, ``_``, and every byte
