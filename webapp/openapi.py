@@ -17,6 +17,7 @@ from indexer.search.request import (
     MAX_QUERY_CHARS,
     MAX_VALUE_CHARS,
     MAX_VALUES_PER_FACET,
+    SPELL_VALUES,
 )
 from indexer.search.types import FACET_NAMES, SORT_ORDERS
 from webapp.params import ARTICLE_ID_RE
@@ -80,6 +81,12 @@ def search_parameters() -> list[dict[str, Any]]:
             "per_page",
             "Results per page.",
             {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 10},
+        ),
+        _query(
+            "spell",
+            "1: a misspelled query whose correction matches far better is replaced by it "
+            "(query_run says which query ran); 0: search the query exactly as typed.",
+            {"type": "string", "enum": list(SPELL_VALUES), "default": "1"},
         ),
     ]
     facets = [
@@ -191,6 +198,30 @@ def schemas() -> dict[str, Any]:
                 "last_page": {"type": "integer", "minimum": 1},
                 "histogram_unit": {"type": "string", "enum": ["day", "month", "year"]},
                 "notices": {"type": "array", "items": {"type": "string"}},
+                "query_run": {
+                    "type": "string",
+                    "description": "The query whose results are shown: the query as typed, or "
+                    "the suggestion when the typed words matched poorly and the corrected ones "
+                    "well (send spell=0 to search as typed).",
+                },
+                "total_all_words": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "Results holding every word of the query. Words typed "
+                    "side by side are a soft AND: these come first, then results with most "
+                    "of the words (counted in total).",
+                },
+                "also_searched": {
+                    "type": "array",
+                    "description": "Newswire spellings searched along with a typed word "
+                    "(percent: pct), never inside quotes.",
+                    "items": _closed(
+                        {
+                            "word": {"type": "string"},
+                            "forms": {"type": "array", "items": {"type": "string"}},
+                        }
+                    ),
+                },
                 **analysis.search_response_properties(),
             }
         ),

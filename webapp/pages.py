@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from indexer.schema import FACETS
 from indexer.search.request import MAX_FACET_SIZE, MAX_PER_PAGE
 from indexer.search.types import (
     FACET_NAMES,
@@ -26,32 +27,13 @@ from webapp import presenter
 from webapp.links import Routes, article_href, is_web_url, new_search_href, search_href
 from webapp.timeline import timeline_bars
 
-FACET_LABELS = {
-    "dateline": "Dateline",
-    "person": "People",
-    "organization": "Organizations",
-    "place": "Places",
-    "topic": "Topics",
-    "source": "Sources",
-}
+FACET_LABELS = {facet.name: facet.label for facet in FACETS}
 
 #: Hit/article entity fields and the facet parameter that filters on them.
-ENTITY_FIELDS = (
-    ("people", "person"),
-    ("organizations", "organization"),
-    ("places", "place"),
-    ("topics", "topic"),
-)
+ENTITY_FIELDS = tuple((facet.field, facet.name) for facet in FACETS if facet.multi)
 
 #: Singular labels, for the removable chips of selected values.
-CHIP_LABELS = {
-    "dateline": "Dateline",
-    "person": "Person",
-    "organization": "Organization",
-    "place": "Place",
-    "topic": "Topic",
-    "source": "Source",
-}
+CHIP_LABELS = {facet.name: facet.singular for facet in FACETS}
 
 SORT_LABELS = {"relevance": "Relevance", "newest": "Newest first", "oldest": "Oldest first"}
 PER_PAGE_CHOICES = tuple(n for n in (10, 20, 50, 100) if n <= MAX_PER_PAGE)
@@ -168,11 +150,17 @@ def exclude_href(routes: Routes, request: SearchRequest, facet: str, value: str)
     return search_href(routes.search, request, page="", **changes)
 
 
-def hit_model(routes: Routes, request: SearchRequest, hit: Hit) -> dict[str, Any]:
-    """The API hit plus links, the highlighted title and Markup snippets."""
+def hit_model(
+    routes: Routes, request: SearchRequest, hit: Hit, query_run: str = ""
+) -> dict[str, Any]:
+    """The API hit plus links, the highlighted title and Markup snippets.
+
+    The article link carries the query that was run (a corrected query when
+    the page shows its results), so the article page marks the same words.
+    """
     model = presenter.hit_json(hit)
     model.update(
-        href=article_href(routes, hit.id, request.q),
+        href=article_href(routes, hit.id, query_run or request.q),
         title_html=presenter.title_html(hit.title, hit.title_fragments),
         snippet=[presenter.fragments_html(passage) for passage in hit.snippet],
         display_date=display_date(hit.date),
@@ -333,16 +321,20 @@ def search_page_model(page: SearchPage, routes: Routes) -> dict[str, Any]:
     first = (request.page - 1) * request.per_page + 1
     return {
         **api,
-        "hits": [hit_model(routes, request, hit) for hit in page.hits],
+        "hits": [hit_model(routes, request, hit, page.query_run) for hit in page.hits],
         "facet_groups": facet_groups(routes, page, api),
         "histogram_unit": page.histogram_unit,
         "timeline": timeline_bars(routes, page),
         "last_page": page.last_page,
         "notices": list(page.notices),
         "suggestion_href": (
-            search_href(routes.search, request, q=page.suggestion, page="")
+            search_href(routes.search, request, q=page.suggestion, page="", spell="")
             if page.suggestion
             else None
+        ),
+        "corrected": page.corrected,
+        "literal_href": (
+            search_href(routes.search, request, page="", spell="0") if page.corrected else None
         ),
         "chips": chips(routes, request),
         "clear_href": routes.search,

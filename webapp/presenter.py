@@ -62,6 +62,9 @@ SEARCH_KEYS = (
     "last_page",
     "histogram_unit",
     "notices",
+    "query_run",
+    "total_all_words",
+    "also_searched",
     "clusters",
     "collapsed",
     "facet_totals",
@@ -188,6 +191,13 @@ def search_json(page: SearchPage) -> dict[str, Any]:
         "last_page": page.last_page,
         "histogram_unit": page.histogram_unit,
         "notices": list(page.notices),
+        # The query whose results these are: ``suggestion`` when the typed
+        # query was misspelled and its correction was run instead.
+        "query_run": page.query_run or page.request.q,
+        "total_all_words": (page.total if page.total_all_words is None else page.total_all_words),
+        "also_searched": [
+            {"word": word, "forms": list(forms)} for word, forms in page.also_searched
+        ],
         "clusters": page.clusters,
         "collapsed": page.request.collapsing,
         "facet_totals": dict(page.facet_totals),

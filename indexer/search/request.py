@@ -43,6 +43,7 @@ SCALAR_PARAMS = (
     "sort",
     "page",
     "per_page",
+    "spell",
     "facet_size",
     "facet_offset",
     "collapse",
@@ -50,6 +51,9 @@ SCALAR_PARAMS = (
 )
 #: Exclusion parameter of each facet: ``not_place=iran`` leaves Iran out.
 EXCLUDE_PARAMS = {f"not_{name}": name for name in FACET_NAMES}
+#: Values of ``spell``: 1 (the default) lets a misspelled query be replaced
+#: by its correction; 0 searches the query exactly as typed.
+SPELL_VALUES = ("0", "1")
 
 _DATE_RE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
@@ -159,6 +163,11 @@ def parse_search_params(params: Mapping[str, Sequence[str]]) -> SearchRequest:
     per_page = _int_param(_one(params, "per_page"), "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
     page = _int_param(_one(params, "page"), "page", 1, 1, MAX_DEPTH // per_page)
 
+    spell = (_one(params, "spell") or "1").strip() or "1"
+    if spell not in SPELL_VALUES:
+        raise SearchRequestError(
+            "'spell' must be 1 (correct misspellings) or 0 (search as typed)", param="spell"
+        )
     filters = tuple(
         (name, values)
         for name in FACET_NAMES
@@ -178,6 +187,7 @@ def parse_search_params(params: Mapping[str, Sequence[str]]) -> SearchRequest:
         page=page,
         per_page=per_page,
         filters=filters,
+        spell=spell == "1",
         exclusions=exclusions,
         facet_size=_int_param(
             _one(params, "facet_size"), "facet_size", DEFAULT_FACET_SIZE, 1, MAX_FACET_SIZE
@@ -228,6 +238,7 @@ def request_to_params(request: SearchRequest, **changes: object) -> list[tuple[s
         "sort": request.sort if request.sort != "relevance" else "",
         "per_page": request.per_page if request.per_page != DEFAULT_PER_PAGE else "",
         "page": request.page if request.page != 1 else "",
+        "spell": "" if request.spell else "0",
         "facet_size": request.facet_size if request.facet_size != DEFAULT_FACET_SIZE else "",
         "facet_offset": request.facet_offset or "",
         "collapse": "" if request.collapse else "0",
