@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from flask import Blueprint, Response, abort, jsonify, render_template, url_for
+from flask import request as http_request
 
 from indexer.search.entities_page import EntityView
 from indexer.search.request import MAX_VALUE_CHARS
@@ -17,7 +18,7 @@ from indexer.search.significant import Significant, SignificantItem
 from indexer.search.types import FACET_NAMES, SearchRequest
 from webapp import params
 from webapp.backend import get_service
-from webapp.links import new_search_href, search_href, with_query
+from webapp.links import entity_path, new_search_href, search_href, with_query
 
 if TYPE_CHECKING:
     from indexer.search.service import SearchService
@@ -161,7 +162,7 @@ def entity_model(view: EntityView) -> dict[str, Any]:
                 "items": [
                     {
                         **p,
-                        "href": url_for("analysis.entity_page", facet=facet, value=p["value"]),
+                        "href": entity_path(facet, p["value"], http_request.script_root),
                         "both_href": with_query(
                             search, [(view.kind, view.name), (facet, p["value"])]
                         ),
@@ -179,7 +180,7 @@ def entity_model(view: EntityView) -> dict[str, Any]:
             {**a, "href": url_for("pages.article", article_id=a["id"])} for a in api["articles"]
         ],
         "search_href": new_search_href(search, **{view.kind: view.name}),
-        "api_href": url_for("analysis.api_entity", facet=view.kind, value=view.name),
+        "api_href": entity_path(view.kind, view.name, http_request.script_root, api=True),
     }
 
 
