@@ -36,6 +36,15 @@ Measures, with binary relevance: nDCG@10, P@10, MAP over the top
 document missing from the top 1000 counts as a miss) and recall@100; the
 mean over queries and per query.
 
+A second query set, ``--journalist`` (issue 11): the 121 short queries of
+``bench/journalist_queries.py``, written the way reporters type (2-4 words,
+no operators, their own words, some names, some misspellings), judged by
+the corpus's hand-assigned TOPICS, PEOPLE and ORGS codes. It compares
+newsearch (the query as typed, as the results page runs it) against plain
+Whoosh BM25F over title and body (``MultifieldParser``) with ``AndGroup``
+and with ``OrGroup``, with no fallback, and prints the gain over the better
+of the two and, with ``--markdown``, the per-query table of RESULTS.md.
+
 Usage::
 
     .venv/bin/python bench/relevance.py --index /tmp/relevance-index
@@ -43,6 +52,7 @@ Usage::
     .venv/bin/python bench/relevance.py --index DIR --semantics or
     .venv/bin/python bench/relevance.py --index DIR --semantics both   # AND against OR
     .venv/bin/python bench/relevance.py --index DIR --sweep      # the RESULTS.md experiments
+    .venv/bin/python bench/relevance.py --index DIR --journalist --markdown
 
 The index is built from the corpus when ``--index`` holds none yet. The
 functions are imported by ``tests/integration/test_ranking.py``, so the test
@@ -132,8 +142,10 @@ class Topic:
         return len(self.query.split())
 
 
-def read_labels(corpus: Path) -> dict[str, tuple[str, ...]]:
-    """Index id (``reuters-<NEWID>``) -> TOPICS codes, for every story of the corpus."""
+def read_labels(corpus: Path, tag: str = "TOPICS") -> dict[str, tuple[str, ...]]:
+    """Index id (``reuters-<NEWID>``) -> codes of ``tag`` (TOPICS, PEOPLE, ORGS)
+    for every story of the corpus."""
+    pattern = _TOPICS if tag == "TOPICS" else re.compile(f"<{tag}>(.*?)</{tag}>", re.S)
     labels: dict[str, tuple[str, ...]] = {}
     for path in sorted(corpus.glob("reut2-*.sgm")):
         text = path.read_text(encoding="latin-1")
@@ -141,8 +153,8 @@ def read_labels(corpus: Path) -> dict[str, tuple[str, ...]]:
             newid = _NEWID.search(match.group(1))
             if newid is None:
                 continue
-            topics = _TOPICS.search(match.group(2))
-            codes = tuple(_D.findall(topics.group(1))) if topics else ()
+            found = pattern.search(match.group(2))
+            codes = tuple(_D.findall(found.group(1))) if found else ()
             labels[f"reuters-{newid.group(1)}"] = codes
     return labels
 
@@ -211,6 +223,31 @@ def build_topics(
     return sorted(topics, key=lambda t: (-len(t.relevant), t.code))
 
 
+def build_journalist(corpus: Path, indexed: set[str] | None = None) -> list[Topic]:
+    """The journalist query set (``bench/journalist_queries.py``), judged by hand-assigned codes.
+
+    ``Topic.code`` is ``j<nnn> <judge>`` (unique per query); ``description``
+    holds the query's note (``typo``, ``name``).
+    """
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from journalist_queries import QUERIES
+
+    kinds = {"topic": "TOPICS", "people": "PEOPLE", "orgs": "ORGS"}
+    labels = {kind: read_labels(corpus, tag) for kind, tag in kinds.items()}
+    queries = []
+    for number, (query, judge, note) in enumerate(QUERIES, start=1):
+        kind, _, code = judge.partition(":")
+        relevant = {
+            doc
+            for doc, codes in labels[kind].items()
+            if code in codes and (indexed is None or doc in indexed)
+        }
+        if not relevant:
+            raise ValueError(f"{judge!r} judges no story")
+        queries.append(Topic(f"j{number:03d} {judge}", note or None, query, frozenset(relevant)))
+    return queries
+
+
 # -- measures --------------------------------------------------------------------------
 
 
@@ -271,13 +308,20 @@ Ranker = Callable[[str], list[str]]
 def newsearch_ranker(service: SearchService, semantics: str = "and") -> Ranker:
     """Ids of the top ``DEPTH`` results of ``service`` for a query, in order.
 
-    ``and`` passes the words as typed (the service ANDs them and falls back to
-    OR itself); ``or`` joins them with ``OR``.
+    ``and`` passes the words as typed (the service's soft AND: every word
+    first, then most of them); ``or`` joins them with ``OR``. The ranking is
+    the one the results page shows, correction included.
     """
 
     def rank(query: str) -> list[str]:
         text = " OR ".join(query.split()) if semantics == "or" else query
         request = parse_search_params({"q": [text]})
+        # The query the results page runs: a misspelled query may be replaced
+        # by its correction ("showing results for"), which the export of the
+        # typed text would not show.
+        shown = getattr(service.search(request), "query_run", "") or text
+        if shown != text:
+            request = parse_search_params({"q": [shown]})
         return [hit.id for hit in service.export(request, DEPTH)]
 
     return rank
@@ -306,6 +350,24 @@ class WhooshBaseline:
 
     def close(self) -> None:
         self.searcher.close()
+
+
+class TitleBodyBaseline(WhooshBaseline):
+    """Plain Whoosh: BM25F (default parameters) over title and body, no fallback.
+
+    The issue-11 yardstick: ``MultifieldParser(["title", "body"])`` with
+    ``AndGroup`` (every word required, nothing when no story has them all)
+    or ``OrGroup`` (any word).
+    """
+
+    def __init__(self, index_dir: str, semantics: str = "and") -> None:
+        super().__init__(index_dir, semantics)
+        schema = self.searcher.schema
+        group = qparser.AndGroup if semantics == "and" else qparser.OrGroup
+        self.parser = qparser.MultifieldParser(["title", "body"], schema, group=group)
+
+    def __call__(self, query: str) -> list[str]:
+        return self._ids(self.parser, query)
 
 
 def run(ranker: Ranker, topics: Iterable[Topic]) -> dict[str, Scores]:
@@ -399,17 +461,31 @@ def print_per_query(topics: Sequence[Topic], systems: dict[str, dict[str, Scores
     """One line per query: its size and every system's four measures."""
     names = list(systems)
     head = "  ".join(f"{n[:31]:^31}" for n in names)
-    print(f"\n{'topic':<16} {'query':<32} {'rel':>5}  {head}")
+    print(f"\n{'topic':<24} {'query':<32} {'rel':>5}  {head}")
     sub = "  ".join(f"{'nDCG':>7} {'P@10':>7} {'AP':>7} {'R@100':>7}" for _ in names)
-    print(f"{'':<16} {'':<32} {'':>5}  {sub}")
+    print(f"{'':<24} {'':<32} {'':>5}  {sub}")
     for t in topics:
         cells = "  ".join(
             "{:>7.3f} {:>7.3f} {:>7.3f} {:>7.3f}".format(*_values(systems[n][t.code]))
             for n in names
         )
         mark = "*" if t.override else " "
-        print(f"{t.code:<16} {mark}{t.query[:31]:<31} {len(t.relevant):>5}  {cells}")
+        print(f"{t.code:<24} {mark}{t.query[:31]:<31} {len(t.relevant):>5}  {cells}")
     print("\n* hand-written query (see OVERRIDES in bench/relevance.py)")
+
+
+def print_markdown(topics: Sequence[Topic], systems: dict[str, dict[str, Scores]]) -> None:
+    """Per-query nDCG@10 and P@10 of every system as a Markdown table (RESULTS.md)."""
+    names = list(systems)
+    head = " | ".join(f"{n} nDCG@10 | {n} P@10" for n in names)
+    print(f"\n| query | judged by | note | rel | {head} |")
+    print("|---|---|---|---:|" + "---:|" * (2 * len(names)))
+    for t in topics:
+        cells = " | ".join(
+            f"{systems[n][t.code].ndcg10:.3f} | {systems[n][t.code].p10:.1f}" for n in names
+        )
+        judge = t.code.split(" ", 1)[-1]
+        print(f"| {t.query} | {judge} | {t.description or ''} | {len(t.relevant)} | {cells} |")
 
 
 def _values(s: Scores) -> tuple[float, float, float, float]:
@@ -510,10 +586,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="and: AND with OR fallback (the product default); or; both: compare them",
     )
     parser.add_argument("--sweep", action="store_true", help="run the recorded experiments")
+    parser.add_argument(
+        "--journalist",
+        action="store_true",
+        help="the journalist query set (bench/journalist_queries.py) against plain Whoosh "
+        "BM25F over title+body with AND and with OR grouping",
+    )
+    parser.add_argument("--markdown", action="store_true", help="per-query table in Markdown")
     parser.add_argument("--quiet", action="store_true", help="no per-query table")
     args = parser.parse_args(argv)
 
     ensure_index(args.index, args.corpus)
+    if args.journalist:
+        return journalist(args)
     topics = build_topics(args.corpus, indexed_ids(args.index))
     print(f"Reuters-21578: {len(topics)} topics with >= {MIN_DOCS} documents")
     if args.sweep:
@@ -537,6 +622,56 @@ def main(argv: Sequence[str] | None = None) -> int:
     print_summary(topics, systems, comparisons)
     if not args.quiet:
         print_per_query(topics, systems)
+    print(f"\n({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
+def journalist(args: argparse.Namespace) -> int:
+    """The issue-11 report: the journalist set, newsearch against plain Whoosh AND and OR."""
+    queries = build_journalist(args.corpus, indexed_ids(args.index))
+    print(f"journalist set: {len(queries)} queries")
+    ranking = parse_ranking(args.set)
+    print(f"newsearch: {ranking} (queries as typed)")
+    print("baselines: Whoosh BM25F(B=0.75, K1=1.2), MultifieldParser title+body, And/OrGroup")
+    started = time.perf_counter()
+    service = SearchService(args.index, ranking=ranking)
+    systems: dict[str, dict[str, Scores]] = {}
+    try:
+        systems["newsearch"] = run(newsearch_ranker(service, "and"), queries)
+    finally:
+        service.close()
+    for name in SEMANTICS:
+        baseline = TitleBodyBaseline(args.index, name)
+        try:
+            systems[f"whoosh {name.upper()}"] = run(baseline, queries)
+        finally:
+            baseline.close()
+    groups = [
+        ("all", lambda t: True),
+        ("topics", lambda t: t.code.split()[1].startswith("topic:")),
+        ("names", lambda t: "name" in (t.description or "")),
+        ("typos", lambda t: "typo" in (t.description or "")),
+    ]
+    print(f"{'':<40} {'nDCG@10':>7} {'P@10':>7} {'MAP':>7} {'R@100':>7}")
+    for group, keep in groups:
+        for name, scores in systems.items():
+            mean, n = _subset(scores, queries, keep)
+            print(_row(f"{name} ({group}, {n})", mean))
+    means = {name: Scores.mean(list(scores.values())) for name, scores in systems.items()}
+    best = max(("whoosh AND", "whoosh OR"), key=lambda n: means[n].ndcg10)
+    gain = means["newsearch"].ndcg10 / means[best].ndcg10 - 1 if means[best].ndcg10 else 0.0
+    print(f"\nnewsearch vs the better baseline ({best}): nDCG@10 {gain:+.1%}")
+    for other in ("whoosh AND", "whoosh OR"):
+        pairs = [
+            (systems["newsearch"][t.code].ndcg10, systems[other][t.code].ndcg10) for t in queries
+        ]
+        wins = sum(x > y + 1e-9 for x, y in pairs)
+        losses = sum(y > x + 1e-9 for x, y in pairs)
+        print(f"  per query against {other}: better on {wins}, worse on {losses}")
+    if args.markdown:
+        print_markdown(queries, systems)
+    elif not args.quiet:
+        print_per_query(queries, systems)
     print(f"\n({time.perf_counter() - started:.1f} s)")
     return 0
 

@@ -284,6 +284,7 @@ def _print_results(result: Any) -> None:
         click.echo(f"Did you mean: {result.suggestion}")
     for notice in result.notices:
         click.echo(f"note: {notice}")
+    _print_soft_and(result)
     for hit in result.hits:
         meta = " · ".join(x for x in (hit.date, hit.dateline, hit.source) if x)
         click.echo(f"\n{hit.title}\n  {meta}  [{hit.id}]")
@@ -292,6 +293,14 @@ def _print_results(result: Any) -> None:
                 "\n", " "
             )
             click.echo(f"  {text}")
+
+
+def _print_soft_and(result: Any) -> None:
+    """How many results have every word, and the wire spellings also searched."""
+    if result.total_all_words is not None and result.total_all_words != result.total:
+        click.echo(f"{result.total_all_words:,} with every word, first")
+    for word, forms in result.also_searched:
+        click.echo(f"also searched: {', '.join(forms)} (for {word})")
 
 
 # -- stats --------------------------------------------------------------------------

@@ -387,7 +387,7 @@ def index_paths(
     with index_lock(index_dir, lock_timeout):
         if rebuild:
             directory = new_index_directory(index_dir)
-            from whoosh.filedb.filestore import FileStorage
+            from indexer.whoosh_internals import FileStorage
 
             ix = FileStorage(directory).open_index(indexname="MAIN")
         else:

@@ -58,7 +58,7 @@ TEXT_FIELDS = (TITLE, BODY)
 
 @dataclass(frozen=True, slots=True)
 class FacetField:
-    """How one facet is named in URLs/JSON and where its values live."""
+    """How one facet is named in URLs/JSON and on pages, and where its values live."""
 
     #: Facet (and URL parameter) name, e.g. "person".
     name: str
@@ -66,15 +66,22 @@ class FacetField:
     field: str
     #: True when an article can have several values.
     multi: bool
+    #: Heading of the facet's list on the page ("People").
+    label: str
+    #: One value's kind, on the chip of a selected value ("Person").
+    singular: str
 
 
+#: The facets, in display order: the one definition of their names (the
+#: search types, the URL parameters, the JSON keys and the page labels all
+#: come from here).
 FACETS: tuple[FacetField, ...] = (
-    FacetField("dateline", DATELINE, multi=False),
-    FacetField("person", PEOPLE, multi=True),
-    FacetField("organization", ORGANIZATIONS, multi=True),
-    FacetField("place", PLACES, multi=True),
-    FacetField("topic", TOPICS, multi=True),
-    FacetField("source", SOURCE, multi=False),
+    FacetField("dateline", DATELINE, False, "Dateline", "Dateline"),
+    FacetField("person", PEOPLE, True, "People", "Person"),
+    FacetField("organization", ORGANIZATIONS, True, "Organizations", "Organization"),
+    FacetField("place", PLACES, True, "Places", "Place"),
+    FacetField("topic", TOPICS, True, "Topics", "Topic"),
+    FacetField("source", SOURCE, False, "Sources", "Source"),
 )
 FACETS_BY_NAME = {facet.name: facet for facet in FACETS}
 

@@ -188,6 +188,24 @@ def schemas() -> dict[str, Any]:
                     "the suggestion when the typed words matched poorly and the corrected ones "
                     "well (send spell=0 to search as typed).",
                 },
+                "total_all_words": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "Results holding every word of the query. Words typed "
+                    "side by side are a soft AND: these come first, then results with most "
+                    "of the words (counted in total).",
+                },
+                "also_searched": {
+                    "type": "array",
+                    "description": "Newswire spellings searched along with a typed word "
+                    "(percent: pct), never inside quotes.",
+                    "items": _closed(
+                        {
+                            "word": {"type": "string"},
+                            "forms": {"type": "array", "items": {"type": "string"}},
+                        }
+                    ),
+                },
             }
         ),
         "Article": _closed(article_properties),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from indexer.schema import FACETS
 from indexer.search.request import MAX_PER_PAGE
 from indexer.search.types import (
     FACET_NAMES,
@@ -26,32 +27,13 @@ from webapp import presenter
 from webapp.links import Routes, article_href, is_web_url, new_search_href, search_href
 from webapp.timeline import timeline_bars
 
-FACET_LABELS = {
-    "dateline": "Dateline",
-    "person": "People",
-    "organization": "Organizations",
-    "place": "Places",
-    "topic": "Topics",
-    "source": "Sources",
-}
+FACET_LABELS = {facet.name: facet.label for facet in FACETS}
 
 #: Hit/article entity fields and the facet parameter that filters on them.
-ENTITY_FIELDS = (
-    ("people", "person"),
-    ("organizations", "organization"),
-    ("places", "place"),
-    ("topics", "topic"),
-)
+ENTITY_FIELDS = tuple((facet.field, facet.name) for facet in FACETS if facet.multi)
 
 #: Singular labels, for the removable chips of selected values.
-CHIP_LABELS = {
-    "dateline": "Dateline",
-    "person": "Person",
-    "organization": "Organization",
-    "place": "Place",
-    "topic": "Topic",
-    "source": "Source",
-}
+CHIP_LABELS = {facet.name: facet.singular for facet in FACETS}
 
 SORT_LABELS = {"relevance": "Relevance", "newest": "Newest first", "oldest": "Oldest first"}
 PER_PAGE_CHOICES = tuple(n for n in (10, 20, 50, 100) if n <= MAX_PER_PAGE)

@@ -61,6 +61,8 @@ SEARCH_KEYS = (
     "histogram_unit",
     "notices",
     "query_run",
+    "total_all_words",
+    "also_searched",
 )
 
 #: Keys of ``/api/articles/<id>``.
@@ -178,6 +180,10 @@ def search_json(page: SearchPage) -> dict[str, Any]:
         # The query whose results these are: ``suggestion`` when the typed
         # query was misspelled and its correction was run instead.
         "query_run": page.query_run or page.request.q,
+        "total_all_words": (page.total if page.total_all_words is None else page.total_all_words),
+        "also_searched": [
+            {"word": word, "forms": list(forms)} for word, forms in page.also_searched
+        ],
     }
 
 

@@ -12,8 +12,6 @@ Facet semantics (what users of modern faceted search expect):
 
 from __future__ import annotations
 
-import calendar
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
@@ -91,12 +89,6 @@ def date_mask(snap: Snapshot, start: date | None, end: date | None) -> np.ndarra
 
 def _day_start(day: date) -> int:
     return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
-
-
-@dataclass(frozen=True, slots=True)
-class FacetCounts:
-    name: str
-    values: tuple[FacetValue, ...]
 
 
 def count_facet(
@@ -196,8 +188,3 @@ def _label(day: date, unit: HistogramUnit) -> str:
     if unit == "month":
         return f"{day.year:04d}-{day.month:02d}"
     return f"{day.year:04d}"
-
-
-def month_end(day: date) -> date:
-    """Last day of ``day``'s month."""
-    return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -53,6 +54,10 @@ REFRESH_INTERVAL = 0.0
 BUDGET_SECONDS = 2.0
 #: Seconds an old snapshot stays open for requests still using it.
 RETIRE_AFTER = 60.0
+#: Said when a soft AND found no story with every word.
+SOFT_AND_NOTICE = "No article contains all of these words; showing articles with most of them."
+_EXPLICIT_AND = re.compile(r"(?<![\w:])AND(?!\w)")
+_QUOTED = re.compile(r'"[^"]*"')
 
 
 class SearchService:
@@ -150,7 +155,17 @@ class SearchService:
         query = parse_query(q)
         if query is None:
             return None
-        evaluation = Evaluator(snap, self.ranking, budget).run(query)
+        # Words typed side by side are a soft AND (all words first, then
+        # most of them); an explicit AND keeps every word required.
+        soft = not _EXPLICIT_AND.search(_QUOTED.sub(" ", q))
+        quoted = frozenset(word for m in _QUOTED.finditer(q) for word in analyze(m.group()))
+        evaluation = Evaluator(snap, self.ranking, budget).run(
+            query, soft=soft, quoted=quoted, typed=q
+        )
+        if evaluation.all_words is not None:
+            if evaluation.mask.any() and not evaluation.all_words.any():
+                evaluation.notices.insert(0, SOFT_AND_NOTICE)
+            return evaluation
         if not evaluation.mask.any() and _is_plain_conjunction(query):
             relaxed = wq.Or(list(query.children()))
             fallback = Evaluator(snap, self.ranking, budget).run(relaxed)
@@ -185,6 +200,11 @@ class SearchService:
         for mask in selections.values():
             final &= mask
         total = int(final.sum())
+        total_all_words = (
+            int((final & evaluation.all_words).sum())
+            if evaluation is not None and evaluation.all_words is not None
+            else total
+        )
         last_page = max(1, math.ceil(total / request.per_page))
         if request.page > last_page:
             raise SearchRequestError(
@@ -220,6 +240,8 @@ class SearchService:
             last_page=last_page,
             notices=tuple(evaluation.notices) if evaluation else (),
             query_run=query_run,
+            total_all_words=total_all_words,
+            also_searched=_also_searched(evaluation),
         )
 
     def _spelling(
@@ -276,6 +298,10 @@ class SearchService:
         dates = snap.date_ts[docs]
         if sort == "relevance" and evaluation is not None:
             primary = -evaluation.score[docs].astype(np.float64)
+            if evaluation.tier is not None:
+                # Soft AND: stories with more of the words first, whatever their scores.
+                step = float(evaluation.score[docs].max()) + 1.0
+                primary -= evaluation.tier[docs].astype(np.float64) * step
             secondary = -dates
         elif sort == "oldest":
             primary = np.where(dates == F.UNDATED, np.iinfo(np.int64).max, dates)
@@ -299,6 +325,7 @@ class SearchService:
         stored = snap.stored(docnum)
         title = stored.get(F.TITLE) or ""
         body = stored.get(F.BODY) or ""
+        phrases = _phrases(evaluation if terms else None)
         return Hit(
             id=stored[F.ID],
             title=title,
@@ -312,8 +339,8 @@ class SearchService:
             places=tuple(stored.get(F.PLACES) or ()),
             topics=tuple(stored.get(F.TOPICS) or ()),
             score=round(float(evaluation.score[docnum]), 4) if evaluation else 0.0,
-            title_fragments=highlight_whole(title, terms.get(F.TITLE, set())),
-            snippet=snippet(body, terms.get(F.BODY, set())),
+            title_fragments=highlight_whole(title, terms.get(F.TITLE, set()), phrases[F.TITLE]),
+            snippet=snippet(body, terms.get(F.BODY, set()), phrases[F.BODY]),
         )
 
     # -- articles -----------------------------------------------------------------
@@ -326,16 +353,20 @@ class SearchService:
             return None
         stored = snap.stored(docnum)
         terms: dict[str, set[str]] = {}
+        evaluation = None
         if q.strip():
             try:
                 evaluation = self._evaluate(snap, q, Budget(self.budget_seconds))
                 terms = evaluation.highlight if evaluation else {}
             except SearchRequestError:
                 terms = {}
+        phrases = _phrases(evaluation)
         body = stored.get(F.BODY) or ""
         title = stored.get(F.TITLE) or ""
         paragraphs = tuple(
-            highlight_whole(p, terms.get(F.BODY, set())) for p in body.split("\n\n") if p.strip()
+            highlight_whole(p, terms.get(F.BODY, set()), phrases[F.BODY])
+            for p in body.split("\n\n")
+            if p.strip()
         )
         return ArticleView(
             id=stored[F.ID],
@@ -352,7 +383,7 @@ class SearchService:
             places=tuple(stored.get(F.PLACES) or ()),
             topics=tuple(stored.get(F.TOPICS) or ()),
             paragraphs=paragraphs,
-            title_fragments=highlight_whole(title, terms.get(F.TITLE, set())),
+            title_fragments=highlight_whole(title, terms.get(F.TITLE, set()), phrases[F.TITLE]),
         )
 
     def similar(self, article_id: str, limit: int = 5) -> tuple[SimilarArticle, ...]:
@@ -481,6 +512,19 @@ def _all_words_count(evaluator: Evaluator, words: list[str], scope: np.ndarray) 
     for word in dict.fromkeys(words):
         mask &= evaluator.term(wq.Term(DEFAULT_FIELD, word), True).mask
     return int(mask.sum())
+
+
+def _phrases(evaluation: Evaluation | None) -> dict[str, frozenset[tuple[str, ...]]]:
+    """Entity names to mark as runs, per text field."""
+    found = evaluation.phrases if evaluation is not None else {}
+    return {name: frozenset(found.get(name, ())) for name in F.TEXT_FIELDS}
+
+
+def _also_searched(evaluation: Evaluation | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(typed word, newswire spellings also searched), in query order."""
+    if evaluation is None:
+        return ()
+    return tuple((word, tuple(forms)) for word, forms in evaluation.expanded.items())
 
 
 def _group_df(snap: Snapshot, evaluator: Evaluator, word: str) -> int:

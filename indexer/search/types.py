@@ -13,13 +13,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from indexer.schema import FACETS
+
 SortOrder = Literal["relevance", "newest", "oldest"]
 SORT_ORDERS: tuple[SortOrder, ...] = ("relevance", "newest", "oldest")
 
-#: Facet names, in display order. Each is also the name of the repeatable
-#: URL/API parameter that selects its values, and the key in
-#: ``SearchPage.facets``.
-FACET_NAMES: tuple[str, ...] = ("dateline", "person", "organization", "place", "topic", "source")
+#: Facet names, in display order (defined in :data:`indexer.schema.FACETS`).
+#: Each is also the name of the repeatable URL/API parameter that selects its
+#: values, and the key in ``SearchPage.facets``.
+FACET_NAMES: tuple[str, ...] = tuple(facet.name for facet in FACETS)
 
 #: Histogram bucket widths, chosen by the span of the matched dates.
 HistogramUnit = Literal["day", "month", "year"]
@@ -144,6 +146,14 @@ class SearchPage:
     def corrected(self) -> bool:
         """Whether these are the results of the suggestion, not of the query as typed."""
         return bool(self.suggestion) and self.query_run == self.suggestion
+
+    #: Results holding every word of the query (soft AND ranks them first;
+    #: ``total`` also counts stories with most of the words). None: the
+    #: same as ``total`` (nothing was relaxed).
+    total_all_words: int | None = None
+    #: (typed word, newswire spellings also searched for it), e.g.
+    #: ``(("percent", ("pct",)),)``.
+    also_searched: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
