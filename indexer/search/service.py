@@ -507,9 +507,16 @@ class SearchService:
     # -- export and statistics ----------------------------------------------------------
 
     def export(self, request: SearchRequest, limit: int) -> Iterator[Hit]:
-        """The whole result set of ``request`` in order (up to ``limit``), no snippets."""
+        """The whole result set of ``request`` in order (up to ``limit``), no snippets.
+
+        The same result set as the page's: a misspelled query the page
+        replaced by its correction is replaced here too.
+        """
         snap = self._current()
-        evaluation = self._evaluate(snap, request.q, Budget(self.budget_seconds))
+        budget = Budget(self.budget_seconds)
+        evaluation = self._evaluate(snap, request.q, budget)
+        _, corrected = self._spelling(snap, request, evaluation, budget)
+        evaluation = corrected or evaluation
         base, selections = self._result_mask(snap, request, evaluation)
         for mask in selections.values():
             base &= mask
