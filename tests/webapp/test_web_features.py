@@ -15,12 +15,14 @@ import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import feedparser
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from web_helpers import assert_error_envelope, assert_security_headers, soup_of
 
 from indexer.pipeline import index_paths
@@ -710,3 +712,61 @@ def test_citation_prefers_the_url_and_escapes_the_title(client: FlaskClient) -> 
     assert "<script>alert(1)</script> Cocoa" not in raw
     citation = soup_of(response).select_one("[data-testid=citation-text]").get_text()
     assert "<script>alert(1)</script>" in citation  # shown as text, escaped in the HTML
+
+
+# -- fuzzing: never a 500 --------------------------------------------------------------
+
+FUZZ_NAMES = st.sampled_from(["q", "q", "q", "interval", "from", "to", "place", "topic", "bogus"])
+FUZZ_VALUES = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(["day", "week", "month", "year", "1990", "1990-02", '"', "a*", "(", "lumber"]),
+)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    pairs=st.lists(st.tuples(FUZZ_NAMES, FUZZ_VALUES), max_size=9),
+    route=st.sampled_from(["/api/compare", "/api/compare.csv", "/compare", "/feeds/search.atom"]),
+)
+def test_no_query_string_breaks_compare_or_feeds(
+    fapp: Flask, pairs: list[tuple[str, str]], route: str
+) -> None:
+    response = fapp.test_client().get(route + "?" + urlencode(pairs))
+    assert response.status_code in (200, 400), response.get_data(as_text=True)[:300]
+    if response.status_code == 400 and route != "/compare":
+        assert_error_envelope(response, 400)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    document=st.one_of(
+        JSON_VALUES,
+        st.fixed_dictionaries(
+            {"queries": st.lists(st.text(max_size=20), max_size=8)},
+            optional={
+                "phrase": JSON_VALUES,
+                "from": JSON_VALUES,
+                "place": JSON_VALUES,
+                "sort": JSON_VALUES,
+            },
+        ),
+    )
+)
+def test_no_json_document_breaks_the_batch(fapp: Flask, document: object) -> None:
+    body = json.dumps(document)
+    response = fapp.test_client().post("/api/batch", data=body, content_type="application/json")
+    assert response.status_code in (200, 400), response.get_data(as_text=True)[:300]
+    if response.status_code == 400:
+        assert_error_envelope(response, 400)
+    else:
+        answer = response.get_json()
+        assert len(answer["results"]) + len(answer["unfinished"]) >= 1
