@@ -29,7 +29,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
 from indexer.errors import SearchRequestError
-from indexer.search.request import parse_search_params
+from indexer.search.request import EXCLUDE_PARAMS, parse_search_params
 from indexer.search.tally import BatchOutcome
 from indexer.search.types import FACET_NAMES, SearchRequest
 from webapp import csrf
@@ -47,7 +47,9 @@ DEFAULT_BUDGET_SECONDS = 10.0
 MAX_FORM_FIELDS = 100
 FORM_MIMETYPE = "application/x-www-form-urlencoded"
 #: Keys a JSON batch may hold.
-JSON_KEYS = ("queries", "phrase", "from", "to", *FACET_NAMES)
+JSON_KEYS = ("queries", "phrase", "from", "to", *FACET_NAMES, *EXCLUDE_PARAMS)
+#: The filters every line shares.
+FILTER_KEYS = ("from", "to", *FACET_NAMES, *EXCLUDE_PARAMS)
 #: How the page can sort its table, with the button labels.
 SORTS = {
     "given": "Order given",
@@ -156,7 +158,7 @@ def batch_from_json(body: bytes) -> BatchRequest:
     lines, runs = parse_lines(queries, phrase)
     filters = {
         name: _json_strings(document[name], name)
-        for name in ("from", "to", *FACET_NAMES)
+        for name in FILTER_KEYS
         if document.get(name) is not None
     }
     return BatchRequest(lines, runs, parse_shared(filters), phrase)
@@ -167,7 +169,7 @@ def batch_from_form(form: Mapping[str, Sequence[str]]) -> BatchRequest:
     text = "\n".join(form.get("lines", []))
     phrase = "1" in form.get("phrase", [])
     lines, runs = parse_lines(text.splitlines(), phrase)
-    filters = {name: form.get(name, []) for name in ("from", "to", *FACET_NAMES)}
+    filters = {name: form.get(name, []) for name in FILTER_KEYS}
     return BatchRequest(lines, runs, parse_shared(filters), phrase)
 
 
@@ -254,7 +256,11 @@ def _form_state(form: Mapping[str, Sequence[str]], token: str) -> dict[str, Any]
         "phrase": "1" in form.get("phrase", []),
         "from": (form.get("from") or [""])[0],
         "to": (form.get("to") or [""])[0],
-        "hidden": [(name, value) for name in FACET_NAMES for value in form.get(name, [])],
+        "hidden": [
+            (name, value)
+            for name in (*FACET_NAMES, *EXCLUDE_PARAMS)
+            for value in form.get(name, [])
+        ],
         "sort": sort if sort in SORTS else "given",
         "sorts": list(SORTS.items()),
         "token": token,

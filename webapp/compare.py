@@ -22,7 +22,7 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 
 from indexer.errors import SearchRequestError
 from indexer.search.compare import INTERVALS, MAX_SERIES, Comparison, Interval, Period
-from indexer.search.request import parse_search_params
+from indexer.search.request import EXCLUDE_PARAMS, parse_search_params, request_to_params
 from indexer.search.types import FACET_NAMES, SearchRequest
 from webapp import params
 from webapp.backend import get_service
@@ -30,8 +30,13 @@ from webapp.chart import count_tick, line_chart, share_tick
 from webapp.export import safe_cell
 from webapp.links import search_href, with_query
 
-#: Parameters the comparison accepts besides one per facet.
+#: Parameters the comparison accepts besides one per facet (and ``not_<facet>``).
 COMPARE_PARAMS = ("q", "interval", "from", "to")
+#: Search parameters that change nothing in a count; links to a comparison drop them.
+NOT_COUNTED = {
+    name: ""
+    for name in ("sort", "page", "per_page", "spell", "facet_size", "facet_offset", "collapse")
+}
 
 bp = Blueprint("compare", __name__)
 
@@ -46,7 +51,7 @@ class CompareRequest:
 
 
 def _check_names(raw: Mapping[str, Sequence[str]]) -> None:
-    accepted = (*COMPARE_PARAMS, *FACET_NAMES)
+    accepted = (*COMPARE_PARAMS, *FACET_NAMES, *EXCLUDE_PARAMS)
     for name in raw:
         if name not in accepted and not name.startswith(("utm_", "_")):
             raise SearchRequestError(
@@ -212,14 +217,8 @@ def _pairs(compare: CompareRequest) -> list[tuple[str, str]]:
 
 
 def search_filters(shared: SearchRequest) -> list[tuple[str, str]]:
-    """The shared dates and facet values as URL pairs."""
-    pairs = []
-    if shared.date_from:
-        pairs.append(("from", shared.date_from.isoformat()))
-    if shared.date_to:
-        pairs.append(("to", shared.date_to.isoformat()))
-    pairs.extend((name, value) for name, values in shared.filters for value in values)
-    return pairs
+    """The shared dates, facet values and exclusions as URL pairs."""
+    return request_to_params(shared, q="", cluster="", **NOT_COUNTED)
 
 
 def compare_page_model(compare: CompareRequest, comparison: Comparison | None) -> dict[str, Any]:
@@ -233,7 +232,9 @@ def compare_page_model(compare: CompareRequest, comparison: Comparison | None) -
             "intervals": ["", *INTERVALS],
             "from": compare.shared.date_from.isoformat() if compare.shared.date_from else "",
             "to": compare.shared.date_to.isoformat() if compare.shared.date_to else "",
-            "hidden": [(n, v) for n, vs in compare.shared.filters for v in vs],
+            "hidden": [
+                (n, v) for n, v in search_filters(compare.shared) if n not in ("from", "to")
+            ],
         },
         "links": {
             "api": with_query(url_for("compare.api"), pairs),

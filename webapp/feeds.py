@@ -115,7 +115,9 @@ def _entry(feed: ET.Element, hit: Hit, authority: str, fallback: str) -> None:
 def atom_document(page: SearchPage, authority: str) -> bytes:
     """The feed of ``page``: RFC 4287's required elements, entries newest first."""
     search = page.request
-    canonical = urlencode(request_to_params(search, sort="", page="", per_page=""))
+    canonical = urlencode(
+        request_to_params(search, sort="", page="", per_page="", facet_size="", facet_offset="")
+    )
     dates = [stamp for hit in page.hits if (stamp := rfc3339(hit.date))]
     updated = max(dates, key=_instant) if dates else EPOCH
     feed = ET.Element("feed", {"xmlns": ATOM_NS})

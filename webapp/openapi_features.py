@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from indexer.search.compare import INTERVALS, MAX_PERIODS, MAX_SERIES
-from indexer.search.request import MAX_QUERY_CHARS
+from indexer.search.request import EXCLUDE_PARAMS, MAX_QUERY_CHARS
 from indexer.search.types import FACET_NAMES
 from webapp.batch import MAX_BODY_BYTES, MAX_LINES, SORTS
 from webapp.citable import EXPORT_FIELDS
@@ -55,7 +55,9 @@ UNAVAILABLE = "The queries are too expensive, or the index is missing, busy or u
 
 def compare_parameters(search_parameters: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """``q`` (repeatable, up to six), ``interval``, and the search's dates and facets."""
-    shared = [p for p in search_parameters if p["name"] in ("from", "to", *FACET_NAMES)]
+    shared = [
+        p for p in search_parameters if p["name"] in ("from", "to", *FACET_NAMES, *EXCLUDE_PARAMS)
+    ]
     return [
         {
             **_query(
@@ -168,7 +170,7 @@ def schemas() -> dict[str, Any]:
                             {"type": "array", "items": {"type": "string"}},
                         ]
                     }
-                    for name in FACET_NAMES
+                    for name in (*FACET_NAMES, *EXCLUDE_PARAMS)
                 },
             },
         },

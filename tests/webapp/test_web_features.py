@@ -323,6 +323,17 @@ def test_search_page_links_its_feed(fc: FlaskClient) -> None:
     assert soup.select_one("[data-testid=feed-link]")["href"] == alternate["href"]
     compare = soup.select_one("[data-testid=compare-link]")["href"]
     assert compare == "/compare?q=lumber&topic=lumber"
+    # Exclusions count; paging, facet paging, collapsing and spelling do not.
+    soup = soup_of(
+        fc.get("/?q=lumber&not_topic=trade&facet_size=20&collapse=0&spell=0&per_page=20")
+    )
+    compare = soup.select_one("[data-testid=compare-link]")["href"]
+    assert compare == "/compare?q=lumber&not_topic=trade"
+    body = get_json(fc, compare.replace("/compare", "/api/compare"))
+    assert body["series"][0]["total"] == 9  # the lumber tariff story is left out
+    assert compare_page_data(fc, compare[len("/compare?") :]) == compare_api_data(
+        fc, compare[len("/compare?") :]
+    )
 
 
 # -- batch: JSON -----------------------------------------------------------------------
@@ -367,6 +378,9 @@ def test_batch_phrases_and_shared_filters(fc: FlaskClient) -> None:
     ).get_json()
     assert [r["total"] for r in filtered["results"]] == [4, 1]
     assert filtered["results"][0]["url"] == "/?q=lumber&to=1990-01-31&topic=lumber&topic=trade"
+    excluded = post_batch(fc, {"queries": ["lumber"], "not_topic": "trade"}).get_json()
+    assert excluded["results"][0]["total"] == 9
+    assert excluded["results"][0]["url"] == "/?q=lumber&not_topic=trade"
 
 
 def test_batch_budget_leaves_lines_unfinished(features_index: str) -> None:
