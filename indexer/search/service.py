@@ -590,16 +590,16 @@ class SearchService:
         """Each query's stories per period under ``shared``'s filters and dates.
 
         Shares are of the stories matching ``shared`` alone (no query) in
-        the same period. One snapshot and one budget serve every series.
+        the same period. One snapshot serves every series; each query has
+        the budget of one search, as it costs one.
         """
         started = time.perf_counter()
         snap = self._current()
-        budget = Budget(self.budget_seconds)
         masks = []
         for number, q in enumerate(queries, 1):
             with _numbered(number, "query"):
-                masks.append(self._strict(snap, shared, q, budget))
-        baseline = self._matches(snap, replace(shared, q=""), budget)
+                masks.append(self._strict(snap, shared, q, Budget(self.budget_seconds)))
+        baseline = self._matches(snap, replace(shared, q=""), Budget(self.budget_seconds))
         result = cmp.compare(
             snap, queries, masks, baseline, interval, shared.date_from, shared.date_to
         )
