@@ -202,3 +202,23 @@ def test_stock_whoosh_merges_what_we_wrote(our_index: Any) -> None:
     assert len(merged._segments()) == 1
     assert stock_search(merged, F.BODY, "said") == before == {"doc-1", "doc-3", "doc-4"}
     assert stock_search(merged, F.BODY, '"crude oil"') == {"doc-0"}
+
+
+def test_fixed_column_bytes_reads_what_stock_whoosh_wrote(tmp_path: Path) -> None:
+    """A fixed-size bytes column (the near-duplicate signatures) read in one go."""
+    from whoosh import fields
+
+    schema = fields.Schema(
+        key=fields.ID(stored=True),
+        sig=fields.COLUMN(fields.columns.FixedBytesColumn(4, default=b"\0" * 4)),
+    )
+    ix = whoosh_index.create_in(str(tmp_path), schema)
+    with ix.writer() as writer:
+        for n in range(5):
+            writer.add_document(key=str(n), sig=bytes([n, n + 1, n + 2, n + 3]))
+    with ix.reader() as reader:
+        (segreader,) = [r for r, _ in reader.leaf_readers()]
+        column = segreader.column_reader("sig", translate=False)
+        public = b"".join(column[n] for n in range(5))
+        assert wi.fixed_column_bytes(column, 5) == public
+        assert wi.fixed_column_bytes(column, 2) == public[:8]
