@@ -262,7 +262,9 @@ def test_csv_export_streams_the_whole_result_set(client: FlaskClient) -> None:
 
 def test_jsonl_export_matches_the_search(client: FlaskClient) -> None:
     response = client.get("/api/export.jsonl?q=grain&sort=oldest")
-    records = [json.loads(line) for line in response.get_data(as_text=True).splitlines()]
+    lines = response.get_data(as_text=True).splitlines()
+    provenance, *records = [json.loads(line) for line in lines]
+    assert provenance["provenance"]["total"] == len(records)
     everything = api(client, "q=grain&sort=oldest&per_page=100")
     assert [r["id"] for r in records] == [hit["id"] for hit in everything["hits"]]
     assert all(list(r) == list(EXPORT_COLUMNS) for r in records)
