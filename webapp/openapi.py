@@ -134,6 +134,17 @@ def schemas() -> dict[str, Any]:
         **{k: v for k, v in hit_properties.items() if k not in ("score", "snippet")},
         "body": {"type": "string"},
         "author": NULLABLE_STRING,
+        "published_at": {
+            **NULLABLE_STRING,
+            "description": "Exact instant of publication (ISO 8601 with its UTC offset) when"
+            " the source gave a time zone; `date` holds the publisher's local day.",
+        },
+        "date_source": {
+            "type": ["string", "null"],
+            "enum": ["metadata", "url", "page", "text", None],
+            "description": "Where the day in `date` came from: the declared metadata, the"
+            " URL, the date the page prints, or a date in the lead.",
+        },
     }
     return {
         "Error": _closed(

@@ -77,6 +77,8 @@ ARTICLE_KEYS = (
     "organizations",
     "places",
     "topics",
+    "published_at",
+    "date_source",
 )
 
 #: Columns of the exports (a hit without its snippet).
@@ -193,6 +195,8 @@ def article_json(article: ArticleView) -> dict[str, Any]:
         "organizations": list(article.organizations),
         "places": list(article.places),
         "topics": list(article.topics),
+        "published_at": article.published_at,
+        "date_source": article.date_source,
     }
 
 

@@ -15,7 +15,7 @@ import re
 
 from indexer.extract.credits import extract_source
 from indexer.extract.datelines import dateline_from_lead, normalize_dateline
-from indexer.extract.dates import extract_date
+from indexer.extract.dates import publication_date
 from indexer.extract.entities import Entities, extract_entities
 from indexer.extract.gazetteer import known_names
 from indexer.extract.reuters_codes import TagNames, tag_names
@@ -113,13 +113,16 @@ def _build(raw: RawDocument) -> Article:
     dateline = _dateline(raw, body)
     tags = tag_names(raw.tags)
     entities = _entities(_clean_optional(raw.title) or "", body, tags, dateline)
+    published = publication_date(raw.date, raw.url, body[:1000], raw.page_date)
     return Article(
         id=article_id(raw),
         title=title,
         body=body,
         origin=raw.origin,
         path=raw.path,
-        date=extract_date(raw.date, raw.url, body[:1000]),
+        date=published.date,
+        published_at=published.instant,
+        date_source=published.source,
         dateline=dateline,
         source=extract_source(body, raw.source, raw.url),
         url=_clean_optional(raw.url),

@@ -155,6 +155,10 @@ class ArticleView:
     #: The body split into paragraphs of fragments, query terms marked.
     paragraphs: tuple[Passage, ...] = ()
     title_fragments: Passage = ()
+    #: The exact instant of publication, when the source gave a zone.
+    published_at: str | None = None
+    #: Where the day in ``date`` came from: metadata, url, page or text.
+    date_source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -143,6 +143,7 @@ def parse_html(path: str, markup: str) -> RawDocument:
     if not _has_real_words(body):
         raise SourceError("no article text in HTML")
     body = _drop_leading_title(body, meta.title)
+    page_date = _page_date(path, markup, meta.url)
     return RawDocument(
         path=path,
         position=None,
@@ -150,6 +151,7 @@ def parse_html(path: str, markup: str) -> RawDocument:
         body=cap_body(body),
         title=meta.title,
         date=meta.date,
+        page_date=page_date,
         author=meta.author,
         url=meta.url,
         source=meta.source,
@@ -232,6 +234,32 @@ def _main_text(path: str, markup: str) -> str:
     if not text:
         return ""
     return join_paragraphs(normalize_newlines(text).split("\n"))
+
+
+def _page_date(path: str, markup: str, url: str | None) -> str | None:
+    """The publication day the page prints, as htmldate reads it (``YYYY-MM-DD``).
+
+    Why htmldate: pages print their date in every language and layout
+    (``Donnerstag, 15.2.2018``, ``Publié le 3 mars``) and often declare
+    none; htmldate weighs the printed dates, the URL and the metadata and
+    tells the original date from an "updated" one. On the html-news set it
+    finds the expected day on 90.8% of pages against 67.8% for the declared
+    metadata alone (``bench/html_quality.py``). The declared date is still
+    read separately (:mod:`indexer.sources.html_meta`): it carries the time
+    and zone, and :func:`indexer.extract.dates.publication_date` weighs the two.
+    """
+    from htmldate import find_date  # imported with trafilatura, on first HTML page
+
+    if len(markup) > MAX_TRAFILATURA_CHARS:
+        return None  # same bound as trafilatura's, for the same reason
+    try:
+        found = find_date(markup, original_date=True, url=url)
+    # Like trafilatura above: a third-party heuristic on arbitrary pages; a
+    # failure only means the page's printed date is unknown.
+    except Exception:
+        log.warning("htmldate failed on %s", path, exc_info=True)
+        return None
+    return found or None
 
 
 def visible_text(soup: BeautifulSoup) -> str:

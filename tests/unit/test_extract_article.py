@@ -44,6 +44,7 @@ def test_reuters_story() -> None:
         origin="reut2-000.sgm#1",
         path="reut2-000.sgm",
         date="1987-02-26T15:01:01",
+        date_source="metadata",
         dateline="Salvador",
         source="Reuters",
         url=None,
