@@ -98,6 +98,9 @@ class Article:
     organizations: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
+    #: ``(facet, value, spelling)``: a spelling found in the text that the
+    #: facet value stands for ("person", "Ivan Boesky", "Ivan F. Boesky").
+    name_variants: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

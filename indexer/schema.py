@@ -35,6 +35,11 @@ AUTHOR = "author"
 #: day in ``date`` came from (see ``indexer.extract.dates.publication_date``).
 PUBLISHED_AT = "published_at"
 DATE_SOURCE = "date_source"
+#: Spellings merged into facet values, one term each:
+#: ``facet \x1f value \x1f spelling`` (see ``indexer.extract.variants``);
+#: the search service lists them as the value's aliases.
+NAME_VARIANTS = "name_variants"
+VARIANT_SEPARATOR = "\x1f"
 ORIGIN = "origin"
 PEOPLE = "people"
 ORGANIZATIONS = "organizations"
@@ -119,6 +124,7 @@ def build_schema() -> fields.Schema:
             DATE: fields.STORED(),
             PUBLISHED_AT: fields.STORED(),
             DATE_SOURCE: fields.STORED(),
+            NAME_VARIANTS: fields.KEYWORD(stored=False, analyzer=facet, scorable=False),
             # A column only: no range terms are indexed (a NUMERIC field would
             # add 16 postings per document); filters run on the numpy copy.
             DATE_TS: fields.COLUMN(columns.NumericColumn("q", default=UNDATED)),

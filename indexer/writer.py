@@ -161,7 +161,7 @@ def open_writable(root: str) -> tuple[Index, str]:
 
 #: Stored fields added after the first release: left out of documents
 #: written into an index created before them (``--rebuild`` adds them).
-_NEWER_FIELDS = frozenset((F.PUBLISHED_AT, F.DATE_SOURCE))
+_NEWER_FIELDS = frozenset((F.PUBLISHED_AT, F.DATE_SOURCE, F.NAME_VARIANTS))
 
 
 def date_timestamp(iso: str | None) -> int:
@@ -192,6 +192,10 @@ def article_fields(article: Article, filekey: str) -> dict[str, Any]:
         F.DATE_TS: date_timestamp(article.date),
         F.PUBLISHED_AT: article.published_at,
         F.DATE_SOURCE: article.date_source,
+        F.NAME_VARIANTS: FACET_SEPARATOR.join(
+            F.VARIANT_SEPARATOR.join(v).replace(FACET_SEPARATOR, " ") for v in article.name_variants
+        )
+        or None,
         F.URL: article.url,
         F.AUTHOR: article.author,
         F.ORIGIN: article.origin,

@@ -156,6 +156,12 @@ def schemas() -> dict[str, Any]:
                 "value": {"type": "string"},
                 "count": {"type": "integer", "minimum": 0},
                 "selected": {"type": "boolean"},
+                "aliases": {
+                    **STRING_LIST,
+                    "description": "Other spellings found in the text that this value stands"
+                    " for (variants merged into one value: middle initials, Corp/Corporation);"
+                    " a filter on the value matches them all.",
+                },
             }
         ),
         "Bucket": _closed(

@@ -145,7 +145,12 @@ def export_record(hit: Hit) -> dict[str, Any]:
 
 def facet_value_json(value: FacetValue) -> dict[str, Any]:
     """``{value, count, selected}``."""
-    return {"value": value.value, "count": value.count, "selected": value.selected}
+    return {
+        "value": value.value,
+        "count": value.count,
+        "selected": value.selected,
+        "aliases": list(value.aliases),
+    }
 
 
 def bucket_json(bucket: HistogramBucket) -> dict[str, Any]:

@@ -297,7 +297,7 @@ def _classify(tokens: list[str], after_title: bool, out: _Collector) -> None:
     tokens = _trim_connectors(tokens)
     if len(tokens) > 2 and _is_acronym(tokens[-1]) and _org_start(tokens[:-1]) == 0:
         tokens = tokens[:-1]  # "Saudi Press Agency SPA"
-    if not tokens:
+    if not tokens or _split_person_of(tokens, out):
         return
     known = _known(tokens)
     org_start = _org_start(tokens)
@@ -323,6 +323,46 @@ def _classify(tokens: list[str], after_title: bool, out: _Collector) -> None:
         out.add("word", tokens[0])
     else:
         _search_inside(tokens, out)
+
+
+def _split_person_of(tokens: list[str], out: _Collector) -> bool:
+    """``Dillard Spriggs of Petroleum Analysis Ltd``: a person, then an organization."""
+    of = _person_of_org(tokens) if _known(tokens) is None else None
+    if of is None:
+        return False
+    out.add("person", " ".join(tokens[:of]))
+    _classify(tokens[of + 1 :], False, out)
+    return True
+
+
+def _person_of_org(tokens: list[str]) -> int | None:
+    """Where "of" splits ``Person Name of Some Organization Ltd``, or ``None``.
+
+    The part before "of" must read as a person's name (two or three
+    capitalized words, none of them an organization's head word, a title or
+    a known name: ``Bank of England``, ``National Association of ...`` and
+    ``Secretary of State`` stay whole); the part after must be an
+    organization by its form or a known one.
+    """
+    if "of" not in tokens:
+        return None
+    of = tokens.index("of")
+    if not 2 <= of <= 3 or of + 1 >= len(tokens):
+        return None
+    head, rest = tokens[:of], tokens[of + 1 :]
+    for word in head:
+        if not word[:1].isupper() or word in _ORG_HEADS or word in _TITLES or word in _STOP:
+            return None
+        if word in _CONNECTORS or _known([word]) is not None or _is_acronym(word):
+            return None
+    if rest[0] == "the":
+        rest = rest[1:]
+    if not rest:
+        return None
+    known = _known(rest)
+    if known is not None:
+        return of if known[0] == "organization" else None
+    return of if _org_start(rest) == 0 else None
 
 
 def _search_inside(tokens: list[str], out: _Collector) -> None:
@@ -763,8 +803,12 @@ def _merge_short_people(mentions: list[_Mention]) -> list[_Mention]:
             for key in _surname_keys(mention.name):
                 full_by_surname.setdefault(key, mention.name)
     merged = []
+    given = first_names()
     for mention in mentions:
         if mention.kind == "person" and " " not in mention.name:
-            mention = _Mention("person", full_by_surname.get(mention.name, mention.name))
+            full = full_by_surname.get(mention.name)
+            if full is None and mention.name in given:
+                continue  # "Ali" alone: a given name without its surname is no one
+            mention = _Mention("person", full or mention.name)
         merged.append(mention)
     return merged

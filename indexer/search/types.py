@@ -99,6 +99,9 @@ class FacetValue:
     value: str
     count: int
     selected: bool = False
+    #: Other spellings this value stands for in the indexed text ("Ivan F.
+    #: Boesky" for "Ivan Boesky"): the merging made visible.
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
