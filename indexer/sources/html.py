@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import re
 import warnings
+from typing import Any
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 from bs4.element import CData, NavigableString, Tag
@@ -49,6 +50,22 @@ MAX_SOUP_CHARS = 4_000_000
 #: costs it ~70 MB and seconds); past this many characters of markup
 #: (scripts and styles removed) the bs4 fallback extracts the text alone.
 MAX_TRAFILATURA_CHARS = 3_000_000
+
+#: How trafilatura is asked for the main text.
+TRAFILATURA_OPTIONS: dict[str, Any] = {
+    "output_format": "txt",
+    "include_comments": False,
+    "include_tables": True,
+    # Precision over recall, and no second-chance algorithms: on short
+    # pages those return the navigation as "text"; the bs4 fallback
+    # below is the second chance, limited to the page's main container.
+    "favor_precision": True,
+    "fast": True,
+    "include_images": False,
+    "include_links": False,
+    "deduplicate": False,
+    "with_metadata": False,
+}
 
 _SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b", re.IGNORECASE)
 
@@ -208,21 +225,7 @@ def _main_text(path: str, markup: str) -> str:
     import trafilatura  # heavy import (~0.3 s): only when an HTML file is read
 
     try:
-        text = trafilatura.extract(
-            markup,
-            output_format="txt",
-            include_comments=False,
-            include_tables=True,
-            # Precision over recall, and no second-chance algorithms: on short
-            # pages those return the navigation as "text"; the bs4 fallback
-            # below is the second chance, limited to the page's main container.
-            favor_precision=True,
-            fast=True,
-            include_images=False,
-            include_links=False,
-            deduplicate=False,
-            with_metadata=False,
-        )
+        text = trafilatura.extract(markup, **TRAFILATURA_OPTIONS)
     # trafilatura is a third-party heuristic run on arbitrary pages; whatever
     # it trips over, the bs4 fallback below still gets a chance, and the log
     # keeps the path so the failure can be reported upstream.
