@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -41,6 +41,7 @@ from indexer.extract.gazetteer import (
     lookup_key,
     solo_surnames,
 )
+from indexer.extract.tagger import Context, span_tagger
 from indexer.normalize import fold_punctuation
 
 __all__ = ["Entities", "extract_entities"]
@@ -178,6 +179,12 @@ _NOT_PERSON_LAST = _words(
     " Communists Conservative Conservatives Liberal Liberals Science Sciences"
 )
 _PLACE_HEADS = _words("County Province Prefecture Island Islands Oblast Canton")
+# Capitalized words the tagger must not type: compass points and blocs used
+# as adjectives ("West German", "the West"), table headings.
+_NOT_NAMES = _words(
+    """West East North South Western Eastern Northern Southern Central Western-style
+    West German East German East Bloc Eastern Bloc NOTE Note FOB CIF"""
+) | frozenset(("West German", "East German", "East Bloc", "Eastern Bloc"))
 # Short all-capitals aliases that are also English words, ignored in headlines.
 _CAPS_WORDS = _words(
     "WHO SET FOX AID US IT IS AM PM AN AS AT BE BY DO GO IF IN NO OF ON OR SO TO UP WE"
@@ -200,14 +207,30 @@ class _Mention:
     # "place?" (a place that may be the start of a company's name).
     kind: str
     name: str
+    #: For a name the rules could not classify ("word", "cand"): the
+    #: context the statistical tagger reads (see ``indexer.extract.tagger``).
+    context: Context | None = None
+    #: Referred to as "its" right after ("X said in its review"): not a person.
+    neuter: bool = False
 
 
 @dataclass(slots=True)
 class _Collector:
     mentions: list[_Mention] = field(default_factory=list)
+    #: The context of the span being read: the word before it, the word
+    #: after it, whether it opens a sentence.
+    context: Context = ("", "", True)
+    #: "its" follows the span in its sentence before any personal pronoun.
+    neuter: bool = False
 
     def add(self, kind: str, name: str) -> None:
         self.mentions.append(_Mention(kind, name))
+
+    def add_unclassified(self, kind: str, name: str, first: bool) -> None:
+        """A name the rules could not type: the tagger decides once the document is read."""
+        before, after, initial = self.context
+        context = (before if first else "", after, initial and first)
+        self.mentions.append(_Mention(kind, name, context, self.neuter))
 
 
 def _strip_possessive(token: str) -> str:
@@ -292,8 +315,11 @@ def _is_acronym(token: str) -> bool:
     return 2 <= len(token) <= 5 and token.isupper() and token.isalpha()
 
 
-def _classify(tokens: list[str], after_title: bool, out: _Collector) -> None:
-    """Classify one segment of a span (see the module docstring, step 3)."""
+def _classify(tokens: list[str], after_title: bool, out: _Collector, first: bool = False) -> None:
+    """Classify one segment of a span (see the module docstring, step 3).
+
+    ``first``: the segment opens its span (the span's context applies to it).
+    """
     tokens = _trim_connectors(tokens)
     if len(tokens) > 2 and _is_acronym(tokens[-1]) and _org_start(tokens[:-1]) == 0:
         tokens = tokens[:-1]  # "Saudi Press Agency SPA"
@@ -319,10 +345,19 @@ def _classify(tokens: list[str], after_title: bool, out: _Collector) -> None:
     elif len(tokens) >= 2 and tokens[0] in first_names() and tokens[1] not in _CONNECTORS:
         if tokens[-1] not in _NOT_PERSON_LAST:
             _split_person(tokens, out)
-    elif len(tokens) == 1:
-        out.add("word", tokens[0])
     else:
-        _search_inside(tokens, out)
+        _leftover(tokens, out, first)
+
+
+def _leftover(tokens: list[str], out: _Collector, first: bool) -> None:
+    """A segment no rule typed: known names inside it, else it goes to the tagger."""
+    if len(tokens) == 1:
+        out.add_unclassified("word", tokens[0], first)
+        return
+    before = len(out.mentions)
+    _search_inside(tokens, out)
+    if len(out.mentions) == before:
+        out.add_unclassified("segment", " ".join(tokens), first)
 
 
 def _split_person_of(tokens: list[str], out: _Collector) -> bool:
@@ -597,20 +632,43 @@ def _process_span(tokens: list[str], after_role: bool, out: _Collector) -> None:
     elif _starts_with_title_org(tokens):
         out.add("organization", " ".join(tokens))
     else:
-        for segment, after_title, title_part in _segments(tokens, after_role):
+        for number, (segment, after_title, title_part) in enumerate(_segments(tokens, after_role)):
             if title_part:
                 _search_inside(_trim_connectors(segment), out)
             else:
-                _classify(segment, after_title, out)
+                _classify(segment, after_title, out, number == 0 and segment[0] == tokens[0])
 
 
 def _scan_mixed(text: str, out: _Collector) -> None:
     text = _scan_marked_companies(text, out)
     for match in _SPAN.finditer(text):
         role = _role_before(text, match.start())
+        out.context = _context(text, match.start(), match.end())
+        out.neuter = _neuter_after(text, match.end())
         for number, tokens in enumerate(_subspans(match.group().split(" "))):
             if tokens:
                 _process_span(tokens, number == 0 and role, out)
+                out.context = ("", out.context[1], False)
+
+
+_PRONOUN = re.compile(r"\b(its|he|she|his|her|him)\b|[.!?]")
+
+
+def _neuter_after(text: str, end: int) -> bool:
+    """Whether the first pronoun after ``end`` in the sentence is "its"."""
+    found = _PRONOUN.search(text, end, end + 80)
+    return found is not None and found.group(1) == "its"
+
+
+def _context(text: str, start: int, end: int) -> Context:
+    """The word before a span (lower-cased), the word after it, whether it opens a sentence."""
+    head = text[max(0, start - 30) : start].rstrip()
+    before = head[head.rfind(" ") + 1 :].lower() if head else ""
+    initial = not head or head[-1] in ".!?:;\"'“‘(-–—"
+    tail = text[end : end + 30].lstrip()
+    space = tail.find(" ")
+    after = (tail[:space] if space != -1 else tail).lower()
+    return before.strip(",.;:\"'“”()"), after.strip(",.;:\"'“”()"), initial
 
 
 def _role_before(text: str, start: int) -> bool:
@@ -717,11 +775,21 @@ def _surname_index(mentions: list[_Mention], tag_people: Sequence[str]) -> dict[
     return surnames
 
 
-def _resolve(mentions: list[_Mention], tag_people: Sequence[str]) -> list[_Mention]:
-    """Map single words and partial person names to the document's people."""
+def _resolve(
+    mentions: list[_Mention],
+    tag_people: Sequence[str],
+    decide: Callable[[_Mention], str | None] | None = None,
+) -> list[_Mention]:
+    """Map single words and partial person names to the document's people.
+
+    What is left (a word that is nobody's surname, a segment the rules could
+    not type) goes to ``decide``, the statistical tagger by default.
+    """
+    decide = decide or _tagger_decision
     surnames = _surname_index(mentions, tag_people)
     solo = solo_surnames()
     org_names = [m.name for m in mentions if m.kind == "organization"]
+    acronyms = _acronyms(m.name for m in mentions if m.kind in ("organization", "place"))
     resolved = []
     for mention in mentions:
         if mention.kind == "place?":
@@ -734,9 +802,53 @@ def _resolve(mentions: list[_Mention], tag_people: Sequence[str]) -> list[_Menti
             full = solo.get(mention.name)
         if full is not None:
             resolved.append(_Mention("person", full))
-        elif mention.kind != "word":
+        elif mention.kind in ("word", "segment"):
+            if mention.name in acronyms or mention.name in _NOT_NAMES:
+                continue  # "DOT" after "Department of Transportation": listed already
+            kind = decide(mention)
+            if kind is not None:
+                resolved.append(_Mention(kind, mention.name))
+        else:
             resolved.append(mention)
     return resolved
+
+
+def _acronyms(names: Iterable[str]) -> set[str]:
+    """The initials of multi-word names: ``Department of Transportation`` -> ``DOT``, ``DT``."""
+    found: set[str] = set()
+    for name in names:
+        words = [w for w in name.replace("-", " ").split() if w[:1].isalpha()]
+        if len(words) < 2:
+            continue
+        found.add("".join(w[0] for w in words).upper())
+        found.add("".join(w[0] for w in words if w[0].isupper()))
+    return found
+
+
+def _tagger_decision(mention: _Mention) -> str | None:
+    """The statistical tagger's type for a name the rules left unclassified."""
+    tokens = mention.name.split(" ")
+    before, after, initial = mention.context or ("", "", False)
+    kind = span_tagger().classify(tokens, before, after, initial)
+    if kind == "person" and mention.neuter:
+        return "organization"  # "Comissaria Smith said in its weekly review"
+    return kind
+
+
+def unclassified_names(texts: Sequence[str]) -> list[tuple[str, Context]]:
+    """The names the rules leave to the tagger, with their context (to train it)."""
+    out = _Collector()
+    for text in texts:
+        if text:
+            _scan(fold_punctuation(text), out)
+    left: list[tuple[str, Context]] = []
+
+    def keep(mention: _Mention) -> str | None:
+        left.append((mention.name, mention.context or ("", "", False)))
+        return None
+
+    _resolve(out.mentions, (), keep)
+    return left
 
 
 def _scan(text: str, out: _Collector) -> None:
