@@ -258,11 +258,16 @@ def _report(label: str, scores: dict[str, Score], verbose: bool) -> None:
 
 def _newsearch_names(text: str) -> dict[str, Sequence[str]]:
     article = build_article(RawDocument(path="story.txt", position=None, format="text", body=text))
-    names: dict[str, list[str]] = {kind: list(getattr(article, kind)) for kind in TYPES}
     kinds = {"person": "people", "organization": "organizations", "place": "places"}
-    for facet, _, spelling in article.name_variants:
-        names[kinds[facet]].append(spelling)  # the spellings merged into a value, for matching
-    return names
+    spellings: dict[tuple[str, str], list[str]] = {}
+    for facet, value, spelling in article.name_variants:
+        spellings.setdefault((kinds[facet], value), []).append(spelling)
+    return {
+        kind: [
+            "|".join([name, *spellings.get((kind, name), [])]) for name in getattr(article, kind)
+        ]
+        for kind in TYPES
+    }
 
 
 _SPACY_TYPES = {"PERSON": "people", "ORG": "organizations", "GPE": "places", "LOC": "places",

@@ -254,6 +254,9 @@ class Counts:
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
+#: Per type, the predicted names; a name may come with the other spellings
+#: it stands for (``"United Kingdom|Britain"``, separated by ``|``): it counts
+#: once, and is right when any spelling matches.
 Names = dict[str, Sequence[str]]
 
 
@@ -262,19 +265,19 @@ def score_document(doc: Document, names: Names) -> tuple[dict[str, Counts], dict
     doc_level: dict[str, Counts] = {}
     mention_level: dict[str, Counts] = {}
     for kind in TYPES:
-        predicted = list(dict.fromkeys(names.get(kind, ())))
+        predicted = [name.split("|") for name in dict.fromkeys(names.get(kind, ()))]
         gold = doc.gold(kind)
         counts = Counts(predicted=len(predicted), gold=len(gold))
         counts.correct = sum(
-            any(same(kind, p, g) for spellings in gold.values() for g in spellings)
-            for p in predicted
+            any(same(kind, p, g) for p in forms for spellings in gold.values() for g in spellings)
+            for forms in predicted
         )
         counts.found = sum(
-            any(same(kind, p, g) for p in predicted for g in spellings)
+            any(same(kind, p, g) for forms in predicted for p in forms for g in spellings)
             for spellings in gold.values()
         )
         doc_level[kind] = counts
-        mention_level[kind] = _mentions(doc, kind, predicted)
+        mention_level[kind] = _mentions(doc, kind, [p for forms in predicted for p in forms])
     return doc_level, mention_level
 
 

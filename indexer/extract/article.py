@@ -112,14 +112,17 @@ def _entities(
         ("place", _merge(_dateline_places(dateline), found.places, tags.places)),
     )
     values: dict[str, tuple[str, ...]] = {}
-    variants: list[tuple[str, str, str]] = []
+    variants: list[tuple[str, str, str]] = list(found.spellings)
     for kind, names in kinds:
         values[kind], merged = canonical_entities(kind, names, excluded)
         variants.extend((kind, value, spelling) for value, spelling in merged)
     entities = Entities(
         people=values["person"], organizations=values["organization"], places=values["place"]
     )
-    return entities, tuple(variants)
+    kept = {"person": values["person"], "organization": values["organization"]}
+    kept["place"] = values["place"]
+    variants = [v for v in variants if v[1] in kept[v[0]]]
+    return entities, tuple(dict.fromkeys(variants))
 
 
 def _clean_optional(text: str | None) -> str | None:

@@ -199,6 +199,9 @@ class Entities:
     people: tuple[str, ...] = ()
     organizations: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
+    #: ``(kind, display, spelling)``: a spelling in the text that a table
+    #: mapped to a display name ("place", "United Kingdom", "Britain").
+    spellings: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(slots=True)
@@ -223,8 +226,19 @@ class _Collector:
     #: "its" follows the span in its sentence before any personal pronoun.
     neuter: bool = False
 
+    #: (kind, display name) -> spellings in the text the tables mapped to it
+    #: ("Britain" -> "United Kingdom").
+    spellings: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+
     def add(self, kind: str, name: str) -> None:
         self.mentions.append(_Mention(kind, name))
+
+    def add_known(self, known: tuple[str, str], tokens: Sequence[str]) -> None:
+        """A name the tables know, remembering the spelling when it differs from the display."""
+        self.mentions.append(_Mention(*known))
+        spelling = " ".join(tokens)
+        if spelling.casefold() != known[1].casefold():
+            self.spellings.setdefault(known, []).append(spelling)
 
     def add_unclassified(self, kind: str, name: str, first: bool) -> None:
         """A name the rules could not type: the tagger decides once the document is read."""
@@ -328,7 +342,7 @@ def _classify(tokens: list[str], after_title: bool, out: _Collector, first: bool
     known = _known(tokens)
     org_start = _org_start(tokens)
     if known is not None:
-        out.add(*known)
+        out.add_known(known, tokens)
     elif len(tokens) > 2 and tokens[1] in ("of", "in") and _is_place(tokens[0]):
         out.add("place", known_names()["place"].get(tokens[0]) or tokens[0])
         _classify(tokens[2:], False, out)  # "Geneva of the United Nations Conference"
@@ -417,7 +431,7 @@ def _search_inside(tokens: list[str], out: _Collector) -> None:
                     # name; _resolve decides once the whole document is read.
                     out.add("place?", f"{known[1]}\t{' '.join(tokens)}")
                 else:
-                    out.add(*known)
+                    out.add_known(known, tokens[index:end])
                 index = end
                 break
         else:
@@ -618,7 +632,7 @@ def _take_and_names(tokens: list[str], out: _Collector) -> list[str]:
             if "and" in tokens[start:end]:
                 known = _known(tokens[start:end])
                 if known is not None:
-                    out.add(*known)
+                    out.add_known(known, tokens[start:end])
                     return [*tokens[:start], "and", *tokens[end:]]
     return tokens
 
@@ -628,7 +642,7 @@ def _process_span(tokens: list[str], after_role: bool, out: _Collector) -> None:
     if whole is None and "and" in tokens:
         tokens = _take_and_names(tokens, out)
     if whole is not None:
-        out.add(*whole)
+        out.add_known(whole, tokens)
     elif _starts_with_title_org(tokens):
         out.add("organization", " ".join(tokens))
     else:
@@ -900,11 +914,19 @@ def extract_entities(
     by_kind: dict[str, list[str]] = {"person": [], "organization": [], "place": []}
     for mention in mentions:
         by_kind[mention.kind].append(mention.name)
-    return Entities(
-        people=_unique(by_kind["person"]),
-        organizations=_unique(by_kind["organization"], organizations=True),
-        places=_unique(by_kind["place"]),
+    people = _unique(by_kind["person"])
+    organizations = _unique(by_kind["organization"], organizations=True)
+    places = _unique(by_kind["place"])
+    kept = {"person": set(people), "organization": set(organizations), "place": set(places)}
+    spellings = tuple(
+        dict.fromkeys(
+            (kind, display, spelling)
+            for (kind, display), found in out.spellings.items()
+            if display in kept.get(kind, ())
+            for spelling in found
+        )
     )
+    return Entities(people, organizations, places, spellings)
 
 
 def _merge_short_people(mentions: list[_Mention]) -> list[_Mention]:
