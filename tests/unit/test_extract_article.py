@@ -54,6 +54,7 @@ def test_reuters_story() -> None:
         organizations=("Comissaria Smith",),
         places=("Salvador", "Bahia", "United States", "Uruguay", "El Salvador"),
         topics=("Cocoa",),
+        name_variants=(("place", "United States", "U.S."),),
     )
 
 
