@@ -804,6 +804,7 @@ def _resolve(
     solo = solo_surnames()
     org_names = [m.name for m in mentions if m.kind == "organization"]
     acronyms = _acronyms(m.name for m in mentions if m.kind in ("organization", "place"))
+    short_forms = _short_forms(org_names)
     resolved = []
     for mention in mentions:
         if mention.kind == "place?":
@@ -817,8 +818,10 @@ def _resolve(
         if full is not None:
             resolved.append(_Mention("person", full))
         elif mention.kind in ("word", "segment"):
-            if mention.name in acronyms or mention.name in _NOT_NAMES:
-                continue  # "DOT" after "Department of Transportation": listed already
+            if mention.name in acronyms or mention.name in short_forms:
+                continue  # "DOT", "Sears": short forms of names listed already
+            if mention.name in _NOT_NAMES or mention.name in _ORG_HEADS:
+                continue  # "the Commission": a reference back, not a name
             kind = decide(mention)
             if kind is not None:
                 resolved.append(_Mention(kind, mention.name))
@@ -828,14 +831,30 @@ def _resolve(
 
 
 def _acronyms(names: Iterable[str]) -> set[str]:
-    """The initials of multi-word names: ``Department of Transportation`` -> ``DOT``, ``DT``."""
+    """The initials of multi-word names: ``Department of Transportation`` -> ``DOT``, ``DT``.
+
+    A legal suffix does not count (``Trans World Airlines Inc`` -> ``TWA``).
+    """
     found: set[str] = set()
     for name in names:
         words = [w for w in name.replace("-", " ").split() if w[:1].isalpha()]
+        while len(words) > 2 and words[-1] in _LEGAL_SUFFIXES:
+            words.pop()
         if len(words) < 2:
             continue
         found.add("".join(w[0] for w in words).upper())
         found.add("".join(w[0] for w in words if w[0].isupper()))
+    return found
+
+
+def _short_forms(organizations: Iterable[str]) -> set[str]:
+    """Leading words of the organizations found: ``Sears`` for ``Sears, Roebuck and Co``."""
+    found: set[str] = set()
+    for name in organizations:
+        words = name.replace(",", "").split()
+        for end in range(1, len(words)):
+            if words[end - 1] not in _CONNECTORS:
+                found.add(" ".join(words[:end]))
     return found
 
 
