@@ -68,7 +68,9 @@ _TOKEN = (
 _CONNECTOR = (
     r"(?:of|for|and|de|da|do|dos|del|della|di|du|van|von|der|den|la|le|al|bin|ibn|el|y|the|upon)"
 )
-_SPAN = re.compile(rf"{_TOKEN}(?:(?: {_CONNECTOR})* {_TOKEN}| ?& ?{_TOKEN})*")
+# Arabic names join a lower-case article to the next name: "Ayman al-Zawahiri".
+_ARTICLE_PREFIX = r"(?:al-|el-|ad-|as-|ash-|ar-|an-|at-|az-)?"
+_SPAN = re.compile(rf"{_TOKEN}(?:(?: {_CONNECTOR})* {_ARTICLE_PREFIX}{_TOKEN}| ?& ?{_TOKEN})*")
 _INITIALS = re.compile(r"(?:[A-Z]\.)+")
 _POSSESSIVE = re.compile(r"(?:'s|')$")
 # Lower-case role words right before a name make it a person's name.
@@ -240,10 +242,12 @@ class _Collector:
         if spelling.casefold() != known[1].casefold():
             self.spellings.setdefault(known, []).append(spelling)
 
-    def add_unclassified(self, kind: str, name: str, first: bool) -> None:
+    def add_unclassified(self, kind: str, name: str, inside: str | None) -> None:
         """A name the rules could not type: the tagger decides once the document is read."""
         before, after, initial = self.context
-        context = (before if first else "", after, initial and first)
+        if inside is not None:  # the segment follows other words of its span
+            before, initial = inside.rstrip(".,"), False
+        context = (before, after, initial)
         self.mentions.append(_Mention(kind, name, context, self.neuter))
 
 
@@ -329,10 +333,21 @@ def _is_acronym(token: str) -> bool:
     return 2 <= len(token) <= 5 and token.isupper() and token.isalpha()
 
 
-def _classify(tokens: list[str], after_title: bool, out: _Collector, first: bool = False) -> None:
+def _index_from(tokens: list[str], token: str, start: int) -> int:
+    """Where ``token`` occurs in ``tokens`` at or after ``start`` (``start`` if nowhere)."""
+    try:
+        return tokens.index(token, start)
+    except ValueError:
+        return start
+
+
+def _classify(
+    tokens: list[str], after_title: bool, out: _Collector, before: str | None = None
+) -> None:
     """Classify one segment of a span (see the module docstring, step 3).
 
-    ``first``: the segment opens its span (the span's context applies to it).
+    ``before``: the span's word before the segment ("in" of "In Qarvenstad"),
+    ``None`` when the segment opens the span (the span's context applies).
     """
     tokens = _trim_connectors(tokens)
     if len(tokens) > 2 and _is_acronym(tokens[-1]) and _org_start(tokens[:-1]) == 0:
@@ -360,18 +375,18 @@ def _classify(tokens: list[str], after_title: bool, out: _Collector, first: bool
         if tokens[-1] not in _NOT_PERSON_LAST:
             _split_person(tokens, out)
     else:
-        _leftover(tokens, out, first)
+        _leftover(tokens, out, before)
 
 
-def _leftover(tokens: list[str], out: _Collector, first: bool) -> None:
+def _leftover(tokens: list[str], out: _Collector, before: str | None) -> None:
     """A segment no rule typed: known names inside it, else it goes to the tagger."""
     if len(tokens) == 1:
-        out.add_unclassified("word", tokens[0], first)
+        out.add_unclassified("word", tokens[0], before)
         return
-    before = len(out.mentions)
+    count = len(out.mentions)
     _search_inside(tokens, out)
-    if len(out.mentions) == before:
-        out.add_unclassified("segment", " ".join(tokens), first)
+    if len(out.mentions) == count:
+        out.add_unclassified("segment", " ".join(tokens), before)
 
 
 def _split_person_of(tokens: list[str], out: _Collector) -> bool:
@@ -646,11 +661,14 @@ def _process_span(tokens: list[str], after_role: bool, out: _Collector) -> None:
     elif _starts_with_title_org(tokens):
         out.add("organization", " ".join(tokens))
     else:
-        for number, (segment, after_title, title_part) in enumerate(_segments(tokens, after_role)):
+        cursor = 0
+        for segment, after_title, title_part in _segments(tokens, after_role):
+            start = _index_from(tokens, segment[0], cursor)
+            cursor = start + len(segment)
             if title_part:
                 _search_inside(_trim_connectors(segment), out)
             else:
-                _classify(segment, after_title, out, number == 0 and segment[0] == tokens[0])
+                _classify(segment, after_title, out, tokens[start - 1].lower() if start else None)
 
 
 def _scan_mixed(text: str, out: _Collector) -> None:
