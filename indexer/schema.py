@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from whoosh import columns, fields
 
 from indexer.analysis import PackedPositions, facet_analyzer, text_analyzer
+from indexer.dedup import SIGNATURE_BYTES
 
 # Stored and/or indexed article fields (also JSON keys).
 ID = "id"
@@ -60,6 +61,10 @@ PATH = "path"
 #: atomically with the documents themselves.
 FILEKEY = "filekey"
 
+#: Near-duplicate signature (``indexer.dedup``): fixed bytes in a column,
+#: read into numpy per segment to group wire copies into clusters.
+SIGNATURE = "dupsig"
+
 #: Sentinel date for undated articles: sorts before every real date.
 UNDATED = -(2**62)
 
@@ -69,7 +74,7 @@ TEXT_FIELDS = (TITLE, BODY)
 
 @dataclass(frozen=True, slots=True)
 class FacetField:
-    """How one facet is named in URLs/JSON and where its values live."""
+    """How one facet is named in URLs/JSON and on pages, and where its values live."""
 
     #: Facet (and URL parameter) name, e.g. "person".
     name: str
@@ -77,15 +82,22 @@ class FacetField:
     field: str
     #: True when an article can have several values.
     multi: bool
+    #: Heading of the facet's list on the page ("People").
+    label: str
+    #: One value's kind, on the chip of a selected value ("Person").
+    singular: str
 
 
+#: The facets, in display order: the one definition of their names (the
+#: search types, the URL parameters, the JSON keys and the page labels all
+#: come from here).
 FACETS: tuple[FacetField, ...] = (
-    FacetField("dateline", DATELINE, multi=False),
-    FacetField("person", PEOPLE, multi=True),
-    FacetField("organization", ORGANIZATIONS, multi=True),
-    FacetField("place", PLACES, multi=True),
-    FacetField("topic", TOPICS, multi=True),
-    FacetField("source", SOURCE, multi=False),
+    FacetField("dateline", DATELINE, False, "Dateline", "Dateline"),
+    FacetField("person", PEOPLE, True, "People", "Person"),
+    FacetField("organization", ORGANIZATIONS, True, "Organizations", "Organization"),
+    FacetField("place", PLACES, True, "Places", "Place"),
+    FacetField("topic", TOPICS, True, "Topics", "Topic"),
+    FacetField("source", SOURCE, False, "Sources", "Source"),
 )
 FACETS_BY_NAME = {facet.name: facet for facet in FACETS}
 
@@ -128,6 +140,7 @@ def build_schema() -> fields.Schema:
             # A column only: no range terms are indexed (a NUMERIC field would
             # add 16 postings per document); filters run on the numpy copy.
             DATE_TS: fields.COLUMN(columns.NumericColumn("q", default=UNDATED)),
+            SIGNATURE: fields.COLUMN(columns.FixedBytesColumn(SIGNATURE_BYTES)),
             URL: fields.STORED(),
             AUTHOR: fields.STORED(),
             ORIGIN: fields.STORED(),

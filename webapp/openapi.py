@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import webapp.openapi_analysis as analysis
 from indexer.search.request import (
     MAX_DEPTH,
     MAX_PER_PAGE,
     MAX_QUERY_CHARS,
     MAX_VALUE_CHARS,
     MAX_VALUES_PER_FACET,
+    SPELL_VALUES,
 )
 from indexer.search.types import FACET_NAMES, SORT_ORDERS
 from webapp.params import ARTICLE_ID_RE
@@ -80,6 +82,12 @@ def search_parameters() -> list[dict[str, Any]]:
             "Results per page.",
             {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 10},
         ),
+        _query(
+            "spell",
+            "1: a misspelled query whose correction matches far better is replaced by it "
+            "(query_run says which query ran); 0: search the query exactly as typed.",
+            {"type": "string", "enum": list(SPELL_VALUES), "default": "1"},
+        ),
     ]
     facets = [
         {
@@ -98,7 +106,7 @@ def search_parameters() -> list[dict[str, Any]]:
         }
         for name in FACET_NAMES
     ]
-    return scalars + facets
+    return scalars + facets + analysis.search_parameters()
 
 
 ARTICLE_ID_PARAMETER = {
@@ -125,13 +133,27 @@ def schemas() -> dict[str, Any]:
         "places": STRING_LIST,
         "topics": STRING_LIST,
         "score": {"type": ["number", "null"]},
+        "cluster": {
+            "type": "string",
+            "description": "Near-duplicate cluster id (its representative's article id); "
+            "list the members with cluster=ID.",
+        },
+        "duplicates": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Other members of the cluster that match too (hidden by collapsing).",
+        },
         "snippet": {
             "type": "array",
             "items": {"type": "string", "description": "HTML: only <mark> tags are live."},
         },
     }
     article_properties = {
-        **{k: v for k, v in hit_properties.items() if k not in ("score", "snippet")},
+        **{
+            k: v
+            for k, v in hit_properties.items()
+            if k not in ("score", "snippet", "cluster", "duplicates")
+        },
         "body": {"type": "string"},
         "author": NULLABLE_STRING,
         "published_at": {
@@ -156,6 +178,7 @@ def schemas() -> dict[str, Any]:
                 "value": {"type": "string"},
                 "count": {"type": "integer", "minimum": 0},
                 "selected": {"type": "boolean"},
+                "excluded": {"type": "boolean"},
                 "aliases": {
                     **STRING_LIST,
                     "description": "Other spellings found in the text that this value stands"
@@ -192,8 +215,34 @@ def schemas() -> dict[str, Any]:
                 "last_page": {"type": "integer", "minimum": 1},
                 "histogram_unit": {"type": "string", "enum": ["day", "month", "year"]},
                 "notices": {"type": "array", "items": {"type": "string"}},
+                "query_run": {
+                    "type": "string",
+                    "description": "The query whose results are shown: the query as typed, or "
+                    "the suggestion when the typed words matched poorly and the corrected ones "
+                    "well (send spell=0 to search as typed).",
+                },
+                "total_all_words": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "Results holding every word of the query. Words typed "
+                    "side by side are a soft AND: these come first, then results with most "
+                    "of the words (counted in total).",
+                },
+                "also_searched": {
+                    "type": "array",
+                    "description": "Newswire spellings searched along with a typed word "
+                    "(percent: pct), never inside quotes.",
+                    "items": _closed(
+                        {
+                            "word": {"type": "string"},
+                            "forms": {"type": "array", "items": {"type": "string"}},
+                        }
+                    ),
+                },
+                **analysis.search_response_properties(),
             }
         ),
+        **analysis.schemas(),
         "Article": _closed(article_properties),
         "CountedValue": _closed(
             {"value": {"type": "string"}, "count": {"type": "integer", "minimum": 0}}
@@ -323,6 +372,7 @@ def openapi_document() -> dict[str, Any]:
             "exportJsonl",
             search_errors,
         ),
+        **analysis.paths(params, _get, _json, _html, _error, search_errors, html_search_errors),
         "/api/openapi.json": _get(
             "This document.",
             {

@@ -43,6 +43,8 @@ HIT_KEYS = (
     "places",
     "topics",
     "score",
+    "cluster",
+    "duplicates",
     "snippet",
 )
 
@@ -60,6 +62,14 @@ SEARCH_KEYS = (
     "last_page",
     "histogram_unit",
     "notices",
+    "query_run",
+    "total_all_words",
+    "also_searched",
+    "clusters",
+    "collapsed",
+    "facet_totals",
+    "facet_offset",
+    "facet_size",
 )
 
 #: Keys of ``/api/articles/<id>``.
@@ -132,6 +142,8 @@ def hit_json(hit: Hit) -> dict[str, Any]:
         "places": list(hit.places),
         "topics": list(hit.topics),
         "score": json_score(hit.score),
+        "cluster": hit.cluster,
+        "duplicates": hit.duplicates,
         "snippet": [str(fragments_html(passage)) for passage in hit.snippet],
     }
 
@@ -144,11 +156,12 @@ def export_record(hit: Hit) -> dict[str, Any]:
 
 
 def facet_value_json(value: FacetValue) -> dict[str, Any]:
-    """``{value, count, selected}``."""
+    """``{value, count, selected, excluded, aliases}``."""
     return {
         "value": value.value,
         "count": value.count,
         "selected": value.selected,
+        "excluded": value.excluded,
         "aliases": list(value.aliases),
     }
 
@@ -181,6 +194,18 @@ def search_json(page: SearchPage) -> dict[str, Any]:
         "last_page": page.last_page,
         "histogram_unit": page.histogram_unit,
         "notices": list(page.notices),
+        # The query whose results these are: ``suggestion`` when the typed
+        # query was misspelled and its correction was run instead.
+        "query_run": page.query_run or page.request.q,
+        "total_all_words": (page.total if page.total_all_words is None else page.total_all_words),
+        "also_searched": [
+            {"word": word, "forms": list(forms)} for word, forms in page.also_searched
+        ],
+        "clusters": page.clusters,
+        "collapsed": page.request.collapsing,
+        "facet_totals": dict(page.facet_totals),
+        "facet_offset": page.request.facet_offset,
+        "facet_size": page.request.facet_size,
     }
 
 

@@ -68,6 +68,10 @@ _TEXT_DMY = re.compile(
     rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\.?,?\s+((?:18|19|20)\d{{2}})\b",
     re.IGNORECASE,
 )
+#: ``3-Dec-96``, ``03-DEC-1996``: the date line of notes and wire copy.
+_TEXT_DAY_MON_YEAR = re.compile(
+    rf"(?<![\w-])(\d{{1,2}})-({_MONTH_RE})-(\d{{4}}|\d{{2}})(?![\w-])", re.IGNORECASE
+)
 _TEXT_ISO = re.compile(
     r"(?<![\d-])((?:18|19|20)\d{2})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?![\d])"
 )
@@ -233,17 +237,42 @@ def date_from_url(url: str | None, today: dt.date | None = None) -> str | None:
     return None
 
 
+def _full_year(digits: str, today: dt.date | None) -> int:
+    """A two-digit year in the century that puts it at most a year ahead (96 -> 1996)."""
+    year = int(digits)
+    if len(digits) > 2:
+        return year
+    year += 2000
+    return year if year <= _max_year(today) else year - 100
+
+
+def _in_parentheses(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is inside a parenthesis: an aside, "(March 9, 1990)"."""
+    opened = text.rfind("(", 0, start)
+    if opened == -1 or text.rfind(")", 0, start) > opened:
+        return False
+    closed = text.find(")", end)
+    return closed != -1 and (text.find("(", end) == -1 or text.find("(", end) > closed)
+
+
 def date_from_text(text: str | None, today: dt.date | None = None) -> str | None:
     """The first full date written near the start of ``text``, as ``YYYY-MM-DD``.
 
     Only complete dates with a year count ("March 28, 2019", "28 March 2019",
-    "2019-03-28"); "Thursday, March 28" is an event date, not a publication
-    date, and is ignored.
+    "2019-03-28", "3-Dec-96"); "Thursday, March 28" is an event date, not a
+    publication date, and is ignored, and so is a date in parentheses ("the
+    letter he received (March 9, 1990)"), which is an aside about something
+    else.
     """
     if not text:
         return None
     window = text[:_TEXT_WINDOW]
     candidates: list[tuple[int, str]] = []
+    for match in _TEXT_DAY_MON_YEAR.finditer(window):
+        day, month, year = match.groups()
+        found = _iso_date(_full_year(year, today), _MONTHS[month.lower()], int(day), today)
+        if found:
+            candidates.append((match.start(), found))
     for match in _TEXT_MDY.finditer(window):
         month, day, year = match.groups()
         found = _iso_date(int(year), _MONTHS[month.lower()], int(day), today)
@@ -259,6 +288,9 @@ def date_from_text(text: str | None, today: dt.date | None = None) -> str | None
         found = _iso_date(year, month, day, today)
         if found:
             candidates.append((match.start(), found))
+    candidates = [
+        (start, found) for start, found in candidates if not _in_parentheses(window, start, start)
+    ]
     return min(candidates)[1] if candidates else None
 
 

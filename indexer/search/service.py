@@ -8,8 +8,10 @@ atomic rebuilds) by itself, reusing the arrays of unchanged segments.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -21,13 +23,16 @@ from whoosh import query as wq
 
 from indexer import schema as F
 from indexer.analysis import analyze
-from indexer.errors import SearchRequestError
+from indexer.errors import SearchBudgetError, SearchRequestError
+from indexer.search import clusters as cl
 from indexer.search import facets as fc
+from indexer.search import significant as sig
+from indexer.search.entities_page import EntityView, entity_view
 from indexer.search.evaluate import Budget, Evaluation, Evaluator, Ranking, prepare
 from indexer.search.highlight import highlight_whole, snippet
 from indexer.search.query import DEFAULT_FIELD, parse_query
 from indexer.search.snapshot import Snapshot
-from indexer.search.suggest import suggest
+from indexer.search.suggest import should_run_suggestion, suggest
 from indexer.search.types import (
     ArticleView,
     CorpusStats,
@@ -53,6 +58,10 @@ REFRESH_INTERVAL = 0.0
 BUDGET_SECONDS = 2.0
 #: Seconds an old snapshot stays open for requests still using it.
 RETIRE_AFTER = 60.0
+#: Said when a soft AND found no story with every word.
+SOFT_AND_NOTICE = "No article contains all of these words; showing articles with most of them."
+_EXPLICIT_AND = re.compile(r"(?<![\w:])AND(?!\w)")
+_QUOTED = re.compile(r'"[^"]*"')
 
 
 class SearchService:
@@ -93,6 +102,7 @@ class SearchService:
             try:
                 snap.warm()
                 prepare(snap)
+                cl.clusters(snap)
             except Exception:  # a closed or replaced snapshot: nothing to warm
                 log.debug("warming generation %s stopped", snap.version.generation, exc_info=True)
 
@@ -150,7 +160,17 @@ class SearchService:
         query = parse_query(q)
         if query is None:
             return None
-        evaluation = Evaluator(snap, self.ranking, budget).run(query)
+        # Words typed side by side are a soft AND (all words first, then
+        # most of them); an explicit AND keeps every word required.
+        soft = not _EXPLICIT_AND.search(_QUOTED.sub(" ", q))
+        quoted = frozenset(word for m in _QUOTED.finditer(q) for word in analyze(m.group()))
+        evaluation = Evaluator(snap, self.ranking, budget).run(
+            query, soft=soft, quoted=quoted, typed=q
+        )
+        if evaluation.all_words is not None:
+            if evaluation.mask.any() and not evaluation.all_words.any():
+                evaluation.notices.insert(0, SOFT_AND_NOTICE)
+            return evaluation
         if not evaluation.mask.any() and _is_plain_conjunction(query):
             relaxed = wq.Or(list(query.children()))
             fallback = Evaluator(snap, self.ranking, budget).run(relaxed)
@@ -168,7 +188,24 @@ class SearchService:
         dates = fc.date_mask(snap, *_mask_bounds(request.date_from, request.date_to))
         if dates is not None:
             base &= dates
+        keep = fc.exclusion_mask(snap, request)
+        if keep is not None:
+            base &= keep
+        if request.cluster is not None:
+            base &= self._cluster_members(snap, request.cluster)
         return base, fc.selection_masks(snap, request)
+
+    def _cluster_members(self, snap: Snapshot, cluster_id: str) -> np.ndarray:
+        """The members of a cluster named by its id (or any member's id)."""
+        docnum = snap.docnum_for_id(cluster_id)
+        if docnum is None:
+            raise SearchRequestError(
+                f"there is no cluster with id {cluster_id[:60]!r} "
+                "(cluster ids are listed with each search result)",
+                code="unknown_cluster",
+                param="cluster",
+            )
+        return cl.members_mask(snap, cl.clusters(snap), docnum)
 
     def search(self, request: SearchRequest) -> SearchPage:
         """Run ``request``: page of hits, facet counts, timeline, suggestion."""
@@ -176,12 +213,30 @@ class SearchService:
         snap = self._current()
         budget = Budget(self.budget_seconds)
         evaluation = self._evaluate(snap, request.q, budget)
+        suggestion, corrected = self._spelling(snap, request, evaluation, budget)
+        query_run = request.q
+        if corrected is not None and suggestion is not None:
+            evaluation, query_run = corrected, suggestion
         base, selections = self._result_mask(snap, request, evaluation)
         final = base.copy()
         for mask in selections.values():
             final &= mask
         total = int(final.sum())
-        last_page = max(1, math.ceil(total / request.per_page))
+        total_all_words = (
+            int((final & evaluation.all_words).sum())
+            if evaluation is not None and evaluation.all_words is not None
+            else total
+        )
+        groups = cl.clusters(snap)
+        cluster_total = cl.cluster_count(groups, final)
+        shown, duplicates = final, None
+        if request.collapsing and groups.any:
+            primary, secondary = cl.rank_keys(
+                snap.date_ts, np.flatnonzero(final), _ranking_score(evaluation), request.sort
+            )
+            shown, duplicates = cl.collapse(groups, final, primary, secondary)
+        listed = cluster_total if request.collapsing else total
+        last_page = max(1, math.ceil(listed / request.per_page))
         if request.page > last_page:
             raise SearchRequestError(
                 f"page {request.page} is out of range: the last page is {last_page}",
@@ -189,27 +244,27 @@ class SearchService:
                 param="page",
             )
         facet_counts = {}
+        facet_totals = {}
         for facet in F.FACETS:
             mask = base.copy()
             for name, selection in selections.items():
                 if name != facet.name:
                     mask &= selection
-            facet_counts[facet.name] = fc.count_facet(
-                snap, facet, mask, request.selected(facet.name)
+            facet_counts[facet.name], facet_totals[facet.name] = fc.page_facet(
+                snap, facet, mask, request
             )
         buckets, unit = fc.histogram(
             snap, final, *_timeline_bounds(request.date_from, request.date_to)
         )
-        order = self._order(snap, final, evaluation, request.sort, request.page * request.per_page)
+        order = self._order(snap, shown, evaluation, request.sort, request.page * request.per_page)
         page_docs = order[(request.page - 1) * request.per_page :]
         terms = evaluation.highlight if evaluation else {}
-        hits = tuple(self._hit(snap, int(doc), evaluation, terms) for doc in page_docs)
-        suggestion = None
-        if evaluation is not None and evaluation.words:
-            evaluator = Evaluator(snap, self.ranking, budget)
-            suggestion = suggest(
-                snap, request.q, evaluation.words, lambda w: _group_df(snap, evaluator, w)
+        hits = tuple(
+            _clustered(
+                snap, groups, duplicates, int(doc), self._hit(snap, int(doc), evaluation, terms)
             )
+            for doc in page_docs
+        )
         return SearchPage(
             request=request,
             total=total,
@@ -220,8 +275,55 @@ class SearchService:
             histogram_unit=unit,
             suggestion=suggestion,
             last_page=last_page,
-            notices=tuple(evaluation.notices) if evaluation else (),
+            notices=(
+                *(evaluation.notices if evaluation else ()),
+                *_exclusion_notices(snap, request),
+            ),
+            query_run=query_run,
+            total_all_words=total_all_words,
+            also_searched=_also_searched(evaluation),
+            clusters=cluster_total,
+            facet_totals=facet_totals,
         )
+
+    def _spelling(
+        self,
+        snap: Snapshot,
+        request: SearchRequest,
+        evaluation: Evaluation | None,
+        budget: Budget,
+    ) -> tuple[str | None, Evaluation | None]:
+        """The "did you mean" suggestion, and its evaluation when it should run instead.
+
+        The suggestion runs in place of the typed query when
+        :func:`~indexer.search.suggest.should_run_suggestion` says the typed
+        words match poorly and the corrected ones well (counted within the
+        request's date and facet filters), unless ``request.spell`` is off.
+        """
+        if evaluation is None or not evaluation.words:
+            return None, None
+        evaluator = Evaluator(snap, self.ranking, budget)
+        suggestion = suggest(
+            snap, request.q, evaluation.words, lambda w: _group_df(snap, evaluator, w)
+        )
+        if suggestion is None or not request.spell:
+            return suggestion, None
+        try:
+            # A second query, with a budget of its own: the first search of a
+            # fresh index spends the request's on loading the vocabulary.
+            corrected = self._evaluate(snap, suggestion, Budget(self.budget_seconds))
+        except (SearchRequestError, SearchBudgetError):
+            return suggestion, None
+        if corrected is None or not corrected.words:
+            return suggestion, None
+        scope, selections = self._result_mask(snap, request, None)
+        for mask in selections.values():
+            scope &= mask
+        typed_all = _all_words_count(evaluator, evaluation.words, scope)
+        suggested_all = _all_words_count(evaluator, corrected.words, scope)
+        if should_run_suggestion(typed_all, suggested_all):
+            return suggestion, corrected
+        return suggestion, None
 
     def _order(
         self,
@@ -238,6 +340,10 @@ class SearchService:
         dates = snap.date_ts[docs]
         if sort == "relevance" and evaluation is not None:
             primary = -evaluation.score[docs].astype(np.float64)
+            if evaluation.tier is not None:
+                # Soft AND: stories with more of the words first, whatever their scores.
+                step = float(evaluation.score[docs].max()) + 1.0
+                primary -= evaluation.tier[docs].astype(np.float64) * step
             secondary = -dates
         elif sort == "oldest":
             primary = np.where(dates == F.UNDATED, np.iinfo(np.int64).max, dates)
@@ -261,6 +367,7 @@ class SearchService:
         stored = snap.stored(docnum)
         title = stored.get(F.TITLE) or ""
         body = stored.get(F.BODY) or ""
+        phrases = _phrases(evaluation if terms else None)
         return Hit(
             id=stored[F.ID],
             title=title,
@@ -274,8 +381,8 @@ class SearchService:
             places=tuple(stored.get(F.PLACES) or ()),
             topics=tuple(stored.get(F.TOPICS) or ()),
             score=round(float(evaluation.score[docnum]), 4) if evaluation else 0.0,
-            title_fragments=highlight_whole(title, terms.get(F.TITLE, set())),
-            snippet=snippet(body, terms.get(F.BODY, set())),
+            title_fragments=highlight_whole(title, terms.get(F.TITLE, set()), phrases[F.TITLE]),
+            snippet=snippet(body, terms.get(F.BODY, set()), phrases[F.BODY]),
         )
 
     # -- articles -----------------------------------------------------------------
@@ -288,16 +395,20 @@ class SearchService:
             return None
         stored = snap.stored(docnum)
         terms: dict[str, set[str]] = {}
+        evaluation = None
         if q.strip():
             try:
                 evaluation = self._evaluate(snap, q, Budget(self.budget_seconds))
                 terms = evaluation.highlight if evaluation else {}
             except SearchRequestError:
                 terms = {}
+        phrases = _phrases(evaluation)
         body = stored.get(F.BODY) or ""
         title = stored.get(F.TITLE) or ""
         paragraphs = tuple(
-            highlight_whole(p, terms.get(F.BODY, set())) for p in body.split("\n\n") if p.strip()
+            highlight_whole(p, terms.get(F.BODY, set()), phrases[F.BODY])
+            for p in body.split("\n\n")
+            if p.strip()
         )
         return ArticleView(
             id=stored[F.ID],
@@ -314,7 +425,7 @@ class SearchService:
             places=tuple(stored.get(F.PLACES) or ()),
             topics=tuple(stored.get(F.TOPICS) or ()),
             paragraphs=paragraphs,
-            title_fragments=highlight_whole(title, terms.get(F.TITLE, set())),
+            title_fragments=highlight_whole(title, terms.get(F.TITLE, set()), phrases[F.TITLE]),
             published_at=stored.get(F.PUBLISHED_AT),
             date_source=stored.get(F.DATE_SOURCE),
         )
@@ -346,6 +457,14 @@ class SearchService:
         query = wq.Or([wq.Term(F.BODY, t, boost=w) for w, t in weighted])
         evaluation = Evaluator(snap, self.ranking, Budget(self.budget_seconds)).run(query)
         evaluation.mask[docnum] = False
+        # Never a copy of the story itself, and one story per cluster.
+        groups = cl.clusters(snap)
+        evaluation.mask &= groups.rep != groups.rep[docnum]
+        if groups.any:
+            primary, secondary = cl.rank_keys(
+                snap.date_ts, np.flatnonzero(evaluation.mask), evaluation.score, "relevance"
+            )
+            evaluation.mask, _ = cl.collapse(groups, evaluation.mask, primary, secondary)
         order = self._order(snap, evaluation.mask, evaluation, "relevance", limit)
         result = []
         for doc in order:
@@ -360,17 +479,56 @@ class SearchService:
             )
         return tuple(result)
 
-    # -- export and statistics ----------------------------------------------------------
+    # -- analyses over a whole result set ---------------------------------------------
 
-    def export(self, request: SearchRequest, limit: int) -> Iterator[Hit]:
-        """The whole result set of ``request`` in order (up to ``limit``), no snippets."""
+    def significant(self, request: SearchRequest) -> sig.Significant:
+        """Words, phrases and entities unusually frequent in ``request``'s results."""
         snap = self._current()
         evaluation = self._evaluate(snap, request.q, Budget(self.budget_seconds))
         base, selections = self._result_mask(snap, request, evaluation)
         for mask in selections.values():
             base &= mask
+        ranked = self._order(snap, base, evaluation, request.sort, int(base.sum()))
+        skip_terms = set(evaluation.words) if evaluation else set()
+        if evaluation:
+            for found in evaluation.highlight.values():
+                skip_terms |= found
+        skip_values = {
+            F.FACETS_BY_NAME[name].field: {v.casefold() for v in values}
+            for name, values in request.filters
+        }
+        return sig.significant(snap, base, ranked, skip_terms, skip_values)
+
+    def entity(self, facet_name: str, value: str) -> EntityView | None:
+        """The entity page of ``value`` in facet ``facet_name``; None when unknown."""
+        facet = F.FACETS_BY_NAME.get(facet_name)
+        if facet is None:
+            return None
+        return entity_view(self._current(), facet, value)
+
+    # -- export and statistics ----------------------------------------------------------
+
+    def export(self, request: SearchRequest, limit: int) -> Iterator[Hit]:
+        """The whole result set of ``request`` in order (up to ``limit``), no snippets.
+
+        The same result set as the page's: a misspelled query the page
+        replaced by its correction is replaced here too.
+        """
+        snap = self._current()
+        budget = Budget(self.budget_seconds)
+        evaluation = self._evaluate(snap, request.q, budget)
+        _, corrected = self._spelling(snap, request, evaluation, budget)
+        evaluation = corrected or evaluation
+        base, selections = self._result_mask(snap, request, evaluation)
+        for mask in selections.values():
+            base &= mask
+        # Exports list every story (as facets and the timeline count them),
+        # each with its cluster id so copies can be grouped afterwards.
+        groups = cl.clusters(snap)
         for doc in self._order(snap, base, evaluation, request.sort, limit):
-            hit = self._hit(snap, int(doc), evaluation, {})
+            hit = _clustered(
+                snap, groups, None, int(doc), self._hit(snap, int(doc), evaluation, {})
+            )
             yield Hit(
                 **{**_hit_fields(hit), "snippet": (), "title_fragments": (Fragment(hit.title),)}
             )
@@ -392,6 +550,40 @@ class SearchService:
             generation=snap.version.generation,
             top=tops,
         )
+
+
+def _ranking_score(evaluation: Evaluation | None) -> np.ndarray | None:
+    """Scores that order documents as :meth:`SearchService._order` does by relevance.
+
+    With soft AND, stories with more of the words come first whatever their
+    scores: the tier is folded in above every score, so the best-ranked
+    member of a cluster is the one the result list would show first.
+    """
+    if evaluation is None:
+        return None
+    score = evaluation.score.astype(np.float64)
+    tier = getattr(evaluation, "tier", None)
+    if tier is None or not len(score):
+        return score
+    return score + tier.astype(np.float64) * (float(score.max()) + 1.0)
+
+
+def _clustered(
+    snap: Snapshot, groups: cl.Clusters, duplicates: np.ndarray | None, docnum: int, hit: Hit
+) -> Hit:
+    """``hit`` with its cluster id and how many of its copies the collapse hid."""
+    rep = int(groups.rep[docnum])
+    cluster_id = hit.id if rep == docnum else str(snap.stored(rep)[F.ID])
+    hidden = int(duplicates[docnum]) if duplicates is not None else 0
+    return dataclasses.replace(hit, cluster=cluster_id, duplicates=hidden)
+
+
+def _exclusion_notices(snap: Snapshot, request: SearchRequest) -> list[str]:
+    """Say so when an exclusion names a value the index does not know."""
+    return [
+        f"No {facet} is called {value!r}: excluding it leaves every article in."
+        for facet, value in fc.unknown_exclusions(snap, request)
+    ]
 
 
 def _hit_fields(hit: Hit) -> dict[str, Any]:
@@ -430,6 +622,27 @@ def _is_plain_conjunction(query: wq.Query) -> bool:
         and len(query.subqueries) > 1
         and all(isinstance(q, wq.Term) and q.fieldname == DEFAULT_FIELD for q in query.subqueries)
     )
+
+
+def _all_words_count(evaluator: Evaluator, words: list[str], scope: np.ndarray) -> int:
+    """Documents of ``scope`` holding every one of ``words`` (in any of its forms)."""
+    mask = scope.copy()
+    for word in dict.fromkeys(words):
+        mask &= evaluator.term(wq.Term(DEFAULT_FIELD, word), True).mask
+    return int(mask.sum())
+
+
+def _phrases(evaluation: Evaluation | None) -> dict[str, frozenset[tuple[str, ...]]]:
+    """Entity names to mark as runs, per text field."""
+    found = evaluation.phrases if evaluation is not None else {}
+    return {name: frozenset(found.get(name, ())) for name in F.TEXT_FIELDS}
+
+
+def _also_searched(evaluation: Evaluation | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(typed word, newswire spellings also searched), in query order."""
+    if evaluation is None:
+        return ()
+    return tuple((word, tuple(forms)) for word, forms in evaluation.expanded.items())
 
 
 def _group_df(snap: Snapshot, evaluator: Evaluator, word: str) -> int:
