@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from whoosh import columns, fields
 
 from indexer.analysis import PackedPositions, facet_analyzer, text_analyzer
+from indexer.dedup import SIGNATURE_BYTES
 
 # Stored and/or indexed article fields (also JSON keys).
 ID = "id"
@@ -48,6 +49,10 @@ PATH = "path"
 #: set of these terms *is* the manifest of what the index holds, committed
 #: atomically with the documents themselves.
 FILEKEY = "filekey"
+
+#: Near-duplicate signature (``indexer.dedup``): fixed bytes in a column,
+#: read into numpy per segment to group wire copies into clusters.
+SIGNATURE = "dupsig"
 
 #: Sentinel date for undated articles: sorts before every real date.
 UNDATED = -(2**62)
@@ -121,6 +126,7 @@ def build_schema() -> fields.Schema:
             # A column only: no range terms are indexed (a NUMERIC field would
             # add 16 postings per document); filters run on the numpy copy.
             DATE_TS: fields.COLUMN(columns.NumericColumn("q", default=UNDATED)),
+            SIGNATURE: fields.COLUMN(columns.FixedBytesColumn(SIGNATURE_BYTES)),
             URL: fields.STORED(),
             AUTHOR: fields.STORED(),
             ORIGIN: fields.STORED(),

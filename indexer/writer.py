@@ -28,6 +28,7 @@ from typing import Any
 
 from whoosh.index import Index
 
+from indexer import dedup
 from indexer import schema as F
 from indexer.analysis import FACET_SEPARATOR
 from indexer.errors import IndexBusyError
@@ -179,6 +180,7 @@ def article_fields(article: Article, filekey: str) -> dict[str, Any]:
         F.ORIGIN: article.origin,
         F.PATH: article.path,
         F.FILEKEY: filekey,
+        F.SIGNATURE: dedup.signature(article.title, article.body),
     }
     for facet in F.FACETS:
         value = getattr(article, facet.field)
@@ -211,6 +213,10 @@ class SegmentBuilder:
 
     def add_fields(self, fields: dict[str, Any]) -> None:
         """Add one document given as :func:`article_fields` returns it."""
+        if F.SIGNATURE not in self._ix.schema:
+            # An index created before near-duplicate signatures existed:
+            # its schema has no column for them (``--rebuild`` adds it).
+            fields = {name: value for name, value in fields.items() if name != F.SIGNATURE}
         self._writer.add_document(**fields)
         self._pending += 1
 

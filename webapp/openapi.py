@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import webapp.openapi_analysis as analysis
 from indexer.search.request import (
     MAX_DEPTH,
     MAX_PER_PAGE,
@@ -105,7 +106,7 @@ def search_parameters() -> list[dict[str, Any]]:
         }
         for name in FACET_NAMES
     ]
-    return scalars + facets
+    return scalars + facets + analysis.search_parameters()
 
 
 ARTICLE_ID_PARAMETER = {
@@ -132,13 +133,27 @@ def schemas() -> dict[str, Any]:
         "places": STRING_LIST,
         "topics": STRING_LIST,
         "score": {"type": ["number", "null"]},
+        "cluster": {
+            "type": "string",
+            "description": "Near-duplicate cluster id (its representative's article id); "
+            "list the members with cluster=ID.",
+        },
+        "duplicates": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Other members of the cluster that match too (hidden by collapsing).",
+        },
         "snippet": {
             "type": "array",
             "items": {"type": "string", "description": "HTML: only <mark> tags are live."},
         },
     }
     article_properties = {
-        **{k: v for k, v in hit_properties.items() if k not in ("score", "snippet")},
+        **{
+            k: v
+            for k, v in hit_properties.items()
+            if k not in ("score", "snippet", "cluster", "duplicates")
+        },
         "body": {"type": "string"},
         "author": NULLABLE_STRING,
     }
@@ -152,6 +167,7 @@ def schemas() -> dict[str, Any]:
                 "value": {"type": "string"},
                 "count": {"type": "integer", "minimum": 0},
                 "selected": {"type": "boolean"},
+                "excluded": {"type": "boolean"},
             }
         ),
         "Bucket": _closed(
@@ -206,8 +222,10 @@ def schemas() -> dict[str, Any]:
                         }
                     ),
                 },
+                **analysis.search_response_properties(),
             }
         ),
+        **analysis.schemas(),
         "Article": _closed(article_properties),
         "CountedValue": _closed(
             {"value": {"type": "string"}, "count": {"type": "integer", "minimum": 0}}
@@ -337,6 +355,7 @@ def openapi_document() -> dict[str, Any]:
             "exportJsonl",
             search_errors,
         ),
+        **analysis.paths(params, _get, _json, _html, _error, search_errors, html_search_errors),
         "/api/openapi.json": _get(
             "This document.",
             {

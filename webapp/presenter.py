@@ -43,6 +43,8 @@ HIT_KEYS = (
     "places",
     "topics",
     "score",
+    "cluster",
+    "duplicates",
     "snippet",
 )
 
@@ -63,6 +65,11 @@ SEARCH_KEYS = (
     "query_run",
     "total_all_words",
     "also_searched",
+    "clusters",
+    "collapsed",
+    "facet_totals",
+    "facet_offset",
+    "facet_size",
 )
 
 #: Keys of ``/api/articles/<id>``.
@@ -133,6 +140,8 @@ def hit_json(hit: Hit) -> dict[str, Any]:
         "places": list(hit.places),
         "topics": list(hit.topics),
         "score": json_score(hit.score),
+        "cluster": hit.cluster,
+        "duplicates": hit.duplicates,
         "snippet": [str(fragments_html(passage)) for passage in hit.snippet],
     }
 
@@ -145,8 +154,13 @@ def export_record(hit: Hit) -> dict[str, Any]:
 
 
 def facet_value_json(value: FacetValue) -> dict[str, Any]:
-    """``{value, count, selected}``."""
-    return {"value": value.value, "count": value.count, "selected": value.selected}
+    """``{value, count, selected, excluded}``."""
+    return {
+        "value": value.value,
+        "count": value.count,
+        "selected": value.selected,
+        "excluded": value.excluded,
+    }
 
 
 def bucket_json(bucket: HistogramBucket) -> dict[str, Any]:
@@ -184,6 +198,11 @@ def search_json(page: SearchPage) -> dict[str, Any]:
         "also_searched": [
             {"word": word, "forms": list(forms)} for word, forms in page.also_searched
         ],
+        "clusters": page.clusters,
+        "collapsed": page.request.collapsing,
+        "facet_totals": dict(page.facet_totals),
+        "facet_offset": page.request.facet_offset,
+        "facet_size": page.request.facet_size,
     }
 
 

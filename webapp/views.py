@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Flask, abort, current_app, render_template, url_for
+from flask import request as flask_request
 
 from indexer.errors import SearchBudgetError, SearchRequestError
-from webapp import api, params
+from webapp import analysis, api, params
 from webapp.backend import get_service
-from webapp.links import Routes
+from webapp.links import Routes, entity_path
 from webapp.pages import article_page_model, overview_model, search_page_model
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,8 @@ def routes() -> Routes:
         export_jsonl=url_for("api.export_jsonl"),
         article=lambda article_id: url_for("pages.article", article_id=article_id),
         api_article=lambda article_id: url_for("api.article", article_id=article_id),
+        significant=url_for("analysis.significant_page"),
+        entity=lambda facet, value: entity_path(facet, value, flask_request.script_root),
     )
 
 
@@ -80,3 +83,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(thousands)
     app.register_blueprint(bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(analysis.bp)

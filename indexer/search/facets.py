@@ -12,7 +12,6 @@ Facet semantics (what users of modern faceted search expect):
 
 from __future__ import annotations
 
-import calendar
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
@@ -191,6 +190,67 @@ def _label(day: date, unit: HistogramUnit) -> str:
     return f"{day.year:04d}"
 
 
-def month_end(day: date) -> date:
-    """Last day of ``day``'s month."""
-    return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+def exclusion_mask(snap: Snapshot, request: SearchRequest) -> np.ndarray | None:
+    """Documents to keep after the ``not_<facet>`` exclusions; None when there are none.
+
+    Excluding works like Kibana's negative filter pills and Aleph's
+    exclusions: a story with any excluded value is left out of the result
+    set, and therefore of every facet count and the timeline (an excluded
+    value itself counts 0).
+    """
+    keep: np.ndarray | None = None
+    for name, values in request.exclusions:
+        facet = F.FACETS_BY_NAME[name]
+        hit = docs_with_values(snap, facet.field, resolve_values(snap, facet, values))
+        keep = ~hit if keep is None else keep & ~hit
+    return keep
+
+
+def unknown_exclusions(snap: Snapshot, request: SearchRequest) -> list[tuple[str, str]]:
+    """(facet, value) pairs of exclusions the index does not know (they exclude nothing)."""
+    unknown: list[tuple[str, str]] = []
+    for name, values in request.exclusions:
+        facet = F.FACETS_BY_NAME[name]
+        unknown.extend((name, v) for v in values if not len(resolve_values(snap, facet, (v,))))
+    return unknown
+
+
+def page_facet(
+    snap: Snapshot,
+    facet: F.FacetField,
+    mask: np.ndarray,
+    request: SearchRequest,
+) -> tuple[tuple[FacetValue, ...], int]:
+    """One page of a facet's values, and how many distinct values it has in ``mask``.
+
+    Values are ordered by count, then name; ``facet_offset``/``facet_size``
+    choose the page. The first page also lists every selected and excluded
+    value (so each can be undone), wherever it ranks.
+    """
+    selected = request.selected(facet.name)
+    excluded = request.excluded(facet.name)
+    offset, size = request.facet_offset, request.facet_size
+    pairs = snap.facets[facet.field]
+    if len(pairs.values):
+        counts = np.bincount(pairs.value_ids[mask[pairs.docs]], minlength=len(pairs.values))
+    else:
+        counts = np.zeros(0, dtype=np.int64)
+    nonzero = np.flatnonzero(counts)
+    names = pairs.values
+    ordered = sorted(nonzero.tolist(), key=lambda i: (-counts[i], names[i].casefold()))
+    page = ordered[offset : offset + size]
+    selected_ids = set(resolve_values(snap, facet, selected).tolist()) if selected else set()
+    excluded_ids = set(resolve_values(snap, facet, excluded).tolist()) if excluded else set()
+    if offset == 0:
+        page_set = set(page)
+        extra = [i for i in sorted(selected_ids | excluded_ids) if i not in page_set]
+        page = sorted([*page, *extra], key=lambda i: (-counts[i], names[i].casefold()))
+    listed = [
+        FacetValue(names[i], int(counts[i]), i in selected_ids, i in excluded_ids) for i in page
+    ]
+    if offset == 0:
+        # Values the index does not know still show (count 0) so they can be removed.
+        for raw in (*selected, *excluded):
+            if not len(resolve_values(snap, facet, (raw,))):
+                listed.append(FacetValue(raw, 0, raw in selected, raw in excluded))
+    return tuple(listed), len(ordered)

@@ -8,6 +8,7 @@ atomic rebuilds) by itself, reusing the arrays of unchanged segments.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import re
@@ -23,7 +24,10 @@ from whoosh import query as wq
 from indexer import schema as F
 from indexer.analysis import analyze
 from indexer.errors import SearchBudgetError, SearchRequestError
+from indexer.search import clusters as cl
 from indexer.search import facets as fc
+from indexer.search import significant as sig
+from indexer.search.entities_page import EntityView, entity_view
 from indexer.search.evaluate import Budget, Evaluation, Evaluator, Ranking, prepare
 from indexer.search.highlight import highlight_whole, snippet
 from indexer.search.query import DEFAULT_FIELD, parse_query
@@ -98,6 +102,7 @@ class SearchService:
             try:
                 snap.warm()
                 prepare(snap)
+                cl.clusters(snap)
             except Exception:  # a closed or replaced snapshot: nothing to warm
                 log.debug("warming generation %s stopped", snap.version.generation, exc_info=True)
 
@@ -183,7 +188,24 @@ class SearchService:
         dates = fc.date_mask(snap, *_mask_bounds(request.date_from, request.date_to))
         if dates is not None:
             base &= dates
+        keep = fc.exclusion_mask(snap, request)
+        if keep is not None:
+            base &= keep
+        if request.cluster is not None:
+            base &= self._cluster_members(snap, request.cluster)
         return base, fc.selection_masks(snap, request)
+
+    def _cluster_members(self, snap: Snapshot, cluster_id: str) -> np.ndarray:
+        """The members of a cluster named by its id (or any member's id)."""
+        docnum = snap.docnum_for_id(cluster_id)
+        if docnum is None:
+            raise SearchRequestError(
+                f"there is no cluster with id {cluster_id[:60]!r} "
+                "(cluster ids are listed with each search result)",
+                code="unknown_cluster",
+                param="cluster",
+            )
+        return cl.members_mask(snap, cl.clusters(snap), docnum)
 
     def search(self, request: SearchRequest) -> SearchPage:
         """Run ``request``: page of hits, facet counts, timeline, suggestion."""
@@ -205,7 +227,16 @@ class SearchService:
             if evaluation is not None and evaluation.all_words is not None
             else total
         )
-        last_page = max(1, math.ceil(total / request.per_page))
+        groups = cl.clusters(snap)
+        cluster_total = cl.cluster_count(groups, final)
+        shown, duplicates = final, None
+        if request.collapsing and groups.any:
+            primary, secondary = cl.rank_keys(
+                snap.date_ts, np.flatnonzero(final), _ranking_score(evaluation), request.sort
+            )
+            shown, duplicates = cl.collapse(groups, final, primary, secondary)
+        listed = cluster_total if request.collapsing else total
+        last_page = max(1, math.ceil(listed / request.per_page))
         if request.page > last_page:
             raise SearchRequestError(
                 f"page {request.page} is out of range: the last page is {last_page}",
@@ -213,21 +244,27 @@ class SearchService:
                 param="page",
             )
         facet_counts = {}
+        facet_totals = {}
         for facet in F.FACETS:
             mask = base.copy()
             for name, selection in selections.items():
                 if name != facet.name:
                     mask &= selection
-            facet_counts[facet.name] = fc.count_facet(
-                snap, facet, mask, request.selected(facet.name)
+            facet_counts[facet.name], facet_totals[facet.name] = fc.page_facet(
+                snap, facet, mask, request
             )
         buckets, unit = fc.histogram(
             snap, final, *_timeline_bounds(request.date_from, request.date_to)
         )
-        order = self._order(snap, final, evaluation, request.sort, request.page * request.per_page)
+        order = self._order(snap, shown, evaluation, request.sort, request.page * request.per_page)
         page_docs = order[(request.page - 1) * request.per_page :]
         terms = evaluation.highlight if evaluation else {}
-        hits = tuple(self._hit(snap, int(doc), evaluation, terms) for doc in page_docs)
+        hits = tuple(
+            _clustered(
+                snap, groups, duplicates, int(doc), self._hit(snap, int(doc), evaluation, terms)
+            )
+            for doc in page_docs
+        )
         return SearchPage(
             request=request,
             total=total,
@@ -238,10 +275,15 @@ class SearchService:
             histogram_unit=unit,
             suggestion=suggestion,
             last_page=last_page,
-            notices=tuple(evaluation.notices) if evaluation else (),
+            notices=(
+                *(evaluation.notices if evaluation else ()),
+                *_exclusion_notices(snap, request),
+            ),
             query_run=query_run,
             total_all_words=total_all_words,
             also_searched=_also_searched(evaluation),
+            clusters=cluster_total,
+            facet_totals=facet_totals,
         )
 
     def _spelling(
@@ -413,6 +455,14 @@ class SearchService:
         query = wq.Or([wq.Term(F.BODY, t, boost=w) for w, t in weighted])
         evaluation = Evaluator(snap, self.ranking, Budget(self.budget_seconds)).run(query)
         evaluation.mask[docnum] = False
+        # Never a copy of the story itself, and one story per cluster.
+        groups = cl.clusters(snap)
+        evaluation.mask &= groups.rep != groups.rep[docnum]
+        if groups.any:
+            primary, secondary = cl.rank_keys(
+                snap.date_ts, np.flatnonzero(evaluation.mask), evaluation.score, "relevance"
+            )
+            evaluation.mask, _ = cl.collapse(groups, evaluation.mask, primary, secondary)
         order = self._order(snap, evaluation.mask, evaluation, "relevance", limit)
         result = []
         for doc in order:
@@ -427,17 +477,56 @@ class SearchService:
             )
         return tuple(result)
 
-    # -- export and statistics ----------------------------------------------------------
+    # -- analyses over a whole result set ---------------------------------------------
 
-    def export(self, request: SearchRequest, limit: int) -> Iterator[Hit]:
-        """The whole result set of ``request`` in order (up to ``limit``), no snippets."""
+    def significant(self, request: SearchRequest) -> sig.Significant:
+        """Words, phrases and entities unusually frequent in ``request``'s results."""
         snap = self._current()
         evaluation = self._evaluate(snap, request.q, Budget(self.budget_seconds))
         base, selections = self._result_mask(snap, request, evaluation)
         for mask in selections.values():
             base &= mask
+        ranked = self._order(snap, base, evaluation, request.sort, int(base.sum()))
+        skip_terms = set(evaluation.words) if evaluation else set()
+        if evaluation:
+            for found in evaluation.highlight.values():
+                skip_terms |= found
+        skip_values = {
+            F.FACETS_BY_NAME[name].field: {v.casefold() for v in values}
+            for name, values in request.filters
+        }
+        return sig.significant(snap, base, ranked, skip_terms, skip_values)
+
+    def entity(self, facet_name: str, value: str) -> EntityView | None:
+        """The entity page of ``value`` in facet ``facet_name``; None when unknown."""
+        facet = F.FACETS_BY_NAME.get(facet_name)
+        if facet is None:
+            return None
+        return entity_view(self._current(), facet, value)
+
+    # -- export and statistics ----------------------------------------------------------
+
+    def export(self, request: SearchRequest, limit: int) -> Iterator[Hit]:
+        """The whole result set of ``request`` in order (up to ``limit``), no snippets.
+
+        The same result set as the page's: a misspelled query the page
+        replaced by its correction is replaced here too.
+        """
+        snap = self._current()
+        budget = Budget(self.budget_seconds)
+        evaluation = self._evaluate(snap, request.q, budget)
+        _, corrected = self._spelling(snap, request, evaluation, budget)
+        evaluation = corrected or evaluation
+        base, selections = self._result_mask(snap, request, evaluation)
+        for mask in selections.values():
+            base &= mask
+        # Exports list every story (as facets and the timeline count them),
+        # each with its cluster id so copies can be grouped afterwards.
+        groups = cl.clusters(snap)
         for doc in self._order(snap, base, evaluation, request.sort, limit):
-            hit = self._hit(snap, int(doc), evaluation, {})
+            hit = _clustered(
+                snap, groups, None, int(doc), self._hit(snap, int(doc), evaluation, {})
+            )
             yield Hit(
                 **{**_hit_fields(hit), "snippet": (), "title_fragments": (Fragment(hit.title),)}
             )
@@ -459,6 +548,40 @@ class SearchService:
             generation=snap.version.generation,
             top=tops,
         )
+
+
+def _ranking_score(evaluation: Evaluation | None) -> np.ndarray | None:
+    """Scores that order documents as :meth:`SearchService._order` does by relevance.
+
+    With soft AND, stories with more of the words come first whatever their
+    scores: the tier is folded in above every score, so the best-ranked
+    member of a cluster is the one the result list would show first.
+    """
+    if evaluation is None:
+        return None
+    score = evaluation.score.astype(np.float64)
+    tier = getattr(evaluation, "tier", None)
+    if tier is None or not len(score):
+        return score
+    return score + tier.astype(np.float64) * (float(score.max()) + 1.0)
+
+
+def _clustered(
+    snap: Snapshot, groups: cl.Clusters, duplicates: np.ndarray | None, docnum: int, hit: Hit
+) -> Hit:
+    """``hit`` with its cluster id and how many of its copies the collapse hid."""
+    rep = int(groups.rep[docnum])
+    cluster_id = hit.id if rep == docnum else str(snap.stored(rep)[F.ID])
+    hidden = int(duplicates[docnum]) if duplicates is not None else 0
+    return dataclasses.replace(hit, cluster=cluster_id, duplicates=hidden)
+
+
+def _exclusion_notices(snap: Snapshot, request: SearchRequest) -> list[str]:
+    """Say so when an exclusion names a value the index does not know."""
+    return [
+        f"No {facet} is called {value!r}: excluding it leaves every article in."
+        for facet, value in fc.unknown_exclusions(snap, request)
+    ]
 
 
 def _hit_fields(hit: Hit) -> dict[str, Any]:

@@ -160,6 +160,9 @@ class SegmentData:
             self.facets = {facet.field: self._facet(segreader, facet.field) for facet in F.FACETS}
         self._terms = _SizedLRU(TERM_CACHE_POSTINGS)
         self._positions = _SizedLRU(POSITION_CACHE_ENTRIES)
+        #: Per-segment arrays other modules load on first use (e.g. the
+        #: near-duplicate signatures of :mod:`indexer.search.clusters`).
+        self.extras: dict[str, Any] = {}
 
     def _dates(self, segreader: Any) -> np.ndarray:
         if not segreader.has_column(F.DATE_TS):

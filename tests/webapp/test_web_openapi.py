@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask
 from flask.testing import FlaskClient
 
-from indexer.search.request import MAX_PER_PAGE, MAX_QUERY_CHARS, SCALAR_PARAMS
+from indexer.search.request import EXCLUDE_PARAMS, MAX_PER_PAGE, MAX_QUERY_CHARS, SCALAR_PARAMS
 from indexer.search.types import FACET_NAMES, SORT_ORDERS
 from webapp.presenter import ARTICLE_KEYS, HIT_KEYS, SEARCH_KEYS
 
@@ -23,14 +25,14 @@ def test_every_get_route_is_described(fake_app: Flask, fake_client: FlaskClient)
     for rule in fake_app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
-        path = rule.rule.replace("<article_id>", "{article_id}")
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
         assert path in described, path
 
 
 def test_search_parameters_match_the_validator(fake_client: FlaskClient) -> None:
     doc = _doc(fake_client)
     params = {p["name"]: p for p in doc["paths"]["/api/search"]["get"]["parameters"]}
-    assert set(params) == set(SCALAR_PARAMS) | set(FACET_NAMES)
+    assert set(params) == set(SCALAR_PARAMS) | set(FACET_NAMES) | set(EXCLUDE_PARAMS)
     assert params["sort"]["schema"]["enum"] == list(SORT_ORDERS)
     assert params["per_page"]["schema"]["maximum"] == MAX_PER_PAGE
     assert params["q"]["schema"]["maxLength"] == MAX_QUERY_CHARS
