@@ -114,11 +114,10 @@ def numeric_column(column: Any, size: int, dtype: Any) -> np.ndarray:
 
 
 def fixed_column_bytes(column: Any, size: int) -> bytes:
-    """The fixed-size values of a column's first documents, concatenated, in one read.
+    """The raw values of a fixed-size column for the first ``size`` documents, in one read.
 
-    Whoosh's ``FixedBytesColumn`` stores them flat for the first ``_count``
-    documents; documents past those have no value and are left out. Other
-    column types are read a document at a time.
+    Whoosh stores them flat (documents past the column's count have none);
+    other column types are read value by value.
     """
     if all(hasattr(column, name) for name in ("_dbfile", "_basepos", "_count", "_fixedlen")):
         count = min(column._count, size)

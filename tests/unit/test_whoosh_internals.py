@@ -127,6 +127,17 @@ def test_numeric_column_reads_every_value(stock_index: Any) -> None:
     assert values[3] == F.UNDATED  # doc-3 has no date
 
 
+def test_fixed_column_bytes_are_the_values_one_by_one(stock_index: Any) -> None:
+    _, reader = stock_index
+    segreader = leaf(reader)
+    size = segreader.doc_count_all()
+    assert segreader.has_column(F.SIGNATURE)
+    column = segreader.column_reader(F.SIGNATURE, translate=False)
+    raw = wi.fixed_column_bytes(column, size)
+    assert raw == b"".join(column[n] for n in range(size)) and len(raw) > 0
+    assert wi.fixed_column_bytes(column, 2) == column[0] + column[1]
+
+
 def test_field_lengths_are_the_public_lengths(stock_index: Any) -> None:
     _, reader = stock_index
     segreader = leaf(reader)
@@ -202,23 +213,3 @@ def test_stock_whoosh_merges_what_we_wrote(our_index: Any) -> None:
     assert len(merged._segments()) == 1
     assert stock_search(merged, F.BODY, "said") == before == {"doc-1", "doc-3", "doc-4"}
     assert stock_search(merged, F.BODY, '"crude oil"') == {"doc-0"}
-
-
-def test_fixed_column_bytes_reads_what_stock_whoosh_wrote(tmp_path: Path) -> None:
-    """A fixed-size bytes column (the near-duplicate signatures) read in one go."""
-    from whoosh import fields
-
-    schema = fields.Schema(
-        key=fields.ID(stored=True),
-        sig=fields.COLUMN(fields.columns.FixedBytesColumn(4, default=b"\0" * 4)),
-    )
-    ix = whoosh_index.create_in(str(tmp_path), schema)
-    with ix.writer() as writer:
-        for n in range(5):
-            writer.add_document(key=str(n), sig=bytes([n, n + 1, n + 2, n + 3]))
-    with ix.reader() as reader:
-        (segreader,) = [r for r, _ in reader.leaf_readers()]
-        column = segreader.column_reader("sig", translate=False)
-        public = b"".join(column[n] for n in range(5))
-        assert wi.fixed_column_bytes(column, 5) == public
-        assert wi.fixed_column_bytes(column, 2) == public[:8]
