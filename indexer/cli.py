@@ -285,9 +285,13 @@ def _print_results(result: Any) -> None:
     for notice in result.notices:
         click.echo(f"note: {notice}")
     _print_soft_and(result)
+    if getattr(result, "clusters", result.total) != result.total:
+        click.echo(f"{result.clusters:,} distinct stories (wire copies collapsed)")
     for hit in result.hits:
         meta = " · ".join(x for x in (hit.date, hit.dateline, hit.source) if x)
-        click.echo(f"\n{hit.title}\n  {meta}  [{hit.id}]")
+        copies = getattr(hit, "duplicates", 0)
+        more = f" (+{copies} similar: cluster {hit.cluster})" if copies else ""
+        click.echo(f"\n{hit.title}\n  {meta}  [{hit.id}]{more}")
         for passage in hit.snippet[:2]:
             text = "".join(f"[{f.text}]" if f.matched else f.text for f in passage).replace(
                 "\n", " "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import webapp.openapi_analysis as analysis
 from indexer.search.request import (
     MAX_DEPTH,
     MAX_PER_PAGE,
@@ -19,6 +20,7 @@ from indexer.search.request import (
     SPELL_VALUES,
 )
 from indexer.search.types import FACET_NAMES, SORT_ORDERS
+from webapp import openapi_features
 from webapp.params import ARTICLE_ID_RE
 
 DATE_PATTERN = r"^\s*\d{4}(-\d{1,2}(-\d{1,2})?)?\s*$"
@@ -105,7 +107,7 @@ def search_parameters() -> list[dict[str, Any]]:
         }
         for name in FACET_NAMES
     ]
-    return scalars + facets
+    return scalars + facets + analysis.search_parameters()
 
 
 ARTICLE_ID_PARAMETER = {
@@ -132,15 +134,40 @@ def schemas() -> dict[str, Any]:
         "places": STRING_LIST,
         "topics": STRING_LIST,
         "score": {"type": ["number", "null"]},
+        "cluster": {
+            "type": "string",
+            "description": "Near-duplicate cluster id (its representative's article id); "
+            "list the members with cluster=ID.",
+        },
+        "duplicates": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Other members of the cluster that match too (hidden by collapsing).",
+        },
         "snippet": {
             "type": "array",
             "items": {"type": "string", "description": "HTML: only <mark> tags are live."},
         },
     }
     article_properties = {
-        **{k: v for k, v in hit_properties.items() if k not in ("score", "snippet")},
+        **{
+            k: v
+            for k, v in hit_properties.items()
+            if k not in ("score", "snippet", "cluster", "duplicates")
+        },
         "body": {"type": "string"},
         "author": NULLABLE_STRING,
+        "published_at": {
+            **NULLABLE_STRING,
+            "description": "Exact instant of publication (ISO 8601 with its UTC offset) when"
+            " the source gave a time zone; `date` holds the publisher's local day.",
+        },
+        "date_source": {
+            "type": ["string", "null"],
+            "enum": ["metadata", "url", "page", "text", None],
+            "description": "Where the day in `date` came from: the declared metadata, the"
+            " URL, the date the page prints, or a date in the lead.",
+        },
     }
     return {
         "Error": _closed(
@@ -152,6 +179,13 @@ def schemas() -> dict[str, Any]:
                 "value": {"type": "string"},
                 "count": {"type": "integer", "minimum": 0},
                 "selected": {"type": "boolean"},
+                "excluded": {"type": "boolean"},
+                "aliases": {
+                    **STRING_LIST,
+                    "description": "Other spellings found in the text that this value stands"
+                    " for (variants merged into one value: middle initials, Corp/Corporation);"
+                    " a filter on the value matches them all.",
+                },
             }
         ),
         "Bucket": _closed(
@@ -206,8 +240,10 @@ def schemas() -> dict[str, Any]:
                         }
                     ),
                 },
+                **analysis.search_response_properties(),
             }
         ),
+        **analysis.schemas(),
         "Article": _closed(article_properties),
         "CountedValue": _closed(
             {"value": {"type": "string"}, "count": {"type": "integer", "minimum": 0}}
@@ -337,6 +373,7 @@ def openapi_document() -> dict[str, Any]:
             "exportJsonl",
             search_errors,
         ),
+        **analysis.paths(params, _get, _json, _html, _error, search_errors, html_search_errors),
         "/api/openapi.json": _get(
             "This document.",
             {
@@ -354,6 +391,8 @@ def openapi_document() -> dict[str, Any]:
             {"503": _error(UNAVAILABLE)},
         ),
     }
+    paths.update(openapi_features.paths(params))
+    openapi_features.add_export_options(paths)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -363,5 +402,5 @@ def openapi_document() -> dict[str, Any]:
             '{"error": {"code", "message"}}.',
         },
         "paths": paths,
-        "components": {"schemas": schemas()},
+        "components": {"schemas": {**schemas(), **openapi_features.schemas()}},
     }

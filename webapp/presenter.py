@@ -43,6 +43,8 @@ HIT_KEYS = (
     "places",
     "topics",
     "score",
+    "cluster",
+    "duplicates",
     "snippet",
 )
 
@@ -63,6 +65,11 @@ SEARCH_KEYS = (
     "query_run",
     "total_all_words",
     "also_searched",
+    "clusters",
+    "collapsed",
+    "facet_totals",
+    "facet_offset",
+    "facet_size",
 )
 
 #: Keys of ``/api/articles/<id>``.
@@ -80,6 +87,8 @@ ARTICLE_KEYS = (
     "organizations",
     "places",
     "topics",
+    "published_at",
+    "date_source",
 )
 
 #: Columns of the exports (a hit without its snippet).
@@ -133,6 +142,8 @@ def hit_json(hit: Hit) -> dict[str, Any]:
         "places": list(hit.places),
         "topics": list(hit.topics),
         "score": json_score(hit.score),
+        "cluster": hit.cluster,
+        "duplicates": hit.duplicates,
         "snippet": [str(fragments_html(passage)) for passage in hit.snippet],
     }
 
@@ -145,8 +156,14 @@ def export_record(hit: Hit) -> dict[str, Any]:
 
 
 def facet_value_json(value: FacetValue) -> dict[str, Any]:
-    """``{value, count, selected}``."""
-    return {"value": value.value, "count": value.count, "selected": value.selected}
+    """``{value, count, selected, excluded, aliases}``."""
+    return {
+        "value": value.value,
+        "count": value.count,
+        "selected": value.selected,
+        "excluded": value.excluded,
+        "aliases": list(value.aliases),
+    }
 
 
 def bucket_json(bucket: HistogramBucket) -> dict[str, Any]:
@@ -184,6 +201,11 @@ def search_json(page: SearchPage) -> dict[str, Any]:
         "also_searched": [
             {"word": word, "forms": list(forms)} for word, forms in page.also_searched
         ],
+        "clusters": page.clusters,
+        "collapsed": page.request.collapsing,
+        "facet_totals": dict(page.facet_totals),
+        "facet_offset": page.request.facet_offset,
+        "facet_size": page.request.facet_size,
     }
 
 
@@ -203,6 +225,8 @@ def article_json(article: ArticleView) -> dict[str, Any]:
         "organizations": list(article.organizations),
         "places": list(article.places),
         "topics": list(article.topics),
+        "published_at": article.published_at,
+        "date_source": article.date_source,
     }
 
 

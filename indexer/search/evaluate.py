@@ -34,7 +34,7 @@ from indexer import schema as F
 from indexer.analysis import analyze, stem
 from indexer.errors import SearchBudgetError, SearchRequestError
 from indexer.extract.aliases import facet_aliases
-from indexer.search.query import DEFAULT_FIELD, JoinedWord, value_analyzer
+from indexer.search.query import DEFAULT_FIELD, Compound, JoinedWord, value_analyzer
 from indexer.search.snapshot import Snapshot
 from indexer.search.vocabulary import expansions
 
@@ -882,7 +882,7 @@ def _is_plain_word(node: wq.Query) -> TypeGuard[wq.Term]:
     return type(node) is wq.Term and node.fieldname == DEFAULT_FIELD
 
 
-_SOFT_TYPES = (wq.Term, wq.Phrase, wq.Prefix, wq.Wildcard, wq.FuzzyTerm)
+_SOFT_TYPES = (wq.Term, wq.Phrase, wq.Prefix, wq.Wildcard, wq.FuzzyTerm, Compound)
 
 
 def _is_soft_word(node: wq.Query) -> bool:

@@ -59,8 +59,14 @@ class Compound(wq.Or):
     matches ``cocacola``, ``anti-dumping`` ``antidumping``), as the index
     splits a hyphenated word into adjacent words and keeps a solid one
     whole. The evaluator treats it as the OR it is; it is a class of its own
-    so that callers can tell a compound from an OR the user typed.
+    so that callers can tell a compound from an OR the user typed (a soft
+    AND counts it as one word, as it would the phrase).
     """
+
+    @property
+    def fieldname(self) -> str:
+        """The field of its parts (so it reads like the phrase or word it stands for)."""
+        return str(getattr(self.subqueries[0], "fieldname", ""))
 
 
 class JoinedWord(wq.Term):

@@ -8,12 +8,15 @@ atomic rebuilds) by itself, reusing the arrays of unchanged segments.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -23,12 +26,18 @@ from whoosh import query as wq
 from indexer import schema as F
 from indexer.analysis import analyze
 from indexer.errors import SearchBudgetError, SearchRequestError
+from indexer.search import clusters as cl
+from indexer.search import compare as cmp
 from indexer.search import facets as fc
+from indexer.search import significant as sig
+from indexer.search.entities_page import EntityView, entity_view
 from indexer.search.evaluate import Budget, Evaluation, Evaluator, Ranking, prepare
 from indexer.search.highlight import highlight_whole, snippet
+from indexer.search.origins import indexed_root, relative_origin
 from indexer.search.query import DEFAULT_FIELD, parse_query
 from indexer.search.snapshot import Snapshot
 from indexer.search.suggest import should_run_suggestion, suggest
+from indexer.search.tally import BatchOutcome, Tally, tally_of
 from indexer.search.types import (
     ArticleView,
     CorpusStats,
@@ -98,6 +107,7 @@ class SearchService:
             try:
                 snap.warm()
                 prepare(snap)
+                cl.clusters(snap)
             except Exception:  # a closed or replaced snapshot: nothing to warm
                 log.debug("warming generation %s stopped", snap.version.generation, exc_info=True)
 
@@ -151,17 +161,22 @@ class SearchService:
 
     # -- search -------------------------------------------------------------------
 
-    def _evaluate(self, snap: Snapshot, q: str, budget: Budget) -> Evaluation | None:
+    def _evaluate(
+        self, snap: Snapshot, q: str, budget: Budget, strict: bool = False
+    ) -> Evaluation | None:
+        """``q`` evaluated; ``strict`` requires every word (no soft AND, no fallback)."""
         query = parse_query(q)
         if query is None:
             return None
         # Words typed side by side are a soft AND (all words first, then
         # most of them); an explicit AND keeps every word required.
-        soft = not _EXPLICIT_AND.search(_QUOTED.sub(" ", q))
+        soft = not strict and not _EXPLICIT_AND.search(_QUOTED.sub(" ", q))
         quoted = frozenset(word for m in _QUOTED.finditer(q) for word in analyze(m.group()))
         evaluation = Evaluator(snap, self.ranking, budget).run(
             query, soft=soft, quoted=quoted, typed=q
         )
+        if strict:
+            return evaluation
         if evaluation.all_words is not None:
             if evaluation.mask.any() and not evaluation.all_words.any():
                 evaluation.notices.insert(0, SOFT_AND_NOTICE)
@@ -183,7 +198,24 @@ class SearchService:
         dates = fc.date_mask(snap, *_mask_bounds(request.date_from, request.date_to))
         if dates is not None:
             base &= dates
+        keep = fc.exclusion_mask(snap, request)
+        if keep is not None:
+            base &= keep
+        if request.cluster is not None:
+            base &= self._cluster_members(snap, request.cluster)
         return base, fc.selection_masks(snap, request)
+
+    def _cluster_members(self, snap: Snapshot, cluster_id: str) -> np.ndarray:
+        """The members of a cluster named by its id (or any member's id)."""
+        docnum = snap.docnum_for_id(cluster_id)
+        if docnum is None:
+            raise SearchRequestError(
+                f"there is no cluster with id {cluster_id[:60]!r} "
+                "(cluster ids are listed with each search result)",
+                code="unknown_cluster",
+                param="cluster",
+            )
+        return cl.members_mask(snap, cl.clusters(snap), docnum)
 
     def search(self, request: SearchRequest) -> SearchPage:
         """Run ``request``: page of hits, facet counts, timeline, suggestion."""
@@ -205,7 +237,16 @@ class SearchService:
             if evaluation is not None and evaluation.all_words is not None
             else total
         )
-        last_page = max(1, math.ceil(total / request.per_page))
+        groups = cl.clusters(snap)
+        cluster_total = cl.cluster_count(groups, final)
+        shown, duplicates = final, None
+        if request.collapsing and groups.any:
+            primary, secondary = cl.rank_keys(
+                snap.date_ts, np.flatnonzero(final), _ranking_score(evaluation), request.sort
+            )
+            shown, duplicates = cl.collapse(groups, final, primary, secondary)
+        listed = cluster_total if request.collapsing else total
+        last_page = max(1, math.ceil(listed / request.per_page))
         if request.page > last_page:
             raise SearchRequestError(
                 f"page {request.page} is out of range: the last page is {last_page}",
@@ -213,21 +254,27 @@ class SearchService:
                 param="page",
             )
         facet_counts = {}
+        facet_totals = {}
         for facet in F.FACETS:
             mask = base.copy()
             for name, selection in selections.items():
                 if name != facet.name:
                     mask &= selection
-            facet_counts[facet.name] = fc.count_facet(
-                snap, facet, mask, request.selected(facet.name)
+            facet_counts[facet.name], facet_totals[facet.name] = fc.page_facet(
+                snap, facet, mask, request
             )
         buckets, unit = fc.histogram(
             snap, final, *_timeline_bounds(request.date_from, request.date_to)
         )
-        order = self._order(snap, final, evaluation, request.sort, request.page * request.per_page)
+        order = self._order(snap, shown, evaluation, request.sort, request.page * request.per_page)
         page_docs = order[(request.page - 1) * request.per_page :]
         terms = evaluation.highlight if evaluation else {}
-        hits = tuple(self._hit(snap, int(doc), evaluation, terms) for doc in page_docs)
+        hits = tuple(
+            _clustered(
+                snap, groups, duplicates, int(doc), self._hit(snap, int(doc), evaluation, terms)
+            )
+            for doc in page_docs
+        )
         return SearchPage(
             request=request,
             total=total,
@@ -238,10 +285,15 @@ class SearchService:
             histogram_unit=unit,
             suggestion=suggestion,
             last_page=last_page,
-            notices=tuple(evaluation.notices) if evaluation else (),
+            notices=(
+                *(evaluation.notices if evaluation else ()),
+                *_exclusion_notices(snap, request),
+            ),
             query_run=query_run,
             total_all_words=total_all_words,
             also_searched=_also_searched(evaluation),
+            clusters=cluster_total,
+            facet_totals=facet_totals,
         )
 
     def _spelling(
@@ -333,7 +385,7 @@ class SearchService:
             dateline=stored.get(F.DATELINE),
             source=stored.get(F.SOURCE),
             url=stored.get(F.URL),
-            origin=stored.get(F.ORIGIN, ""),
+            origin=relative_origin(stored.get(F.ORIGIN, ""), indexed_root(snap)),
             people=tuple(stored.get(F.PEOPLE) or ()),
             organizations=tuple(stored.get(F.ORGANIZATIONS) or ()),
             places=tuple(stored.get(F.PLACES) or ()),
@@ -377,13 +429,15 @@ class SearchService:
             source=stored.get(F.SOURCE),
             url=stored.get(F.URL),
             author=stored.get(F.AUTHOR),
-            origin=stored.get(F.ORIGIN, ""),
+            origin=relative_origin(stored.get(F.ORIGIN, ""), indexed_root(snap)),
             people=tuple(stored.get(F.PEOPLE) or ()),
             organizations=tuple(stored.get(F.ORGANIZATIONS) or ()),
             places=tuple(stored.get(F.PLACES) or ()),
             topics=tuple(stored.get(F.TOPICS) or ()),
             paragraphs=paragraphs,
             title_fragments=highlight_whole(title, terms.get(F.TITLE, set()), phrases[F.TITLE]),
+            published_at=stored.get(F.PUBLISHED_AT),
+            date_source=stored.get(F.DATE_SOURCE),
         )
 
     def similar(self, article_id: str, limit: int = 5) -> tuple[SimilarArticle, ...]:
@@ -413,6 +467,14 @@ class SearchService:
         query = wq.Or([wq.Term(F.BODY, t, boost=w) for w, t in weighted])
         evaluation = Evaluator(snap, self.ranking, Budget(self.budget_seconds)).run(query)
         evaluation.mask[docnum] = False
+        # Never a copy of the story itself, and one story per cluster.
+        groups = cl.clusters(snap)
+        evaluation.mask &= groups.rep != groups.rep[docnum]
+        if groups.any:
+            primary, secondary = cl.rank_keys(
+                snap.date_ts, np.flatnonzero(evaluation.mask), evaluation.score, "relevance"
+            )
+            evaluation.mask, _ = cl.collapse(groups, evaluation.mask, primary, secondary)
         order = self._order(snap, evaluation.mask, evaluation, "relevance", limit)
         result = []
         for doc in order:
@@ -427,20 +489,159 @@ class SearchService:
             )
         return tuple(result)
 
-    # -- export and statistics ----------------------------------------------------------
+    # -- analyses over a whole result set ---------------------------------------------
 
-    def export(self, request: SearchRequest, limit: int) -> Iterator[Hit]:
-        """The whole result set of ``request`` in order (up to ``limit``), no snippets."""
+    def significant(self, request: SearchRequest) -> sig.Significant:
+        """Words, phrases and entities unusually frequent in ``request``'s results."""
         snap = self._current()
         evaluation = self._evaluate(snap, request.q, Budget(self.budget_seconds))
         base, selections = self._result_mask(snap, request, evaluation)
         for mask in selections.values():
             base &= mask
+        ranked = self._order(snap, base, evaluation, request.sort, int(base.sum()))
+        skip_terms = set(evaluation.words) if evaluation else set()
+        if evaluation:
+            for found in evaluation.highlight.values():
+                skip_terms |= found
+        skip_values = {
+            F.FACETS_BY_NAME[name].field: {v.casefold() for v in values}
+            for name, values in request.filters
+        }
+        return sig.significant(snap, base, ranked, skip_terms, skip_values)
+
+    def entity(self, facet_name: str, value: str) -> EntityView | None:
+        """The entity page of ``value`` in facet ``facet_name``; None when unknown."""
+        facet = F.FACETS_BY_NAME.get(facet_name)
+        if facet is None:
+            return None
+        return entity_view(self._current(), facet, value)
+
+    # -- export and statistics ----------------------------------------------------------
+
+    def _export_set(
+        self, snap: Snapshot, request: SearchRequest
+    ) -> tuple[Evaluation | None, np.ndarray]:
+        """The page's result set: a misspelled query the page replaced is replaced here too."""
+        budget = Budget(self.budget_seconds)
+        evaluation = self._evaluate(snap, request.q, budget)
+        _, corrected = self._spelling(snap, request, evaluation, budget)
+        evaluation = corrected or evaluation
+        base, selections = self._result_mask(snap, request, evaluation)
+        for mask in selections.values():
+            base &= mask
+        return evaluation, base
+
+    def export(
+        self, request: SearchRequest, limit: int, snippets: bool = False, bodies: bool = False
+    ) -> Iterator[Hit]:
+        """The whole result set of ``request`` in order (up to ``limit``).
+
+        The same result set as the page's (see :meth:`_export_set`). Snippets
+        (around the query's matches) and whole bodies are costly and only
+        sent when the exporter asks for them (``fields=snippet,body``).
+        """
+        snap = self._current()
+        evaluation, base = self._export_set(snap, request)
+        # Exports list every story (as facets and the timeline count them),
+        # each with its cluster id so copies can be grouped afterwards.
+        groups = cl.clusters(snap)
+        terms = evaluation.highlight if evaluation and snippets else {}
         for doc in self._order(snap, base, evaluation, request.sort, limit):
-            hit = self._hit(snap, int(doc), evaluation, {})
-            yield Hit(
-                **{**_hit_fields(hit), "snippet": (), "title_fragments": (Fragment(hit.title),)}
+            hit = _clustered(
+                snap, groups, None, int(doc), self._hit(snap, int(doc), evaluation, terms)
             )
+            body = (snap.stored(int(doc)).get(F.BODY) or "") if bodies else None
+            yield Hit(
+                **{
+                    **_hit_fields(hit),
+                    "snippet": hit.snippet if snippets else (),
+                    "title_fragments": (Fragment(hit.title),),
+                    "body": body,
+                }
+            )
+
+    # -- counts: comparisons over time, batches, export provenance ---------------------
+
+    def _matches(self, snap: Snapshot, request: SearchRequest, budget: Budget) -> np.ndarray:
+        """The stories with *every* word of ``request``'s query, as a mask.
+
+        Counting is strict where the page is lenient: no soft AND ("most of
+        the words"), no any-word fallback, no spelling replacement. A
+        comparison or a batch line (a name on a list) that no story matches
+        in full counts 0, which is what the page reports as the stories
+        "with all the words".
+        """
+        evaluation = self._evaluate(snap, request.q, budget, strict=True)
+        base, selections = self._result_mask(snap, request, evaluation)
+        for mask in selections.values():
+            base &= mask
+        return base
+
+    def tally(self, request: SearchRequest) -> Tally:
+        """How many stories the page and the export of ``request`` hold, and from when to when."""
+        snap = self._current()
+        _, mask = self._export_set(snap, request)
+        return tally_of(snap, mask)
+
+    def compare(
+        self,
+        queries: Sequence[str],
+        shared: SearchRequest,
+        interval: cmp.Interval | None = None,
+    ) -> cmp.Comparison:
+        """Each query's stories per period under ``shared``'s filters and dates.
+
+        Shares are of the stories matching ``shared`` alone (no query) in
+        the same period. One snapshot and one budget serve every series.
+        """
+        started = time.perf_counter()
+        snap = self._current()
+        budget = Budget(self.budget_seconds)
+        masks = []
+        for number, q in enumerate(queries, 1):
+            with _numbered(number, "query"):
+                masks.append(self._strict(snap, shared, q, budget))
+        baseline = self._matches(snap, replace(shared, q=""), budget)
+        result = cmp.compare(
+            snap, queries, masks, baseline, interval, shared.date_from, shared.date_to
+        )
+        return replace(result, took_ms=round((time.perf_counter() - started) * 1000, 2))
+
+    def _strict(self, snap: Snapshot, shared: SearchRequest, q: str, budget: Budget) -> np.ndarray:
+        return self._matches(snap, replace(shared, q=q), budget)
+
+    def batch(
+        self, queries: Sequence[str], shared: SearchRequest, budget_seconds: float
+    ) -> BatchOutcome:
+        """Count every query under ``shared``'s filters, within one CPU budget.
+
+        Each line gets what is left of the batch's budget (at most the
+        per-search budget); a line that runs out, and every line after the
+        budget is spent, is left unfinished (``None``) rather than failing
+        the whole batch. Repeated lines are counted once.
+        """
+        started = time.perf_counter()
+        snap = self._current()
+        deadline = time.thread_time() + budget_seconds
+        done: dict[str, Tally | None] = {}
+        tallies: list[Tally | None] = []
+        for number, q in enumerate(queries, 1):
+            if q not in done:
+                remaining = deadline - time.thread_time()
+                done[q] = None
+                if remaining > 0:
+                    budget = Budget(min(self.budget_seconds, remaining))
+                    try:
+                        with _numbered(number, "line"):
+                            done[q] = tally_of(snap, self._strict(snap, shared, q, budget))
+                    except SearchBudgetError:
+                        log.info("batch line %d over budget", number)
+            tallies.append(done[q])
+        return BatchOutcome(
+            tallies=tuple(tallies),
+            generation=snap.version.generation,
+            took_ms=round((time.perf_counter() - started) * 1000, 2),
+        )
 
     def stats(self, top: int = 10) -> CorpusStats:
         """Corpus overview: size, date coverage and the most frequent values."""
@@ -459,6 +660,51 @@ class SearchService:
             generation=snap.version.generation,
             top=tops,
         )
+
+
+@contextmanager
+def _numbered(number: int, what: str) -> Iterator[None]:
+    """Name a rejected query's place in its message (``line 3: unbalanced quotes``)."""
+    try:
+        yield
+    except SearchRequestError as error:
+        raise SearchRequestError(
+            f"{what} {number}: {error}", code=error.code, param=error.param
+        ) from None
+
+
+def _ranking_score(evaluation: Evaluation | None) -> np.ndarray | None:
+    """Scores that order documents as :meth:`SearchService._order` does by relevance.
+
+    With soft AND, stories with more of the words come first whatever their
+    scores: the tier is folded in above every score, so the best-ranked
+    member of a cluster is the one the result list would show first.
+    """
+    if evaluation is None:
+        return None
+    score = evaluation.score.astype(np.float64)
+    tier = getattr(evaluation, "tier", None)
+    if tier is None or not len(score):
+        return score
+    return score + tier.astype(np.float64) * (float(score.max()) + 1.0)
+
+
+def _clustered(
+    snap: Snapshot, groups: cl.Clusters, duplicates: np.ndarray | None, docnum: int, hit: Hit
+) -> Hit:
+    """``hit`` with its cluster id and how many of its copies the collapse hid."""
+    rep = int(groups.rep[docnum])
+    cluster_id = hit.id if rep == docnum else str(snap.stored(rep)[F.ID])
+    hidden = int(duplicates[docnum]) if duplicates is not None else 0
+    return dataclasses.replace(hit, cluster=cluster_id, duplicates=hidden)
+
+
+def _exclusion_notices(snap: Snapshot, request: SearchRequest) -> list[str]:
+    """Say so when an exclusion names a value the index does not know."""
+    return [
+        f"No {facet} is called {value!r}: excluding it leaves every article in."
+        for facet, value in fc.unknown_exclusions(snap, request)
+    ]
 
 
 def _hit_fields(hit: Hit) -> dict[str, Any]:

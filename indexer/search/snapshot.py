@@ -40,7 +40,7 @@ TERM_CACHE_POSTINGS = 40_000_000
 POSITION_CACHE_ENTRIES = 20_000_000
 
 
-class SizedLRU:
+class _SizedLRU:
     """An LRU cache bounded by the total size of its values, thread-safe.
 
     cachetools' ``LRUCache`` does the bookkeeping (``getsizeof`` weighs each
@@ -158,8 +158,11 @@ class SegmentData:
             self.date_ts = self._dates(segreader)
             self.lengths = {name: self._lengths(segreader, name) for name in F.TEXT_FIELDS}
             self.facets = {facet.field: self._facet(segreader, facet.field) for facet in F.FACETS}
-        self._terms = SizedLRU(TERM_CACHE_POSTINGS)
-        self._positions = SizedLRU(POSITION_CACHE_ENTRIES)
+        self._terms = _SizedLRU(TERM_CACHE_POSTINGS)
+        self._positions = _SizedLRU(POSITION_CACHE_ENTRIES)
+        #: Per-segment arrays other modules load on first use (e.g. the
+        #: near-duplicate signatures of :mod:`indexer.search.clusters`).
+        self.extras: dict[str, Any] = {}
 
     def _dates(self, segreader: Any) -> np.ndarray:
         if not segreader.has_column(F.DATE_TS):
@@ -248,7 +251,7 @@ class Snapshot:
         self._vocabularies: dict[str, Vocabulary] = {}
         #: Derived lookups other modules build once per snapshot.
         self.cache: dict[Any, Any] = {}
-        self._term_cache = SizedLRU(TERM_CACHE_POSTINGS // 2)
+        self._term_cache = _SizedLRU(TERM_CACHE_POSTINGS // 2)
 
     # -- construction -----------------------------------------------------------
 

@@ -144,18 +144,6 @@ def _inflection_pair(a: str, b: str) -> bool:
     return long in (short + "s", short + "es")
 
 
-def correct_word(
-    snap: Snapshot, word: str, group_df: Callable[[str], int] | None = None
-) -> str | None:
-    """A common word close to ``word``, or None if it needs no correction.
-
-    ``group_df`` is accepted for callers of the earlier rule, which judged
-    rarity on the word's stem group; rarity is now judged on the word.
-    """
-    candidates = correction_candidates(snap, word)
-    return candidates[0] if candidates else None
-
-
 def correction_candidates(snap: Snapshot, word: str) -> list[str]:
     """The corrections of ``word`` that share the lowest typing cost, commonest first.
 

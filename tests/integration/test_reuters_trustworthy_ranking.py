@@ -6,14 +6,12 @@ developer machine, a failure under ``CI=true`` (see ``tests/conftest.py``).
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
+from evaluation import relevance
 from indexer.search.evaluate import Ranking
 from indexer.search.request import parse_search_params
 from indexer.search.service import SearchService
@@ -93,42 +91,30 @@ def test_wire_abbreviations_are_searched_for_plain_words(service: SearchService)
 
 # -- the journalist query set: the issue's relevance target as a floor --------------
 
-ROOT = Path(__file__).resolve().parents[2]
 #: Measured 2026-12-06 (bench/RESULTS.md, "Issue 11: relevance"): newsearch
 #: 0.788, plain Whoosh BM25F title+body OR 0.747 (+5.6%), AND 0.634.
 JOURNALIST_MIN_GAIN = 0.05
 
 
-def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "bench_relevance_i11", ROOT / "bench" / "relevance.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_journalist_queries_beat_plain_whoosh_by_five_percent(
     reuters_index: str, reuters_dir: Path
 ) -> None:
-    bench = _bench()
-    queries = bench.build_journalist(reuters_dir, bench.indexed_ids(reuters_index))
+    queries = relevance.build_journalist(reuters_dir, relevance.indexed_ids(reuters_index))
     assert len(queries) >= 100
     assert all(2 <= len(q.query.split()) <= 4 for q in queries)
     service = SearchService(reuters_index, ranking=Ranking())
     try:
-        ours = bench.Scores.mean(list(bench.run(bench.newsearch_ranker(service), queries).values()))
+        scores = relevance.run(relevance.newsearch_ranker(service), queries)
     finally:
         service.close()
+    ours = relevance.Scores.mean(list(scores.values()))
     baselines = {}
     for semantics in ("and", "or"):
-        baseline = bench.TitleBodyBaseline(reuters_index, semantics)
+        baseline = relevance.TitleBodyBaseline(reuters_index, semantics)
         try:
-            scores = bench.run(baseline, queries)
+            theirs = relevance.run(baseline, queries)
         finally:
             baseline.close()
-        baselines[semantics] = bench.Scores.mean(list(scores.values()))
+        baselines[semantics] = relevance.Scores.mean(list(theirs.values()))
     best = max(b.ndcg10 for b in baselines.values())
     assert ours.ndcg10 >= best * (1 + JOURNALIST_MIN_GAIN), (ours, baselines)

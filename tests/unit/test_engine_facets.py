@@ -18,7 +18,8 @@ from tiny_index import ARTICLES, build_index, open_snapshot
 
 from indexer import schema as F
 from indexer.search import facets, snapshot
-from indexer.search.snapshot import FacetPairs, SizedLRU, Snapshot
+from indexer.search.snapshot import FacetPairs, Snapshot
+from indexer.search.snapshot import _SizedLRU as SizedLRU
 from indexer.search.types import FacetValue
 from indexer.store import open_generation
 
