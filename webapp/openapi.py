@@ -157,6 +157,17 @@ def schemas() -> dict[str, Any]:
         },
         "body": {"type": "string"},
         "author": NULLABLE_STRING,
+        "published_at": {
+            **NULLABLE_STRING,
+            "description": "Exact instant of publication (ISO 8601 with its UTC offset) when"
+            " the source gave a time zone; `date` holds the publisher's local day.",
+        },
+        "date_source": {
+            "type": ["string", "null"],
+            "enum": ["metadata", "url", "page", "text", None],
+            "description": "Where the day in `date` came from: the declared metadata, the"
+            " URL, the date the page prints, or a date in the lead.",
+        },
     }
     return {
         "Error": _closed(
@@ -169,6 +180,12 @@ def schemas() -> dict[str, Any]:
                 "count": {"type": "integer", "minimum": 0},
                 "selected": {"type": "boolean"},
                 "excluded": {"type": "boolean"},
+                "aliases": {
+                    **STRING_LIST,
+                    "description": "Other spellings found in the text that this value stands"
+                    " for (variants merged into one value: middle initials, Corp/Corporation);"
+                    " a filter on the value matches them all.",
+                },
             }
         ),
         "Bucket": _closed(

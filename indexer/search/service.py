@@ -436,6 +436,8 @@ class SearchService:
             topics=tuple(stored.get(F.TOPICS) or ()),
             paragraphs=paragraphs,
             title_fragments=highlight_whole(title, terms.get(F.TITLE, set()), phrases[F.TITLE]),
+            published_at=stored.get(F.PUBLISHED_AT),
+            date_source=stored.get(F.DATE_SOURCE),
         )
 
     def similar(self, article_id: str, limit: int = 5) -> tuple[SimilarArticle, ...]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -41,6 +42,9 @@ class Arrays:
             )
         }
         self.cache: dict[Any, Any] = {}
+        #: No Whoosh searcher behind these arrays: an empty schema (so no
+        #: name-variant field to read).
+        self.searcher = SimpleNamespace(schema={})
 
     def value_index(self, fieldname: str) -> dict[str, int]:
         return {value: i for i, value in enumerate(self.facets[fieldname].values)}

@@ -89,6 +89,10 @@ def base_origin(base: ast.expr, origins: dict[str, str]) -> str | None:
     return origins[root] + ("." + rest if rest else "")
 
 
+#: Flask's ``url_for`` takes these documented keywords (``_external=True``...).
+FLASK_KEYWORDS = {"_external", "_scheme", "_anchor", "_method"}
+
+
 def private_accesses(module: ast.Module) -> Iterator[tuple[ast.AST, str]]:
     """``x._name`` on anything but ``self``/``cls``, ``getattr(x, "_name")``, ``f(_name=...)``."""
     for node in ast.walk(module):
@@ -107,7 +111,7 @@ def private_accesses(module: ast.Module) -> Iterator[tuple[ast.AST, str]]:
             ):
                 yield node, ast.unparse(node)
             for keyword in node.keywords:
-                if keyword.arg and _private(keyword.arg):
+                if keyword.arg and _private(keyword.arg) and keyword.arg not in FLASK_KEYWORDS:
                     yield node, ast.unparse(node)
 
 

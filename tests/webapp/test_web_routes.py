@@ -96,7 +96,7 @@ def test_search_api_shape(client: FlaskClient) -> None:
     assert any("<mark>" in passage for hit in body["hits"] for passage in hit["snippet"])
     for values in body["facets"].values():
         for value in values:
-            assert list(value) == ["value", "count", "selected", "excluded"]
+            assert list(value) == ["value", "count", "selected", "excluded", "aliases"]
     for bucket in body["histogram"]:
         assert list(bucket) == ["period", "count", "start", "end"]
     assert isinstance(body["took_ms"], float | int)

@@ -103,8 +103,9 @@ def test_exports_follow_the_correction(client: FlaskClient) -> None:
         shown = {hit["id"] for hit in api(client, f"q=cofee+brazil&per_page=100{spell}")["hits"]}
         lines = client.get(f"/api/export.jsonl?q=cofee+brazil{spell}").get_data(as_text=True)
         records = [json.loads(line) for line in lines.splitlines() if line.strip()]
-        # The first line is the export's provenance record (issue 14).
-        exported = {record["id"] for record in records if "provenance" not in record}
+        # The first line is the export's provenance record, then one line per hit.
+        assert "provenance" in records[0]
+        exported = {record["id"] for record in records[1:]}
         assert exported == shown, spell
     assert "coffee-2" not in shown  # as typed: Brazil stories only
 
