@@ -304,3 +304,16 @@ def test_results_page_without_javascript(new_page: Callable[..., Page], server: 
     page.goto(server + "/compare?q=cocoa&q=grain")
     expect(page.locator("[data-testid=chart] polyline").first).to_be_visible()
     expect(page.locator("[data-testid=chart-point] circle").first).to_be_visible()
+
+
+def test_compare_and_batch_fit_a_phone(new_page: Callable[..., Page], server: str) -> None:
+    page = new_page(viewport={"width": 390, "height": 844}, device_scale_factor=1)
+    page.goto(server + "/compare?q=cocoa&q=grain&q=wheat")
+    expect(page.get_by_test_id("chart")).to_have_count(2)
+    overflow = "document.documentElement.scrollWidth - window.innerWidth"
+    assert page.evaluate(overflow) <= 0, "the comparison is wider than a phone"
+    page.goto(server + "/batch")
+    page.get_by_test_id("batch-lines").fill("cocoa\ngrain\na rather long line of several words")
+    page.get_by_test_id("batch-submit").click()
+    expect(page.get_by_test_id("batch-row")).to_have_count(3)
+    assert page.evaluate(overflow) <= 0, "the batch page is wider than a phone"
