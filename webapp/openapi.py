@@ -20,6 +20,7 @@ from indexer.search.request import (
     SPELL_VALUES,
 )
 from indexer.search.types import FACET_NAMES, SORT_ORDERS
+from webapp import openapi_features
 from webapp.params import ARTICLE_ID_RE
 
 DATE_PATTERN = r"^\s*\d{4}(-\d{1,2}(-\d{1,2})?)?\s*$"
@@ -156,6 +157,17 @@ def schemas() -> dict[str, Any]:
         },
         "body": {"type": "string"},
         "author": NULLABLE_STRING,
+        "published_at": {
+            **NULLABLE_STRING,
+            "description": "Exact instant of publication (ISO 8601 with its UTC offset) when"
+            " the source gave a time zone; `date` holds the publisher's local day.",
+        },
+        "date_source": {
+            "type": ["string", "null"],
+            "enum": ["metadata", "url", "page", "text", None],
+            "description": "Where the day in `date` came from: the declared metadata, the"
+            " URL, the date the page prints, or a date in the lead.",
+        },
     }
     return {
         "Error": _closed(
@@ -168,6 +180,12 @@ def schemas() -> dict[str, Any]:
                 "count": {"type": "integer", "minimum": 0},
                 "selected": {"type": "boolean"},
                 "excluded": {"type": "boolean"},
+                "aliases": {
+                    **STRING_LIST,
+                    "description": "Other spellings found in the text that this value stands"
+                    " for (variants merged into one value: middle initials, Corp/Corporation);"
+                    " a filter on the value matches them all.",
+                },
             }
         ),
         "Bucket": _closed(
@@ -373,6 +391,8 @@ def openapi_document() -> dict[str, Any]:
             {"503": _error(UNAVAILABLE)},
         ),
     }
+    paths.update(openapi_features.paths(params))
+    openapi_features.add_export_options(paths)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -382,5 +402,5 @@ def openapi_document() -> dict[str, Any]:
             '{"error": {"code", "message"}}.',
         },
         "paths": paths,
-        "components": {"schemas": schemas()},
+        "components": {"schemas": {**schemas(), **openapi_features.schemas()}},
     }

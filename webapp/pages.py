@@ -23,6 +23,7 @@ from indexer.search.types import (
     SearchRequest,
     SimilarArticle,
 )
+from webapp import compare as compare_view
 from webapp import presenter
 from webapp.links import Routes, article_href, is_web_url, new_search_href, search_href
 from webapp.timeline import timeline_bars
@@ -352,6 +353,8 @@ def search_page_model(page: SearchPage, routes: Routes) -> dict[str, Any]:
             "api": search_href(routes.api_search, request),
             "csv": search_href(routes.export_csv, request, page="", per_page=""),
             "jsonl": search_href(routes.export_jsonl, request, page="", per_page=""),
+            "feed": search_href(routes.feed, request, page="", per_page="", sort=""),
+            "compare": search_href(routes.compare, request, cluster="", **compare_view.NOT_COUNTED),
         },
     }
 

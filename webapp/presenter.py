@@ -87,6 +87,8 @@ ARTICLE_KEYS = (
     "organizations",
     "places",
     "topics",
+    "published_at",
+    "date_source",
 )
 
 #: Columns of the exports (a hit without its snippet).
@@ -154,12 +156,13 @@ def export_record(hit: Hit) -> dict[str, Any]:
 
 
 def facet_value_json(value: FacetValue) -> dict[str, Any]:
-    """``{value, count, selected, excluded}``."""
+    """``{value, count, selected, excluded, aliases}``."""
     return {
         "value": value.value,
         "count": value.count,
         "selected": value.selected,
         "excluded": value.excluded,
+        "aliases": list(value.aliases),
     }
 
 
@@ -222,6 +225,8 @@ def article_json(article: ArticleView) -> dict[str, Any]:
         "organizations": list(article.organizations),
         "places": list(article.places),
         "topics": list(article.topics),
+        "published_at": article.published_at,
+        "date_source": article.date_source,
     }
 
 

@@ -57,6 +57,7 @@ def test_search_json_has_exactly_the_documented_keys() -> None:
         "count": 30,
         "selected": False,
         "excluded": False,
+        "aliases": [],
     }
     assert body["query"] == "cocoa"
     assert body["took_ms"] == 3.1
@@ -303,5 +304,7 @@ def test_display_date() -> None:
 def test_facet_values_pass_through_unchanged() -> None:
     page = make_page(facets={"topic": (FacetValue("grain", 7, True),)})
     assert presenter.search_json(page)["facets"] == {
-        "topic": [{"value": "grain", "count": 7, "selected": True, "excluded": False}]
+        "topic": [
+            {"value": "grain", "count": 7, "selected": True, "excluded": False, "aliases": []}
+        ]
     }
