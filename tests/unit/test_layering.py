@@ -89,12 +89,10 @@ def base_origin(base: ast.expr, origins: dict[str, str]) -> str | None:
     return origins[root] + ("." + rest if rest else "")
 
 
-#: Flask's ``url_for`` takes these documented keywords (``_external=True``...).
-FLASK_KEYWORDS = {"_external", "_scheme", "_anchor", "_method"}
-
-
 def private_accesses(module: ast.Module) -> Iterator[tuple[ast.AST, str]]:
-    """``x._name`` on anything but ``self``/``cls``, ``getattr(x, "_name")``, ``f(_name=...)``."""
+    """``x._name`` on anything but ``self``/``cls``, ``getattr(x, "_name")``, and a
+    Whoosh call with a private keyword (``SegmentWriter(ix, _lk=False)``)."""
+    origins = whoosh_origins(module)
     for node in ast.walk(module):
         if isinstance(node, ast.Attribute) and _private(node.attr):
             if not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
@@ -110,9 +108,10 @@ def private_accesses(module: ast.Module) -> Iterator[tuple[ast.AST, str]]:
                 and _private(name.value)
             ):
                 yield node, ast.unparse(node)
-            for keyword in node.keywords:
-                if keyword.arg and _private(keyword.arg) and keyword.arg not in FLASK_KEYWORDS:
-                    yield node, ast.unparse(node)
+            if base_origin(func, origins) is not None:
+                for keyword in node.keywords:
+                    if keyword.arg and _private(keyword.arg):
+                        yield node, ast.unparse(node)
 
 
 def _private(name: str) -> bool:
