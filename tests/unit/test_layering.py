@@ -212,6 +212,22 @@ def test_the_checks_catch_what_they_look_for() -> None:
     assert base_origin(term.bases[0], whoosh_origins(extension)) == "whoosh.query.Term"
 
 
+def test_the_indexer_imports_the_web_app_only_to_serve_it() -> None:
+    """Data flows webapp -> search service -> index; the CLI may start the web app."""
+    found = []
+    for path in sorted((REPO / "indexer").rglob("*.py")):
+        module = tree(path)
+        allowed: set[ast.AST] = set()
+        if path.name == "cli.py":
+            for node in ast.walk(module):
+                if isinstance(node, ast.FunctionDef) and node.name == "serve_command":
+                    allowed.update(ast.walk(node))
+        for node, name in imported_modules(module):
+            if name.split(".")[0] == "webapp" and node not in allowed:
+                found.append(f"{rel(path, node)} imports {name}")
+    assert found == []
+
+
 def test_tests_do_not_load_bench_scripts() -> None:
     """Benchmarks are scripts; what a test shares with one lives in ``evaluation/``."""
     paths = sorted((REPO / "tests").rglob("*.py")) + sorted((REPO / "evaluation").rglob("*.py"))
