@@ -14,8 +14,9 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, jsonify
 
+from indexer.search import presenter
 from indexer.search.types import Hit
-from webapp import citable, export, params, presenter
+from webapp import citable, export, params
 from webapp.backend import get_service
 from webapp.openapi import openapi_document
 

@@ -26,10 +26,10 @@ from typing import Any
 from flask import request
 
 from indexer.errors import SearchRequestError
+from indexer.search.presenter import EXPORT_COLUMNS, export_record
 from indexer.search.request import parse_search_params
 from indexer.search.types import FACET_NAMES, Hit, Passage, SearchRequest
 from webapp import params
-from webapp.presenter import EXPORT_COLUMNS, export_record
 
 #: Fields an export can carry: the default columns, then the opt-in ones.
 EXPORT_FIELDS: tuple[str, ...] = (*EXPORT_COLUMNS, "snippet", "body")

@@ -17,9 +17,9 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from indexer.search.presenter import EXPORT_COLUMNS
 from indexer.search.types import Hit
 from webapp.citable import comment_lines, export_row
-from webapp.presenter import EXPORT_COLUMNS
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 #: Characters ``json.dumps(ensure_ascii=False)`` leaves raw that split lines.

@@ -1,7 +1,7 @@
 """View models of the HTML pages: the API dict plus what a page needs to render it.
 
 Every page context starts from the same dict the JSON endpoint returns
-(:func:`webapp.presenter.search_json`) and only adds to it: links, highlighted
+(:func:`indexer.search.presenter.search_json`) and only adds to it: links, highlighted
 titles, pagination, chips, timeline bars. Templates therefore loop over data
 and never compute anything, and the page cannot disagree with the API.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from indexer.search import presenter
 from indexer.search.request import MAX_FACET_SIZE, MAX_PER_PAGE
 from indexer.search.types import (
     FACET_NAMES,
@@ -24,7 +25,6 @@ from indexer.search.types import (
     SimilarArticle,
 )
 from webapp import compare as compare_view
-from webapp import presenter
 from webapp.links import Routes, article_href, is_web_url, new_search_href, search_href
 from webapp.timeline import timeline_bars
 

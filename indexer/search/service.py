@@ -313,9 +313,7 @@ class SearchService:
         if evaluation is None or not evaluation.words:
             return None, None
         evaluator = Evaluator(snap, self.ranking, budget)
-        suggestion = suggest(
-            snap, request.q, evaluation.words, lambda w: _group_df(snap, evaluator, w)
-        )
+        suggestion = suggest(snap, request.q, evaluation.words)
         if suggestion is None or not request.spell:
             return suggestion, None
         try:
@@ -764,12 +762,6 @@ def _also_searched(evaluation: Evaluation | None) -> tuple[tuple[str, tuple[str,
     if evaluation is None:
         return ()
     return tuple((word, tuple(forms)) for word, forms in evaluation.expanded.items())
-
-
-def _group_df(snap: Snapshot, evaluator: Evaluator, word: str) -> int:
-    """Documents with ``word`` or one of its stem variants (an upper bound)."""
-    vocab = snap.vocabulary(F.BODY)
-    return sum(vocab.frequency(v) for v in evaluator.variants(F.BODY, word))
 
 
 __all__ = ["FacetValue", "SearchService"]

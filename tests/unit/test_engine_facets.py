@@ -42,8 +42,7 @@ class Arrays:
             )
         }
         self.cache: dict[Any, Any] = {}
-        #: No Whoosh searcher behind these arrays: an empty schema (so no
-        #: name-variant field to read).
+        #: An index without the name-variants field: no merged spellings.
         self.searcher = SimpleNamespace(schema={})
 
     def value_index(self, fieldname: str) -> dict[str, int]:

@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 
 from indexer.errors import SearchRequestError
+from indexer.search.presenter import EXPORT_COLUMNS
 from indexer.search.types import Fragment
 from webapp import create_app, csrf
 from webapp.chart import HEIGHT, TOP, line_chart, nice_ceiling, share_tick
@@ -21,7 +22,6 @@ from webapp.citable import (
     plain_snippet,
 )
 from webapp.feeds import rfc3339, tag_uri, xml_text
-from webapp.presenter import EXPORT_COLUMNS
 
 
 def test_axis_tops_are_four_nice_steps() -> None:

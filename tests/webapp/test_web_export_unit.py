@@ -9,9 +9,9 @@ import json
 from flask.testing import FlaskClient
 from web_helpers import FakeService, assert_error_envelope, make_hit
 
+from indexer.search.presenter import EXPORT_COLUMNS
 from webapp import create_app
 from webapp.export import csv_lines, jsonl_lines, safe_cell
-from webapp.presenter import EXPORT_COLUMNS
 
 
 def test_formula_cells_are_defused() -> None:

@@ -7,9 +7,9 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 
+from indexer.search.presenter import ARTICLE_KEYS, HIT_KEYS, SEARCH_KEYS
 from indexer.search.request import EXCLUDE_PARAMS, MAX_PER_PAGE, MAX_QUERY_CHARS, SCALAR_PARAMS
 from indexer.search.types import FACET_NAMES, SORT_ORDERS
-from webapp.presenter import ARTICLE_KEYS, HIT_KEYS, SEARCH_KEYS
 
 
 def _doc(client: FlaskClient) -> dict:

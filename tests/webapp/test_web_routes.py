@@ -12,7 +12,7 @@ import pytest
 from flask.testing import FlaskClient
 from web_helpers import assert_error_envelope, assert_html_error, assert_security_headers, soup_of
 
-from webapp.presenter import ARTICLE_KEYS, EXPORT_COLUMNS, HIT_KEYS, SEARCH_KEYS
+from indexer.search.presenter import ARTICLE_KEYS, EXPORT_COLUMNS, HIT_KEYS, SEARCH_KEYS
 
 COCOA_REVIEW = "reuters-900001"
 
