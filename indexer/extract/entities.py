@@ -222,11 +222,12 @@ class _Mention:
 @dataclass(slots=True)
 class _Collector:
     mentions: list[_Mention] = field(default_factory=list)
-    #: The context of the span being read: the word before it, the word
-    #: after it, whether it opens a sentence.
-    context: Context = ("", "", True)
-    #: "its" follows the span in its sentence before any personal pronoun.
-    neuter: bool = False
+    #: The paragraph being read and the bounds of the current span, so that
+    #: the tagger's context is computed only for the few names it sees.
+    text: str = ""
+    span: tuple[int, int] = (0, 0)
+    #: Whether the current subspan is the span's first (its context applies).
+    opening: bool = True
 
     #: (kind, display name) -> spellings in the text the tables mapped to it
     #: ("Britain" -> "United Kingdom").
@@ -244,11 +245,14 @@ class _Collector:
 
     def add_unclassified(self, kind: str, name: str, inside: str | None) -> None:
         """A name the rules could not type: the tagger decides once the document is read."""
-        before, after, initial = self.context
+        start, end = self.span
+        before, after, initial = _context(self.text, start, end)
+        if not self.opening:
+            before, initial = "", False
         if inside is not None:  # the segment follows other words of its span
             before, initial = inside.rstrip(".,"), False
         context = (before, after, initial)
-        self.mentions.append(_Mention(kind, name, context, self.neuter))
+        self.mentions.append(_Mention(kind, name, context, _neuter_after(self.text, end)))
 
 
 def _strip_possessive(token: str) -> str:
@@ -675,12 +679,11 @@ def _scan_mixed(text: str, out: _Collector) -> None:
     text = _scan_marked_companies(text, out)
     for match in _SPAN.finditer(text):
         role = _role_before(text, match.start())
-        out.context = _context(text, match.start(), match.end())
-        out.neuter = _neuter_after(text, match.end())
+        out.text, out.span, out.opening = text, match.span(), True
         for number, tokens in enumerate(_subspans(match.group().split(" "))):
             if tokens:
                 _process_span(tokens, number == 0 and role, out)
-                out.context = ("", out.context[1], False)
+                out.opening = False
 
 
 _PRONOUN = re.compile(r"\b(its|he|she|his|her|him)\b|[.!?]")
