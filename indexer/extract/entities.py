@@ -881,7 +881,7 @@ def _short_forms(organizations: Iterable[str]) -> set[str]:
 
 def _tagger_decision(mention: _Mention) -> str | None:
     """The statistical tagger's type for a name the rules left unclassified."""
-    tokens = mention.name.split(" ")
+    tokens = tuple(mention.name.split(" "))
     before, after, initial = mention.context or ("", "", False)
     kind = span_tagger().classify(tokens, before, after, initial)
     if kind == "person" and mention.neuter:
