@@ -810,10 +810,19 @@ def _surname_index(mentions: list[_Mention], tag_people: Sequence[str]) -> dict[
     return surnames
 
 
+def _common_word(mention: _Mention, text: str) -> bool:
+    """A sentence's first word that the same story also writes in lower case ("Shares")."""
+    if mention.kind != "word" or not (mention.context and mention.context[2]):
+        return False
+    lower = mention.name.lower()
+    return f" {lower} " in text or f" {lower}," in text or f" {lower}." in text
+
+
 def _resolve(
     mentions: list[_Mention],
     tag_people: Sequence[str],
     decide: Callable[[_Mention], str | None] | None = None,
+    text: str = "",
 ) -> list[_Mention]:
     """Map single words and partial person names to the document's people.
 
@@ -843,6 +852,8 @@ def _resolve(
                 continue  # "DOT", "Sears": short forms of names listed already
             if mention.name in _NOT_NAMES or mention.name in _ORG_HEADS:
                 continue  # "the Commission": a reference back, not a name
+            if _common_word(mention, text):
+                continue
             kind = decide(mention)
             if kind is not None:
                 resolved.append(_Mention(kind, mention.name))
@@ -901,7 +912,7 @@ def unclassified_names(texts: Sequence[str]) -> list[tuple[str, Context]]:
         left.append((mention.name, mention.context or ("", "", False)))
         return None
 
-    _resolve(out.mentions, (), keep)
+    _resolve(out.mentions, (), keep, "\n".join(texts))
     return left
 
 
@@ -949,7 +960,7 @@ def extract_entities(
     for text in texts:
         if text:
             _scan(fold_punctuation(text), out)
-    mentions = _resolve(out.mentions, tag_people)
+    mentions = _resolve(out.mentions, tag_people, text="\n".join(texts))
     mentions = _merge_short_people(mentions)
     by_kind: dict[str, list[str]] = {"person": [], "organization": [], "place": []}
     for mention in mentions:
