@@ -260,7 +260,7 @@ def search_command(
         finally:
             service.close()
         if as_json:
-            from webapp.presenter import search_json
+            from indexer.search.presenter import search_json
 
             click.echo(json.dumps(search_json(result), indent=2, ensure_ascii=False))
         else:
@@ -324,7 +324,7 @@ def stats_command(index_dir: str, as_json: bool) -> None:
         finally:
             service.close()
         if as_json:
-            from webapp.presenter import stats_json
+            from indexer.search.presenter import stats_json
 
             click.echo(json.dumps(stats_json(stats), indent=2, ensure_ascii=False))
             return EXIT_OK

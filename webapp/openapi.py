@@ -20,6 +20,7 @@ from indexer.search.request import (
     SPELL_VALUES,
 )
 from indexer.search.types import FACET_NAMES, SORT_ORDERS
+from webapp import openapi_features
 from webapp.params import ARTICLE_ID_RE
 
 DATE_PATTERN = r"^\s*\d{4}(-\d{1,2}(-\d{1,2})?)?\s*$"
@@ -390,6 +391,8 @@ def openapi_document() -> dict[str, Any]:
             {"503": _error(UNAVAILABLE)},
         ),
     }
+    paths.update(openapi_features.paths(params))
+    openapi_features.add_export_options(paths)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -399,5 +402,5 @@ def openapi_document() -> dict[str, Any]:
             '{"error": {"code", "message"}}.',
         },
         "paths": paths,
-        "components": {"schemas": schemas()},
+        "components": {"schemas": {**schemas(), **openapi_features.schemas()}},
     }

@@ -18,7 +18,7 @@ from flask import Flask
 from waitress import serve as waitress_serve
 
 from indexer.errors import NewsearchError
-from webapp import create_app
+from webapp import create_app, csrf
 from webapp.backend import close_service, get_service
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,8 @@ def serve(
     workers: int = 1,
 ) -> None:
     """Serve the index at ``index_dir`` until interrupted; prints the URL first."""
+    # One form-signing key, inherited by every worker process (see webapp.csrf).
+    csrf.ensure_secret()
     shown_host = f"[{host}]" if ":" in host else host
     url = f"http://{shown_host}:{port}/"
     if workers > 1:

@@ -86,8 +86,8 @@ class Ranking:
     #: Shortest word expanded to its stem variants (``oat`` -> ``oats``).
     min_variant_length: int = 3
     #: OR of plain words: scores times (words matched / words) ** coordination,
-    #: so documents with more of the words come first (the AND fallback, and
-    #: ``a OR b`` typed by the user).
+    #: so documents with more of the words come first (``a OR b`` typed by
+    #: the user, the fallback of an explicit AND, and soft AND's scores).
     coordination: float = 1.0
     #: Optional recency boost: scores times 1 + recency_weight * 2 ** (-age /
     #: recency_half_life), age in days before the newest article of the index.
@@ -699,7 +699,8 @@ class Evaluator:
         out.mask &= matched >= (soft + 1) // 2
         if positive:
             self._add_pair_scores(node, out, word_masks)
-        out.score *= matched.astype(np.float32) / np.float32(soft)
+        share = matched.astype(np.float32) / np.float32(soft)
+        out.score *= share ** np.float32(self.ranking.coordination)
         self.result.all_words = out.mask & (matched == soft)
         if self.ranking.soft_and_tiers:
             self.result.tier = np.where(out.mask, matched, 0).astype(np.int16)

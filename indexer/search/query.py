@@ -24,13 +24,11 @@ from typing import Any
 
 from whoosh import fields, qparser
 from whoosh import query as wq
-from whoosh.analysis import Analyzer, CharsetFilter, LowercaseFilter, RegexTokenizer
 from whoosh.qparser import syntax
 from whoosh.query import Query
-from whoosh.support.charset import accent_map
 
 from indexer import schema as F
-from indexer.analysis import WORD_PATTERN, WordShapeFilter, text_analyzer
+from indexer.analysis import text_analyzer, value_analyzer
 from indexer.errors import SearchRequestError
 
 #: The virtual default field: a word without ``field:`` searches title and body.
@@ -75,19 +73,6 @@ class JoinedWord(wq.Term):
     Not a word the user typed: it is neither corrected by spelling
     suggestions nor counted as a query word.
     """
-
-
-def value_analyzer() -> Analyzer:
-    """Words of an entity name or dateline, for ``person:trump`` matching.
-
-    Like the text analyzer without stop words: "Bank of England" keeps "of".
-    """
-    return (
-        RegexTokenizer(WORD_PATTERN)
-        | WordShapeFilter()
-        | LowercaseFilter()
-        | CharsetFilter(accent_map)
-    )
 
 
 def compound_query(

@@ -14,7 +14,9 @@ import math
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -25,14 +27,17 @@ from indexer import schema as F
 from indexer.analysis import analyze
 from indexer.errors import SearchBudgetError, SearchRequestError
 from indexer.search import clusters as cl
+from indexer.search import compare as cmp
 from indexer.search import facets as fc
 from indexer.search import significant as sig
 from indexer.search.entities_page import EntityView, entity_view
 from indexer.search.evaluate import Budget, Evaluation, Evaluator, Ranking, prepare
 from indexer.search.highlight import highlight_whole, snippet
+from indexer.search.origins import indexed_root, relative_origin
 from indexer.search.query import DEFAULT_FIELD, parse_query
 from indexer.search.snapshot import Snapshot
 from indexer.search.suggest import should_run_suggestion, suggest
+from indexer.search.tally import BatchOutcome, Tally, tally_of
 from indexer.search.types import (
     ArticleView,
     CorpusStats,
@@ -156,17 +161,22 @@ class SearchService:
 
     # -- search -------------------------------------------------------------------
 
-    def _evaluate(self, snap: Snapshot, q: str, budget: Budget) -> Evaluation | None:
+    def _evaluate(
+        self, snap: Snapshot, q: str, budget: Budget, strict: bool = False
+    ) -> Evaluation | None:
+        """``q`` evaluated; ``strict`` requires every word (no soft AND, no fallback)."""
         query = parse_query(q)
         if query is None:
             return None
         # Words typed side by side are a soft AND (all words first, then
         # most of them); an explicit AND keeps every word required.
-        soft = not _EXPLICIT_AND.search(_QUOTED.sub(" ", q))
+        soft = not strict and not _EXPLICIT_AND.search(_QUOTED.sub(" ", q))
         quoted = frozenset(word for m in _QUOTED.finditer(q) for word in analyze(m.group()))
         evaluation = Evaluator(snap, self.ranking, budget).run(
             query, soft=soft, quoted=quoted, typed=q
         )
+        if strict:
+            return evaluation
         if evaluation.all_words is not None:
             if evaluation.mask.any() and not evaluation.all_words.any():
                 evaluation.notices.insert(0, SOFT_AND_NOTICE)
@@ -303,9 +313,7 @@ class SearchService:
         if evaluation is None or not evaluation.words:
             return None, None
         evaluator = Evaluator(snap, self.ranking, budget)
-        suggestion = suggest(
-            snap, request.q, evaluation.words, lambda w: _group_df(snap, evaluator, w)
-        )
+        suggestion = suggest(snap, request.q, evaluation.words)
         if suggestion is None or not request.spell:
             return suggestion, None
         try:
@@ -375,7 +383,7 @@ class SearchService:
             dateline=stored.get(F.DATELINE),
             source=stored.get(F.SOURCE),
             url=stored.get(F.URL),
-            origin=stored.get(F.ORIGIN, ""),
+            origin=relative_origin(stored.get(F.ORIGIN, ""), indexed_root(snap)),
             people=tuple(stored.get(F.PEOPLE) or ()),
             organizations=tuple(stored.get(F.ORGANIZATIONS) or ()),
             places=tuple(stored.get(F.PLACES) or ()),
@@ -419,7 +427,7 @@ class SearchService:
             source=stored.get(F.SOURCE),
             url=stored.get(F.URL),
             author=stored.get(F.AUTHOR),
-            origin=stored.get(F.ORIGIN, ""),
+            origin=relative_origin(stored.get(F.ORIGIN, ""), indexed_root(snap)),
             people=tuple(stored.get(F.PEOPLE) or ()),
             organizations=tuple(stored.get(F.ORGANIZATIONS) or ()),
             places=tuple(stored.get(F.PLACES) or ()),
@@ -508,13 +516,10 @@ class SearchService:
 
     # -- export and statistics ----------------------------------------------------------
 
-    def export(self, request: SearchRequest, limit: int) -> Iterator[Hit]:
-        """The whole result set of ``request`` in order (up to ``limit``), no snippets.
-
-        The same result set as the page's: a misspelled query the page
-        replaced by its correction is replaced here too.
-        """
-        snap = self._current()
+    def _export_set(
+        self, snap: Snapshot, request: SearchRequest
+    ) -> tuple[Evaluation | None, np.ndarray]:
+        """The page's result set: a misspelled query the page replaced is replaced here too."""
         budget = Budget(self.budget_seconds)
         evaluation = self._evaluate(snap, request.q, budget)
         _, corrected = self._spelling(snap, request, evaluation, budget)
@@ -522,16 +527,119 @@ class SearchService:
         base, selections = self._result_mask(snap, request, evaluation)
         for mask in selections.values():
             base &= mask
+        return evaluation, base
+
+    def export(
+        self, request: SearchRequest, limit: int, snippets: bool = False, bodies: bool = False
+    ) -> Iterator[Hit]:
+        """The whole result set of ``request`` in order (up to ``limit``).
+
+        The same result set as the page's (see :meth:`_export_set`). Snippets
+        (around the query's matches) and whole bodies are costly and only
+        sent when the exporter asks for them (``fields=snippet,body``).
+        """
+        snap = self._current()
+        evaluation, base = self._export_set(snap, request)
         # Exports list every story (as facets and the timeline count them),
         # each with its cluster id so copies can be grouped afterwards.
         groups = cl.clusters(snap)
+        terms = evaluation.highlight if evaluation and snippets else {}
         for doc in self._order(snap, base, evaluation, request.sort, limit):
             hit = _clustered(
-                snap, groups, None, int(doc), self._hit(snap, int(doc), evaluation, {})
+                snap, groups, None, int(doc), self._hit(snap, int(doc), evaluation, terms)
             )
+            body = (snap.stored(int(doc)).get(F.BODY) or "") if bodies else None
             yield Hit(
-                **{**_hit_fields(hit), "snippet": (), "title_fragments": (Fragment(hit.title),)}
+                **{
+                    **_hit_fields(hit),
+                    "snippet": hit.snippet if snippets else (),
+                    "title_fragments": (Fragment(hit.title),),
+                    "body": body,
+                }
             )
+
+    # -- counts: comparisons over time, batches, export provenance ---------------------
+
+    def _matches(self, snap: Snapshot, request: SearchRequest, budget: Budget) -> np.ndarray:
+        """The stories with *every* word of ``request``'s query, as a mask.
+
+        Counting is strict where the page is lenient: no soft AND ("most of
+        the words"), no any-word fallback, no spelling replacement. A
+        comparison or a batch line (a name on a list) that no story matches
+        in full counts 0, which is what the page reports as the stories
+        "with all the words".
+        """
+        evaluation = self._evaluate(snap, request.q, budget, strict=True)
+        base, selections = self._result_mask(snap, request, evaluation)
+        for mask in selections.values():
+            base &= mask
+        return base
+
+    def tally(self, request: SearchRequest) -> Tally:
+        """How many stories the page and the export of ``request`` hold, and from when to when."""
+        snap = self._current()
+        _, mask = self._export_set(snap, request)
+        return tally_of(snap, mask)
+
+    def compare(
+        self,
+        queries: Sequence[str],
+        shared: SearchRequest,
+        interval: cmp.Interval | None = None,
+    ) -> cmp.Comparison:
+        """Each query's stories per period under ``shared``'s filters and dates.
+
+        Shares are of the stories matching ``shared`` alone (no query) in
+        the same period. One snapshot serves every series; each query has
+        the budget of one search, as it costs one.
+        """
+        started = time.perf_counter()
+        snap = self._current()
+        masks = []
+        for number, q in enumerate(queries, 1):
+            with _numbered(number, "query"):
+                masks.append(self._strict(snap, shared, q, Budget(self.budget_seconds)))
+        baseline = self._matches(snap, replace(shared, q=""), Budget(self.budget_seconds))
+        result = cmp.compare(
+            snap, queries, masks, baseline, interval, shared.date_from, shared.date_to
+        )
+        return replace(result, took_ms=round((time.perf_counter() - started) * 1000, 2))
+
+    def _strict(self, snap: Snapshot, shared: SearchRequest, q: str, budget: Budget) -> np.ndarray:
+        return self._matches(snap, replace(shared, q=q), budget)
+
+    def batch(
+        self, queries: Sequence[str], shared: SearchRequest, budget_seconds: float
+    ) -> BatchOutcome:
+        """Count every query under ``shared``'s filters, within one CPU budget.
+
+        Each line gets what is left of the batch's budget (at most the
+        per-search budget); a line that runs out, and every line after the
+        budget is spent, is left unfinished (``None``) rather than failing
+        the whole batch. Repeated lines are counted once.
+        """
+        started = time.perf_counter()
+        snap = self._current()
+        deadline = time.thread_time() + budget_seconds
+        done: dict[str, Tally | None] = {}
+        tallies: list[Tally | None] = []
+        for number, q in enumerate(queries, 1):
+            if q not in done:
+                remaining = deadline - time.thread_time()
+                done[q] = None
+                if remaining > 0:
+                    budget = Budget(min(self.budget_seconds, remaining))
+                    try:
+                        with _numbered(number, "line"):
+                            done[q] = tally_of(snap, self._strict(snap, shared, q, budget))
+                    except SearchBudgetError:
+                        log.info("batch line %d over budget", number)
+            tallies.append(done[q])
+        return BatchOutcome(
+            tallies=tuple(tallies),
+            generation=snap.version.generation,
+            took_ms=round((time.perf_counter() - started) * 1000, 2),
+        )
 
     def stats(self, top: int = 10) -> CorpusStats:
         """Corpus overview: size, date coverage and the most frequent values."""
@@ -550,6 +658,17 @@ class SearchService:
             generation=snap.version.generation,
             top=tops,
         )
+
+
+@contextmanager
+def _numbered(number: int, what: str) -> Iterator[None]:
+    """Name a rejected query's place in its message (``line 3: unbalanced quotes``)."""
+    try:
+        yield
+    except SearchRequestError as error:
+        raise SearchRequestError(
+            f"{what} {number}: {error}", code=error.code, param=error.param
+        ) from None
 
 
 def _ranking_score(evaluation: Evaluation | None) -> np.ndarray | None:
@@ -643,12 +762,6 @@ def _also_searched(evaluation: Evaluation | None) -> tuple[tuple[str, tuple[str,
     if evaluation is None:
         return ()
     return tuple((word, tuple(forms)) for word, forms in evaluation.expanded.items())
-
-
-def _group_df(snap: Snapshot, evaluator: Evaluator, word: str) -> int:
-    """Documents with ``word`` or one of its stem variants (an upper bound)."""
-    vocab = snap.vocabulary(F.BODY)
-    return sum(vocab.frequency(v) for v in evaluator.variants(F.BODY, word))
 
 
 __all__ = ["FacetValue", "SearchService"]

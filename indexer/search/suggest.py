@@ -34,7 +34,6 @@ other, both being correct.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import numpy as np
 from rapidfuzz.distance import OSA
@@ -215,9 +214,7 @@ def _in_context(snap: Snapshot, candidates: list[str], context: list[str]) -> st
     return best
 
 
-def suggest(
-    snap: Snapshot, query: str, words: list[str], group_df: Callable[[str], int] | None = None
-) -> str | None:
+def suggest(snap: Snapshot, query: str, words: list[str]) -> str | None:
     """The query with misspelled words corrected, or None when nothing changes."""
     corrections = {}
     unique = list(dict.fromkeys(words))

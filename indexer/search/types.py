@@ -117,6 +117,8 @@ class Hit:
     cluster: str = ""
     #: Other members of the cluster that also match (hidden by collapsing).
     duplicates: int = 0
+    #: The whole body: only in exports that ask for it (``fields=body``).
+    body: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ __all__ = [
     "FileStorage",
     "RawBlock",
     "field_lengths",
+    "fixed_column_bytes",
     "has_term",
     "latest_generation",
     "length_table",
@@ -110,6 +111,20 @@ def numeric_column(column: Any, size: int, dtype: Any) -> np.ndarray:
     if count < size:
         values = np.concatenate([values, np.full(size - count, column._default, dtype=dtype)])
     return values
+
+
+def fixed_column_bytes(column: Any, size: int) -> bytes:
+    """The raw values of a fixed-size column for the first ``size`` documents, in one read.
+
+    Whoosh stores them flat (documents past the column's count have none);
+    other column types are read value by value.
+    """
+    if all(hasattr(column, name) for name in ("_dbfile", "_basepos", "_count", "_fixedlen")):
+        count = min(column._count, size)
+        if not count:
+            return b""
+        return bytes(column._dbfile.get(column._basepos, count * column._fixedlen))
+    return b"".join(column[n] for n in range(size))
 
 
 def field_lengths(segreader: Any, fieldname: str, size: int) -> np.ndarray:

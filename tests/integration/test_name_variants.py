@@ -66,7 +66,7 @@ def test_a_filter_on_a_merged_spelling_selects_the_value(service: SearchService)
 
 
 def test_search_json_lists_the_aliases(service: SearchService) -> None:
-    from webapp.presenter import facet_value_json
+    from indexer.search.presenter import facet_value_json
 
     person = value(search(service, q=""), "person", "Ivan Boesky")
     assert facet_value_json(person)["aliases"] == ["Ivan F. Boesky"]

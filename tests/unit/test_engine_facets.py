@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -41,6 +42,8 @@ class Arrays:
             )
         }
         self.cache: dict[Any, Any] = {}
+        #: An index without the name-variants field: no merged spellings.
+        self.searcher = SimpleNamespace(schema={})
 
     def value_index(self, fieldname: str) -> dict[str, int]:
         return {value: i for i, value in enumerate(self.facets[fieldname].values)}

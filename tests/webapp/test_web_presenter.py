@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl, urlsplit
 from markupsafe import Markup
 from web_helpers import XSS_IMG, XSS_SCRIPT, make_article, make_hit, make_page
 
+from indexer.search import presenter
 from indexer.search.request import parse_search_params
 from indexer.search.types import (
     CorpusStats,
@@ -18,7 +19,6 @@ from indexer.search.types import (
     HistogramBucket,
     SearchRequest,
 )
-from webapp import presenter
 from webapp.links import Routes, is_web_url
 from webapp.pages import (
     article_page_model,

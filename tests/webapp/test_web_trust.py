@@ -102,7 +102,10 @@ def test_exports_follow_the_correction(client: FlaskClient) -> None:
     for spell in ("", "&spell=0"):
         shown = {hit["id"] for hit in api(client, f"q=cofee+brazil&per_page=100{spell}")["hits"]}
         lines = client.get(f"/api/export.jsonl?q=cofee+brazil{spell}").get_data(as_text=True)
-        exported = {json.loads(line)["id"] for line in lines.splitlines() if line.strip()}
+        records = [json.loads(line) for line in lines.splitlines() if line.strip()]
+        # The first line is the export's provenance record, then one line per hit.
+        assert "provenance" in records[0]
+        exported = {record["id"] for record in records[1:]}
         assert exported == shown, spell
     assert "coffee-2" not in shown  # as typed: Brazil stories only
 
