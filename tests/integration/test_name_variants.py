@@ -86,3 +86,15 @@ def test_the_page_shows_the_spellings_a_value_stands_for(index_dir: str) -> None
         assert person["aliases"] == ["Ivan F. Boesky"]
     finally:
         close_service(app)
+
+
+def test_the_entity_page_lists_the_merged_spellings(index_dir: str) -> None:
+    from webapp import create_app
+    from webapp.backend import close_service
+
+    app = create_app({"INDEX_DIR": index_dir})
+    try:
+        body = app.test_client().get("/api/entities/person/Ivan%20Boesky").get_json()
+        assert "Ivan F. Boesky" in body["aliases"]
+    finally:
+        close_service(app)
