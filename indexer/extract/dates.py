@@ -16,6 +16,7 @@ together with the exact instant.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -366,11 +367,14 @@ def publication_date(
     htmldate); other formats have none.
     """
     declared = parse_date(raw_date, today)
-    url_day = date_from_url(url, today)
-    text_day = date_from_text(text, today)
     page = _valid_day(page_day, today)
+    # The URL and the lead are read only when needed (the lead scan costs more
+    # than the rest of this function, on every Reuters story).
+    url_day = functools.partial(date_from_url, url, today)
+    text_day = functools.partial(date_from_text, text, today)
     if declared is None:
-        for day, label in ((page, "page"), (url_day, "url"), (text_day, "text")):
+        for find, label in ((lambda: page, "page"), (url_day, "url"), (text_day, "text")):
+            day = find()
             if day:
                 return PublicationDate(day, None, label)
         return PublicationDate()
@@ -380,7 +384,8 @@ def publication_date(
         if page and not _near(page, declared):
             return PublicationDate(page, instant, "page")
         return PublicationDate(declared, instant, "metadata")
-    for day, label in ((url_day, "url"), (page, "page"), (text_day, "text")):
+    for find, label in ((url_day, "url"), (lambda: page, "page"), (text_day, "text")):
+        day = find()
         if day and _near(day, declared):
             if day == declared[:10]:
                 return PublicationDate(declared, instant, "metadata")

@@ -222,11 +222,12 @@ class _Mention:
 @dataclass(slots=True)
 class _Collector:
     mentions: list[_Mention] = field(default_factory=list)
-    #: The context of the span being read: the word before it, the word
-    #: after it, whether it opens a sentence.
-    context: Context = ("", "", True)
-    #: "its" follows the span in its sentence before any personal pronoun.
-    neuter: bool = False
+    #: The paragraph being read and the bounds of the current span, so that
+    #: the tagger's context is computed only for the few names it sees.
+    text: str = ""
+    span: tuple[int, int] = (0, 0)
+    #: Whether the current subspan is the span's first (its context applies).
+    opening: bool = True
 
     #: (kind, display name) -> spellings in the text the tables mapped to it
     #: ("Britain" -> "United Kingdom").
@@ -244,11 +245,14 @@ class _Collector:
 
     def add_unclassified(self, kind: str, name: str, inside: str | None) -> None:
         """A name the rules could not type: the tagger decides once the document is read."""
-        before, after, initial = self.context
+        start, end = self.span
+        before, after, initial = _context(self.text, start, end)
+        if not self.opening:
+            before, initial = "", False
         if inside is not None:  # the segment follows other words of its span
             before, initial = inside.rstrip(".,"), False
         context = (before, after, initial)
-        self.mentions.append(_Mention(kind, name, context, self.neuter))
+        self.mentions.append(_Mention(kind, name, context, _neuter_after(self.text, end)))
 
 
 def _strip_possessive(token: str) -> str:
@@ -675,12 +679,11 @@ def _scan_mixed(text: str, out: _Collector) -> None:
     text = _scan_marked_companies(text, out)
     for match in _SPAN.finditer(text):
         role = _role_before(text, match.start())
-        out.context = _context(text, match.start(), match.end())
-        out.neuter = _neuter_after(text, match.end())
+        out.text, out.span, out.opening = text, match.span(), True
         for number, tokens in enumerate(_subspans(match.group().split(" "))):
             if tokens:
                 _process_span(tokens, number == 0 and role, out)
-                out.context = ("", out.context[1], False)
+                out.opening = False
 
 
 _PRONOUN = re.compile(r"\b(its|he|she|his|her|him)\b|[.!?]")
@@ -807,10 +810,19 @@ def _surname_index(mentions: list[_Mention], tag_people: Sequence[str]) -> dict[
     return surnames
 
 
+def _common_word(mention: _Mention, text: str) -> bool:
+    """A sentence's first word that the same story also writes in lower case ("Shares")."""
+    if mention.kind != "word" or not (mention.context and mention.context[2]):
+        return False
+    lower = mention.name.lower()
+    return f" {lower} " in text or f" {lower}," in text or f" {lower}." in text
+
+
 def _resolve(
     mentions: list[_Mention],
     tag_people: Sequence[str],
     decide: Callable[[_Mention], str | None] | None = None,
+    text: str = "",
 ) -> list[_Mention]:
     """Map single words and partial person names to the document's people.
 
@@ -840,6 +852,8 @@ def _resolve(
                 continue  # "DOT", "Sears": short forms of names listed already
             if mention.name in _NOT_NAMES or mention.name in _ORG_HEADS:
                 continue  # "the Commission": a reference back, not a name
+            if _common_word(mention, text):
+                continue
             kind = decide(mention)
             if kind is not None:
                 resolved.append(_Mention(kind, mention.name))
@@ -878,7 +892,7 @@ def _short_forms(organizations: Iterable[str]) -> set[str]:
 
 def _tagger_decision(mention: _Mention) -> str | None:
     """The statistical tagger's type for a name the rules left unclassified."""
-    tokens = mention.name.split(" ")
+    tokens = tuple(mention.name.split(" "))
     before, after, initial = mention.context or ("", "", False)
     kind = span_tagger().classify(tokens, before, after, initial)
     if kind == "person" and mention.neuter:
@@ -898,7 +912,7 @@ def unclassified_names(texts: Sequence[str]) -> list[tuple[str, Context]]:
         left.append((mention.name, mention.context or ("", "", False)))
         return None
 
-    _resolve(out.mentions, (), keep)
+    _resolve(out.mentions, (), keep, "\n".join(texts))
     return left
 
 
@@ -946,7 +960,7 @@ def extract_entities(
     for text in texts:
         if text:
             _scan(fold_punctuation(text), out)
-    mentions = _resolve(out.mentions, tag_people)
+    mentions = _resolve(out.mentions, tag_people, text="\n".join(texts))
     mentions = _merge_short_people(mentions)
     by_kind: dict[str, list[str]] = {"person": [], "organization": [], "place": []}
     for mention in mentions:

@@ -25,14 +25,19 @@ STORIES = {
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchService]:
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
     root = tmp_path_factory.mktemp("variants")
     corpus = root / "corpus"
     corpus.mkdir()
     for name, text in STORIES.items():
         (corpus / name).write_text(text, encoding="utf-8")
     index_paths([str(corpus)], str(root / "index"), workers=1)
-    svc = SearchService(str(root / "index"))
+    return str(root / "index")
+
+
+@pytest.fixture(scope="module")
+def service(index_dir: str) -> Iterator[SearchService]:
+    svc = SearchService(index_dir)
     yield svc
     svc.close()
 
@@ -65,3 +70,31 @@ def test_search_json_lists_the_aliases(service: SearchService) -> None:
 
     person = value(search(service, q=""), "person", "Ivan Boesky")
     assert facet_value_json(person)["aliases"] == ["Ivan F. Boesky"]
+
+
+def test_the_page_shows_the_spellings_a_value_stands_for(index_dir: str) -> None:
+    from webapp import create_app
+    from webapp.backend import close_service
+
+    app = create_app({"INDEX_DIR": index_dir})
+    try:
+        client = app.test_client()
+        page = client.get("/?q=boesky").get_data(as_text=True)
+        assert 'data-aliases="Ivan F. Boesky" title="Also written: Ivan F. Boesky"' in page
+        api = client.get("/api/search?q=boesky").get_json()
+        person = next(v for v in api["facets"]["person"] if v["value"] == "Ivan Boesky")
+        assert person["aliases"] == ["Ivan F. Boesky"]
+    finally:
+        close_service(app)
+
+
+def test_the_entity_page_lists_the_merged_spellings(index_dir: str) -> None:
+    from webapp import create_app
+    from webapp.backend import close_service
+
+    app = create_app({"INDEX_DIR": index_dir})
+    try:
+        body = app.test_client().get("/api/entities/person/Ivan%20Boesky").get_json()
+        assert "Ivan F. Boesky" in body["aliases"]
+    finally:
+        close_service(app)
