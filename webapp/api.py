@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 
 from flask import Blueprint, Response, abort, current_app, jsonify
@@ -54,12 +55,19 @@ def openapi() -> Response:
 
 @bp.get("/healthz")
 def healthz() -> Response:
-    """Up and able to read the index; a 503 in the error envelope when it cannot."""
+    """Up and able to serve the index; a 503 in the error envelope when it cannot.
+
+    ``index_missing``, ``index_loading``, ``index_corrupt`` (also when damage was
+    met while answering a request) and ``index_empty`` (nothing indexed: a
+    site that can only answer "0 results" should not take traffic).
+    """
     service = get_service()
-    corpus = service.stats()
-    return jsonify(
-        {"status": "ok", "generation": service.generation, "documents": corpus.documents}
-    )
+    health = getattr(service, "health", None)
+    if health is not None:
+        generation, documents = health()
+    else:  # a stand-in service (tests)
+        generation, documents = service.generation, service.stats().documents
+    return jsonify({"status": "ok", "generation": generation, "documents": documents})
 
 
 def _primed(hits: Iterator[Hit]) -> Iterator[Hit]:
@@ -77,8 +85,17 @@ def _export(
 ) -> Response:
     request = params.search_request()
     limit = int(current_app.config["EXPORT_MAX_ROWS"])
-    hits = _primed(iter(get_service().export(request, limit)))
-    response = Response(lines(hits), mimetype=mimetype)
+    release = export.export_slots(current_app).claim()
+    try:
+        hits = _primed(iter(get_service().export(request, limit)))
+        response = Response(lines(hits), mimetype=mimetype)
+    except BaseException:
+        release()
+        raise
+    # The slot is held until the server has taken the last line (or the client
+    # left); a response dropped unread (the test client) gives it back too.
+    response.call_on_close(release)
+    weakref.finalize(response, release)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["X-Export-Limit"] = str(limit)
     response.headers["Cache-Control"] = "no-store"
