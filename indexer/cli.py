@@ -330,8 +330,9 @@ def stats_command(index_dir: str, as_json: bool) -> None:
 
             click.echo(json.dumps(stats_json(stats), indent=2, ensure_ascii=False))
             return EXIT_OK
+        dated = f"dated {stats.date_min} .. {stats.date_max}" if stats.date_min else "no dates"
         click.echo(
-            f"{stats.documents:,} documents, dated {stats.date_min} .. {stats.date_max} "
+            f"{stats.documents:,} documents, {dated} "
             f"({stats.undated:,} undated), generation {stats.generation}"
         )
         for name, values in stats.top.items():

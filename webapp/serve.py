@@ -16,10 +16,10 @@ before parsing: a request line or headers over :data:`MAX_HEADER_BYTES` are
 answered 431 at once, and a request body (the app takes none) over
 :data:`MAX_BODY_BYTES` 413.
 
-A worker opens the index and warms its caches before it takes its first
-connection, so a restarted worker never makes requests wait for that; a
-missing or damaged index does not stop it (it answers 503 and picks up the
-index once it is built or rebuilt).
+A worker opens the index before it takes its first connection, and a
+restarted worker also warms its caches first (its siblings serve meanwhile),
+so requests never wait for that; a missing or damaged index does not stop
+it (it answers 503 and picks up the index once it is built or rebuilt).
 
 Binds 127.0.0.1 unless told otherwise: exposing the archive is a decision
 the operator makes with ``--host`` (see the README's "Deploying publicly").
@@ -102,9 +102,12 @@ def listen(host: str, port: int) -> socket.socket:
 
 
 def open_app(
-    index_dir: str, ready_timeout: float = READY_TIMEOUT, max_exports: int | None = None
+    index_dir: str,
+    ready_timeout: float = READY_TIMEOUT,
+    max_exports: int | None = None,
+    warmed: bool = False,
 ) -> Flask:
-    """The app with its search service opened and warmed (or failing with a reason).
+    """The app with its search service opened, and ``warmed`` (or failing with a reason).
 
     A missing or damaged index does not stop the server: it answers 503
     until the index is built or rebuilt, which it notices by itself.
@@ -118,7 +121,7 @@ def open_app(
             service = get_service()
             wait = getattr(service, "wait_ready", None)
             if wait is not None:
-                wait(ready_timeout)
+                wait(ready_timeout, warmed)
             service.generation  # noqa: B018  raises the index errors, if any
         except NewsearchError as error:
             log.warning("index not available (%s); serving 503 until it is", error)
@@ -126,10 +129,19 @@ def open_app(
 
 
 def run_worker(
-    sock: socket.socket, index_dir: str, threads: int, max_exports: int | None = None
+    sock: socket.socket,
+    index_dir: str,
+    threads: int,
+    max_exports: int | None = None,
+    warmed: bool = False,
 ) -> None:
-    """One worker: open the index, then serve ``sock`` until SIGTERM or SIGINT."""
-    app = open_app(index_dir, max_exports=max_exports)
+    """One worker: open the index, then serve ``sock`` until SIGTERM or SIGINT.
+
+    A worker started at launch serves as soon as the index is open (its
+    caches fill in the background); a restarted one (``warmed``) first fills
+    them, while its siblings take the traffic.
+    """
+    app = open_app(index_dir, max_exports=max_exports, warmed=warmed)
     server = create_server(app, sockets=[sock], **waitress_settings(threads))
 
     def stop(signum: int, frame: FrameType | None) -> None:
@@ -146,21 +158,21 @@ def run_worker(
 class Supervisor:
     """Forks ``count`` workers and restarts any that dies, until told to stop."""
 
-    def __init__(self, count: int, work: Callable[[], None]) -> None:
+    def __init__(self, count: int, work: Callable[[bool], None]) -> None:
         self.count = count
         self.work = work
         self.children: dict[int, float] = {}
         self.stopping = False
         self._failures = 0
 
-    def _spawn(self) -> None:
+    def _spawn(self, respawn: bool = False) -> None:
         pid = os.fork()
         if pid == 0:  # the worker
             code = 0
             try:
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 signal.signal(signal.SIGINT, signal.SIG_DFL)
-                self.work()
+                self.work(respawn)
             except SystemExit as exit_:
                 code = exit_.code if isinstance(exit_.code, int) else 1
             except BaseException:  # noqa: BLE001  the worker reports and exits
@@ -201,7 +213,7 @@ class Supervisor:
         if self._failures:
             time.sleep(min(RESPAWN_DELAY_MAX, 0.5 * 2 ** (self._failures - 1)))
         if not self.stopping:
-            self._spawn()
+            self._spawn(respawn=True)
 
     def _reap(self) -> None:
         deadline = time.monotonic() + GRACEFUL_TIMEOUT
@@ -244,6 +256,9 @@ def serve(
             return
         per_worker = max(1, threads // workers)
         print(f"newsearch: serving {index_dir} at {url} ({workers} workers)", flush=True)
-        Supervisor(workers, lambda: run_worker(sock, index_dir, per_worker, max_exports)).run()
+        Supervisor(
+            workers,
+            lambda respawn: run_worker(sock, index_dir, per_worker, max_exports, respawn),
+        ).run()
     finally:
         sock.close()

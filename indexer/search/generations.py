@@ -98,14 +98,19 @@ class Generations:
             return self._switch_now(version)
         return self._switch_soon(version)
 
-    def wait_ready(self, timeout: float) -> None:
-        """Open (and warm) the current generation before serving, for at most ``timeout`` s."""
-        version = current_version(self.root)
+    def wait_ready(self, timeout: float, warmed: bool = True) -> None:
+        """Open the current generation before serving, for at most ``timeout`` seconds.
+
+        With ``warmed``, until its caches are filled too (a restarted server
+        process, whose siblings serve meanwhile); without, until it can
+        answer (a server starting, which would otherwise answer nothing).
+        """
+        version = _quiet_version(self.root)
         if version is None or (self._active is not None and self._active.version == version):
             return
         event = self._start(version, force=True)
         if event is not None:
-            event.wait(timeout)
+            (event if warmed else self._first).wait(timeout)
 
     def close(self) -> None:
         with self._lock:
@@ -124,7 +129,9 @@ class Generations:
         reuse = None
         if previous is not None and previous.version.directory == version.directory:
             reuse = previous.segment_data()
-        return Snapshot(ix, version, reuse)
+        snap = Snapshot(ix, version, reuse)
+        snap.checked = not self.warm  # nothing more will be checked
+        return snap
 
     def _switch_now(self, version: IndexVersion) -> Snapshot:
         with self._lock:
@@ -244,10 +251,13 @@ class Generations:
         try:
             snap.warm()
             prepare(snap)
+            snap.verify_stored()
         except NewsearchError:
             pass  # recorded in snap.damage
         except Exception:
             log.debug("warming generation %s stopped", snap.version.generation, exc_info=True)
+        finally:
+            snap.checked = True
 
     # -- retiring old snapshots ------------------------------------------------------------
 

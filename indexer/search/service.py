@@ -20,7 +20,7 @@ from whoosh import query as wq
 
 from indexer import schema as F
 from indexer.analysis import analyze
-from indexer.errors import IndexEmptyError, SearchRequestError
+from indexer.errors import IndexEmptyError, IndexLoadingError, SearchRequestError
 from indexer.search import facets as fc
 from indexer.search.evaluate import Budget, Evaluation, Evaluator, Ranking
 from indexer.search.generations import Generations
@@ -83,17 +83,20 @@ class SearchService:
     def _current(self) -> Snapshot:
         return self._generations.current()
 
-    def wait_ready(self, timeout: float) -> None:
-        """Open and warm the index before serving (for at most ``timeout`` seconds)."""
-        self._generations.wait_ready(timeout)
+    def wait_ready(self, timeout: float, warmed: bool = True) -> None:
+        """Open (``warmed``: and warm) the index before serving, for at most ``timeout`` s."""
+        self._generations.wait_ready(timeout, warmed)
 
     def health(self) -> tuple[int, int]:
         """(generation, documents), or the error that keeps the index from serving.
 
         A generation where damage was met answers ``index_corrupt`` (requests
-        that do not touch the damage still work); an empty one ``index_empty``.
+        that do not touch the damage still work); an empty one ``index_empty``;
+        one still being warmed and checked ``index_loading``.
         """
         snap = self._current()
+        if snap.damage is None and not snap.checked:
+            raise IndexLoadingError(f"the index at {self.root!r} is being checked")
         if snap.damage is not None:
             raise corrupt_index_error(self.root, snap.damage)
         if snap.doc_count == 0:
