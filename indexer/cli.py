@@ -106,12 +106,13 @@ def _guard(action: Callable[[], int | None]) -> None:
                 err=True,
             )
             sys.exit(EXIT_DISK_FULL)
-        if _verbose():
+        verbose = _verbose()
+        if verbose:
             logging.getLogger("newsearch").error("unexpected error", exc_info=True)
         click.echo(
             f"newsearch: unexpected error ({type(error).__name__}: {error}). If the index "
-            "was damaged, rebuild it with `newsearch index PATH --rebuild`; run with -v "
-            "for details.",
+            "was damaged, rebuild it with `newsearch index PATH --rebuild`; "
+            + ("the traceback is above." if verbose else "run with -v for details."),
             err=True,
         )
         sys.exit(EXIT_INTERNAL)

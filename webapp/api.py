@@ -64,10 +64,12 @@ def healthz() -> Response:
     service = get_service()
     health = getattr(service, "health", None)
     if health is not None:
-        generation, documents = health()
-    else:  # a stand-in service (tests)
-        generation, documents = service.generation, service.stats().documents
-    return jsonify({"status": "ok", "generation": generation, "documents": documents})
+        return jsonify({"status": "ok", **health()})
+    # A stand-in service (tests).
+    documents = service.stats().documents
+    return jsonify(
+        {"status": "ok", "generation": service.generation, "documents": documents, "index": ""}
+    )
 
 
 def _primed(hits: Iterator[Hit]) -> Iterator[Hit]:

@@ -199,6 +199,10 @@ def schemas() -> dict[str, Any]:
                 "status": {"type": "string", "enum": ["ok"]},
                 "generation": {"type": "integer"},
                 "documents": {"type": "integer", "minimum": 0},
+                "index": {
+                    "type": "string",
+                    "description": "Name of the index build served (changes with each --rebuild).",
+                },
             }
         ),
     }
@@ -221,6 +225,13 @@ def _json(description: str, schema: str) -> dict[str, Any]:
 BAD_REQUEST = "Invalid parameter or query (unbalanced quotes, bad date, page out of range...)."
 UNAVAILABLE = "The query is too expensive, or the index is missing, busy or unreadable."
 INTERNAL = "Unexpected server error (no details are disclosed)."
+TOO_MANY_EXPORTS = (
+    "Too many exports are running (`too_many_exports`); retry after `Retry-After` seconds."
+)
+HEALTH_UNAVAILABLE = (
+    "The index cannot be served: `index_missing`, `index_loading` (opening or warming "
+    "up), `index_corrupt` (damage was found) or `index_empty` (no documents)."
+)
 
 
 def _get(
@@ -297,14 +308,14 @@ def openapi_document() -> dict[str, Any]:
             _export("text/csv", "CSV"),
             params,
             "exportCsv",
-            search_errors,
+            {**search_errors, "429": _error(TOO_MANY_EXPORTS)},
         ),
         "/api/export.jsonl": _get(
             "Export the result set as JSON Lines.",
             _export("application/x-ndjson", "JSON Lines"),
             params,
             "exportJsonl",
-            search_errors,
+            {**search_errors, "429": _error(TOO_MANY_EXPORTS)},
         ),
         "/api/openapi.json": _get(
             "This document.",
@@ -316,11 +327,11 @@ def openapi_document() -> dict[str, Any]:
             "openapi",
         ),
         "/healthz": _get(
-            "Health: the index can be read.",
+            "Health: the index can be served.",
             _json("Healthy.", "Health"),
             [],
             "health",
-            {"503": _error(UNAVAILABLE)},
+            {"503": _error(HEALTH_UNAVAILABLE)},
         ),
     }
     return {

@@ -30,7 +30,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import resource
 import signal
 import socket
 import sys
@@ -87,6 +86,10 @@ def waitress_settings(threads: int) -> dict[str, Any]:
 
 def _raise_file_limit() -> None:
     """Let each worker hold :data:`CONNECTION_LIMIT` connections (soft limit up to the hard one)."""
+    try:
+        import resource
+    except ImportError:  # not on POSIX: nothing to raise
+        return
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     wanted = CONNECTION_LIMIT + 200
     if soft != resource.RLIM_INFINITY and soft < wanted:
@@ -95,10 +98,21 @@ def _raise_file_limit() -> None:
             resource.setrlimit(resource.RLIMIT_NOFILE, (new, hard))
 
 
+class ListenError(NewsearchError):
+    """The address cannot be bound (in use, not ours, or not allowed)."""
+
+    code = "cannot_listen"
+
+
 def listen(host: str, port: int) -> socket.socket:
     """The listening socket every worker shares."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    return socket.create_server((host, port), family=family, backlog=BACKLOG)
+    try:
+        return socket.create_server((host, port), family=family, backlog=BACKLOG)
+    except OSError as exc:
+        raise ListenError(
+            f"cannot listen on {host}:{port} ({exc.strerror or exc}); pick another --port or --host"
+        ) from exc
 
 
 def open_app(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -87,8 +88,8 @@ class SearchService:
         """Open (``warmed``: and warm) the index before serving, for at most ``timeout`` s."""
         self._generations.wait_ready(timeout, warmed)
 
-    def health(self) -> tuple[int, int]:
-        """(generation, documents), or the error that keeps the index from serving.
+    def health(self) -> dict[str, Any]:
+        """Generation, documents and build name, or the error that keeps the index from serving.
 
         A generation where damage was met answers ``index_corrupt`` (requests
         that do not touch the damage still work); an empty one ``index_empty``;
@@ -104,7 +105,11 @@ class SearchService:
                 f"the index at {self.root!r} holds no documents: run "
                 f"`newsearch index PATH --index {self.root}`"
             )
-        return snap.version.generation, snap.doc_count
+        return {
+            "generation": snap.version.generation,
+            "documents": snap.doc_count,
+            "index": os.path.basename(snap.version.directory),
+        }
 
     def close(self) -> None:
         self._generations.close()

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import socket
 import statistics
 import threading
@@ -337,6 +338,24 @@ def test_a_server_started_before_any_index_comes_alive_when_it_is_built(
         built = run_cli("index", *SOURCES, "--index", str(index_dir), "--no-progress")
         assert built.returncode == 0, built.stderr
         wait_until_serving(server, total)
+
+
+def test_a_killed_worker_is_replaced_and_the_site_keeps_answering(web_index: Path) -> None:
+    with Server(web_index) as server:
+        before = worker_pids(server)
+        assert len(before) == min(os.cpu_count() or 1, 4) and len(before) >= 2
+        victim = min(before)
+        os.kill(victim, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            after = worker_pids(server)
+            if len(after) == len(before) and victim not in after:
+                break
+            time.sleep(0.1)
+        assert victim not in after and len(after) == len(before), after
+        statuses = [server.get("/api/search?q=cocoa").status for _ in range(20)]
+        wait_until_serving(server, server.get("/api/stats").json()["documents"])
+    assert statuses == [200] * 20
 
 
 # -- exports -------------------------------------------------------------------------------
