@@ -72,7 +72,8 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_ready(base: str, timeout: float = 60.0) -> None:
+def wait_ready(base: str, timeout: float = 300.0) -> None:
+    """Until /healthz says 200: the server has opened, warmed and checked the index."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:

@@ -35,6 +35,7 @@ from indexer.errors import (
 )
 from indexer.search.evaluate import prepare
 from indexer.search.snapshot import Snapshot
+from indexer.search.yielding import GiveWay, never_pause
 from indexer.store import IndexVersion, corrupt_index_error, current_version, open_generation
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,8 @@ class Generations:
         #: The last version that failed to open, when, and why.
         self._failed: tuple[IndexVersion | None, float, NewsearchError] | None = None
         self._closed = False
+        #: Lets the background opening and warming give way to requests.
+        self.give_way = GiveWay()
         if not background:
             self._active = self._open(None)
             if warm:
@@ -81,6 +84,7 @@ class Generations:
 
     def current(self) -> Snapshot:
         """The snapshot to answer a request from; raises the index errors when there is none."""
+        self.give_way.request()
         try:
             version = current_version(self.root)
         except OSError as exc:  # the directory itself is unreadable
@@ -129,7 +133,9 @@ class Generations:
         reuse = None
         if previous is not None and previous.version.directory == version.directory:
             reuse = previous.segment_data()
-        snap = Snapshot(ix, version, reuse)
+        # Background work gives way to requests (at full speed while there are none).
+        pause = self.give_way.pause if self.background else never_pause
+        snap = Snapshot(ix, version, reuse, pause)
         snap.checked = not self.warm  # nothing more will be checked
         return snap
 

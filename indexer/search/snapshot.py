@@ -27,7 +27,7 @@ import logging
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +36,7 @@ import numpy as np
 from indexer import schema as F
 from indexer.errors import NewsearchError
 from indexer.search.postings import DOC_DTYPE, decode_positions, read_postings
+from indexer.search.yielding import never_pause
 from indexer.store import CURRENT_LINK, IndexVersion, corrupt_index_error
 
 log = logging.getLogger(__name__)
@@ -170,7 +171,10 @@ class Vocabulary:
 class SegmentData:
     """Arrays for one immutable Whoosh segment (deletions are kept apart)."""
 
-    def __init__(self, segreader: Any, io_lock: threading.RLock) -> None:
+    def __init__(
+        self, segreader: Any, io_lock: threading.RLock, pause: Callable[[], None] = never_pause
+    ) -> None:
+        self.pause = pause
         self.segment_id: str = segreader.segment().segment_id()
         self.size: int = segreader.doc_count_all()
         with io_lock:
@@ -215,6 +219,7 @@ class SegmentData:
         id_blocks: list[np.ndarray] = []
         for btext in segreader.lexicon(fieldname):
             value = btext.decode("utf-8") if isinstance(btext, bytes) else btext
+            self.pause()
             docs, _, _ = read_postings(segreader, fieldname, value)
             self._check_docs(docs, fieldname, value)
             doc_blocks.append(docs)
@@ -287,9 +292,15 @@ class Snapshot:
     """
 
     def __init__(
-        self, ix: Any, version: IndexVersion, reuse: dict[str, SegmentData] | None = None
+        self,
+        ix: Any,
+        version: IndexVersion,
+        reuse: dict[str, SegmentData] | None = None,
+        pause: Callable[[], None] = never_pause,
     ) -> None:
         self.version = version
+        #: Called often by the long loops of opening and warming (see yielding).
+        self.pause = pause
         self.root = index_root(version.directory)
         self.io_lock = threading.RLock()
         #: What went wrong the first time this generation could not be read.
@@ -322,7 +333,7 @@ class Snapshot:
             segment_id = segment.segment_id()
             data = reuse.get(segment_id)
             if data is None or data.size != segreader.doc_count_all():
-                data = SegmentData(segreader, self.io_lock)
+                data = SegmentData(segreader, self.io_lock, self.pause)
             self.leaves.append((segreader, data, offset))
         self.size = sum(data.size for _, data, _ in self.leaves)
         self.live = self._live_mask()
@@ -492,6 +503,7 @@ class Snapshot:
             vocab.common(5)
             frequent = sorted(vocab.terms, key=vocab.frequency, reverse=True)[:top_terms]
             for term in frequent:
+                self.pause()
                 self.postings(fieldname, term)
 
     def verify_stored(self) -> None:
@@ -504,6 +516,7 @@ class Snapshot:
         """
         for _, data, offset in self.leaves:
             for local in range(data.size):
+                self.pause()
                 self.stored(offset + local)
 
     def doc_frequency(self, fieldname: str, term: str) -> int:

@@ -338,9 +338,16 @@ class Server:
     """``newsearch serve`` on a free port, stopped (and checked alive) on exit."""
 
     def __init__(
-        self, index_dir: str | Path, *extra: str, threads: int = 8, wait_healthy: bool = True
+        self,
+        index_dir: str | Path,
+        *extra: str,
+        threads: int = 8,
+        wait_healthy: bool = True,
+        start_timeout: float = 60,
     ) -> None:
         self.port = free_port()
+        #: Seconds to wait for the first answer (a Reuters index warms for a while).
+        self.start_timeout = start_timeout
         #: Wait for /healthz to say 200; otherwise for any HTTP answer.
         self.wait_healthy = wait_healthy
         self.args = [
@@ -367,7 +374,7 @@ class Server:
             text=True,
             start_new_session=True,
         )
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited: {self.process.communicate()}")
@@ -376,7 +383,8 @@ class Server:
                 if status == 200 or not self.wait_healthy:
                     return self
             time.sleep(0.1)
-        raise TimeoutError("server did not answer /healthz within 60 s")
+        kill_group(self.process)  # not left running after the test
+        raise TimeoutError(f"server did not answer /healthz within {self.start_timeout} s")
 
     def get(self, path: str, timeout: float = 30) -> Reply:
         return http_get(self.base + path, timeout=timeout)

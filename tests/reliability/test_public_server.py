@@ -366,7 +366,9 @@ def test_exports_beyond_the_limit_are_refused_with_retry_after(reuters_index: st
     """One export slot per process, four simultaneous 10,000-row exports: some get 429."""
     results: list[tuple[int, dict[str, str], bytes, float]] = []
     lock = threading.Lock()
-    with Server(reuters_index, "--max-exports", "1", "--workers", "2", threads=8) as server:
+    with Server(
+        reuters_index, "--max-exports", "1", "--workers", "2", threads=8, start_timeout=300
+    ) as server:
 
         def export() -> None:
             began = time.monotonic()
