@@ -156,6 +156,9 @@ def run_worker(
     them, while its siblings take the traffic.
     """
     app = open_app(index_dir, max_exports=max_exports, warmed=warmed)
+    # "Task queue depth is N" on every queued request under load: noise that
+    # fills logs (and, written to a pipe nobody reads, stalls the I/O loop).
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     server = create_server(app, sockets=[sock], **waitress_settings(threads))
 
     def stop(signum: int, frame: FrameType | None) -> None:

@@ -363,6 +363,16 @@ class Server:
         ]
         self.base = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[str] | None = None
+        self.stderr = ""
+        self._stderr_lines: list[str] = []
+        self._reader: threading.Thread | None = None
+
+    def _drain_stderr(self) -> None:
+        """Read the server's stderr as it comes: a full pipe would block its logging."""
+        assert self.process is not None and self.process.stderr is not None
+        for line in self.process.stderr:
+            self._stderr_lines.append(line)
+            del self._stderr_lines[:-500]
 
     def __enter__(self) -> Server:
         self.process = subprocess.Popen(
@@ -374,10 +384,14 @@ class Server:
             text=True,
             start_new_session=True,
         )
+        self._reader = threading.Thread(target=self._drain_stderr, daemon=True)
+        self._reader.start()
         deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.process.communicate()}")
+                self._reader.join(timeout=10)
+                out = self.process.stdout.read() if self.process.stdout else ""
+                raise RuntimeError(f"server exited: {out!r}, {''.join(self._stderr_lines)!r}")
             with contextlib.suppress(OSError):
                 status = http_get(self.base + "/healthz", timeout=5).status
                 if status == 200 or not self.wait_healthy:
@@ -394,10 +408,15 @@ class Server:
         alive = self.process.poll() is None
         self.process.terminate()
         try:
-            _, self.stderr = self.process.communicate(timeout=15)
+            self.process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             kill_group(self.process)
-            _, self.stderr = self.process.communicate(timeout=15)
+            self.process.wait(timeout=15)
+        if self._reader is not None:
+            self._reader.join(timeout=10)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        self.stderr = "".join(self._stderr_lines)
         assert alive, f"the server died during the test: {self.stderr[-2000:]}"
 
 
