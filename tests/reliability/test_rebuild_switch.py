@@ -54,9 +54,9 @@ QUERIES = (
 
 
 class Clients:
-    """Four clients querying without pause, each request timed."""
+    """Clients querying without pause, each request timed."""
 
-    def __init__(self, server: Server, count: int = 4) -> None:
+    def __init__(self, server: Server, count: int = 2) -> None:
         self.server = server
         self.latencies: list[float] = []
         self.failures: list[str] = []
