@@ -6,7 +6,7 @@ INDEX ?= newsearch-index
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test system-deps lint index serve bench clean
+.PHONY: run test test-fast install install-test system-deps lint index serve bench clean
 
 # A virtualenv with the app only, re-installed when pyproject.toml changes.
 $(VENV)/.installed-run: pyproject.toml
@@ -33,6 +33,12 @@ run: install
 ## test: install with test extras (and Debian's chromium), lint, run the whole suite
 test: install-test system-deps lint
 	$(BIN)/python -m pytest
+
+## test-fast: the inner loop: everything but the slow reliability tests and the Reuters-wide ones,
+## on both cores (pytest-xdist; TEST_WORKERS=0 runs them in one process)
+TEST_WORKERS ?= 2
+test-fast: install-test
+	$(BIN)/python -m pytest -q -m "not slow and not reuters" -n $(TEST_WORKERS)
 
 system-deps:
 	bash .ci/system-deps

@@ -30,8 +30,10 @@ def steps(tenfold: bool) -> list[list[str]]:
         ["relevance.py", "--quiet"],
         ["ingest.py", "--repeat", "3", *([] if tenfold else ["--no-tenfold"])],
         ["search.py", "--baseline-every", "3", "--baseline-passes", "1"],
+        ["dedup.py"],
         ["throughput.py", "--connections", "16", "50"],
         ["load.py", "--clients", "50", "16"],
+        ["features.py"],
     ]
     if tenfold:
         runs.append(["search.py", "--tenfold", "--baseline-every", "10", "--baseline-passes", "1"])

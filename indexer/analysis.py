@@ -3,6 +3,12 @@
 The same pipeline analyzes article text at indexing time and query words at
 search time, so whatever a user types meets the index in the same form.
 
+Text analysis is defined once: :data:`WORD_PATTERN` finds the words and
+:func:`analyze_word` turns one word into its term (shape, lower-case, fold
+accents, drop stop words). Everything else is built from those two: the
+Whoosh pipeline the query parser runs (:class:`TermFilter`), the indexing
+fast path (:meth:`TextAnalyzer.term_positions`), highlighting and spelling.
+
 ``text_analyzer()`` — the one analyzer for searchable prose (title, body)::
 
     >>> [t.text for t in text_analyzer()("Guaidó’s U.S. allies said")]
@@ -29,15 +35,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import Any, cast
 
-from whoosh.analysis import (
-    Analyzer,
-    CharsetFilter,
-    Filter,
-    LowercaseFilter,
-    RegexTokenizer,
-    StopFilter,
-    Token,
-)
+from whoosh.analysis import Analyzer, Filter, RegexTokenizer, Token
 from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.formats import Format, tokens
 from whoosh.lang.porter import stem as porter_stem
@@ -127,54 +125,102 @@ def _shape(text: str) -> str:
     return text
 
 
+#: Distinct words whose terms are remembered (a news vocabulary's surface
+#: forms fit many times over; each entry costs ~200 bytes).
+WORD_CACHE = 100_000
+
+
+def fold_word(word: str) -> str:
+    """One word's shape unified (:func:`_shape`), lower-cased and accent-folded.
+
+    >>> fold_word("Guaidó’s"), fold_word("U.S"), fold_word("Zürich")
+    ('guaido', 'us', 'zurich')
+    """
+    if "'" in word or "’" in word or "." in word:
+        word = _shape(word)
+    word = word.lower()
+    if not word.isascii():
+        word = word.translate(_FOLD)
+    return word
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def analyze_word(word: str) -> str | None:
+    """The term one word (as :data:`WORD_PATTERN` finds it) becomes, or None
+    for a stop word: the one definition of text analysis.
+
+    Cached: news text repeats its words, and the cache lookup costs less than
+    the string operations it saves on the indexing hot path.
+
+    >>> analyze_word("Guaidó’s"), analyze_word("The")
+    ('guaido', None)
+    """
+    word = fold_word(word)
+    if not word or word in STOP_WORDS:
+        return None
+    return word
+
+
+class TermFilter(Filter):
+    """:func:`analyze_word` as a Whoosh filter: the term of each token, stop
+    words dropped and the following positions renumbered (as Whoosh's
+    ``StopFilter(renumber=True)`` does; kept, marked ``stopped``, when the
+    caller asks Whoosh not to remove stop words).
+    """
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:  # type: ignore[override]
+        pos = None
+        for token in tokens:
+            term = analyze_word(token.text)
+            if term is None:
+                if not token.removestops:
+                    token.text = fold_word(token.text)
+                    token.stopped = True
+                    yield token
+                continue
+            token.text = term
+            if token.positions:
+                if pos is None:
+                    pos = token.pos
+                else:
+                    pos += 1
+                    token.pos = pos
+            token.stopped = False
+            yield token
+
+
+class FoldFilter(Filter):
+    """:func:`fold_word` as a Whoosh filter: stop words are kept."""
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:  # type: ignore[override]
+        for token in tokens:
+            token.text = fold_word(token.text)
+            yield token
+
+
 class TextAnalyzer(CompositeAnalyzer):
-    """The text pipeline, plus a fast path for indexing.
+    """The text pipeline (:data:`WORD_PATTERN` words, then :class:`TermFilter`),
+    plus a fast path for indexing.
 
     Whoosh runs an analyzer token by token through generator filters, which
     is most of the cost of indexing. :meth:`term_positions` computes the same
-    terms and positions with one regex pass and plain string operations; a
-    test checks both paths agree on real articles.
+    terms and positions with one regex pass and :func:`analyze_word`.
     """
 
     def __init__(self) -> None:
-        super().__init__(
-            RegexTokenizer(WORD_PATTERN),
-            WordShapeFilter(),
-            LowercaseFilter(),
-            CharsetFilter(accent_map),
-            StopFilter(stoplist=STOP_WORDS, minsize=1, renumber=True),
-        )
+        super().__init__(RegexTokenizer(WORD_PATTERN), TermFilter())
 
     def term_positions(self, text: str) -> dict[str, list[int]]:
-        """Map each term of ``text`` to its positions, as the pipeline would.
-
-        ASCII text (most news copy) is lower-cased once as a whole, which
-        gives the same words as lower-casing each; other text goes word by
-        word, as lower-casing can change its length ("İ").
-        """
+        """Map each term of ``text`` to its positions, as the pipeline would."""
         found: dict[str, list[int]] = defaultdict(list)
-        stops = STOP_WORDS
+        term_of = analyze_word
         pos = None
-        if text.isascii():
-            for index, word in enumerate(_WORD_RE.findall(text.lower())):
-                if "'" in word or "." in word:
-                    word = _shape(word)
-                if not word or word in stops:
-                    continue
-                pos = index if pos is None else pos + 1
-                found[word].append(pos)
-            return found
-        fold = _FOLD
         for index, word in enumerate(_WORD_RE.findall(text)):
-            if "'" in word or "’" in word or "." in word:
-                word = _shape(word)
-            word = word.lower()
-            if not word.isascii():
-                word = word.translate(fold)
-            if not word or word in stops:
+            term = term_of(word)
+            if term is None:
                 continue
             pos = index if pos is None else pos + 1
-            found[word].append(pos)
+            found[term].append(pos)
         return found
 
 
@@ -233,6 +279,17 @@ class PackedPositions(Format):
         return self.encode(sorted(merged))
 
 
+def value_analyzer() -> Analyzer:
+    """Words of an entity name or dateline, for ``person:trump`` matching.
+
+    The text analysis without dropping stop words: "Bank of England" keeps "of".
+
+    >>> [t.text for t in value_analyzer()("Bank of England’s")]
+    ['bank', 'of', 'england']
+    """
+    return cast(Analyzer, RegexTokenizer(WORD_PATTERN) | FoldFilter())
+
+
 def facet_analyzer() -> Analyzer:
     """One term per tab-separated value, case and accents kept (display form)."""
     # A bare tokenizer is a complete analyzer to Whoosh (as in its own
@@ -248,21 +305,6 @@ def _shared_text_analyzer() -> Analyzer:
 def analyze(text: str) -> list[str]:
     """The terms ``text_analyzer`` makes of ``text``, in order."""
     return [token.text for token in _shared_text_analyzer()(text)]
-
-
-def analyze_word(word: str) -> str | None:
-    """The term one already-tokenized word becomes, or None for a stop word.
-
-    The same steps as :class:`TextAnalyzer`, for highlighting stored text.
-    """
-    if "'" in word or "’" in word or "." in word:
-        word = _shape(word)
-    word = word.lower()
-    if not word.isascii():
-        word = word.translate(_FOLD)
-    if not word or word in STOP_WORDS:
-        return None
-    return word
 
 
 #: Words Porter merges with unrelated ones, given their own stems: a news

@@ -6,11 +6,12 @@ A thin layer: each command validates its options, calls the library
 into a one-line message and an exit status. This is the only place that
 configures logging or prints.
 
-Exit status: 0 success; 1 the run finished but skipped some files or
-documents (the report lists them); 2 bad usage or a bad query; 3 the index is
-busy, missing or unreadable; 4 an unexpected error (a bug; ``-v`` prints its
-traceback); 5 the disk (or quota) is full; 130 interrupted; 141 the output
-pipe closed early.
+Exit status: 0 success (files that are not articles, such as a README or a
+code list, may have been ignored); 1 the run finished but skipped some files
+or documents that looked like articles (the report lists them); 2 bad usage
+or a bad query; 3 the index is busy, missing or unreadable; 4 an unexpected
+error (a bug; ``-v`` prints its traceback); 5 the disk (or quota) is full;
+130 interrupted; 141 the output pipe closed early.
 """
 
 from __future__ import annotations
@@ -167,8 +168,10 @@ def index_command(
     """Index articles from files and folders (text, HTML, Reuters SGML, JSON Lines).
 
     Incremental: unchanged files are not read again; changed files replace
-    their documents. Exit status 1 means some files or documents were skipped
-    (listed in the report).
+    their documents. Files that are not articles (a README, a code list, a
+    JSON document) are ignored with a reason; exit status 1 means some files
+    or documents that looked like articles could not be read (listed in the
+    report).
     """
     from tqdm import tqdm
 
@@ -204,9 +207,14 @@ def index_command(
             click.echo(json.dumps(report.to_json(), indent=2))
         else:
             _print_report(report)
-        return EXIT_SKIPPED if report.skipped else EXIT_OK
+        return EXIT_SKIPPED if report.failures else EXIT_OK
 
     _guard(run)
+
+
+def _not_articles(report: Any) -> str:
+    count = len(report.skipped) - len(report.failures)
+    return f" ({count} not articles)" if count else ""
 
 
 def _print_report(report: Any) -> None:
@@ -214,12 +222,13 @@ def _print_report(report: Any) -> None:
     click.echo(
         f"indexed {report.indexed}, updated {report.updated}, deleted {report.deleted}, "
         f"unchanged {report.unchanged_documents} (in {report.unchanged_files} files), "
-        f"skipped {len(report.skipped)}, duplicates {report.duplicates}; "
+        f"skipped {len(report.skipped)}{_not_articles(report)}, duplicates {report.duplicates}; "
         f"{report.documents_total} documents in {report.index_dir}; "
         f"{report.elapsed_s:.2f} s ({rate:,.0f} docs/s)"
     )
     for skip in report.skipped[:50]:
-        click.echo(f"  skipped {skip.origin}: {skip.reason}")
+        kind = "ignored" if skip.not_article else "skipped"
+        click.echo(f"  {kind} {skip.origin}: {skip.reason}")
     if len(report.skipped) > 50:
         click.echo(f"  ... and {len(report.skipped) - 50} more (use --json for all)")
 
@@ -242,6 +251,12 @@ def _print_report(report: Any) -> None:
     metavar="FACET=VALUE",
     help="Facet selection, e.g. place=usa (repeatable).",
 )
+@click.option(
+    "--spell/--no-spell",
+    default=True,
+    help="Run the correction of a misspelled query that matches far better (the default), "
+    "or search exactly as typed.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the same JSON as /api/search.")
 def search_command(
     query: Sequence[str],
@@ -252,6 +267,7 @@ def search_command(
     page: str | None,
     per_page: str | None,
     filters: Sequence[str],
+    spell: bool,
     as_json: bool,
 ) -> None:
     """Search the index, like the web page does."""
@@ -266,6 +282,7 @@ def search_command(
             ("sort", sort),
             ("page", page),
             ("per_page", per_page),
+            ("spell", None if spell else "0"),
         ):
             if value is not None:
                 params[name] = [value]
@@ -281,7 +298,7 @@ def search_command(
         finally:
             service.close()
         if as_json:
-            from webapp.presenter import search_json
+            from indexer.search.presenter import search_json
 
             click.echo(json.dumps(search_json(result), indent=2, ensure_ascii=False))
         else:
@@ -296,18 +313,36 @@ def _print_results(result: Any) -> None:
         f"{result.total:,} results ({result.took_ms:.1f} ms), page {result.request.page} "
         f"of {result.last_page}"
     )
-    if result.suggestion:
+    if result.corrected:
+        click.echo(
+            f"Showing results for {result.suggestion}. Search instead for "
+            f"{result.request.q} with --no-spell."
+        )
+    elif result.suggestion:
         click.echo(f"Did you mean: {result.suggestion}")
     for notice in result.notices:
         click.echo(f"note: {notice}")
+    _print_soft_and(result)
+    if getattr(result, "clusters", result.total) != result.total:
+        click.echo(f"{result.clusters:,} distinct stories (wire copies collapsed)")
     for hit in result.hits:
         meta = " · ".join(x for x in (hit.date, hit.dateline, hit.source) if x)
-        click.echo(f"\n{hit.title}\n  {meta}  [{hit.id}]")
+        copies = getattr(hit, "duplicates", 0)
+        more = f" (+{copies} similar: cluster {hit.cluster})" if copies else ""
+        click.echo(f"\n{hit.title}\n  {meta}  [{hit.id}]{more}")
         for passage in hit.snippet[:2]:
             text = "".join(f"[{f.text}]" if f.matched else f.text for f in passage).replace(
                 "\n", " "
             )
             click.echo(f"  {text}")
+
+
+def _print_soft_and(result: Any) -> None:
+    """How many results have every word, and the wire spellings also searched."""
+    if result.total_all_words is not None and result.total_all_words != result.total:
+        click.echo(f"{result.total_all_words:,} with every word, first")
+    for word, forms in result.also_searched:
+        click.echo(f"also searched: {', '.join(forms)} (for {word})")
 
 
 # -- stats --------------------------------------------------------------------------
@@ -327,7 +362,7 @@ def stats_command(index_dir: str, as_json: bool) -> None:
         finally:
             service.close()
         if as_json:
-            from webapp.presenter import stats_json
+            from indexer.search.presenter import stats_json
 
             click.echo(json.dumps(stats_json(stats), indent=2, ensure_ascii=False))
             return EXIT_OK

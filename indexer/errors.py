@@ -25,6 +25,16 @@ class SourceError(NewsearchError):
     code = "unreadable_source"
 
 
+class NotAnArticleError(SourceError):
+    """A readable file that is not an article: documentation, a word or code list, data.
+
+    Skipped with its reason like any unusable file, but it is not a failure:
+    a run whose only skips are such files exits 0.
+    """
+
+    code = "not_an_article"
+
+
 class IndexBusyError(NewsearchError):
     """Another process holds the index's write lock beyond the wait budget."""
 

@@ -9,47 +9,27 @@ order needs none of that machinery:
 * :class:`MemoryPool` groups postings by (field, term) in arrays as they are
   added, already in docnum order (no sort, no spill files); a text term's
   positions go into one flat array;
-* :class:`FastSegmentWriter` encodes each term's posting blocks (128
-  postings each) in Whoosh 3's layout, with block length statistics from
-  an in-memory array of field length codes, and adds the term to Whoosh's
-  own term table with the file offsets counted rather than asked for.
+* :class:`FastSegmentWriter` hands each term's postings, with block length
+  statistics from an in-memory array of field length codes, to
+  :class:`~indexer.whoosh_internals.PostingsOutput`, which encodes them in
+  Whoosh 3's block layout and adds the term to Whoosh's own term table.
 
-What a reader sees is exactly what Whoosh would write: the same blocks,
-statistics and term table, which a test checks term by term against a
-stock-written index. One difference in the bytes: blocks holding positions
-are pickled with protocol 4 rather than Whoosh's 2 (see
-:data:`_BYTES_PROTOCOL`); ``pickle.loads`` reads both. Only the Whoosh 3
-codec is supported; for any other codec the stock path runs unchanged.
+Everything that knows Whoosh's private layout lives in
+:mod:`indexer.whoosh_internals`; this module decides *what* to write. What
+a reader sees is exactly what Whoosh would write (a test checks it term by
+term against a stock-written index). Only the Whoosh 3 codec is supported;
+for any other codec the stock path runs unchanged.
 """
 
 from __future__ import annotations
 
-import struct
-import zlib
 from array import array
 from collections.abc import Iterator
-from hashlib import md5
-from pickle import dumps
 from typing import Any
 
-from whoosh.codec.whoosh3 import (
-    COMPRESSION_MIN_SIZE,
-    WHOOSH3_HEADER_MAGIC,
-    W3Codec,
-    W3FieldWriter,
-    W3TermInfo,
-)
-from whoosh.filedb.filetables import OrderedHashWriter
-from whoosh.filedb.structfile import StructFile
-from whoosh.system import pack_int, pack_long, pack_ushort
-from whoosh.util.numeric import length_to_byte
-from whoosh.util.numlists import delta_encode
-from whoosh.writing import SegmentWriter
-
 from indexer.analysis import PackedPositions
+from indexer.whoosh_internals import PostingsOutput, WorkerSegmentWriter, length_code
 
-#: Postings per block, as Whoosh's codec writes them.
-_BLOCK = 128
 #: One term's postings: doc numbers, weights, encoded values; or, for a term
 #: of the analyzer's fast path, doc numbers, position counts and all the
 #: positions in one array (see :meth:`FastSegmentWriter._add_text`).
@@ -102,18 +82,12 @@ class MemoryPool:
         pass
 
 
-class FastSegmentWriter(SegmentWriter):
+class FastSegmentWriter(WorkerSegmentWriter):
     """A lock-free segment writer for worker processes (add_document only)."""
 
     def __init__(self, ix: Any, **kwargs: Any) -> None:
-        # Blocks stay uncompressed and the segment's files are not copied
-        # into one compound file: both cost a fifth of a worker's time and
-        # buy only disk space (about a third more). Readers handle both
-        # forms, and segments merged later are compressed again.
-        kwargs.setdefault("codec", W3Codec(compression=0))
-        kwargs.setdefault("compound", False)
-        super().__init__(ix, _lk=False, **kwargs)
-        self._fast = isinstance(self.fieldwriter, W3FieldWriter)
+        super().__init__(ix, **kwargs)
+        self._fast = self.whoosh3
         #: Field lengths as Whoosh stores them, one-byte codes (log scale,
         #: monotonic, 0 only for 0), by field: block and term statistics are
         #: the codes of minima and maxima, so they can work on codes.
@@ -140,21 +114,16 @@ class FastSegmentWriter(SegmentWriter):
         if not self._fast:
             super().add_document(**fields)
             return
-        self._check_state()
-        docnum = self.docnum
-        perdocwriter = self.perdocwriter
-        perdocwriter.start_doc(docnum)
+        docnum = self.start_document()
         try:
             for fieldname in sorted(name for name in fields if not name.startswith("_")):
                 if fields[fieldname] is not None:
                     self._add_field(docnum, fieldname, fields)
         except ValueError:
-            perdocwriter.cancel_doc()
+            self.cancel_document()
             raise
         self.pool.fieldnames.update(name for name in fields if not name.startswith("_"))
-        perdocwriter.finish_doc()
-        self._added = True
-        self.docnum += 1
+        self.finish_document()
 
     def _add_field(self, docnum: int, fieldname: str, fields: dict[str, Any]) -> None:
         value = fields[fieldname]
@@ -167,14 +136,14 @@ class FastSegmentWriter(SegmentWriter):
         else:
             length = 0
         if field.scorable:
-            self._lengths.setdefault(fieldname, {})[docnum] = length_to_byte(length)
+            self._lengths.setdefault(fieldname, {})[docnum] = length_code(length)
         else:
             length = 0
         customval = fields.get(f"_stored_{fieldname}", value)
-        self.perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
+        self.add_stored(fieldname, field, customval if field.stored else None, length)
         column = field.column_type
         if column and customval is not None:
-            self.perdocwriter.add_column_value(fieldname, column, field.to_column_value(customval))
+            self.add_column(fieldname, column, field.to_column_value(customval))
 
     def _add_text(self, docnum: int, fieldname: str, analyzer: Any, text: str) -> int:
         """``PackedPositions.word_values`` inlined: term -> positions.
@@ -242,14 +211,6 @@ class FastSegmentWriter(SegmentWriter):
             self._text_fields[fieldname] = cached
         return cached
 
-    def _flush_segment(self) -> None:
-        if not self._fast:
-            super()._flush_segment()
-            return
-        self.perdocwriter.close()
-        self._write_terms()
-        self.fieldwriter.close()
-
     def _field_lengths(self, fieldname: str) -> bytearray | None:
         """Field length codes by docnum, or None for a field without lengths."""
         known = self._lengths.get(fieldname)
@@ -257,73 +218,20 @@ class FastSegmentWriter(SegmentWriter):
             return None
         return bytearray(known.get(docnum, 0) for docnum in range(self.docnum))
 
-    def _write_terms(self) -> None:
-        writer = self.fieldwriter
-        compression = getattr(self.codec, "_compression", 0)
-        postfile = writer._postfile
-        # File offsets are counted here, not asked for: ``tell()`` on a
-        # buffered file is a system call, and Whoosh's writers call it two
-        # to four times per term (a fifth of the flush).
-        write = postfile.file.write if type(postfile) is StructFile else postfile.write
-        offset = postfile.tell()
-        table = _TermTable(writer._tindex)
+    def write_terms(self, out: PostingsOutput) -> None:
+        """Every field's terms in byte order, each term's postings in docnum order."""
         for fieldname in sorted(self.pool.fields):
             terms = self.pool.fields[fieldname]
             fieldobj = self.schema[fieldname]
             lengths = self._field_lengths(fieldname)
-            fixed = fieldobj.format.fixed_value_size()
-            writer.start_field(fieldname, fieldobj)
-            prefix = pack_ushort(writer._fieldid)
+            out.start_field(fieldname, fieldobj)
             boost = fieldobj.format.field_boost
             for tbytes, ids, weights, values in _by_bytes(terms, boost):
-                data, stats = _encode_postings(ids, weights, values, lengths, fixed, compression)
-                write(data)
-                table.add(prefix + tbytes, stats + pack_long(offset) + pack_int(len(data)))
-                offset += len(data)
-            writer.finish_field()
-        table.close()
+                out.add_term(tbytes, ids, weights, values, lengths)
+            out.finish_field()
+        out.close()
         self.pool.cleanup()
         self._memo = {}
-
-
-class _TermTable:
-    """Adds terms to Whoosh's ``OrderedHashWriter`` exactly as its ``add`` does,
-    with the file offset counted instead of asked for with ``tell()``.
-
-    Anything but the stock table with its MD5 hash goes through ``add``.
-    """
-
-    def __init__(self, table: Any) -> None:
-        self._table = table
-        dbfile = table.dbfile
-        self._fast = (
-            type(table) is OrderedHashWriter and table.hashtype == 0 and type(dbfile) is StructFile
-        )
-        if self._fast:
-            self._write = dbfile.file.write
-            self._offset = dbfile.tell()
-            self._index = table.index.append
-            self._buckets = table.buckets
-            self._last = table.lastkey
-
-    def add(self, key: bytes, value: bytes) -> None:
-        if not self._fast:
-            self._table.add(key, value)
-            return
-        if key <= self._last:
-            raise ValueError(f"Keys must increase: {self._last!r}..{key!r}")
-        position = self._offset
-        self._index(position)
-        self._write(_KV_LENGTHS.pack(len(key), len(value)) + key + value)
-        # ``md5_hash``: the low 32 bits of the digest read as a big integer.
-        hashed = int.from_bytes(md5(key, usedforsecurity=False).digest()[-4:], "big")
-        self._buckets[hashed & 255].append((hashed, position))
-        self._offset = position + 8 + len(key) + len(value)
-        self._last = key
-
-    def close(self) -> None:
-        if self._fast:
-            self._table.lastkey = self._last
 
 
 def _by_bytes(terms: dict[str | bytes, _Entry], boost: float) -> Iterator[_Postings]:
@@ -376,117 +284,6 @@ def _as_values(entry: _Entry, boost: float) -> tuple[array, array, list[bytes]]:
     if boost != 1.0:
         weights = array("f", [count * boost for count in weights])
     return ids, weights, cut
-
-
-_TERMINFO = W3TermInfo._struct
-#: Pickle protocol for blocks that hold a tuple of byte strings (positions).
-#: Whoosh writes protocol 2, which pickles each ``bytes`` as a call to
-#: ``_codecs.encode`` on a Latin-1 string: about 10x slower to write (it was
-#: a quarter of the segment flush) and 2.3x bigger than protocol 4's binary
-#: bytes. ``pickle.loads`` reads either, so every reader (ours, Whoosh's
-#: matchers, a merge) sees the same tuples. Blocks without byte strings keep
-#: protocol 2, which is faster there (no framing).
-_BYTES_PROTOCOL = 4
-_NO_ID = 0xFFFFFFFF
-#: A term table record's header: key length, value length.
-_KV_LENGTHS = struct.Struct("!ii")
-
-
-def _encode_postings(
-    ids: array,
-    weights: array,
-    values: list[bytes],
-    lengths: bytearray | None,
-    fixed: int | None,
-    compression: int,
-) -> tuple[bytes, bytes]:
-    """One term's posting blocks as Whoosh 3's postings writer lays them out.
-
-    The same layout as ``W3PostingsWriter`` (header tag, then per block: its
-    length, negative for the last; the pickled block info; the pickled,
-    possibly compressed, ids/weights/values), without its per-posting calls
-    and per-block buffers. Returns the bytes and the term's statistics as
-    ``W3TermInfo.to_bytes`` packs them before the offset and length,
-    gathered block by block as ``add_block`` does. ``lengths`` holds the
-    field's length codes by docnum, None for a field without lengths.
-    """
-    parts = [WHOOSH3_HEADER_MAGIC]
-    total_weight = 0.0
-    min_length: int | None = None
-    max_length = 0
-    max_weight = 0.0
-    total = len(ids)
-    for first in range(0, total, _BLOCK):
-        last = min(first + _BLOCK, total)
-        if total <= _BLOCK:
-            block_ids, block_weights, block_values = ids, weights, values
-        else:
-            block_ids = ids[first:last]
-            block_weights = weights[first:last]
-            block_values = values[first:last]
-        # Whoosh ignores zero lengths and empty values in its statistics.
-        if lengths is None:
-            block_min, block_max = None, 0
-        else:
-            block_lengths = [n for n in map(lengths.__getitem__, block_ids) if n]
-            block_min = min(block_lengths) if block_lengths else None
-            block_max = max(block_lengths, default=0)
-        block_max_weight = max(0, max(block_weights))
-        total_weight += sum(block_weights)
-        if block_min is not None:
-            min_length = block_min if min_length is None else min(min_length, block_min)
-        max_length = max(max_length, block_max)
-        max_weight = max(max_weight, block_max_weight)
-        encoded = _mini_values([v for v in block_values if v], fixed)
-        data = dumps(
-            (tuple(delta_encode(block_ids)), _mini_weights(block_weights), encoded),
-            _BYTES_PROTOCOL if type(encoded) is tuple else 2,
-        )
-        level = compression if len(data) >= COMPRESSION_MIN_SIZE else 0
-        if level:
-            data = zlib.compress(data, level)
-        info = dumps(
-            (
-                len(block_ids),
-                block_ids[-1],
-                block_max_weight,
-                level,
-                block_min or 0,
-                block_max,
-            ),
-            2,
-        )
-        size = len(info) + len(data)
-        parts.append(pack_int(-size if last == total else size))
-        parts.append(info)
-        parts.append(data)
-    stats = _TERMINFO.pack(
-        False,
-        total_weight,
-        total,
-        min_length or 0,
-        max_length,
-        max_weight,
-        ids[0] if total else _NO_ID,
-        ids[-1] if total else _NO_ID,
-    )
-    return b"".join(parts), stats
-
-
-def _mini_weights(weights: array) -> Any:
-    if all(w == 1.0 for w in weights):
-        return None
-    if all(w == weights[0] for w in weights):
-        return weights[0]
-    return tuple(weights)
-
-
-def _mini_values(values: list[bytes], fixed: int | None) -> Any:
-    if fixed is None or fixed < 0:
-        return tuple(values)
-    if fixed == 0:
-        return None
-    return b"".join(values)
 
 
 __all__ = ["FastSegmentWriter", "MemoryPool"]

@@ -34,7 +34,7 @@ from typing import Any
 from whoosh.reading import SegmentReader
 
 from indexer import schema as F
-from indexer.errors import NewsearchError, SourceError
+from indexer.errors import NewsearchError, NotAnArticleError, SourceError
 from indexer.extract import build_article
 from indexer.fingerprint import Fingerprint, content_digest
 from indexer.model import SkippedDocument
@@ -75,6 +75,9 @@ class Skip:
 
     origin: str
     reason: str
+    #: A readable file that is simply not an article (a README, a code
+    #: list, a JSON document): reported, but no failure of the run.
+    not_article: bool = False
 
 
 @dataclass(slots=True)
@@ -104,6 +107,11 @@ class Report:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+    @property
+    def failures(self) -> list[Skip]:
+        """Skips that are failures: files or documents that looked like articles."""
+        return [skip for skip in self.skipped if not skip.not_article]
 
 
 @dataclass(slots=True)
@@ -163,6 +171,8 @@ def process_file(found: FoundFile, builder: SegmentBuilder) -> FileResult:
                 records.append((article.id, fields))
             else:
                 skipped.append(Skip(article.origin, f"{problem} is not valid Unicode text"))
+    except NotAnArticleError as exc:
+        return FileResult(path, None, [], [Skip(path, str(exc), not_article=True)])
     except SourceError as exc:
         return FileResult(path, None, [], [Skip(path, str(exc))])
     except OSError as exc:
@@ -335,7 +345,13 @@ def plan_run(
         entry = memo.get(found.path)
         if entry and (entry.get("size"), entry.get("mtime_ns")) == (found.size, found.mtime_ns):
             remembered.append(entry)
-            skipped.append(Skip(str(entry.get("origin")), str(entry.get("reason"))))
+            skipped.append(
+                Skip(
+                    str(entry.get("origin")),
+                    str(entry.get("reason")),
+                    not_article=entry.get("not_article") is True,
+                )
+            )
             continue
         if known is not None:
             changed.add(found.path)
@@ -371,7 +387,7 @@ def index_paths(
     with index_lock(index_dir, lock_timeout):
         if rebuild:
             directory = new_index_directory(index_dir)
-            from whoosh.filedb.filestore import FileStorage
+            from indexer.whoosh_internals import FileStorage
 
             ix = FileStorage(directory).open_index(indexname="MAIN")
         else:
@@ -602,6 +618,7 @@ def _save_skips(index_dir: str, plan: Plan, report: Report) -> None:
                     "path": found.path,
                     "origin": skip.origin,
                     "reason": skip.reason,
+                    "not_article": skip.not_article,
                     "size": found.size,
                     "mtime_ns": found.mtime_ns,
                 }

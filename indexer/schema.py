@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from whoosh import columns, fields
 
 from indexer.analysis import PackedPositions, facet_analyzer, text_analyzer
+from indexer.dedup import SIGNATURE_BYTES
 
 # Stored and/or indexed article fields (also JSON keys).
 ID = "id"
@@ -31,6 +32,15 @@ DATELINE = "dateline"
 SOURCE = "source"
 URL = "url"
 AUTHOR = "author"
+#: The exact instant of publication (ISO 8601 with offset) and where the
+#: day in ``date`` came from (see ``indexer.extract.dates.publication_date``).
+PUBLISHED_AT = "published_at"
+DATE_SOURCE = "date_source"
+#: Spellings merged into facet values, one term each:
+#: ``facet \x1f value \x1f spelling`` (see ``indexer.extract.variants``);
+#: the search service lists them as the value's aliases.
+NAME_VARIANTS = "name_variants"
+VARIANT_SEPARATOR = "\x1f"
 ORIGIN = "origin"
 PEOPLE = "people"
 ORGANIZATIONS = "organizations"
@@ -38,9 +48,11 @@ PLACES = "places"
 TOPICS = "topics"
 
 # Internal fields.
-#: Publication time as signed seconds since the epoch (UTC when the zone is
-#: unknown); a sortable column read into numpy for date filters, sorting and
-#: the histogram. Undated articles hold ``UNDATED``.
+#: Publication time as signed seconds since the epoch of the publisher's
+#: wall clock (the local time read as if it were UTC, so that the UTC day of
+#: the value is the day the publisher printed); a sortable column read into
+#: numpy for date filters, sorting and the histogram. Undated articles hold
+#: ``UNDATED``.
 DATE_TS = "date_ts"
 #: The source file's path: changed and removed files delete by this term.
 PATH = "path"
@@ -48,6 +60,10 @@ PATH = "path"
 #: set of these terms *is* the manifest of what the index holds, committed
 #: atomically with the documents themselves.
 FILEKEY = "filekey"
+
+#: Near-duplicate signature (``indexer.dedup``): fixed bytes in a column,
+#: read into numpy per segment to group wire copies into clusters.
+SIGNATURE = "dupsig"
 
 #: Sentinel date for undated articles: sorts before every real date.
 UNDATED = -(2**62)
@@ -58,7 +74,7 @@ TEXT_FIELDS = (TITLE, BODY)
 
 @dataclass(frozen=True, slots=True)
 class FacetField:
-    """How one facet is named in URLs/JSON and where its values live."""
+    """How one facet is named in URLs/JSON and on pages, and where its values live."""
 
     #: Facet (and URL parameter) name, e.g. "person".
     name: str
@@ -66,15 +82,22 @@ class FacetField:
     field: str
     #: True when an article can have several values.
     multi: bool
+    #: Heading of the facet's list on the page ("People").
+    label: str
+    #: One value's kind, on the chip of a selected value ("Person").
+    singular: str
 
 
+#: The facets, in display order: the one definition of their names (the
+#: search types, the URL parameters, the JSON keys and the page labels all
+#: come from here).
 FACETS: tuple[FacetField, ...] = (
-    FacetField("dateline", DATELINE, multi=False),
-    FacetField("person", PEOPLE, multi=True),
-    FacetField("organization", ORGANIZATIONS, multi=True),
-    FacetField("place", PLACES, multi=True),
-    FacetField("topic", TOPICS, multi=True),
-    FacetField("source", SOURCE, multi=False),
+    FacetField("dateline", DATELINE, False, "Dateline", "Dateline"),
+    FacetField("person", PEOPLE, True, "People", "Person"),
+    FacetField("organization", ORGANIZATIONS, True, "Organizations", "Organization"),
+    FacetField("place", PLACES, True, "Places", "Place"),
+    FacetField("topic", TOPICS, True, "Topics", "Topic"),
+    FacetField("source", SOURCE, False, "Sources", "Source"),
 )
 FACETS_BY_NAME = {facet.name: facet for facet in FACETS}
 
@@ -111,9 +134,13 @@ def build_schema() -> fields.Schema:
             TITLE: text_field(),
             BODY: text_field(),
             DATE: fields.STORED(),
+            PUBLISHED_AT: fields.STORED(),
+            DATE_SOURCE: fields.STORED(),
+            NAME_VARIANTS: fields.KEYWORD(stored=False, analyzer=facet, scorable=False),
             # A column only: no range terms are indexed (a NUMERIC field would
             # add 16 postings per document); filters run on the numpy copy.
             DATE_TS: fields.COLUMN(columns.NumericColumn("q", default=UNDATED)),
+            SIGNATURE: fields.COLUMN(columns.FixedBytesColumn(SIGNATURE_BYTES)),
             URL: fields.STORED(),
             AUTHOR: fields.STORED(),
             ORIGIN: fields.STORED(),

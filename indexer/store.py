@@ -23,12 +23,12 @@ import os
 from dataclasses import dataclass
 
 from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from indexer.errors import IndexCorruptError, IndexMissingError
+from indexer.whoosh_internals import FileStorage, latest_generation
 
 #: Environment variable naming the default index directory.
 INDEX_ENV = "NEWSEARCH_INDEX"
@@ -70,8 +70,7 @@ def current_version(root: str) -> IndexVersion | None:
     directory = current_directory(root)
     if directory is None:
         return None
-    storage = FileStorage(directory, readonly=True)
-    generation = whoosh_index.TOC._latest_generation(storage, INDEX_NAME)
+    generation = latest_generation(directory, INDEX_NAME)
     if generation < 0:
         return None
     return IndexVersion(directory, generation)

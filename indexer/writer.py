@@ -20,23 +20,22 @@ import errno
 import fcntl
 import os
 import shutil
-import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from whoosh.filedb.filestore import FileStorage
-from whoosh.index import TOC, Index, clean_files
-from whoosh.writing import SegmentWriter
+from whoosh.index import Index
 
+from indexer import dedup
 from indexer import schema as F
 from indexer.analysis import FACET_SEPARATOR
 from indexer.errors import IndexBusyError
 from indexer.fastwrite import FastSegmentWriter
 from indexer.model import Article
 from indexer.store import CURRENT_LINK, INDEX_NAME, corrupt_index_error, current_directory
+from indexer.whoosh_internals import FileStorage, LockHeldWriter
 
 LOCK_FILE = ".lock"
 #: Memory Whoosh may use for its posting pool before spilling to disk (the
@@ -45,34 +44,30 @@ LIMIT_MB = 192
 #: Postings a worker holds in memory before it closes its segment and starts
 #: another: about 60 bytes each, so ~150 MB per worker.
 MAX_POSTINGS = 2_500_000
-#: Test hook, inert unless set: ``NEWSEARCH_TEST_PAUSE=POINT[:N]`` makes the
-#: process reaching the named point for the N-th time (default 1) print
-#: ``newsearch-test-pause POINT N pid=PID`` on stderr and stop there until it
-#: is killed, so crash tests can SIGKILL an indexer at a known place. Points:
-#: ``parse`` (a file parsed, nothing of it written), ``write`` (a file's
-#: documents added to an unfinished segment), ``segment`` (a worker's segments
-#: finished, not committed), ``before_toc`` (a commit's merged segment written,
-#: its table of contents not) and ``after_toc`` (the table of contents renamed
-#: into place, old files not yet cleaned).
-PAUSE_ENV = "NEWSEARCH_TEST_PAUSE"
-_pauses_reached: dict[str, int] = {}
+#: Named checkpoints of an indexing run, for crash tests: ``parse`` (a file
+#: parsed, nothing of it written), ``write`` (a file's documents added to an
+#: unfinished segment), ``segment`` (a worker's segments finished, not
+#: committed), ``before_toc`` (a commit's merged segment written, its table of
+#: contents not) and ``after_toc`` (the table of contents renamed into place,
+#: old files not yet cleaned).
+CHECKPOINTS = ("parse", "write", "segment", "before_toc", "after_toc")
+#: What runs at each checkpoint: nothing, unless a test installs a hook with
+#: :func:`set_checkpoint_hook` (tests/reliability/paused_indexer.py stops the
+#: process there so that it can be SIGKILLed at a known place). Worker
+#: processes are forked, so they inherit it.
+_checkpoint_hook: Callable[[str], None] | None = None
+
+
+def set_checkpoint_hook(hook: Callable[[str], None] | None) -> None:
+    """Install ``hook`` to be called with each checkpoint's name (None: none)."""
+    global _checkpoint_hook
+    _checkpoint_hook = hook
 
 
 def pause_point(name: str) -> None:
-    """Stop here forever when :data:`PAUSE_ENV` names this point (tests only)."""
-    spec = os.environ.get(PAUSE_ENV)
-    if not spec:
-        return
-    point, _, nth = spec.partition(":")
-    if point != name:
-        return
-    count = _pauses_reached[name] = _pauses_reached.get(name, 0) + 1
-    if str(count) != (nth or "1"):
-        return
-    sys.stderr.write(f"newsearch-test-pause {name} {count} pid={os.getpid()}\n")
-    sys.stderr.flush()
-    while True:
-        time.sleep(3600)
+    """Checkpoint ``name`` (one of :data:`CHECKPOINTS`): runs the installed hook, if any."""
+    if _checkpoint_hook is not None:
+        _checkpoint_hook(name)
 
 
 @contextlib.contextmanager
@@ -159,16 +154,26 @@ def open_writable(root: str) -> tuple[Index, str]:
     return ix, directory
 
 
+#: Stored fields added after the first release: left out of documents
+#: written into an index created before them (``--rebuild`` adds them).
+_NEWER_FIELDS = frozenset((F.PUBLISHED_AT, F.DATE_SOURCE, F.NAME_VARIANTS))
+
+
 def date_timestamp(iso: str | None) -> int:
-    """Seconds since the epoch for an ISO date/datetime; UTC when no zone is given."""
+    """Seconds since the epoch of an ISO date/datetime's wall-clock time.
+
+    The offset is dropped on purpose: ``2019-11-19T21:59:46-05:00`` counts as
+    21:59:46 on the 19th, the day the publisher printed, so date filters and
+    the timeline put the story on that day (the exact instant is stored in
+    ``published_at``).
+    """
     if not iso:
         return F.UNDATED
     try:
         moment = datetime.fromisoformat(iso)
     except ValueError:
         return F.UNDATED
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
+    moment = moment.replace(tzinfo=UTC)
     return int(moment.timestamp())
 
 
@@ -180,11 +185,18 @@ def article_fields(article: Article, filekey: str) -> dict[str, Any]:
         F.BODY: article.body,
         F.DATE: article.date,
         F.DATE_TS: date_timestamp(article.date),
+        F.PUBLISHED_AT: article.published_at,
+        F.DATE_SOURCE: article.date_source,
+        F.NAME_VARIANTS: FACET_SEPARATOR.join(
+            F.VARIANT_SEPARATOR.join(v).replace(FACET_SEPARATOR, " ") for v in article.name_variants
+        )
+        or None,
         F.URL: article.url,
         F.AUTHOR: article.author,
         F.ORIGIN: article.origin,
         F.PATH: article.path,
         F.FILEKEY: filekey,
+        F.SIGNATURE: dedup.signature(article.title, article.body),
     }
     for facet in F.FACETS:
         value = getattr(article, facet.field)
@@ -211,16 +223,20 @@ class SegmentBuilder:
         self._writer = FastSegmentWriter(self._ix)
         self._segments: list[Any] = []
         self._pending = 0
-        self.added = 0
 
     def add(self, article: Article, filekey: str) -> None:
         self.add_fields(article_fields(article, filekey))
 
     def add_fields(self, fields: dict[str, Any]) -> None:
         """Add one document given as :func:`article_fields` returns it."""
+        if F.SIGNATURE not in self._ix.schema:
+            # An index created before near-duplicate signatures existed:
+            # its schema has no column for them (``--rebuild`` adds it).
+            fields = {name: value for name, value in fields.items() if name != F.SIGNATURE}
+        if F.PUBLISHED_AT not in self._ix.schema:  # an index built before the field existed
+            fields = {k: v for k, v in fields.items() if k not in _NEWER_FIELDS}
         self._writer.add_document(**fields)
         self._pending += 1
-        self.added += 1
 
     def end_of_file(self) -> None:
         """Called between files: rotate the segment if it has grown too big.
@@ -241,12 +257,9 @@ class SegmentBuilder:
         commits after all workers are done, and its own ``_finish()`` clears
         the folder then.
         """
-        writer = self._writer
-        if self._pending:
-            self._segments.append(writer._finalize_segment())
-        else:
-            writer._close_segment()
-        writer.is_closed = True
+        segment = self._writer.finish_unlocked(keep=bool(self._pending))
+        if segment is not None:
+            self._segments.append(segment)
 
     def _rotate(self) -> None:
         self._close_writer()
@@ -260,31 +273,17 @@ class SegmentBuilder:
         return self._segments
 
 
-class ParentWriter(SegmentWriter):
+class ParentWriter(LockHeldWriter):
     """The lock-holding writer: deletions, plus segments built elsewhere."""
 
     def commit_with(self, segments: list[Any], merge: bool = True) -> None:
         """Commit deletions and ``segments`` as one new generation."""
-        self._check_state()
-        try:
-            final = self._merge_segments(None, False, merge)
-            if self._added:
-                final.append(self._finalize_segment())
-            else:
-                self._close_segment()
-            final.extend(segments)
-            pause_point("before_toc")
-            self._commit_toc(final)
-        except Exception:
-            self._cleanup_on_error()
-            raise
-        self._finish()
-
-    def _commit_toc(self, segments: list[Any]) -> None:
-        """Whoosh's own, with the ``after_toc`` test pause between its two steps."""
-        TOC(self.schema, segments, self.generation).write(self.storage, self.indexname)
-        pause_point("after_toc")
-        clean_files(self.storage, self.indexname, self.generation, segments)
+        self.commit_segments(
+            segments,
+            merge,
+            before_toc=lambda: pause_point("before_toc"),
+            after_toc=lambda: pause_point("after_toc"),
+        )
 
 
 def parent_writer(ix: Index, limitmb: int = LIMIT_MB) -> ParentWriter:

@@ -16,11 +16,13 @@ Tests and tools may inject another implementation through the
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
 from flask import Flask, current_app
 
+from indexer.search.compare import Comparison, Interval
+from indexer.search.tally import BatchOutcome, Tally
 from indexer.search.types import (
     ArticleView,
     CorpusStats,
@@ -45,7 +47,19 @@ class Service(Protocol):
 
     def stats(self) -> CorpusStats: ...
 
-    def export(self, request: SearchRequest, limit: int) -> Iterator[Hit]: ...
+    def export(
+        self, request: SearchRequest, limit: int, snippets: bool = False, bodies: bool = False
+    ) -> Iterator[Hit]: ...
+
+    def tally(self, request: SearchRequest) -> Tally: ...
+
+    def compare(
+        self, queries: Sequence[str], shared: SearchRequest, interval: Interval | None = None
+    ) -> Comparison: ...
+
+    def batch(
+        self, queries: Sequence[str], shared: SearchRequest, budget_seconds: float
+    ) -> BatchOutcome: ...
 
     @property
     def generation(self) -> int: ...

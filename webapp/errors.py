@@ -82,9 +82,9 @@ TITLES = {
 
 
 def is_api_request() -> bool:
-    """Whether the current request expects JSON (API routes and the health check)."""
+    """Whether the current request expects JSON (API routes, feeds and the health check)."""
     path = request.path
-    return path.startswith("/api/") or path == "/api" or path == "/healthz"
+    return path.startswith(("/api/", "/feeds/")) or path == "/api" or path == "/healthz"
 
 
 def error_response(status: int, code: str, message: str) -> tuple[Response, int]:

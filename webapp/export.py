@@ -20,14 +20,15 @@ import csv
 import io
 import json
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from flask import Flask
 
 from indexer.errors import ExportBusyError
+from indexer.search.presenter import EXPORT_COLUMNS
 from indexer.search.types import Hit
-from webapp.presenter import EXPORT_COLUMNS, export_record
+from webapp.citable import comment_lines, export_row
 
 #: Exports one server process runs at once unless ``EXPORT_CONCURRENCY`` says otherwise.
 DEFAULT_EXPORT_CONCURRENCY = 2
@@ -93,23 +94,40 @@ def _csv_line(cells: Iterable[str]) -> str:
     return buffer.getvalue()
 
 
-def csv_lines(hits: Iterable[Hit]) -> Iterator[str]:
-    """A header line, then one line per hit, in :data:`EXPORT_COLUMNS` order."""
-    yield _csv_line(EXPORT_COLUMNS)
+def csv_lines(
+    hits: Iterable[Hit],
+    fields: Sequence[str] = EXPORT_COLUMNS,
+    provenance: Mapping[str, Any] | None = None,
+) -> Iterator[str]:
+    """The provenance comments if given, a header line, then one line per hit."""
+    if provenance is not None:
+        for comment in comment_lines(provenance):
+            yield comment + "\r\n"
+    yield _csv_line(fields)
     for hit in hits:
-        record = export_record(hit)
-        yield _csv_line(safe_cell(record[column]) for column in EXPORT_COLUMNS)
+        record = export_row(hit, fields)
+        yield _csv_line(safe_cell(record[column]) for column in fields)
 
 
-def jsonl_lines(hits: Iterable[Hit]) -> Iterator[str]:
-    """One JSON object per line; non-ASCII kept readable, never split across lines.
+def _json_line(value: Any) -> str:
+    line = json.dumps(value, ensure_ascii=False)
+    for char in LINE_BREAKS_JSON_KEEPS:
+        line = line.replace(char, f"\\u{ord(char):04x}")
+    return line + "\n"
 
-    U+0085, U+2028 and U+2029 are escaped too: ``str.splitlines`` (and
-    JavaScript, for the latter two) treat them as line breaks, which would cut
-    a record in two.
+
+def jsonl_lines(
+    hits: Iterable[Hit],
+    fields: Sequence[str] = EXPORT_COLUMNS,
+    provenance: Mapping[str, Any] | None = None,
+) -> Iterator[str]:
+    """``{"provenance": ...}`` first if given, then one JSON object per hit and line.
+
+    Non-ASCII stays readable, and a record is never split across lines:
+    U+0085, U+2028 and U+2029 are escaped too (``str.splitlines``, and
+    JavaScript for the latter two, treat them as line breaks).
     """
+    if provenance is not None:
+        yield _json_line({"provenance": dict(provenance)})
     for hit in hits:
-        line = json.dumps(export_record(hit), ensure_ascii=False)
-        for char in LINE_BREAKS_JSON_KEEPS:
-            line = line.replace(char, f"\\u{ord(char):04x}")
-        yield line + "\n"
+        yield _json_line(export_row(hit, fields))

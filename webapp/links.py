@@ -24,6 +24,20 @@ def _api_article_path(article_id: str) -> str:
     return "/api/articles/" + quote(article_id, safe="")
 
 
+def entity_path(facet: str, value: str, prefix: str = "", api: bool = False) -> str:
+    """``/entity/<facet>/<value>`` (or its API twin), the value fully percent-encoded.
+
+    ``url_for`` leaves ``=`` and friends in a path as they are; encoding
+    everything keeps entity names (which come from article text) inert.
+    """
+    base = "/api/entities" if api else "/entity"
+    return f"{prefix}{base}/{quote(facet, safe='')}/{quote(value, safe='')}"
+
+
+def _entity_path(facet: str, value: str) -> str:
+    return entity_path(facet, value)
+
+
 @dataclass(frozen=True, slots=True)
 class Routes:
     """Where each kind of link points."""
@@ -34,6 +48,10 @@ class Routes:
     export_jsonl: str = "/api/export.jsonl"
     article: Callable[[str], str] = field(default=_article_path)
     api_article: Callable[[str], str] = field(default=_api_article_path)
+    significant: str = "/significant"
+    entity: Callable[[str, str], str] = field(default=_entity_path)
+    feed: str = "/feeds/search.atom"
+    compare: str = "/compare"
 
 
 def with_query(path: str, pairs: Iterable[tuple[str, str]]) -> str:

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import webapp.openapi_analysis as analysis
 from indexer.search.request import (
     MAX_DEPTH,
     MAX_PER_PAGE,
     MAX_QUERY_CHARS,
     MAX_VALUE_CHARS,
     MAX_VALUES_PER_FACET,
+    SPELL_VALUES,
 )
 from indexer.search.types import FACET_NAMES, SORT_ORDERS
+from webapp import openapi_features
 from webapp.params import ARTICLE_ID_RE
 
 DATE_PATTERN = r"^\s*\d{4}(-\d{1,2}(-\d{1,2})?)?\s*$"
@@ -80,6 +83,12 @@ def search_parameters() -> list[dict[str, Any]]:
             "Results per page.",
             {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 10},
         ),
+        _query(
+            "spell",
+            "1: a misspelled query whose correction matches far better is replaced by it "
+            "(query_run says which query ran); 0: search the query exactly as typed.",
+            {"type": "string", "enum": list(SPELL_VALUES), "default": "1"},
+        ),
     ]
     facets = [
         {
@@ -98,7 +107,7 @@ def search_parameters() -> list[dict[str, Any]]:
         }
         for name in FACET_NAMES
     ]
-    return scalars + facets
+    return scalars + facets + analysis.search_parameters()
 
 
 ARTICLE_ID_PARAMETER = {
@@ -125,15 +134,40 @@ def schemas() -> dict[str, Any]:
         "places": STRING_LIST,
         "topics": STRING_LIST,
         "score": {"type": ["number", "null"]},
+        "cluster": {
+            "type": "string",
+            "description": "Near-duplicate cluster id (its representative's article id); "
+            "list the members with cluster=ID.",
+        },
+        "duplicates": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Other members of the cluster that match too (hidden by collapsing).",
+        },
         "snippet": {
             "type": "array",
             "items": {"type": "string", "description": "HTML: only <mark> tags are live."},
         },
     }
     article_properties = {
-        **{k: v for k, v in hit_properties.items() if k not in ("score", "snippet")},
+        **{
+            k: v
+            for k, v in hit_properties.items()
+            if k not in ("score", "snippet", "cluster", "duplicates")
+        },
         "body": {"type": "string"},
         "author": NULLABLE_STRING,
+        "published_at": {
+            **NULLABLE_STRING,
+            "description": "Exact instant of publication (ISO 8601 with its UTC offset) when"
+            " the source gave a time zone; `date` holds the publisher's local day.",
+        },
+        "date_source": {
+            "type": ["string", "null"],
+            "enum": ["metadata", "url", "page", "text", None],
+            "description": "Where the day in `date` came from: the declared metadata, the"
+            " URL, the date the page prints, or a date in the lead.",
+        },
     }
     return {
         "Error": _closed(
@@ -145,6 +179,13 @@ def schemas() -> dict[str, Any]:
                 "value": {"type": "string"},
                 "count": {"type": "integer", "minimum": 0},
                 "selected": {"type": "boolean"},
+                "excluded": {"type": "boolean"},
+                "aliases": {
+                    **STRING_LIST,
+                    "description": "Other spellings found in the text that this value stands"
+                    " for (variants merged into one value: middle initials, Corp/Corporation);"
+                    " a filter on the value matches them all.",
+                },
             }
         ),
         "Bucket": _closed(
@@ -175,8 +216,34 @@ def schemas() -> dict[str, Any]:
                 "last_page": {"type": "integer", "minimum": 1},
                 "histogram_unit": {"type": "string", "enum": ["day", "month", "year"]},
                 "notices": {"type": "array", "items": {"type": "string"}},
+                "query_run": {
+                    "type": "string",
+                    "description": "The query whose results are shown: the query as typed, or "
+                    "the suggestion when the typed words matched poorly and the corrected ones "
+                    "well (send spell=0 to search as typed).",
+                },
+                "total_all_words": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "Results holding every word of the query. Words typed "
+                    "side by side are a soft AND: these come first, then results with most "
+                    "of the words (counted in total).",
+                },
+                "also_searched": {
+                    "type": "array",
+                    "description": "Newswire spellings searched along with a typed word "
+                    "(percent: pct), never inside quotes.",
+                    "items": _closed(
+                        {
+                            "word": {"type": "string"},
+                            "forms": {"type": "array", "items": {"type": "string"}},
+                        }
+                    ),
+                },
+                **analysis.search_response_properties(),
             }
         ),
+        **analysis.schemas(),
         "Article": _closed(article_properties),
         "CountedValue": _closed(
             {"value": {"type": "string"}, "count": {"type": "integer", "minimum": 0}}
@@ -317,6 +384,7 @@ def openapi_document() -> dict[str, Any]:
             "exportJsonl",
             {**search_errors, "429": _error(TOO_MANY_EXPORTS)},
         ),
+        **analysis.paths(params, _get, _json, _html, _error, search_errors, html_search_errors),
         "/api/openapi.json": _get(
             "This document.",
             {
@@ -334,6 +402,8 @@ def openapi_document() -> dict[str, Any]:
             {"503": _error(HEALTH_UNAVAILABLE)},
         ),
     }
+    paths.update(openapi_features.paths(params))
+    openapi_features.add_export_options(paths)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -343,5 +413,5 @@ def openapi_document() -> dict[str, Any]:
             '{"error": {"code", "message"}}.',
         },
         "paths": paths,
-        "components": {"schemas": schemas()},
+        "components": {"schemas": {**schemas(), **openapi_features.schemas()}},
     }

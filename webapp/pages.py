@@ -1,7 +1,7 @@
 """View models of the HTML pages: the API dict plus what a page needs to render it.
 
 Every page context starts from the same dict the JSON endpoint returns
-(:func:`webapp.presenter.search_json`) and only adds to it: links, highlighted
+(:func:`indexer.search.presenter.search_json`) and only adds to it: links, highlighted
 titles, pagination, chips, timeline bars. Templates therefore loop over data
 and never compute anything, and the page cannot disagree with the API.
 """
@@ -11,9 +11,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from indexer.search.request import MAX_PER_PAGE
+from indexer.search import presenter
+from indexer.search.request import MAX_FACET_SIZE, MAX_PER_PAGE
 from indexer.search.types import (
     FACET_NAMES,
+    FACETS,
     SORT_ORDERS,
     ArticleView,
     CorpusStats,
@@ -22,36 +24,17 @@ from indexer.search.types import (
     SearchRequest,
     SimilarArticle,
 )
-from webapp import presenter
+from webapp import compare as compare_view
 from webapp.links import Routes, article_href, is_web_url, new_search_href, search_href
 from webapp.timeline import timeline_bars
 
-FACET_LABELS = {
-    "dateline": "Dateline",
-    "person": "People",
-    "organization": "Organizations",
-    "place": "Places",
-    "topic": "Topics",
-    "source": "Sources",
-}
+FACET_LABELS = {facet.name: facet.label for facet in FACETS}
 
 #: Hit/article entity fields and the facet parameter that filters on them.
-ENTITY_FIELDS = (
-    ("people", "person"),
-    ("organizations", "organization"),
-    ("places", "place"),
-    ("topics", "topic"),
-)
+ENTITY_FIELDS = tuple((facet.field, facet.name) for facet in FACETS if facet.multi)
 
 #: Singular labels, for the removable chips of selected values.
-CHIP_LABELS = {
-    "dateline": "Dateline",
-    "person": "Person",
-    "organization": "Organization",
-    "place": "Place",
-    "topic": "Topic",
-    "source": "Source",
-}
+CHIP_LABELS = {facet.name: facet.singular for facet in FACETS}
 
 SORT_LABELS = {"relevance": "Relevance", "newest": "Newest first", "oldest": "Oldest first"}
 PER_PAGE_CHOICES = tuple(n for n in (10, 20, 50, 100) if n <= MAX_PER_PAGE)
@@ -79,7 +62,14 @@ def display_date(value: str | None) -> str:
 
 def is_default_view(request: SearchRequest) -> bool:
     """An empty search (no query, filter or dates): shows the newest articles and an overview."""
-    return not (request.q or request.filters or request.date_from or request.date_to)
+    return not (
+        request.q
+        or request.filters
+        or request.exclusions
+        or request.cluster
+        or request.date_from
+        or request.date_to
+    )
 
 
 def form_state(request: SearchRequest) -> dict[str, Any]:
@@ -98,7 +88,10 @@ def form_state(request: SearchRequest) -> dict[str, Any]:
             {"value": n, "selected": n == request.per_page}
             for n in sorted({*PER_PAGE_CHOICES, request.per_page})
         ],
-        "hidden": [(name, value) for name, values in request.filters for value in values],
+        "hidden": [
+            *((name, value) for name, values in request.filters for value in values),
+            *((f"not_{name}", value) for name, values in request.exclusions for value in values),
+        ],
     }
 
 
@@ -134,6 +127,7 @@ def entity_groups(
                         "value": value,
                         "selected": value.casefold() in selected,
                         "href": toggle_href(routes, request, facet, value),
+                        "entity_href": routes.entity(facet, value),
                     }
                     for value in values
                 ],
@@ -142,17 +136,44 @@ def entity_groups(
     return groups
 
 
-def hit_model(routes: Routes, request: SearchRequest, hit: Hit) -> dict[str, Any]:
-    """The API hit plus links, the highlighted title and Markup snippets."""
+def _toggled_exclusion(request: SearchRequest, facet: str, value: str) -> list[str]:
+    excluded = list(request.excluded(facet))
+    kept = [v for v in excluded if v.casefold() != value.casefold()]
+    return kept if len(kept) != len(excluded) else [*excluded, value]
+
+
+def exclude_href(routes: Routes, request: SearchRequest, facet: str, value: str) -> str:
+    """The current search with ``value`` added to or removed from ``not_<facet>``, page 1."""
+    changes = {f"not_{facet}": _toggled_exclusion(request, facet, value)}
+    if not any(v.casefold() == value.casefold() for v in request.excluded(facet)):
+        # Excluding a selected value unselects it.
+        changes[facet] = [v for v in request.selected(facet) if v.casefold() != value.casefold()]
+    return search_href(routes.search, request, page="", **changes)
+
+
+def hit_model(
+    routes: Routes, request: SearchRequest, hit: Hit, query_run: str = ""
+) -> dict[str, Any]:
+    """The API hit plus links, the highlighted title and Markup snippets.
+
+    The article link carries the query that was run (a corrected query when
+    the page shows its results), so the article page marks the same words.
+    """
     model = presenter.hit_json(hit)
     model.update(
-        href=article_href(routes, hit.id, request.q),
+        href=article_href(routes, hit.id, query_run or request.q),
         title_html=presenter.title_html(hit.title, hit.title_fragments),
         snippet=[presenter.fragments_html(passage) for passage in hit.snippet],
         display_date=display_date(hit.date),
         entities=entity_groups(routes, request, hit, CHIPS_PER_HIT),
         dateline_href=new_or_none(routes, "dateline", hit.dateline),
         source_href=new_or_none(routes, "source", hit.source),
+        similar_href=(
+            search_href(routes.search, request, cluster=hit.cluster, page="")
+            if hit.duplicates
+            else None
+        ),
+        similar_text=plural(hit.duplicates, "similar story").replace("storys", "stories"),
     )
     return model
 
@@ -174,13 +195,38 @@ def facet_groups(routes: Routes, page: SearchPage, api: dict[str, Any]) -> list[
                 "name": name,
                 "label": FACET_LABELS[name],
                 "values": [
-                    {**value, "href": toggle_href(routes, page.request, name, value["value"])}
+                    {
+                        **value,
+                        "href": (
+                            exclude_href(routes, page.request, name, value["value"])
+                            if value["excluded"]
+                            else toggle_href(routes, page.request, name, value["value"])
+                        ),
+                        "exclude_href": exclude_href(routes, page.request, name, value["value"]),
+                    }
                     for value in values
                 ],
                 "selected_count": sum(1 for value in values if value["selected"]),
+                **facet_more(routes, page, name, len(values)),
             }
         )
     return groups
+
+
+#: Values a "more" link adds to each facet.
+FACET_MORE_STEP = 50
+
+
+def facet_more(routes: Routes, page: SearchPage, name: str, shown: int) -> dict[str, Any]:
+    """The "more" link of a facet (more values per facet), and its value total."""
+    request = page.request
+    total = page.facet_totals.get(name, 0)
+    remaining = total - request.facet_offset - shown
+    more = None
+    if remaining > 0 and request.facet_size < MAX_FACET_SIZE:
+        size = min(MAX_FACET_SIZE, request.facet_size + FACET_MORE_STEP)
+        more = search_href(routes.search, request, facet_size=size) + f"#facet-{name}"
+    return {"total_values": total, "more_href": more, "filterable": total > 10}
 
 
 def chips(routes: Routes, request: SearchRequest) -> list[dict[str, str]]:
@@ -196,6 +242,25 @@ def chips(routes: Routes, request: SearchRequest) -> list[dict[str, str]]:
                     "remove_href": toggle_href(routes, request, name, value),
                 }
             )
+    for name, values in request.exclusions:
+        for value in values:
+            items.append(
+                {
+                    "kind": f"not_{name}",
+                    "label": f"Not {CHIP_LABELS[name].lower()}",
+                    "value": value,
+                    "remove_href": exclude_href(routes, request, name, value),
+                }
+            )
+    if request.cluster:
+        items.append(
+            {
+                "kind": "cluster",
+                "label": "Copies of",
+                "value": request.cluster,
+                "remove_href": search_href(routes.search, request, cluster="", page=""),
+            }
+        )
     if request.date_from:
         items.append(
             {
@@ -257,16 +322,20 @@ def search_page_model(page: SearchPage, routes: Routes) -> dict[str, Any]:
     first = (request.page - 1) * request.per_page + 1
     return {
         **api,
-        "hits": [hit_model(routes, request, hit) for hit in page.hits],
+        "hits": [hit_model(routes, request, hit, page.query_run) for hit in page.hits],
         "facet_groups": facet_groups(routes, page, api),
         "histogram_unit": page.histogram_unit,
         "timeline": timeline_bars(routes, page),
         "last_page": page.last_page,
         "notices": list(page.notices),
         "suggestion_href": (
-            search_href(routes.search, request, q=page.suggestion, page="")
+            search_href(routes.search, request, q=page.suggestion, page="", spell="")
             if page.suggestion
             else None
+        ),
+        "corrected": page.corrected,
+        "literal_href": (
+            search_href(routes.search, request, page="", spell="0") if page.corrected else None
         ),
         "chips": chips(routes, request),
         "clear_href": routes.search,
@@ -274,11 +343,18 @@ def search_page_model(page: SearchPage, routes: Routes) -> dict[str, Any]:
         "form": form_state(request),
         "range": {"first": first, "last": first + len(page.hits) - 1},
         "total_text": plural(page.total, "article"),
+        "clusters_text": plural(page.clusters, "distinct story").replace("storys", "stories"),
+        "collapse_href": search_href(
+            routes.search, request, collapse="0" if request.collapsing else "", page=""
+        ),
+        "significant_href": search_href(routes.significant, request, page="", per_page=""),
         "default_view": is_default_view(request),
         "links": {
             "api": search_href(routes.api_search, request),
             "csv": search_href(routes.export_csv, request, page="", per_page=""),
             "jsonl": search_href(routes.export_jsonl, request, page="", per_page=""),
+            "feed": search_href(routes.feed, request, page="", per_page="", sort=""),
+            "compare": search_href(routes.compare, request, cluster="", **compare_view.NOT_COUNTED),
         },
     }
 

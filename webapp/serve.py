@@ -13,8 +13,7 @@ a connection and says nothing, costs a file descriptor and a few kilobytes,
 never a thread; with gunicorn, eight such clients held all eight request
 threads and the site stopped answering. Waitress also bounds what it reads
 before parsing: a request line or headers over :data:`MAX_HEADER_BYTES` are
-answered 431 at once, and a request body (the app takes none) over
-:data:`MAX_BODY_BYTES` 413.
+answered 431 at once, and a request body over :data:`MAX_BODY_BYTES` 413.
 
 A worker opens the index before it takes its first connection, and a
 restarted worker also warms its caches first (its siblings serve meanwhile),
@@ -43,7 +42,7 @@ from flask import Flask
 from waitress.server import create_server
 
 from indexer.errors import NewsearchError
-from webapp import create_app
+from webapp import create_app, csrf
 from webapp.backend import close_service, get_service
 
 log = logging.getLogger(__name__)
@@ -51,8 +50,10 @@ log = logging.getLogger(__name__)
 #: Request line plus headers, in bytes: more is answered 431 before parsing.
 #: The app's own limit on the query string (32 kB, answered 414) fits inside.
 MAX_HEADER_BYTES = 64 * 1024
-#: Request bodies, in bytes (every route is a GET): more is answered 413.
-MAX_BODY_BYTES = 64 * 1024
+#: Request bodies, in bytes: more is answered 413 before the app reads any.
+#: The only routes that take a body (the batch search) refuse more than
+#: 256 kB themselves, in their own error shape.
+MAX_BODY_BYTES = 1024 * 1024
 #: Seconds a connection may stay without any traffic before it is closed.
 IDLE_TIMEOUT = 30
 #: Connections one worker process holds at most (idle, slow or busy); beyond
@@ -262,6 +263,8 @@ def serve(
     ``threads`` is the total number of request threads, shared out among
     the ``workers`` processes; ``max_exports`` is per process.
     """
+    # One form-signing key, inherited by every worker process (see webapp.csrf).
+    csrf.ensure_secret()
     shown_host = f"[{host}]" if ":" in host else host
     url = f"http://{shown_host}:{port}/"
     _raise_file_limit()

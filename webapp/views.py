@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Flask, abort, current_app, render_template, url_for
+from flask import request as flask_request
 
 from indexer.errors import SearchBudgetError, SearchRequestError
-from webapp import api, params
+from webapp import analysis, api, batch, citable, compare, feeds, params
 from webapp.backend import get_service
-from webapp.links import Routes
+from webapp.links import Routes, entity_path
 from webapp.pages import article_page_model, overview_model, search_page_model
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,10 @@ def routes() -> Routes:
         export_jsonl=url_for("api.export_jsonl"),
         article=lambda article_id: url_for("pages.article", article_id=article_id),
         api_article=lambda article_id: url_for("api.article", article_id=article_id),
+        significant=url_for("analysis.significant_page"),
+        entity=lambda facet, value: entity_path(facet, value, flask_request.script_root),
+        feed=url_for("feeds.search"),
+        compare=url_for("compare.page"),
     )
 
 
@@ -64,6 +69,7 @@ def article(article_id: str) -> str:
         log.warning("similar articles of %s over budget", article_id)
         similar = ()
     model = article_page_model(view, similar, q, routes())
+    model["citation"] = citable.citation(model, model["display_date"])
     return render_template("article.html", article=model, form={"q": q})
 
 
@@ -80,3 +86,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(thousands)
     app.register_blueprint(bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(analysis.bp)
+    # Issue 14: comparisons over time, Atom feeds, batch search.
+    app.register_blueprint(compare.bp)
+    app.register_blueprint(feeds.bp)
+    app.register_blueprint(batch.bp)

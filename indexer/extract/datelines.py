@@ -39,7 +39,6 @@ _LEAD = re.compile(
 )
 _MONTH_PREFIXES = frozenset(str.split("jan feb mar apr may jun jul aug sep oct nov dec"))
 _AGENCIES = frozenset(str.split("reuter reuters ap afp upi"))
-_ONLY_DATE = re.compile(rf"^\s*(?:{_DATE_PART}|{_MONTH})\s*$", re.IGNORECASE)
 
 # Particles kept lower case inside a place name (never as its first word).
 _PARTICLES = frozenset(

@@ -33,8 +33,6 @@ __all__ = [
     "solo_surnames",
 ]
 
-KINDS = ("place", "organization", "person")
-
 
 def lookup_key(text: str) -> str:
     """The case-folded key of a multi-letter name: lower case, single spaces."""

@@ -33,6 +33,7 @@ from indexer.errors import (
     IndexMissingError,
     NewsearchError,
 )
+from indexer.search import clusters as cl
 from indexer.search.evaluate import prepare
 from indexer.search.snapshot import Snapshot
 from indexer.search.yielding import GiveWay, never_pause
@@ -257,6 +258,7 @@ class Generations:
         try:
             snap.warm()
             prepare(snap)
+            cl.clusters(snap)
             snap.verify_stored()
         except NewsearchError:
             pass  # recorded in snap.damage

@@ -13,10 +13,11 @@ for the number of distinct matched terms they contain, shown in text order.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from functools import lru_cache
+from itertools import pairwise
 
-from indexer.analysis import WORD_PATTERN, analyze_word
+from indexer.analysis import WORD_PATTERN, analyze, analyze_word
 from indexer.search.types import Fragment, Passage
 
 PASSAGE_CHARS = 200
@@ -25,16 +26,66 @@ _WORD_RE = re.compile(WORD_PATTERN)
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]?\s+")
 
 
-def match_spans(text: str, terms: set[str]) -> list[tuple[int, int, str]]:
-    """(start, end, term) of every word of ``text`` whose term is in ``terms``."""
-    if not terms:
+def match_spans(
+    text: str, terms: set[str], phrases: Collection[tuple[str, ...]] = ()
+) -> list[tuple[int, int, str]]:
+    """(start, end, term) of every word of ``text`` whose term is in ``terms``.
+
+    Each of ``phrases`` (analyzed word sequences: an entity's names, such as
+    ``("paul", "volcker")``) is marked as one run wherever its words follow
+    each other with nothing but punctuation or stop words between them
+    ("Bank of England"); the term of such a span is the words joined by a
+    space. A word of a phrase found alone is marked only if it is in ``terms``.
+    """
+    wanted = set(terms).union(*phrases) if phrases else set(terms)
+    if not wanted:
         return []
     spans = []
-    for match in _candidates(frozenset(terms)).finditer(text):
+    for match in _candidates(frozenset(wanted)).finditer(text):
         term = analyze_word(match.group(0))
-        if term and term in terms:
+        if term and term in wanted:
             spans.append((match.start(), match.end(), term))
-    return spans
+    if not phrases:
+        return spans
+    return _join_phrases(text, spans, terms, phrases)
+
+
+def _join_phrases(
+    text: str,
+    spans: list[tuple[int, int, str]],
+    terms: set[str],
+    phrases: Collection[tuple[str, ...]],
+) -> list[tuple[int, int, str]]:
+    """Merge the runs of ``spans`` spelling one of ``phrases`` (longest first)."""
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in sorted(phrases, key=len, reverse=True):
+        by_first.setdefault(phrase[0], []).append(phrase)
+    out = []
+    i = 0
+    while i < len(spans):
+        start, end, term = spans[i]
+        width = 0
+        for phrase in by_first.get(term, ()):
+            run = spans[i : i + len(phrase)]
+            if tuple(t for _, _, t in run) == phrase and all(
+                _adjacent(text, a[1], b[0]) for a, b in pairwise(run)
+            ):
+                width = len(phrase)
+                out.append((start, run[-1][1], " ".join(phrase)))
+                break
+        if width:
+            i += width
+            continue
+        if term in terms:
+            out.append((start, end, term))
+        i += 1
+    return out
+
+
+def _adjacent(text: str, end: int, start: int) -> bool:
+    """True when only punctuation, spaces or stop words separate two words."""
+    gap = text[end:start]
+    return len(gap) <= 12 and not analyze(gap)
 
 
 @lru_cache(maxsize=512)
@@ -76,9 +127,11 @@ def fragments(
     return tuple(out)
 
 
-def highlight_whole(text: str, terms: set[str]) -> Passage:
+def highlight_whole(
+    text: str, terms: set[str], phrases: Collection[tuple[str, ...]] = ()
+) -> Passage:
     """All of ``text`` as fragments (titles, article paragraphs)."""
-    return fragments(text, match_spans(text, terms))
+    return fragments(text, match_spans(text, terms, phrases))
 
 
 def _window(text: str, center: int) -> tuple[int, int]:
@@ -100,12 +153,14 @@ def _window(text: str, center: int) -> tuple[int, int]:
     return start, end
 
 
-def snippet(text: str, terms: set[str]) -> tuple[Passage, ...]:
+def snippet(
+    text: str, terms: set[str], phrases: Collection[tuple[str, ...]] = ()
+) -> tuple[Passage, ...]:
     """1-3 passages of ``text`` around the matches (the lead when none match)."""
     text = text.strip()
     if not text:
         return ()
-    spans = match_spans(text, terms)
+    spans = match_spans(text, terms, phrases)
     if not spans:
         start, end = _window(text, 0)
         return (_ellipsize(text, start, end, fragments(text, (), start, end)),)

@@ -6,10 +6,10 @@ The search service instead loads a term's postings once per segment as
 arrays and caches them: segments never change after they are written, so
 the cache stays valid until the segment is merged away.
 
-The fast path reads Whoosh 3 posting blocks directly (ids delta-encoded,
-weights, and our packed positions). Anything else (an inline posting, another
-codec) goes through the public matcher API, so another Whoosh distribution
-still works, only slower.
+The fast path reads Whoosh 3 posting blocks whole (ids delta-encoded,
+weights, and our packed positions) through
+:func:`indexer.whoosh_internals.posting_blocks`. Anything else (an inline
+posting, another codec) goes through the public matcher API, only slower.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
+from indexer.whoosh_internals import has_term, posting_blocks, term_matcher
 
 #: dtype of document numbers inside a segment.
 DOC_DTYPE = np.int32
@@ -54,27 +56,21 @@ def read_postings(
     (the caller masks those). ``values`` is empty unless ``with_values``.
     """
     btext = term.encode("utf-8")
-    terms = segreader._terms
-    if (fieldname, btext) not in terms:
+    if not has_term(segreader, fieldname, btext):
         return EMPTY_DOCS, EMPTY_WEIGHTS, []
-    fmt = segreader.schema[fieldname].format
-    matcher = terms.matcher(fieldname, btext, fmt)
-    if not hasattr(matcher, "_read_data") or not hasattr(matcher, "_lastblock"):
+    matcher = term_matcher(segreader, fieldname, btext)
+    blocks = posting_blocks(matcher)
+    if blocks is None:
         return _generic(matcher, with_values)
     id_blocks: list[np.ndarray] = []
     weight_blocks: list[np.ndarray] = []
     values: list[bytes] = []
-    while True:
-        matcher._read_data()
-        ids, weights, block_values = matcher._data[0], matcher._data[1], matcher._data[2]
+    for ids, weights, block_values in blocks:
         block = np.cumsum(np.asarray(ids, dtype=np.int64)).astype(DOC_DTYPE)
         id_blocks.append(block)
         weight_blocks.append(_block_weights(weights, len(block)))
         if with_values:
-            values.extend(block_values or ())
-        if matcher._lastblock:
-            break
-        matcher._goto(matcher._nextoffset)
+            values.extend(block_values)
     return np.concatenate(id_blocks), np.concatenate(weight_blocks), values
 
 

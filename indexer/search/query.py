@@ -7,19 +7,28 @@ We use Whoosh's parser (words, "phrases", AND/OR/NOT, ``field:value``,
 ``person:trump`` is parsed and analyzed, and the evaluator decides what each
 field means. Syntax Whoosh would silently guess at (an unbalanced quote or
 parenthesis) is rejected with a message instead.
+
+A minus (or plus) is an operator only at the start of a term: at the
+start of the query, after whitespace or after an opening bracket (``-iran``,
+``oil -iran``, ``(-iran)``). Inside a word it is part of the word:
+``Iran-Contra``, ``U.S.-Japan``, ``anti-dumping``, ``1986-87`` and ``F-16``
+are compounds, matched as written (see :class:`Compound`), never as
+``iran NOT contra``.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
+from typing import Any
 
 from whoosh import fields, qparser
-from whoosh.analysis import Analyzer, CharsetFilter, LowercaseFilter, RegexTokenizer
+from whoosh import query as wq
+from whoosh.qparser import syntax
 from whoosh.query import Query
-from whoosh.support.charset import accent_map
 
 from indexer import schema as F
-from indexer.analysis import WORD_PATTERN, WordShapeFilter, text_analyzer
+from indexer.analysis import text_analyzer, value_analyzer
 from indexer.errors import SearchRequestError
 
 #: The virtual default field: a word without ``field:`` searches title and body.
@@ -27,18 +36,83 @@ DEFAULT_FIELD = "text"
 #: Leaf clauses (terms, phrases, patterns) one query may hold.
 MAX_CLAUSES = 64
 
+#: A leading ``-``/``+``: at the start, after whitespace or ``(``, and
+#: followed by something to exclude or require. A hyphen between two
+#: characters of a word is not an operator.
+MINUS_OPERATOR = r"(?<![^\s(])-(?=[^\s\-+])"
+#: A leading ``+`` (required) is what every word already is: it is dropped.
+PLUS_OPERATOR = re.compile(r"(?<![^\s(])\+(?=[^\s\-+])")
+#: Hyphens and dashes that join the parts of a compound word.
+_JOINERS = "-\u2010\u2011\u2012\u2013\u2014"
+#: A compound of plain parts (``anti-dumping``, ``F-16``), which may also be
+#: written as one word (``antidumping``, ``F16``); ``U.S.-Japan`` is not.
+_JOINABLE = re.compile(rf"\w+(?:[{_JOINERS}]\w+)+")
 
-def value_analyzer() -> Analyzer:
-    """Words of an entity name or dateline, for ``person:trump`` matching.
 
-    Like the text analyzer without stop words: "Bank of England" keeps "of".
+class Compound(wq.Or):
+    """A word the analyzer splits into several parts, typed as one word.
+
+    ``Iran-Contra`` matches its parts as a phrase (``"iran contra"``) or,
+    for a compound of plain parts, the joined word (``Coca-Cola`` also
+    matches ``cocacola``, ``anti-dumping`` ``antidumping``), as the index
+    splits a hyphenated word into adjacent words and keeps a solid one
+    whole. The evaluator treats it as the OR it is; it is a class of its own
+    so that callers can tell a compound from an OR the user typed (a soft
+    AND counts it as one word, as it would the phrase).
     """
-    return (
-        RegexTokenizer(WORD_PATTERN)
-        | WordShapeFilter()
-        | LowercaseFilter()
-        | CharsetFilter(accent_map)
-    )
+
+    @property
+    def fieldname(self) -> str:
+        """The field of its parts (so it reads like the phrase or word it stands for)."""
+        return str(getattr(self.subqueries[0], "fieldname", ""))
+
+
+class JoinedWord(wq.Term):
+    """The solid spelling of a :class:`Compound` (``antidumping``).
+
+    Not a word the user typed: it is neither corrected by spelling
+    suggestions nor counted as a query word.
+    """
+
+
+def compound_query(
+    fieldname: str, parts: list[str], joined: str | None, boost: float = 1.0
+) -> wq.Query:
+    """The query for a compound typed as one word (see :class:`Compound`)."""
+    phrase = wq.Phrase(fieldname, parts, boost=boost)
+    if joined is None or joined in parts:
+        return phrase
+    return Compound([phrase, JoinedWord(fieldname, joined, boost=boost)])
+
+
+class _NewsParser(qparser.QueryParser):
+    """Whoosh's parser, with compound words kept together (see :class:`Compound`)."""
+
+    def term_query(  # type: ignore[override]  # Whoosh's signature, untyped
+        self,
+        fieldname: str,
+        text: str,
+        termclass: Any,
+        boost: float = 1.0,
+        tokenize: bool = True,
+        removestops: bool = True,
+    ) -> Any:
+        field = self.schema[fieldname] if self.schema and fieldname in self.schema else None
+        if termclass is not wq.Term or not tokenize or field is None or field.self_parsing():
+            return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+        parts = list(field.process_text(text, mode="query", removestops=removestops))
+        if len(parts) < 2:
+            return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+        return compound_query(fieldname, parts, self._joined(field, text), boost)
+
+    @staticmethod
+    def _joined(field: fields.FieldType, text: str) -> str | None:
+        """The compound written as one word, when its parts are plain words with a letter."""
+        if not _JOINABLE.fullmatch(text) or not any(ch.isalpha() for ch in text):
+            return None
+        solid = re.sub(f"[{_JOINERS}]", "", text)
+        words = list(field.process_text(solid, mode="query", removestops=False))
+        return words[0] if len(words) == 1 else None
 
 
 @lru_cache(maxsize=1)
@@ -53,10 +127,15 @@ def _parser() -> qparser.QueryParser:
     for name, target in F.QUERY_FIELDS.items():
         if target not in (F.TITLE, F.BODY):
             declared[name] = fields.TEXT(analyzer=values)
-    parser = qparser.QueryParser(DEFAULT_FIELD, fields.Schema(**declared), group=qparser.AndGroup)
+    parser = _NewsParser(DEFAULT_FIELD, fields.Schema(**declared), group=qparser.AndGroup)
     parser.remove_plugin_class(qparser.RangePlugin)
     parser.add_plugin(qparser.FuzzyTermPlugin())
-    parser.add_plugin(qparser.PlusMinusPlugin())
+    # A leading minus is NOT as a prefix operator, so it works inside
+    # brackets too (Whoosh's PlusMinusPlugin handled only the top level).
+    not_minus = qparser.OperatorsPlugin.OpTagger(
+        MINUS_OPERATOR, syntax.NotGroup, syntax.PrefixOperator, memo="minus"
+    )
+    parser.replace_plugin(qparser.OperatorsPlugin(ops=[(not_minus, 0)]))
     return parser
 
 
@@ -101,7 +180,7 @@ def parse_query(text: str) -> Query | None:
         return None
     _check_balanced(text)
     try:
-        query = _parser().parse(text)
+        query = _parser().parse(PLUS_OPERATOR.sub("", text))
     except Exception as exc:  # noqa: BLE001  Whoosh's parser raises assorted types
         raise SearchRequestError(
             f"the query could not be understood ({exc})", code="bad_query", param="q"

@@ -27,8 +27,33 @@ MAX_DEPTH = 10_000
 MAX_VALUES_PER_FACET = 20
 MAX_VALUE_CHARS = 200
 
-#: Parameters the search accepts besides one per facet.
-SCALAR_PARAMS = ("q", "from", "to", "sort", "page", "per_page")
+#: Facet values listed per facet by default, and at most (``facet_size``).
+DEFAULT_FACET_SIZE = 10
+MAX_FACET_SIZE = 1000
+#: Deepest ``facet_offset`` (no facet of a news archive has more values).
+MAX_FACET_OFFSET = 100_000
+#: Longest accepted cluster id (cluster ids are article ids).
+MAX_CLUSTER_CHARS = 200
+
+#: Parameters the search accepts besides one per facet (and ``not_<facet>``).
+SCALAR_PARAMS = (
+    "q",
+    "from",
+    "to",
+    "sort",
+    "page",
+    "per_page",
+    "spell",
+    "facet_size",
+    "facet_offset",
+    "collapse",
+    "cluster",
+)
+#: Exclusion parameter of each facet: ``not_place=iran`` leaves Iran out.
+EXCLUDE_PARAMS = {f"not_{name}": name for name in FACET_NAMES}
+#: Values of ``spell``: 1 (the default) lets a misspelled query be replaced
+#: by its correction; 0 searches the query exactly as typed.
+SPELL_VALUES = ("0", "1")
 
 _DATE_RE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
@@ -96,14 +121,14 @@ def _facet_values(values: Iterable[str], name: str) -> tuple[str, ...]:
 
 
 def _check_names(params: Mapping[str, Sequence[str]]) -> None:
-    known = set(SCALAR_PARAMS) | set(FACET_NAMES)
+    known = set(SCALAR_PARAMS) | set(FACET_NAMES) | set(EXCLUDE_PARAMS)
     unknown = sorted(
         name for name in params if name not in known and not name.startswith(("utm_", "_"))
     )
     if unknown:
         raise SearchRequestError(
             f"unknown parameter {unknown[0][:40]!r}; accepted: "
-            + ", ".join((*SCALAR_PARAMS, *FACET_NAMES)),
+            + ", ".join((*SCALAR_PARAMS, *FACET_NAMES, *EXCLUDE_PARAMS)),
             code="unknown_parameter",
             param=unknown[0][:40],
         )
@@ -138,10 +163,20 @@ def parse_search_params(params: Mapping[str, Sequence[str]]) -> SearchRequest:
     per_page = _int_param(_one(params, "per_page"), "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
     page = _int_param(_one(params, "page"), "page", 1, 1, MAX_DEPTH // per_page)
 
+    spell = (_one(params, "spell") or "1").strip() or "1"
+    if spell not in SPELL_VALUES:
+        raise SearchRequestError(
+            "'spell' must be 1 (correct misspellings) or 0 (search as typed)", param="spell"
+        )
     filters = tuple(
         (name, values)
         for name in FACET_NAMES
         if (values := _facet_values(params.get(name) or (), name))
+    )
+    exclusions = tuple(
+        (name, values)
+        for param, name in EXCLUDE_PARAMS.items()
+        if (values := _facet_values(params.get(param) or (), param))
     )
     sort_order: SortOrder = sort  # type: ignore[assignment]  # checked above
     return SearchRequest(
@@ -152,7 +187,41 @@ def parse_search_params(params: Mapping[str, Sequence[str]]) -> SearchRequest:
         page=page,
         per_page=per_page,
         filters=filters,
+        spell=spell == "1",
+        exclusions=exclusions,
+        facet_size=_int_param(
+            _one(params, "facet_size"), "facet_size", DEFAULT_FACET_SIZE, 1, MAX_FACET_SIZE
+        ),
+        facet_offset=_int_param(
+            _one(params, "facet_offset"), "facet_offset", 0, 0, MAX_FACET_OFFSET
+        ),
+        collapse=_flag(_one(params, "collapse"), "collapse", default=True),
+        cluster=_cluster(_one(params, "cluster")),
     )
+
+
+def _flag(text: str | None, param: str, default: bool) -> bool:
+    """``1``/``true``/``yes``/``on`` or ``0``/``false``/``no``/``off``; empty: the default."""
+    if text is None or not text.strip():
+        return default
+    value = text.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise SearchRequestError(f"'{param}' must be 1 or 0 (got {text[:20]!r})", param=param)
+
+
+def _cluster(text: str | None) -> str | None:
+    """A cluster id: non-empty, one line, bounded (it is looked up, never parsed)."""
+    if text is None or not text.strip():
+        return None
+    value = text.strip()
+    if len(value) > MAX_CLUSTER_CHARS or any(ch.isspace() for ch in value):
+        raise SearchRequestError(
+            "'cluster' must be a cluster id as listed in search results", param="cluster"
+        )
+    return value
 
 
 def request_to_params(request: SearchRequest, **changes: object) -> list[tuple[str, str]]:
@@ -169,14 +238,20 @@ def request_to_params(request: SearchRequest, **changes: object) -> list[tuple[s
         "sort": request.sort if request.sort != "relevance" else "",
         "per_page": request.per_page if request.per_page != DEFAULT_PER_PAGE else "",
         "page": request.page if request.page != 1 else "",
+        "spell": "" if request.spell else "0",
+        "facet_size": request.facet_size if request.facet_size != DEFAULT_FACET_SIZE else "",
+        "facet_offset": request.facet_offset or "",
+        "collapse": "" if request.collapse else "0",
+        "cluster": request.cluster or "",
     }
     filters = {name: list(values) for name, values in request.filters}
+    filters.update({f"not_{name}": list(values) for name, values in request.exclusions})
     for key, value in changes.items():
-        if key in FACET_NAMES:
+        if key in FACET_NAMES or key in EXCLUDE_PARAMS:
             filters[key] = list(value)  # type: ignore[call-overload]
         else:
             fields[key] = value
     pairs = [(k, str(v)) for k, v in fields.items() if v not in ("", None)]
-    for name in FACET_NAMES:
+    for name in (*FACET_NAMES, *EXCLUDE_PARAMS):
         pairs.extend((name, v) for v in filters.get(name, ()))
     return pairs

@@ -26,18 +26,19 @@ import contextlib
 import logging
 import os
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from cachetools import LRUCache
 
 from indexer import schema as F
 from indexer.errors import NewsearchError
 from indexer.search.postings import DOC_DTYPE, decode_positions, read_postings
 from indexer.search.yielding import never_pause
 from indexer.store import CURRENT_LINK, IndexVersion, corrupt_index_error
+from indexer.whoosh_internals import field_lengths, numeric_column
 
 log = logging.getLogger(__name__)
 
@@ -47,64 +48,51 @@ TERM_CACHE_POSTINGS = 40_000_000
 POSITION_CACHE_ENTRIES = 20_000_000
 
 
-def _length_table() -> np.ndarray:
-    from whoosh.util.numeric import byte_to_length
-
-    return np.asarray([byte_to_length(code) for code in range(256)], dtype=np.float32)
-
-
-_LENGTH_TABLE = _length_table()
-
-
-def _is_raw_numeric(column: Any) -> bool:
-    return all(hasattr(column, name) for name in ("_dbfile", "_basepos", "_count", "_typecode"))
-
-
-def _numeric_column(column: Any, size: int, dtype: Any) -> np.ndarray:
-    """All values of a Whoosh numeric column as an array, in one read.
-
-    Whoosh's NumericColumn stores big-endian fixed-size values for the first
-    ``_count`` documents (later ones take the default); reading them with
-    ``numpy.frombuffer`` replaces a Python call per document. Other column
-    types are iterated.
-    """
-    if not _is_raw_numeric(column):
-        return np.fromiter(iter(column), dtype=dtype, count=size)
-    width = np.dtype(column._typecode).itemsize
-    count = min(column._count, size)
-    raw = column._dbfile.get(column._basepos, count * width) if count else b""
-    values = np.frombuffer(raw, dtype=">" + column._typecode).astype(dtype)
-    if count < size:
-        values = np.concatenate([values, np.full(size - count, column._default, dtype=dtype)])
-    return values
-
-
 class _SizedLRU:
-    """An LRU dict bounded by the total size of its values, thread-safe."""
+    """An LRU cache bounded by the total size of its values, thread-safe.
+
+    cachetools' ``LRUCache`` does the bookkeeping (``getsizeof`` weighs each
+    entry by the size given to :meth:`put`); the lock is ours, as cachetools
+    containers are not thread-safe. A value bigger than the whole capacity
+    is returned by the caller but not kept.
+    """
 
     def __init__(self, capacity: int) -> None:
-        self._data: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
-        self._capacity = capacity
-        self._size = 0
+        self._cache: LRUCache[Any, tuple[Any, int]] = LRUCache(
+            maxsize=capacity, getsizeof=_entry_size
+        )
         self._lock = threading.Lock()
+
+    @property
+    def capacity(self) -> int:
+        return int(self._cache.maxsize)
+
+    @property
+    def size(self) -> int:
+        """Total size of the values held."""
+        return int(self._cache.currsize)
+
+    def __len__(self) -> int:
+        return len(self._cache)
+
+    def __contains__(self, key: Any) -> bool:
+        with self._lock:
+            return key in self._cache
 
     def get(self, key: Any) -> Any | None:
         with self._lock:
-            item = self._data.get(key)
-            if item is None:
-                return None
-            self._data.move_to_end(key)
-            return item[0]
+            item = self._cache.get(key)
+        return None if item is None else item[0]
 
     def put(self, key: Any, value: Any, size: int) -> None:
         with self._lock:
-            if key in self._data:
+            if key in self._cache or size > self._cache.maxsize:
                 return
-            self._data[key] = (value, size)
-            self._size += size
-            while self._size > self._capacity and len(self._data) > 1:
-                _, (_, dropped) = self._data.popitem(last=False)
-                self._size -= dropped
+            self._cache[key] = (value, size)
+
+
+def _entry_size(entry: tuple[Any, int]) -> int:
+    return entry[1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,30 +176,18 @@ class SegmentData:
                 segreader.stored_fields(0)
         self._terms = _SizedLRU(TERM_CACHE_POSTINGS)
         self._positions = _SizedLRU(POSITION_CACHE_ENTRIES)
+        #: Per-segment arrays other modules load on first use (e.g. the
+        #: near-duplicate signatures of :mod:`indexer.search.clusters`).
+        self.extras: dict[str, Any] = {}
 
     def _dates(self, segreader: Any) -> np.ndarray:
         if not segreader.has_column(F.DATE_TS):
             return np.full(self.size, F.UNDATED, dtype=np.int64)
         column = segreader.column_reader(F.DATE_TS)
-        return _numeric_column(column, self.size, np.int64)
+        return numeric_column(column, self.size, np.int64)
 
     def _lengths(self, segreader: Any, fieldname: str) -> np.ndarray:
-        column = None
-        perdoc = getattr(segreader, "_perdoc", None)
-        if perdoc is not None and hasattr(perdoc, "_cached_reader"):
-            from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
-            column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        if column is not None and _is_raw_numeric(column):
-            # Whoosh stores each length as one byte on a log scale.
-            codes = _numeric_column(column, self.size, np.int64)
-            return _LENGTH_TABLE[codes]
-        length = segreader.doc_field_length
-        return np.fromiter(
-            (length(n, fieldname) or 0 for n in range(self.size)),
-            dtype=np.float32,
-            count=self.size,
-        )
+        return field_lengths(segreader, fieldname, self.size)
 
     def _facet(self, segreader: Any, fieldname: str) -> FacetPairs:
         values: list[str] = []

@@ -15,6 +15,14 @@ the query's other words wins ("opek oil" -> "opec oil", not the commoner
 "open oil"); for a lone word, or when the context cannot tell, the most
 common one.
 
+When does the suggestion replace the query? A search engine that only says
+"did you mean" still shows the misspelling's results, which for ``cofee
+brazil`` are Brazil stories about debt. :func:`should_run_suggestion` runs
+the suggestion instead when the typed words match poorly (few or no stories
+hold all of them) and the corrected words match well (at least
+:data:`SUGGESTION_GAIN` times as many stories hold all of them); the page
+then offers the query as typed with one click.
+
 Rarity is judged on the word itself, not on its stem group: typos often stem
 like the word they miss ("untill" and "until"), and their group's frequency
 used to hide them. A word the corpus holds a few times (Reuters writes
@@ -26,7 +34,6 @@ other, both being correct.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import numpy as np
 from rapidfuzz.distance import OSA
@@ -56,6 +63,11 @@ ATTESTED_MIN_LENGTH = 6
 DOUBLED_LETTER = 0.5
 NEIGHBOUR_KEY = 0.75
 FIRST_LETTER = 0.5
+
+#: The suggestion runs instead of the typed query when the stories holding
+#: all its words are at least this many times those holding all the typed
+#: words (and there is at least one).
+SUGGESTION_GAIN = 10
 
 _WORD_RE = re.compile(WORD_PATTERN)
 _ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
@@ -131,18 +143,6 @@ def _inflection_pair(a: str, b: str) -> bool:
     return long in (short + "s", short + "es")
 
 
-def correct_word(
-    snap: Snapshot, word: str, group_df: Callable[[str], int] | None = None
-) -> str | None:
-    """A common word close to ``word``, or None if it needs no correction.
-
-    ``group_df`` is accepted for callers of the earlier rule, which judged
-    rarity on the word's stem group; rarity is now judged on the word.
-    """
-    candidates = correction_candidates(snap, word)
-    return candidates[0] if candidates else None
-
-
 def correction_candidates(snap: Snapshot, word: str) -> list[str]:
     """The corrections of ``word`` that share the lowest typing cost, commonest first.
 
@@ -214,9 +214,7 @@ def _in_context(snap: Snapshot, candidates: list[str], context: list[str]) -> st
     return best
 
 
-def suggest(
-    snap: Snapshot, query: str, words: list[str], group_df: Callable[[str], int] | None = None
-) -> str | None:
+def suggest(snap: Snapshot, query: str, words: list[str]) -> str | None:
     """The query with misspelled words corrected, or None when nothing changes."""
     corrections = {}
     unique = list(dict.fromkeys(words))
@@ -234,3 +232,19 @@ def suggest(
 
     corrected = _WORD_RE.sub(replace, query)
     return corrected if corrected != query else None
+
+
+def should_run_suggestion(typed_all: int, suggested_all: int) -> bool:
+    """Whether to show the suggestion's results rather than the typed query's.
+
+    ``typed_all`` and ``suggested_all`` count the stories holding every word
+    of the typed query and of the suggestion. The suggestion must match, and
+    match :data:`SUGGESTION_GAIN` times more: a typed query that no story
+    matches in full always gives way; one that matches as often stays.
+
+    >>> should_run_suggestion(0, 12), should_run_suggestion(3, 300), should_run_suggestion(50, 60)
+    (True, True, False)
+    >>> should_run_suggestion(0, 0)
+    False
+    """
+    return suggested_all > 0 and suggested_all >= SUGGESTION_GAIN * typed_all

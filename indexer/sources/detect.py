@@ -130,6 +130,27 @@ def classify(path: str, head: bytes) -> tuple[str | None, str]:
     return _decide(sniffed, by_suffix, suffix.lower(), stem.lower())
 
 
+def has_article_suffix(path: str) -> bool:
+    """Whether the file's name claims an article format (``.txt``, ``.html``, ``.sgm``...)."""
+    return os.path.splitext(path)[1].lower() in _SUFFIXES
+
+
+def is_not_article(path: str, head: bytes) -> bool:
+    """For a file :func:`classify` turned down: is it simply not an article?
+
+    True for what a news folder legitimately holds besides articles (its
+    README, a JSON or XML document, code, data, an image): skipping those is
+    no failure. False for a file whose name or content claims an article
+    format but that could not be read (an empty ``.txt``, a binary ``.html``,
+    a ``.sgm`` without ``<REUTERS>``): those are reported as failures.
+    """
+    head = head[:HEAD_BYTES]
+    if not head or binary_reason(head) is not None or not _sniffable_text(head).strip():
+        return not has_article_suffix(path)
+    suffix = os.path.splitext(path)[1].lower()
+    return _SUFFIXES.get(suffix) != "reuters"
+
+
 def _decide(sniffed: str, by_suffix: str | None, suffix: str, stem: str) -> tuple[str | None, str]:
     if sniffed in ("reuters", "html", "jsonl"):
         return sniffed, f"content looks like {sniffed}"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
-from indexer.errors import SourceError
+from indexer.errors import NotAnArticleError, SourceError
 from indexer.model import RawDocument, SkippedDocument
 from indexer.sources.decode import binary_reason, strip_stray_nuls
-from indexer.sources.detect import FORMATS, HEAD_BYTES, classify
+from indexer.sources.detect import FORMATS, HEAD_BYTES, classify, has_article_suffix, is_not_article
 from indexer.sources.html import read_html
 from indexer.sources.jsonl import read_jsonl
 from indexer.sources.reuters import read_reuters
@@ -30,7 +30,9 @@ def read_documents(path: str, data: bytes, fmt: str | None = None) -> Iterator[I
     is detected from ``path`` and the first bytes. The whole file is parsed
     before this returns, so :class:`SourceError` (the file as a whole is
     unusable: empty, binary, not an article format, no document in it...)
-    is raised by the call itself, never halfway through the iteration.
+    is raised by the call itself, never halfway through the iteration; its
+    subclass :class:`NotAnArticleError` when the file is readable but simply
+    not an article (a README, a word list, a JSON document, an image).
     Multi-document files report unusable documents as
     :class:`SkippedDocument` items among the others.
 
@@ -38,17 +40,20 @@ def read_documents(path: str, data: bytes, fmt: str | None = None) -> Iterator[I
     """
     if fmt is not None and fmt not in FORMATS:
         raise SourceError(f"unknown format {fmt!r}")
+    unreadable = SourceError if has_article_suffix(path) else NotAnArticleError
     if not data:
-        raise SourceError("empty file")
+        raise unreadable("empty file")
     data = strip_stray_nuls(data)
     if not data:
-        raise SourceError("empty file (only NUL bytes)")
+        raise unreadable("empty file (only NUL bytes)")
     reason = binary_reason(data)
     if reason is not None:
-        raise SourceError(reason)
+        raise unreadable(reason)
     if fmt is None:
         fmt, why = classify(path, data[:HEAD_BYTES])
         if fmt is None:
+            if is_not_article(path, data[:HEAD_BYTES]):
+                raise NotAnArticleError(why)
             raise SourceError(why)
     try:
         items = list(_READERS[fmt](path, data))

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from indexer.errors import SourceError
+from indexer.errors import NotAnArticleError, SourceError
 from indexer.model import RawDocument
 from indexer.sources.cleanup import (
     MAX_WORK_CHARS,
@@ -49,6 +49,13 @@ _MAX_TITLE_WORDS = 25
 _PROSE_LINE_WORDS = 6
 _MIN_SENTENCE_WORDS = 4
 _SENTENCE = re.compile(r"[.!?…][\"'”’)\]]*(?:\s|$)")
+#: The end of a sentence after a word ("said."), not an initial ("T. Boone").
+_WORD_SENTENCE_END = re.compile(r"(?:\w\w|[%)\"'’”])[.!?…][\"'”’)\]]*(?:\s|$)")
+#: A text of at least this many lines, without a date line or byline, in
+#: which sentences hold less than this share of the words, is a list with
+#: notes (a code table, a category list), not an article.
+_LIST_MIN_LINES = 30
+_LIST_MAX_PROSE_SHARE = 0.25
 
 
 @dataclass(slots=True)
@@ -84,8 +91,15 @@ def parse_text(path: str, text: str) -> RawDocument:
     if not paragraphs:
         raise SourceError("whitespace only")
     if not any(_is_prose(lines) for lines in paragraphs):
-        raise SourceError("no prose in text file (a list or table?)")
+        raise NotAnArticleError("no prose in text file (a list or table?)")
     header = _read_header(paragraphs)
+    if header.date is None and header.author is None:
+        share = _prose_share(paragraphs)
+        if share is not None and share < _LIST_MAX_PROSE_SHARE:
+            raise NotAnArticleError(
+                f"a list with notes, not an article (no date line or byline; only "
+                f"{share:.0%} of its words are in sentences)"
+            )
     body = cap_body(join_paragraphs([" ".join(lines) for lines in header.rest]))
     title = header.title
     if not body:
@@ -115,6 +129,26 @@ def _is_prose(lines: list[str]) -> bool:
     joined = " ".join(lines)
     words = len(joined.split(None, _MIN_SENTENCE_WORDS))
     return words >= _MIN_SENTENCE_WORDS and _SENTENCE.search(joined) is not None
+
+
+def _prose_share(paragraphs: list[list[str]]) -> float | None:
+    """The share of words in paragraphs holding a sentence; None for a short text.
+
+    An article is written in sentences, even when hard-wrapped; a list of
+    codes or names with a few notes on top (the category descriptions
+    shipped with Reuters-21578) has most of its words in entries such as
+    ``Money Supply (MONEY-SUPPLY)``, which end no sentence.
+    """
+    if sum(len(lines) for lines in paragraphs) < _LIST_MIN_LINES:
+        return None
+    total = prose = 0
+    for lines in paragraphs:
+        joined = " ".join(lines)
+        words = len(joined.split())
+        total += words
+        if _WORD_SENTENCE_END.search(joined):
+            prose += words
+    return prose / total if total else None
 
 
 def _read_header(paragraphs: list[list[str]]) -> _Header:

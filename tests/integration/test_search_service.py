@@ -140,7 +140,11 @@ def test_words_are_anded_and_ranked(service: SearchService) -> None:
     page = search(service, q="oil")
     assert ids(page)[0] == "opec-cut"
     assert set(ids(page)) == {"opec-cut", "passing-oil"}
-    assert ids(search(service, q="oil harbour")) == ["passing-oil"]
+    # Soft AND: the story with both words first, then the one with most of them.
+    page = search(service, q="oil harbour")
+    assert ids(page) == ["passing-oil", "opec-cut"]
+    assert (page.total, page.total_all_words) == (2, 1)
+    assert ids(search(service, q="oil AND harbour")) == ["passing-oil"]
 
 
 def test_title_match_ranks_above_a_passing_mention(service: SearchService) -> None:
@@ -268,7 +272,8 @@ def test_suggestion_for_a_misspelling(service: SearchService) -> None:
 def test_and_falls_back_to_or_with_a_notice(service: SearchService) -> None:
     page = search(service, q="coffee tanker")
     assert set(ids(page)) == {"coffee-talks", "passing-oil"}
-    assert any("any of them" in n for n in page.notices)
+    assert page.total_all_words == 0
+    assert any("most of them" in n for n in page.notices)
 
 
 @pytest.mark.parametrize(

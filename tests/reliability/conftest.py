@@ -12,13 +12,6 @@ from pathlib import Path
 
 import pytest
 
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "slow: takes more than a few seconds (reliability tests; deselect with -m)"
-    )
-
-
 #: Reuters stories whose DATELINE carries markup, so a real index holds a
 #: dateline (and a place) with "<" in it: the web fixtures have none.
 DATELINE_PAYLOADS = """\

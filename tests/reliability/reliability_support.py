@@ -32,10 +32,11 @@ import psutil
 from indexer import schema as F
 from indexer.fingerprint import Fingerprint
 from indexer.store import open_readonly
-from indexer.writer import PAUSE_ENV
 
 REPO = Path(__file__).resolve().parents[2]
 NEWSEARCH = [sys.executable, "-m", "indexer.cli"]
+#: ``newsearch`` with a pause at a checkpoint (see paused_indexer.py).
+PAUSED_NEWSEARCH = [sys.executable, str(Path(__file__).with_name("paused_indexer.py"))]
 PAUSE_RE = re.compile(r"newsearch-test-pause (\w+) (\d+) pid=(\d+)")
 
 
@@ -236,10 +237,9 @@ class Indexer:
     """``newsearch index`` in its own process group, optionally pausing at a test point."""
 
     def __init__(self, args: Sequence[str], pause: str | None = None, **env: str) -> None:
-        if pause:
-            env[PAUSE_ENV] = pause
+        command = [*PAUSED_NEWSEARCH, pause] if pause else NEWSEARCH
         self.process = subprocess.Popen(
-            [*NEWSEARCH, "index", *args],
+            [*command, "index", *args],
             cwd=REPO,
             env=cli_env(**env),
             stdout=subprocess.PIPE,

@@ -9,8 +9,8 @@ holds has all of its stories (per-file counts against the SGML). Runs are
 chained on one index, each killed somewhere new, then a last run completes:
 it converges to all 21,578 stories with no duplicates and no lost lock.
 
-The kill points are reached with the ``NEWSEARCH_TEST_PAUSE`` hook
-(``indexer.writer.pause_point``); small batches (``NEWSEARCH_BATCH_BYTES``)
+The kill points are reached with a checkpoint hook (paused_indexer.py, installed on
+``indexer.writer.pause_point``); small batches (``NEWSEARCH_BATCH_BYTES``)
 give several commits per run.
 """
 
@@ -35,7 +35,7 @@ from reliability_support import (
     stored_documents,
 )
 
-pytestmark = pytest.mark.timeout(1800)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 
 #: About three Reuters files per commit.
 BATCH_BYTES = "3000000"

@@ -1,18 +1,25 @@
-"""The analyzer: its pipeline, and the fast indexing path that must match it."""
+"""The analyzer: one definition (analyze_word), the pipeline and the fast path built on it."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StopFilter
+from whoosh.support.charset import accent_map
 
 from indexer.analysis import (
+    STOP_WORDS,
+    WORD_PATTERN,
     PackedPositions,
+    WordShapeFilter,
     analyze,
     analyze_word,
     facet_analyzer,
     stem,
     text_analyzer,
+    value_analyzer,
 )
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_016a2371f453d592.txt"
@@ -61,6 +68,7 @@ def test_fast_path_matches_pipeline(text: str) -> None:
     assert dict(text_analyzer().term_positions(text)) == pipeline_positions(text)
 
 
+@pytest.mark.reuters
 def test_fast_path_matches_pipeline_on_reuters(reuters_dir: Path) -> None:
     import re
 
@@ -70,6 +78,36 @@ def test_fast_path_matches_pipeline_on_reuters(reuters_dir: Path) -> None:
     analyzer = text_analyzer()
     for body in bodies:
         assert dict(analyzer.term_positions(body)) == pipeline_positions(body)
+
+
+def stock_pipeline() -> Any:
+    """The same analysis from Whoosh's own filters (the pipeline before issue 15)."""
+    return (
+        RegexTokenizer(WORD_PATTERN)
+        | WordShapeFilter()
+        | LowercaseFilter()
+        | CharsetFilter(accent_map)
+        | StopFilter(stoplist=STOP_WORDS, minsize=1, renumber=True)
+    )
+
+
+@pytest.mark.parametrize("removestops", [True, False])
+@pytest.mark.parametrize("text", SAMPLES)
+def test_the_pipeline_is_what_whoosh_filters_make_of_the_definition(
+    text: str, removestops: bool
+) -> None:
+    def run(analyzer: Any) -> list[tuple[str, int, bool]]:
+        tokens = analyzer(text, positions=True, removestops=removestops)
+        return [(t.text, t.pos, t.stopped) for t in tokens]
+
+    assert run(text_analyzer()) == run(stock_pipeline())
+
+
+@pytest.mark.parametrize("text", SAMPLES)
+def test_the_value_analyzer_is_the_text_analysis_keeping_stop_words(text: str) -> None:
+    stock = RegexTokenizer(WORD_PATTERN) | WordShapeFilter() | LowercaseFilter()
+    stock = stock | CharsetFilter(accent_map)
+    assert [t.text for t in value_analyzer()(text)] == [t.text for t in stock(text)]
 
 
 def test_analyze_word_agrees_with_analyzer() -> None:

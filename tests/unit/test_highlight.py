@@ -6,6 +6,8 @@ import random
 import re
 from pathlib import Path
 
+import pytest
+
 from indexer.analysis import analyze, analyze_word
 from indexer.search.highlight import highlight_whole, match_spans, snippet
 
@@ -36,6 +38,7 @@ def test_tricky_words() -> None:
     assert marked.count("éclair") == 1 and marked.count("Éclair") == 1
 
 
+@pytest.mark.reuters
 def test_same_spans_as_analyzing_every_word(reuters_dir: Path) -> None:
     raw = (reuters_dir / "reut2-007.sgm").read_text(encoding="latin-1")
     bodies = re.findall(r"<BODY>(.*?)</BODY>", raw, re.S)[:300]

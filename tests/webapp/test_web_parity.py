@@ -27,6 +27,10 @@ QUERIES = (
     "q=russia",
     "q=venezuela&person=Donald+Trump",
     "q=nothingmatchesthisword",
+    "q=grain&not_place=Canada",
+    "q=grain&facet_size=3&facet_offset=2",
+    "q=grain&collapse=0",
+    "q=cocoa&not_topic=cocoa&not_place=atlantis",
 )
 
 

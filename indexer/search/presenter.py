@@ -1,5 +1,9 @@
 """Typed service results -> plain dicts: the JSON of the API, and the core of every page.
 
+The search service's own serialisation: the JSON API, the CLI's ``--json``
+and the exports all come from here, so they cannot drift apart; the web app
+adds links to it, the CLI prints it.
+
 Datasette's lesson: build one plain data dict per page; the JSON endpoint
 returns it as is and the HTML page renders it (plus links, see
 :mod:`webapp.pages`). Functions here are pure, so they are unit-tested on
@@ -7,8 +11,8 @@ hand-built :class:`SearchPage` objects.
 
 Highlighting is done once, here, from the service's :class:`Fragment` runs:
 every piece of article text is escaped with :func:`markupsafe.escape` and only
-the ``<mark>`` tags we add are live. This is the only place in the web app that
-produces :class:`~markupsafe.Markup`; templates never use ``|safe``.
+the ``<mark>`` tags we add are live. This is the only place that produces
+:class:`~markupsafe.Markup` (Flask's escaping library); templates never use ``|safe``.
 """
 
 from __future__ import annotations
@@ -43,6 +47,8 @@ HIT_KEYS = (
     "places",
     "topics",
     "score",
+    "cluster",
+    "duplicates",
     "snippet",
 )
 
@@ -60,6 +66,14 @@ SEARCH_KEYS = (
     "last_page",
     "histogram_unit",
     "notices",
+    "query_run",
+    "total_all_words",
+    "also_searched",
+    "clusters",
+    "collapsed",
+    "facet_totals",
+    "facet_offset",
+    "facet_size",
 )
 
 #: Keys of ``/api/articles/<id>``.
@@ -77,6 +91,8 @@ ARTICLE_KEYS = (
     "organizations",
     "places",
     "topics",
+    "published_at",
+    "date_source",
 )
 
 #: Columns of the exports (a hit without its snippet).
@@ -130,6 +146,8 @@ def hit_json(hit: Hit) -> dict[str, Any]:
         "places": list(hit.places),
         "topics": list(hit.topics),
         "score": json_score(hit.score),
+        "cluster": hit.cluster,
+        "duplicates": hit.duplicates,
         "snippet": [str(fragments_html(passage)) for passage in hit.snippet],
     }
 
@@ -142,8 +160,14 @@ def export_record(hit: Hit) -> dict[str, Any]:
 
 
 def facet_value_json(value: FacetValue) -> dict[str, Any]:
-    """``{value, count, selected}``."""
-    return {"value": value.value, "count": value.count, "selected": value.selected}
+    """``{value, count, selected, excluded, aliases}``."""
+    return {
+        "value": value.value,
+        "count": value.count,
+        "selected": value.selected,
+        "excluded": value.excluded,
+        "aliases": list(value.aliases),
+    }
 
 
 def bucket_json(bucket: HistogramBucket) -> dict[str, Any]:
@@ -174,6 +198,18 @@ def search_json(page: SearchPage) -> dict[str, Any]:
         "last_page": page.last_page,
         "histogram_unit": page.histogram_unit,
         "notices": list(page.notices),
+        # The query whose results these are: ``suggestion`` when the typed
+        # query was misspelled and its correction was run instead.
+        "query_run": page.query_run or page.request.q,
+        "total_all_words": (page.total if page.total_all_words is None else page.total_all_words),
+        "also_searched": [
+            {"word": word, "forms": list(forms)} for word, forms in page.also_searched
+        ],
+        "clusters": page.clusters,
+        "collapsed": page.request.collapsing,
+        "facet_totals": dict(page.facet_totals),
+        "facet_offset": page.request.facet_offset,
+        "facet_size": page.request.facet_size,
     }
 
 
@@ -193,6 +229,8 @@ def article_json(article: ArticleView) -> dict[str, Any]:
         "organizations": list(article.organizations),
         "places": list(article.places),
         "topics": list(article.topics),
+        "published_at": article.published_at,
+        "date_source": article.date_source,
     }
 
 

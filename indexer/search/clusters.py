@@ -1,0 +1,243 @@
+"""Near-duplicate clusters (wire copies) of one index generation, and collapsing.
+
+Every story carries a MinHash signature written at index time
+(:mod:`indexer.dedup`). Per committed generation, the live stories are
+grouped from those signatures:
+
+1. LSH banding: the signature is cut into :data:`BANDS` bands of
+   :data:`ROWS` values; stories with an identical band become candidates
+   (with 16 bands of 4, a pair at Jaccard 0.7 is a candidate with
+   probability 0.98, at 0.3 with 0.12);
+2. each candidate pair is checked: the share of equal signature positions
+   (the estimated Jaccard similarity of their 5-word shingles) must reach
+   :data:`THRESHOLD`;
+3. checked pairs are joined into connected components (union-find as
+   numpy label propagation).
+
+A cluster's id is the article id of its representative: its earliest
+member (by date, then content, then position). Grouping is recomputed from
+the stored signatures for each generation (a few tens of milliseconds for
+Reuters-21578, cached), so clusters follow the index exactly: a copy that
+arrives in a later run joins its original's cluster, and deleting the
+representative promotes the next earliest member. Segments never change,
+so their signatures are read once and reused by later generations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from indexer import schema as F
+from indexer.dedup import PERMUTATIONS, SIGNATURE_BYTES
+from indexer.search.snapshot import Snapshot
+from indexer.whoosh_internals import fixed_column_bytes
+
+#: LSH bands and rows per band (BANDS * ROWS <= PERMUTATIONS).
+BANDS = 16
+ROWS = 4
+#: Least estimated Jaccard similarity of two members' shingle sets.
+THRESHOLD = 0.5
+#: Most days between two dated members: re-sends, corrections, updates and
+#: reprints follow the original within days, while a recurring template
+#: ("Fed adds reserves via customer repurchases", filed every few days with
+#: other figures) is a new story each time.
+WINDOW_DAYS = 3
+#: Stricter similarity for pairs filed more than a day apart (a recurring
+#: template with new figures scores 0.5-0.8; a re-send stays above 0.85)...
+LATER_THRESHOLD = 0.85
+#: ...and for short stories (body under :data:`SHORT_WORDS` words), where
+#: one shared template sentence is most of the text ("None posted, Total
+#: todate 146" of cocoa and coffee gradings).
+SHORT_THRESHOLD = 0.8
+SHORT_WORDS = 30
+
+_CACHE_KEY = "near-duplicate-clusters"
+
+
+@dataclass(frozen=True, slots=True)
+class Clusters:
+    """Cluster of every document of a snapshot (dead documents are singletons)."""
+
+    #: Docnum of each document's representative (itself for a singleton).
+    rep: np.ndarray
+    #: Live members of each document's cluster (1 for a singleton).
+    size: np.ndarray
+
+    @property
+    def any(self) -> bool:
+        """Whether any cluster has two members or more."""
+        return bool(len(self.size)) and int(self.size.max()) > 1
+
+
+def _segment_signatures(segreader: Any, data: Any, io_lock: Any) -> np.ndarray:
+    """(size, PERMUTATIONS) uint32 signatures of one segment; zeros where none."""
+    cached = data.extras.get(F.SIGNATURE)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    size = data.size
+    result = np.zeros((size, PERMUTATIONS), dtype=np.uint32)
+    with io_lock:
+        # An index written before signatures existed has no such field: its
+        # stories stay singletons until it is rebuilt.
+        if F.SIGNATURE in segreader.schema and segreader.has_column(F.SIGNATURE):
+            column = segreader.column_reader(F.SIGNATURE, translate=False)
+            raw = fixed_column_bytes(column, size)
+            count = len(raw) // SIGNATURE_BYTES
+            result[:count] = np.frombuffer(raw, dtype="<u4").reshape(count, PERMUTATIONS)
+    data.extras[F.SIGNATURE] = result
+    return result
+
+
+def signatures(snap: Snapshot) -> np.ndarray:
+    """(snap.size, PERMUTATIONS) signatures of every document of the snapshot."""
+    parts = [_segment_signatures(reader, data, snap.io_lock) for reader, data, _ in snap.leaves]
+    if not parts:
+        return np.zeros((0, PERMUTATIONS), dtype=np.uint32)
+    return np.concatenate(parts)
+
+
+def clusters(snap: Snapshot) -> Clusters:
+    """The snapshot's clusters (computed once per snapshot)."""
+    cached = snap.cache.get(_CACHE_KEY)
+    if cached is None:
+        cached = compute(snap.live, signatures(snap), snap.date_ts, snap.lengths[F.BODY])
+        snap.cache[_CACHE_KEY] = cached
+    return cached  # type: ignore[no-any-return]
+
+
+def _band_keys(sigs: np.ndarray) -> np.ndarray:
+    """(n, BANDS) uint64 keys: each band's ROWS values folded into one number."""
+    rows = sigs[:, : BANDS * ROWS].astype(np.uint64).reshape(len(sigs), BANDS, ROWS)
+    keys = np.zeros((len(sigs), BANDS), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for r in range(ROWS):
+            keys = keys * np.uint64(0x100000001B3) + rows[:, :, r]
+    return keys
+
+
+def candidate_pairs(sigs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row pairs sharing a band: each group's members chained in sorted order."""
+    keys = _band_keys(sigs)
+    left: list[np.ndarray] = []
+    right: list[np.ndarray] = []
+    for band in range(BANDS):
+        order = np.argsort(keys[:, band], kind="stable")
+        ordered = keys[order, band]
+        same = np.flatnonzero(ordered[1:] == ordered[:-1])
+        left.append(order[same])
+        right.append(order[same + 1])
+    if not left:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    a, b = np.concatenate(left), np.concatenate(right)
+    count = np.int64(len(sigs))
+    codes = np.unique(np.minimum(a, b).astype(np.int64) * count + np.maximum(a, b))
+    return codes // count, codes % count
+
+
+def _components(count: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Connected components of the pairs: the smallest row of each, per row."""
+    labels = np.arange(count, dtype=np.int64)
+    while True:
+        low = np.minimum(labels[a], labels[b])
+        before = labels.copy()
+        np.minimum.at(labels, a, low)
+        np.minimum.at(labels, b, low)
+        labels = labels[labels]
+        if np.array_equal(labels, before):
+            return labels
+
+
+def compute(
+    live: np.ndarray, sigs: np.ndarray, dates: np.ndarray, lengths: np.ndarray | None = None
+) -> Clusters:
+    """Group the live documents with signatures into clusters (see the module doc)."""
+    size = len(live)
+    rep = np.arange(size, dtype=np.int64)
+    members = np.ones(size, dtype=np.int32)
+    rows = np.flatnonzero(live & (sigs[:, 0] != 0)) if size else np.zeros(0, np.int64)
+    if len(rows) < 2:
+        return Clusters(rep, members)
+    local = sigs[rows]
+    a, b = candidate_pairs(local)
+    if len(a):
+        agree = (local[a] == local[b]).mean(axis=1)
+        when_a, when_b = dates[rows[a]], dates[rows[b]]
+        undated = (when_a == F.UNDATED) | (when_b == F.UNDATED)
+        gap = np.where(undated, 0, np.abs(when_a - when_b))
+        needed = np.where(gap > 86400, LATER_THRESHOLD, THRESHOLD)
+        if lengths is not None:
+            shortest = np.minimum(lengths[rows[a]], lengths[rows[b]])
+            needed = np.where(shortest < SHORT_WORDS, np.maximum(needed, SHORT_THRESHOLD), needed)
+        keep = (agree >= needed) & (gap <= WINDOW_DAYS * 86400)
+        a, b = a[keep], b[keep]
+    if not len(a):
+        return Clusters(rep, members)
+    labels = _components(len(rows), a, b)
+    docs = rows
+    # Representative: earliest dated member, then content, then position.
+    when = np.where(dates[docs] == F.UNDATED, np.iinfo(np.int64).max, dates[docs])
+    order = np.lexsort((docs, local[:, 0], when, labels))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = labels[order][1:] != labels[order][:-1]
+    leader_of_label = np.empty(len(rows), dtype=np.int64)
+    leader_of_label[labels[order][first]] = docs[order][first]
+    rep[docs] = leader_of_label[labels]
+    counts = np.bincount(labels, minlength=len(rows))
+    members[docs] = counts[labels]
+    return Clusters(rep, members)
+
+
+def rank_keys(
+    dates: np.ndarray, docs: np.ndarray, scores: np.ndarray | None, sort: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """(primary, secondary) sort keys of ``docs``, smallest first, as the search orders hits."""
+    when = dates[docs]
+    if sort == "relevance" and scores is not None:
+        return -scores[docs].astype(np.float64), -when
+    if sort == "oldest":
+        return np.where(when == F.UNDATED, np.iinfo(np.int64).max, when), docs
+    return -when, docs
+
+
+def collapse(
+    groups: Clusters, mask: np.ndarray, primary: np.ndarray, secondary: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Keep the best-ranked member of each cluster in ``mask``.
+
+    ``primary``/``secondary`` are the rank keys of ``np.flatnonzero(mask)``.
+    Returns the collapsed mask and, per document, how many other members of
+    its cluster ``mask`` holds (set on the kept member only).
+    """
+    duplicates = np.zeros(len(mask), dtype=np.int32)
+    docs = np.flatnonzero(mask)
+    multi = groups.size[docs] > 1
+    if not multi.any():
+        return mask, duplicates
+    docs, primary, secondary = docs[multi], primary[multi], secondary[multi]
+    reps = groups.rep[docs]
+    order = np.lexsort((docs, secondary, primary, reps))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = reps[order][1:] != reps[order][:-1]
+    keep = docs[order][first]
+    collapsed = mask.copy()
+    collapsed[docs] = False
+    collapsed[keep] = True
+    matched = np.bincount(reps, minlength=len(mask))
+    duplicates[keep] = matched[groups.rep[keep]] - 1
+    return collapsed, duplicates
+
+
+def cluster_count(groups: Clusters, mask: np.ndarray) -> int:
+    """Distinct clusters among the documents of ``mask``."""
+    docs = np.flatnonzero(mask)
+    if not len(docs):
+        return 0
+    return len(np.unique(groups.rep[docs]))
+
+
+def members_mask(snap: Snapshot, groups: Clusters, docnum: int) -> np.ndarray:
+    """The live members of ``docnum``'s cluster."""
+    return snap.live & (groups.rep == groups.rep[docnum])
