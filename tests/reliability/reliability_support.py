@@ -414,8 +414,9 @@ class Server:
             self.process.wait(timeout=15)
         if self._reader is not None:
             self._reader.join(timeout=10)
-        if self.process.stdout is not None:
-            self.process.stdout.close()
+        for stream in (self.process.stdout, self.process.stderr):
+            if stream is not None:
+                stream.close()
         self.stderr = "".join(self._stderr_lines)
         assert alive, f"the server died during the test: {self.stderr[-2000:]}"
 
