@@ -120,7 +120,9 @@ def handle_newsearch_error(error: NewsearchError) -> tuple[Response, int]:
     message = str(error)
     for kind, public in PUBLIC_MESSAGES.items():
         if isinstance(error, kind):
-            log.warning("index unavailable: %s", error)
+            # Still opening is a passing state that health checks poll: not a warning.
+            level = logging.INFO if isinstance(error, IndexLoadingError) else logging.WARNING
+            log.log(level, "index unavailable: %s", error)
             message = public
             break
     response, status = error_response(status, error.code, message)
