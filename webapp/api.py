@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -56,11 +57,20 @@ def openapi() -> Response:
 
 @bp.get("/healthz")
 def healthz() -> Response:
-    """Up and able to read the index; a 503 in the error envelope when it cannot."""
+    """Up and able to serve the index; a 503 in the error envelope when it cannot.
+
+    ``index_missing``, ``index_loading``, ``index_corrupt`` (also when damage was
+    met while answering a request) and ``index_empty`` (nothing indexed: a
+    site that can only answer "0 results" should not take traffic).
+    """
     service = get_service()
-    corpus = service.stats()
+    health = getattr(service, "health", None)
+    if health is not None:
+        return jsonify({"status": "ok", **health()})
+    # A stand-in service (tests).
+    documents = service.stats().documents
     return jsonify(
-        {"status": "ok", "generation": service.generation, "documents": corpus.documents}
+        {"status": "ok", "generation": service.generation, "documents": documents, "index": ""}
     )
 
 
@@ -82,16 +92,29 @@ def _export(lines: ExportLines, mimetype: str, filename: str, provenance: bool) 
     """Stream the result set; ``provenance`` is whether the record comes by default."""
     request, options = citable.export_request(provenance)
     limit = int(current_app.config["EXPORT_MAX_ROWS"])
-    service = get_service()
-    wanted = set(options.fields)
-    hits = _primed(
-        iter(service.export(request, limit, snippets="snippet" in wanted, bodies="body" in wanted))
-    )
-    record = None
-    if options.provenance:
-        total = service.tally(request).total
-        record = citable.provenance_record(request, options, total, service.generation, limit)
-    response = Response(lines(hits, options.fields, record), mimetype=mimetype)
+    release = export.export_slots(current_app).claim()
+    try:
+        service = get_service()
+        wanted = set(options.fields)
+        hits = _primed(
+            iter(
+                service.export(
+                    request, limit, snippets="snippet" in wanted, bodies="body" in wanted
+                )
+            )
+        )
+        record = None
+        if options.provenance:
+            total = service.tally(request).total
+            record = citable.provenance_record(request, options, total, service.generation, limit)
+        response = Response(lines(hits, options.fields, record), mimetype=mimetype)
+    except BaseException:
+        release()
+        raise
+    # The slot is held until the server has taken the last line (or the client
+    # left); a response dropped unread (the test client) gives it back too.
+    response.call_on_close(release)
+    weakref.finalize(response, release)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["X-Export-Limit"] = str(limit)
     response.headers["Cache-Control"] = "no-store"

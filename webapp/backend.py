@@ -4,7 +4,10 @@ The views never construct a service themselves; they call :func:`get_service`.
 Creating it lazily means the app can start (and ``/healthz`` can answer 503)
 before an index exists, and a failed open is retried on the next request
 instead of being cached, so building the index makes the site come alive
-without a restart.
+without a restart. The real service opens in the background mode: it never
+fails to construct, opens and warms each new generation in a thread, and
+reports index problems (missing, damaged, still opening) as errors of the
+calls, which the error handlers turn into 503s.
 
 Tests and tools may inject another implementation through the
 ``SEARCH_SERVICE_FACTORY`` config key (a callable taking the index directory).
@@ -71,7 +74,7 @@ def default_factory(index_dir: str) -> Service:
     """Open the real service; imported here so the web app loads without an index."""
     from indexer.search.service import SearchService
 
-    return SearchService(index_dir, warm=True)
+    return SearchService(index_dir, warm=True, background=True)
 
 
 class ServiceHolder:

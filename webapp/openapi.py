@@ -266,6 +266,10 @@ def schemas() -> dict[str, Any]:
                 "status": {"type": "string", "enum": ["ok"]},
                 "generation": {"type": "integer"},
                 "documents": {"type": "integer", "minimum": 0},
+                "index": {
+                    "type": "string",
+                    "description": "Name of the index build served (changes with each --rebuild).",
+                },
             }
         ),
     }
@@ -288,6 +292,13 @@ def _json(description: str, schema: str) -> dict[str, Any]:
 BAD_REQUEST = "Invalid parameter or query (unbalanced quotes, bad date, page out of range...)."
 UNAVAILABLE = "The query is too expensive, or the index is missing, busy or unreadable."
 INTERNAL = "Unexpected server error (no details are disclosed)."
+TOO_MANY_EXPORTS = (
+    "Too many exports are running (`too_many_exports`); retry after `Retry-After` seconds."
+)
+HEALTH_UNAVAILABLE = (
+    "The index cannot be served: `index_missing`, `index_loading` (opening or warming "
+    "up), `index_corrupt` (damage was found) or `index_empty` (no documents)."
+)
 
 
 def _get(
@@ -364,14 +375,14 @@ def openapi_document() -> dict[str, Any]:
             _export("text/csv", "CSV"),
             params,
             "exportCsv",
-            search_errors,
+            {**search_errors, "429": _error(TOO_MANY_EXPORTS)},
         ),
         "/api/export.jsonl": _get(
             "Export the result set as JSON Lines.",
             _export("application/x-ndjson", "JSON Lines"),
             params,
             "exportJsonl",
-            search_errors,
+            {**search_errors, "429": _error(TOO_MANY_EXPORTS)},
         ),
         **analysis.paths(params, _get, _json, _html, _error, search_errors, html_search_errors),
         "/api/openapi.json": _get(
@@ -384,11 +395,11 @@ def openapi_document() -> dict[str, Any]:
             "openapi",
         ),
         "/healthz": _get(
-            "Health: the index can be read.",
+            "Health: the index can be served.",
             _json("Healthy.", "Health"),
             [],
             "health",
-            {"503": _error(UNAVAILABLE)},
+            {"503": _error(HEALTH_UNAVAILABLE)},
         ),
     }
     paths.update(openapi_features.paths(params))

@@ -11,8 +11,8 @@ from __future__ import annotations
 import dataclasses
 import logging
 import math
+import os
 import re
-import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -25,13 +25,19 @@ from whoosh import query as wq
 
 from indexer import schema as F
 from indexer.analysis import analyze
-from indexer.errors import SearchBudgetError, SearchRequestError
+from indexer.errors import (
+    IndexEmptyError,
+    IndexLoadingError,
+    SearchBudgetError,
+    SearchRequestError,
+)
 from indexer.search import clusters as cl
 from indexer.search import compare as cmp
 from indexer.search import facets as fc
 from indexer.search import significant as sig
 from indexer.search.entities_page import EntityView, entity_view
-from indexer.search.evaluate import Budget, Evaluation, Evaluator, Ranking, prepare
+from indexer.search.evaluate import Budget, Evaluation, Evaluator, Ranking
+from indexer.search.generations import Generations
 from indexer.search.highlight import highlight_whole, snippet
 from indexer.search.origins import indexed_root, relative_origin
 from indexer.search.query import DEFAULT_FIELD, parse_query
@@ -49,20 +55,12 @@ from indexer.search.types import (
     SearchRequest,
     SimilarArticle,
 )
-from indexer.store import current_version, open_generation
+from indexer.store import corrupt_index_error
 
 log = logging.getLogger(__name__)
 
-#: Seconds between checks for a new commit (a readlink and a listdir, about
-#: 80 µs). Zero: every request checks. With several server processes, each
-#: with its own service, a client's consecutive requests may reach different
-#: processes; only a check per request keeps what it sees from going back to
-#: an older generation (a total dropping from 250 to 0 during indexing).
-REFRESH_INTERVAL = 0.0
 #: Per-request evaluation budget, in seconds.
 BUDGET_SECONDS = 2.0
-#: Seconds an old snapshot stays open for requests still using it.
-RETIRE_AFTER = 60.0
 #: Said when a soft AND found no story with every word.
 SOFT_AND_NOTICE = "No article contains all of these words; showing articles with most of them."
 _EXPLICIT_AND = re.compile(r"(?<![\w:])AND(?!\w)")
@@ -77,41 +75,24 @@ class SearchService:
         index_dir: str,
         ranking: Ranking | None = None,
         budget_seconds: float = BUDGET_SECONDS,
-        refresh_interval: float = REFRESH_INTERVAL,
         warm: bool = False,
+        background: bool = False,
     ) -> None:
         """Open ``index_dir`` read-only.
 
-        With ``warm``, each generation's caches are filled in a background
-        thread right after it is opened, so a long-running server answers
-        its first searches as fast as later ones; one-shot callers (the CLI)
-        leave it off.
+        Every call checks for a new commit (a readlink and a listdir, about
+        80 µs) and moves to it (see :mod:`indexer.search.generations`).
+        With ``warm``, each generation's caches are filled right after it is
+        opened, so a long-running server answers its first searches as fast
+        as later ones. With ``background`` (the web app), the constructor
+        does not raise: generations open in a thread, requests keep the old
+        one until the new one is ready, and index problems surface as errors
+        of the calls; one-shot callers (the CLI) open now and raise now.
         """
         self.root = index_dir
-        self.warm = warm
         self.ranking = ranking or Ranking()
         self.budget_seconds = budget_seconds
-        self.refresh_interval = refresh_interval
-        self._swap_lock = threading.Lock()
-        self._retired: list[tuple[float, Snapshot]] = []
-        ix, version = open_generation(index_dir)
-        self._snapshot = Snapshot(ix, version)
-        self._checked = time.monotonic()
-        self._start_warming(self._snapshot)
-
-    def _start_warming(self, snap: Snapshot) -> None:
-        if not self.warm:
-            return
-
-        def run() -> None:
-            try:
-                snap.warm()
-                prepare(snap)
-                cl.clusters(snap)
-            except Exception:  # a closed or replaced snapshot: nothing to warm
-                log.debug("warming generation %s stopped", snap.version.generation, exc_info=True)
-
-        threading.Thread(target=run, name="newsearch-warm", daemon=True).start()
+        self._generations = Generations(index_dir, warm=warm, background=background)
 
     # -- snapshot management ------------------------------------------------------
 
@@ -120,44 +101,37 @@ class SearchService:
         return self._current().version.generation
 
     def _current(self) -> Snapshot:
-        snap = self._snapshot
-        now = time.monotonic()
-        if now - self._checked < self.refresh_interval:
-            return snap
-        with self._swap_lock:
-            if now - self._checked < self.refresh_interval:
-                return self._snapshot
-            self._checked = now
-            version = current_version(self.root)
-            if version is not None and version != self._snapshot.version:
-                self._reopen()
-            self._close_retired(now)
-            return self._snapshot
+        return self._generations.current()
 
-    def _reopen(self) -> None:
-        old = self._snapshot
-        ix, version = open_generation(self.root)
-        reuse = old.segment_data() if version.directory == old.version.directory else None
-        self._snapshot = Snapshot(ix, version, reuse)
-        self._retired.append((time.monotonic(), old))
-        self._start_warming(self._snapshot)
-        log.info("index generation %s opened", version.generation)
+    def wait_ready(self, timeout: float, warmed: bool = True) -> None:
+        """Open (``warmed``: and warm) the index before serving, for at most ``timeout`` s."""
+        self._generations.wait_ready(timeout, warmed)
 
-    def _close_retired(self, now: float) -> None:
-        keep = []
-        for retired_at, snap in self._retired:
-            if now - retired_at > RETIRE_AFTER:
-                snap.close()
-            else:
-                keep.append((retired_at, snap))
-        self._retired = keep
+    def health(self) -> dict[str, Any]:
+        """Generation, documents and build name, or the error that keeps the index from serving.
+
+        A generation where damage was met answers ``index_corrupt`` (requests
+        that do not touch the damage still work); an empty one ``index_empty``;
+        one still being warmed and checked ``index_loading``.
+        """
+        snap = self._current()
+        if snap.damage is None and not snap.checked:
+            raise IndexLoadingError(f"the index at {self.root!r} is being checked")
+        if snap.damage is not None:
+            raise corrupt_index_error(self.root, snap.damage)
+        if snap.doc_count == 0:
+            raise IndexEmptyError(
+                f"the index at {self.root!r} holds no documents: run "
+                f"`newsearch index PATH --index {self.root}`"
+            )
+        return {
+            "generation": snap.version.generation,
+            "documents": snap.doc_count,
+            "index": os.path.basename(snap.version.directory),
+        }
 
     def close(self) -> None:
-        with self._swap_lock:
-            for _, snap in self._retired:
-                snap.close()
-            self._retired = []
-            self._snapshot.close()
+        self._generations.close()
 
     # -- search -------------------------------------------------------------------
 
