@@ -6,10 +6,12 @@ and filling the caches takes seconds. So, in the background mode the web app
 uses, a new generation is opened and warmed in a thread while requests keep
 being answered from the current one, and the switch happens when it is
 ready. A request that notices a new generation waits for it at most
-:data:`SWITCH_WAIT` seconds: an incremental commit is usually ready by then
-(so a client never sees a server process go back to an older generation
-after another one showed the newer), a rebuild is not and is served from
-the old generation until it is.
+:data:`SWITCH_WAIT` seconds. An incremental commit reuses the arrays of
+every unchanged segment, so it is switched to as soon as it is open (and
+warmed afterwards): ready well within the wait, so a client never sees a
+server process go back to an older generation after another one showed the
+newer. A rebuild is switched to only once warmed, and is served from the
+old generation until then.
 
 Failures are states, not crashes: no index yet (``index_missing``), a
 generation that cannot be read (``index_corrupt``), the first generation
@@ -134,8 +136,9 @@ class Generations:
         reuse = None
         if previous is not None and previous.version.directory == version.directory:
             reuse = previous.segment_data()
-        # Background work gives way to requests (at full speed while there are none).
-        pause = self.give_way.pause if self.background else never_pause
+        # Background work gives way to requests (at full speed while there are none);
+        # a commit's few new segments are built at once: requests wait for them.
+        pause = self.give_way.pause if self.background and reuse is None else never_pause
         snap = Snapshot(ix, version, reuse, pause)
         snap.checked = not self.warm  # nothing more will be checked
         return snap
@@ -220,8 +223,12 @@ class Generations:
                 self._preparing = newest
 
     def _install(self, snap: Snapshot) -> None:
-        if self._active is None:
-            # Nothing to answer from meanwhile: serve it now, warm it after.
+        active = self._active
+        if active is None or active.version.directory == snap.version.directory:
+            # Nothing to answer from meanwhile, or a commit that reused the
+            # segments (cheap, and requests are waiting for it so that no
+            # process shows an older generation after another showed this
+            # one): serve it now, warm it after.
             self._swap(snap)
             self._first.set()
             if self.warm:

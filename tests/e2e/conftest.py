@@ -48,7 +48,7 @@ CHROMIUM_ARGS = [
 #: Wide enough for the two-column layout (sidebar beside the results).
 VIEWPORT = {"width": 1280, "height": 900}
 
-SERVER_START_TIMEOUT = 60.0
+SERVER_START_TIMEOUT = 180.0  # /healthz says 200 once the index is warmed and checked
 SERVER_STOP_TIMEOUT = 10.0
 
 

@@ -27,6 +27,7 @@ import os
 import socket
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -263,6 +264,10 @@ def test_no_request_writes_or_reaches_a_path_it_names(web_index: Path) -> None:
     app = create_app({"INDEX_DIR": str(web_index)})
     client = app.test_client()
     client.get("/api/search?q=cocoa")  # open the index before watching
+    deadline = time.monotonic() + 60
+    while client.get("/healthz").status_code != 200:  # and let it finish warming
+        assert time.monotonic() < deadline, "the index did not finish warming"
+        time.sleep(0.05)
     before = tree_snapshot(web_index)
     evil = quote(f"../../{MARKER}/../etc/passwd")
     urls = [
