@@ -209,21 +209,28 @@ def rank_keys(
     return -when, docs
 
 
+def clustered_docs(groups: Clusters, mask: np.ndarray) -> np.ndarray:
+    """The documents of ``mask`` that have copies (the only ones collapsing can drop)."""
+    return np.flatnonzero(mask & (groups.size > 1))
+
+
 def collapse(
-    groups: Clusters, mask: np.ndarray, primary: np.ndarray, secondary: np.ndarray
+    groups: Clusters,
+    mask: np.ndarray,
+    docs: np.ndarray,
+    primary: np.ndarray,
+    secondary: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Keep the best-ranked member of each cluster in ``mask``.
 
-    ``primary``/``secondary`` are the rank keys of ``np.flatnonzero(mask)``.
-    Returns the collapsed mask and, per document, how many other members of
-    its cluster ``mask`` holds (set on the kept member only).
+    ``docs`` are :func:`clustered_docs` of ``mask`` and ``primary``/
+    ``secondary`` their rank keys (singletons always stay, so they need no
+    keys). Returns the collapsed mask and, per document, how many other
+    members of its cluster ``mask`` holds (set on the kept member only).
     """
     duplicates = np.zeros(len(mask), dtype=np.int32)
-    docs = np.flatnonzero(mask)
-    multi = groups.size[docs] > 1
-    if not multi.any():
+    if not len(docs):
         return mask, duplicates
-    docs, primary, secondary = docs[multi], primary[multi], secondary[multi]
     reps = groups.rep[docs]
     order = np.lexsort((docs, secondary, primary, reps))
     first = np.ones(len(order), dtype=bool)
@@ -239,10 +246,10 @@ def collapse(
 
 def cluster_count(groups: Clusters, mask: np.ndarray) -> int:
     """Distinct clusters among the documents of ``mask``."""
-    docs = np.flatnonzero(mask)
-    if not len(docs):
-        return 0
-    return len(np.unique(groups.rep[docs]))
+    multi = mask & (groups.size > 1)
+    singles = int(np.count_nonzero(mask)) - int(np.count_nonzero(multi))
+    docs = np.flatnonzero(multi)
+    return singles + (len(np.unique(groups.rep[docs])) if len(docs) else 0)
 
 
 def members_mask(snap: Snapshot, groups: Clusters, docnum: int) -> np.ndarray:

@@ -67,8 +67,10 @@ def test_collapse_keeps_the_best_ranked_member_and_counts_the_rest() -> None:
     mask = np.array([True, True, False, True])
     scores = np.array([1.0, 5.0, 9.0, 2.0])
     dates = np.zeros(4, dtype=np.int64)
-    primary, secondary = cl.rank_keys(dates, np.flatnonzero(mask), scores, "relevance")
-    collapsed, duplicates = cl.collapse(groups, mask, primary, secondary)
+    docs = cl.clustered_docs(groups, mask)
+    assert docs.tolist() == [0, 1]
+    primary, secondary = cl.rank_keys(dates, docs, scores, "relevance")
+    collapsed, duplicates = cl.collapse(groups, mask, docs, primary, secondary)
     assert collapsed.tolist() == [False, True, False, True]
     assert duplicates.tolist() == [0, 1, 0, 0]
     assert cl.cluster_count(groups, mask) == 2
