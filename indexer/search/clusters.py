@@ -127,12 +127,15 @@ def _band_keys(sigs: np.ndarray) -> np.ndarray:
 
 def candidate_pairs(sigs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Row pairs sharing a band: each group's members chained in sorted order."""
-    keys = _band_keys(sigs)
+    # One contiguous row per band, sorted together (any order among equal
+    # keys will do: each group's members are chained whatever their order).
+    keys = np.ascontiguousarray(_band_keys(sigs).T)
+    orders = np.argsort(keys, axis=1)
     left: list[np.ndarray] = []
     right: list[np.ndarray] = []
     for band in range(BANDS):
-        order = np.argsort(keys[:, band], kind="stable")
-        ordered = keys[order, band]
+        order = orders[band]
+        ordered = keys[band, order]
         same = np.flatnonzero(ordered[1:] == ordered[:-1])
         left.append(order[same])
         right.append(order[same + 1])
