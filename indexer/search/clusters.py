@@ -79,7 +79,9 @@ def _segment_signatures(segreader: Any, data: Any, io_lock: Any) -> np.ndarray:
     size = data.size
     result = np.zeros((size, PERMUTATIONS), dtype=np.uint32)
     with io_lock:
-        if segreader.has_column(F.SIGNATURE):
+        # An index written before signatures existed has no such field: its
+        # stories stay alone until ``newsearch index --rebuild``.
+        if F.SIGNATURE in segreader.schema and segreader.has_column(F.SIGNATURE):
             column = segreader.column_reader(F.SIGNATURE, translate=False)
             raw = _column_bytes(column, size)
             count = len(raw) // SIGNATURE_BYTES
