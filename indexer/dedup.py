@@ -106,7 +106,7 @@ def word_hashes(text: str) -> np.ndarray:
 
 
 def shingle_hashes(word_hash: np.ndarray) -> np.ndarray:
-    """Distinct 64-bit hashes of the runs of :data:`SHINGLE` words.
+    """64-bit hashes of the runs of :data:`SHINGLE` words (repeats included).
 
     A text shorter than a shingle is one shingle of all its words.
 
@@ -121,7 +121,9 @@ def shingle_hashes(word_hash: np.ndarray) -> np.ndarray:
     for offset in range(1, width):
         combined += word_hash[offset : offset + count] * _POSITION[offset]
     combined ^= combined >> _SHIFT31
-    return np.unique(combined)
+    # Repeated shingles are left in: they cannot change a minimum, and
+    # removing them (a sort) cost more than hashing them twice.
+    return combined
 
 
 def signature(title: str, body: str) -> bytes:
