@@ -167,8 +167,15 @@ def date_timestamp(iso: str | None) -> int:
     return int(moment.timestamp())
 
 
-def article_fields(article: Article, filekey: str) -> dict[str, Any]:
-    """The Whoosh fields of one article (facet values tab-joined, stored as tuples)."""
+def article_fields(
+    article: Article, filekey: str, signature: bytes | None = None
+) -> dict[str, Any]:
+    """The Whoosh fields of one article (facet values tab-joined, stored as tuples).
+
+    ``signature`` is the article's near-duplicate signature when the caller
+    computed it already (:func:`indexer.dedup.signatures` does a whole file
+    at once); otherwise it is computed here.
+    """
     fields: dict[str, Any] = {
         F.ID: article.id,
         F.TITLE: article.title,
@@ -180,7 +187,9 @@ def article_fields(article: Article, filekey: str) -> dict[str, Any]:
         F.ORIGIN: article.origin,
         F.PATH: article.path,
         F.FILEKEY: filekey,
-        F.SIGNATURE: dedup.signature(article.title, article.body),
+        F.SIGNATURE: (
+            signature if signature is not None else dedup.signature(article.title, article.body)
+        ),
     }
     for facet in F.FACETS:
         value = getattr(article, facet.field)
