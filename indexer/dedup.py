@@ -72,7 +72,7 @@ _powers: list[np.ndarray] = []
 def _power_tables(length: int) -> tuple[np.ndarray, np.ndarray]:
     """``BASE**i`` and ``BASE**-i`` (mod 2**64) for i < length, grown on demand."""
     if not _powers or len(_powers[0]) < length:
-        size = max(length, 1 << 14)
+        size = max(length, 1 << 14, 2 * len(_powers[0]) if _powers else 0)
         with np.errstate(over="ignore"):
             up = np.cumprod(np.full(size, _BASE, dtype=np.uint64), dtype=np.uint64)
             down = np.cumprod(np.full(size, _BASE_INVERSE, dtype=np.uint64), dtype=np.uint64)
@@ -149,13 +149,33 @@ def signature(title: str, body: str) -> bytes:
 _CHUNK = 2048
 
 
+#: Characters of text whose signatures are computed in one pass: bounds the
+#: temporary arrays (and the cached power tables) to a few megabytes.
+BATCH_CHARS = 1 << 18
+
+
 def signatures(stories: list[tuple[str, str]]) -> list[bytes]:
     """:func:`signature` of many (title, body) stories, equal to it story by story.
 
-    One pass of numpy over all the stories' words and shingles (a file of
+    One pass of numpy over a batch of stories' words and shingles (a file of
     wire copy holds hundreds of stories): the per-call overhead of a dozen
     small numpy operations per story was most of the cost.
     """
+    result: list[bytes] = []
+    batch: list[tuple[str, str]] = []
+    size = 0
+    for story in stories:
+        batch.append(story)
+        size += len(story[0]) + len(story[1])
+        if size >= BATCH_CHARS:
+            result.extend(_signatures(batch))
+            batch, size = [], 0
+    result.extend(_signatures(batch))
+    return result
+
+
+def _signatures(stories: list[tuple[str, str]]) -> list[bytes]:
+    """:func:`signatures` of one batch, in one numpy pass."""
     if not stories:
         return []
     texts = [f"{title}\n{body}".casefold() for title, body in stories]

@@ -215,6 +215,9 @@ class SegmentBuilder:
         self._max_postings = max_postings
         self._writer = FastSegmentWriter(self._ix)
         self._segments: list[Any] = []
+        # Asked once: ``Index.schema`` reads the table of contents from disk.
+        #: False for an index created before near-duplicate signatures existed.
+        self._signatures = F.SIGNATURE in self._ix.schema
         self._pending = 0
 
     def add(self, article: Article, filekey: str) -> None:
@@ -222,7 +225,7 @@ class SegmentBuilder:
 
     def add_fields(self, fields: dict[str, Any]) -> None:
         """Add one document given as :func:`article_fields` returns it."""
-        if F.SIGNATURE not in self._ix.schema:
+        if not self._signatures:
             # An index created before near-duplicate signatures existed:
             # its schema has no column for them (``--rebuild`` adds it).
             fields = {name: value for name, value in fields.items() if name != F.SIGNATURE}
