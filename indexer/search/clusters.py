@@ -33,6 +33,7 @@ import numpy as np
 from indexer import schema as F
 from indexer.dedup import PERMUTATIONS, SIGNATURE_BYTES
 from indexer.search.snapshot import Snapshot
+from indexer.whoosh_internals.reading import fixed_bytes_column
 
 #: LSH bands and rows per band (BANDS * ROWS <= PERMUTATIONS).
 BANDS = 16
@@ -85,21 +86,11 @@ def _segment_signatures(segreader: Any, data: Any, io_lock: Any) -> np.ndarray:
         # stories stay alone until ``newsearch index --rebuild``.
         if F.SIGNATURE in segreader.schema and segreader.has_column(F.SIGNATURE):
             column = segreader.column_reader(F.SIGNATURE, translate=False)
-            raw = _column_bytes(column, size)
+            raw = fixed_bytes_column(column, size)
             count = len(raw) // SIGNATURE_BYTES
             result[:count] = np.frombuffer(raw, dtype="<u4").reshape(count, PERMUTATIONS)
     data.extras[F.SIGNATURE] = result
     return result
-
-
-def _column_bytes(column: Any, size: int) -> bytes:
-    """The fixed-size values of the first documents in one read (Whoosh stores them flat)."""
-    if all(hasattr(column, name) for name in ("_dbfile", "_basepos", "_count", "_fixedlen")):
-        count = min(column._count, size)
-        if not count:
-            return b""
-        return bytes(column._dbfile.get(column._basepos, count * column._fixedlen))
-    return b"".join(column[n] for n in range(size))
 
 
 def signatures(snap: Snapshot) -> np.ndarray:

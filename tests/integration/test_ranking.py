@@ -91,7 +91,9 @@ def service(index_dir: str) -> Iterator[SearchService]:
 
 
 def search(service: SearchService, q: str) -> SearchPage:
-    return service.search(parse_search_params({"q": [q], "per_page": ["50"]}))
+    # collapse=0: these articles share their filler text, so they are near
+    # copies of one another by construction; ranking is about each of them.
+    return service.search(parse_search_params({"q": [q], "per_page": ["50"], "collapse": ["0"]}))
 
 
 def scores(service: SearchService, q: str) -> dict[str, float]:
