@@ -34,9 +34,11 @@ run: install
 test: install-test system-deps lint
 	$(BIN)/python -m pytest
 
-## test-fast: the inner loop: everything but the slow reliability tests and the Reuters-wide ones
+## test-fast: the inner loop: everything but the slow reliability tests and the Reuters-wide ones,
+## on both cores (pytest-xdist; TEST_WORKERS=0 runs them in one process)
+TEST_WORKERS ?= 2
 test-fast: install-test
-	$(BIN)/python -m pytest -q -m "not slow and not reuters"
+	$(BIN)/python -m pytest -q -m "not slow and not reuters" -n $(TEST_WORKERS)
 
 system-deps:
 	bash .ci/system-deps

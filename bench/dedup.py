@@ -39,9 +39,9 @@ from search import BOOLEAN, MULTI, PHRASES, WORDS, query_set
 from indexer import dedup
 from indexer import schema as F
 from indexer.search import clusters as cl
+from indexer.search.presenter import search_json
 from indexer.search.request import parse_search_params
 from indexer.search.service import SearchService
-from webapp.presenter import search_json
 
 NEAR = 0.5
 WINDOW = 3 * 86400

@@ -33,6 +33,7 @@ def steps(tenfold: bool) -> list[list[str]]:
         ["dedup.py"],
         ["throughput.py", "--connections", "16", "50"],
         ["load.py", "--clients", "50", "16"],
+        ["features.py"],
     ]
     if tenfold:
         runs.append(["search.py", "--tenfold", "--baseline-every", "10", "--baseline-passes", "1"])

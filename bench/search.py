@@ -138,9 +138,9 @@ def query_set() -> list[tuple[str, dict[str, list[str]]]]:
 
 
 def newsearch_runner(index_dir: str) -> Callable[[dict[str, list[str]]], str]:
+    from indexer.search.presenter import search_json
     from indexer.search.request import parse_search_params
     from indexer.search.service import SearchService
-    from webapp.presenter import search_json
 
     service = SearchService(index_dir)
 

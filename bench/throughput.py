@@ -6,7 +6,7 @@ Usage::
     .venv/bin/python bench/throughput.py --connections 16 50 --duration 60
     .venv/bin/python bench/throughput.py --threads 4      # server threads in all (default 8)
 
-Starts ``newsearch serve`` (the real CLI, gunicorn with one worker per core)
+Starts ``newsearch serve`` (the real CLI, one waitress process per core)
 on the Reuters-21578 index of ``bench/search.py``, waits for it, warms it
 with one pass over the benchmark's query set, then runs wrk (Debian's
 package; installed with apt-get when missing and running as root) with a Lua
@@ -72,7 +72,8 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_ready(base: str, timeout: float = 60.0) -> None:
+def wait_ready(base: str, timeout: float = 300.0) -> None:
+    """Until /healthz says 200: the server has opened, warmed and checked the index."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:

@@ -189,6 +189,15 @@ class TermFilter(Filter):
             yield token
 
 
+class FoldFilter(Filter):
+    """:func:`fold_word` as a Whoosh filter: stop words are kept."""
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:  # type: ignore[override]
+        for token in tokens:
+            token.text = fold_word(token.text)
+            yield token
+
+
 class TextAnalyzer(CompositeAnalyzer):
     """The text pipeline (:data:`WORD_PATTERN` words, then :class:`TermFilter`),
     plus a fast path for indexing.
@@ -268,6 +277,17 @@ class PackedPositions(Format):
         for v in vs:
             merged.update(self.decode_positions(v))
         return self.encode(sorted(merged))
+
+
+def value_analyzer() -> Analyzer:
+    """Words of an entity name or dateline, for ``person:trump`` matching.
+
+    The text analysis without dropping stop words: "Bank of England" keeps "of".
+
+    >>> [t.text for t in value_analyzer()("Bank of England’s")]
+    ['bank', 'of', 'england']
+    """
+    return cast(Analyzer, RegexTokenizer(WORD_PATTERN) | FoldFilter())
 
 
 def facet_analyzer() -> Analyzer:

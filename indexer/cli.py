@@ -10,11 +10,13 @@ Exit status: 0 success (files that are not articles, such as a README or a
 code list, may have been ignored); 1 the run finished but skipped some files
 or documents that looked like articles (the report lists them); 2 bad usage
 or a bad query; 3 the index is busy, missing or unreadable; 4 an unexpected
-error (a bug, or damage Whoosh cannot detect); 130 interrupted.
+error (a bug; ``-v`` prints its traceback); 5 the disk (or quota) is full;
+130 interrupted; 141 the output pipe closed early.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -33,7 +35,9 @@ from indexer.errors import (
 )
 from indexer.store import DEFAULT_INDEX_DIR, INDEX_ENV, default_index_dir
 
-EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_INDEX, EXIT_INTERNAL = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_INDEX, EXIT_INTERNAL, EXIT_DISK_FULL = 0, 1, 2, 3, 4, 5
+#: errno values that mean "no room to write": the disk, or the user's quota.
+DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
 #: What a shell reports for a process killed by SIGPIPE (128 + 13).
 EXIT_BROKEN_PIPE = 141
 
@@ -56,6 +60,28 @@ def _fail(error: NewsearchError) -> None:
     sys.exit(EXIT_USAGE)
 
 
+def disk_full_error(error: BaseException) -> OSError | None:
+    """The ENOSPC/EDQUOT error behind ``error`` (itself, a cause or a context), if any.
+
+    Worker processes report their failures wrapped in other exceptions; the
+    chain still holds the original ``OSError``.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in DISK_FULL_ERRNOS:
+            return current
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def _verbose() -> bool:
+    context = click.get_current_context(silent=True)
+    root = context.find_root() if context is not None else None
+    return bool(root is not None and root.params.get("verbose"))
+
+
 def _guard(action: Callable[[], int | None]) -> None:
     try:
         status = action()
@@ -71,11 +97,23 @@ def _guard(action: Callable[[], int | None]) -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(EXIT_BROKEN_PIPE)
     except Exception as error:  # the one catch-all, at the entry point
-        logging.getLogger("newsearch").debug("unexpected error", exc_info=True)
+        full = disk_full_error(error)
+        if full is not None:
+            where = f" writing {full.filename}" if full.filename else ""
+            click.echo(
+                f"newsearch: the disk is full ({full.strerror or 'no space left'}{where}). "
+                "Free some space and run the same command again; the index keeps its "
+                "last commit.",
+                err=True,
+            )
+            sys.exit(EXIT_DISK_FULL)
+        verbose = _verbose()
+        if verbose:
+            logging.getLogger("newsearch").error("unexpected error", exc_info=True)
         click.echo(
             f"newsearch: unexpected error ({type(error).__name__}: {error}). If the index "
-            "was damaged, rebuild it with `newsearch index PATH --rebuild`; run with -v "
-            "for details.",
+            "was damaged, rebuild it with `newsearch index PATH --rebuild`; "
+            + ("the traceback is above." if verbose else "run with -v for details."),
             err=True,
         )
         sys.exit(EXIT_INTERNAL)
@@ -260,7 +298,7 @@ def search_command(
         finally:
             service.close()
         if as_json:
-            from webapp.presenter import search_json
+            from indexer.search.presenter import search_json
 
             click.echo(json.dumps(search_json(result), indent=2, ensure_ascii=False))
         else:
@@ -324,12 +362,13 @@ def stats_command(index_dir: str, as_json: bool) -> None:
         finally:
             service.close()
         if as_json:
-            from webapp.presenter import stats_json
+            from indexer.search.presenter import stats_json
 
             click.echo(json.dumps(stats_json(stats), indent=2, ensure_ascii=False))
             return EXIT_OK
+        dated = f"dated {stats.date_min} .. {stats.date_max}" if stats.date_min else "no dates"
         click.echo(
-            f"{stats.documents:,} documents, dated {stats.date_min} .. {stats.date_max} "
+            f"{stats.documents:,} documents, {dated} "
             f"({stats.undated:,} undated), generation {stats.generation}"
         )
         for name, values in stats.top.items():
@@ -347,20 +386,47 @@ def stats_command(index_dir: str, as_json: bool) -> None:
 @index_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True)
+@click.option(
+    "--threads",
+    type=click.IntRange(1, 64),
+    default=8,
+    show_default=True,
+    help="Request threads in all, shared out among the processes.",
+)
 @click.option(
     "--workers",
     type=click.IntRange(1, 32),
     default=lambda: min(os.cpu_count() or 1, 4),
     show_default="cores, at most 4",
-    help="Worker processes (1 = waitress, in-process; more = gunicorn).",
+    help="Server processes sharing the port (1 = everything in this process).",
 )
-def serve_command(index_dir: str, host: str, port: int, threads: int, workers: int) -> None:
-    """Serve the web app and JSON API (binds 127.0.0.1 by default)."""
+@click.option(
+    "--max-exports",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="Exports one process runs at once (more are answered 429 with Retry-After).",
+)
+def serve_command(
+    index_dir: str, host: str, port: int, threads: int, workers: int, max_exports: int
+) -> None:
+    """Serve the web app and JSON API (binds 127.0.0.1 by default).
+
+    Safe to expose (see the README's "Deploying publicly"): slow or idle
+    clients cost no request thread, oversized requests are refused at once,
+    and a missing, damaged or rebuilt index never stops the server.
+    """
     from webapp.serve import serve
 
     def run() -> int:
-        serve(index_dir, host=host, port=port, threads=threads, workers=workers)
+        serve(
+            index_dir,
+            host=host,
+            port=port,
+            threads=threads,
+            workers=workers,
+            max_exports=max_exports,
+        )
         return EXIT_OK
 
     _guard(run)

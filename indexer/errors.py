@@ -53,6 +53,28 @@ class IndexCorruptError(NewsearchError):
     code = "index_corrupt"
 
 
+class IndexEmptyError(NewsearchError):
+    """The index holds no document: searches answer nothing, the health check says so."""
+
+    code = "index_empty"
+
+
+class IndexLoadingError(NewsearchError):
+    """The server is still opening its first generation of the index."""
+
+    code = "index_loading"
+
+
+class ExportBusyError(NewsearchError):
+    """Too many exports are running at once; the client should retry later."""
+
+    code = "too_many_exports"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class SearchRequestError(NewsearchError):
     """A search request is invalid (bad query syntax, bad parameter).
 

@@ -48,6 +48,10 @@ class RawDocument:
     title: str | None = None
     #: Raw publication date text, e.g. "7:42 PM, March 28, 2019".
     date: str | None = None
+    #: The publication day the page itself prints (``YYYY-MM-DD``), when a
+    #: reader can tell it apart from declared metadata (the HTML reader, with
+    #: htmldate); weighed against ``date`` by ``indexer.extract.dates``.
+    page_date: str | None = None
     #: Raw dateline text when the format marks it (Reuters' DATELINE).
     dateline: str | None = None
     source: str | None = None
@@ -70,7 +74,8 @@ class Article:
 
     ``date`` is an ISO 8601 string at the precision the source gave:
     ``2019-03-28T19:42``, ``1987-02-26T15:01:01`` or ``2019-03-28``, with a
-    UTC offset when the zone is known. Entity tuples hold display names
+    UTC offset when the zone is known; its day is the publisher's local day
+    (see :func:`indexer.extract.dates.publication_date`). Entity tuples hold display names
     (``United States``, not ``usa``), de-duplicated, in first-seen order.
     """
 
@@ -84,10 +89,18 @@ class Article:
     source: str | None = None
     url: str | None = None
     author: str | None = None
+    #: The exact moment of publication with its UTC offset, when the source
+    #: gave a time with a zone; ``date`` holds the publisher's local day.
+    published_at: str | None = None
+    #: Where ``date``'s day came from: "metadata", "url", "page" or "text".
+    date_source: str | None = None
     people: tuple[str, ...] = ()
     organizations: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
+    #: ``(facet, value, spelling)``: a spelling found in the text that the
+    #: facet value stands for ("person", "Ivan Boesky", "Ivan F. Boesky").
+    name_variants: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

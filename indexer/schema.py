@@ -32,6 +32,15 @@ DATELINE = "dateline"
 SOURCE = "source"
 URL = "url"
 AUTHOR = "author"
+#: The exact instant of publication (ISO 8601 with offset) and where the
+#: day in ``date`` came from (see ``indexer.extract.dates.publication_date``).
+PUBLISHED_AT = "published_at"
+DATE_SOURCE = "date_source"
+#: Spellings merged into facet values, one term each:
+#: ``facet \x1f value \x1f spelling`` (see ``indexer.extract.variants``);
+#: the search service lists them as the value's aliases.
+NAME_VARIANTS = "name_variants"
+VARIANT_SEPARATOR = "\x1f"
 ORIGIN = "origin"
 PEOPLE = "people"
 ORGANIZATIONS = "organizations"
@@ -39,9 +48,11 @@ PLACES = "places"
 TOPICS = "topics"
 
 # Internal fields.
-#: Publication time as signed seconds since the epoch (UTC when the zone is
-#: unknown); a sortable column read into numpy for date filters, sorting and
-#: the histogram. Undated articles hold ``UNDATED``.
+#: Publication time as signed seconds since the epoch of the publisher's
+#: wall clock (the local time read as if it were UTC, so that the UTC day of
+#: the value is the day the publisher printed); a sortable column read into
+#: numpy for date filters, sorting and the histogram. Undated articles hold
+#: ``UNDATED``.
 DATE_TS = "date_ts"
 #: The source file's path: changed and removed files delete by this term.
 PATH = "path"
@@ -123,6 +134,9 @@ def build_schema() -> fields.Schema:
             TITLE: text_field(),
             BODY: text_field(),
             DATE: fields.STORED(),
+            PUBLISHED_AT: fields.STORED(),
+            DATE_SOURCE: fields.STORED(),
+            NAME_VARIANTS: fields.KEYWORD(stored=False, analyzer=facet, scorable=False),
             # A column only: no range terms are indexed (a NUMERIC field would
             # add 16 postings per document); filters run on the numpy copy.
             DATE_TS: fields.COLUMN(columns.NumericColumn("q", default=UNDATED)),

@@ -154,16 +154,26 @@ def open_writable(root: str) -> tuple[Index, str]:
     return ix, directory
 
 
+#: Stored fields added after the first release: left out of documents
+#: written into an index created before them (``--rebuild`` adds them).
+_NEWER_FIELDS = frozenset((F.PUBLISHED_AT, F.DATE_SOURCE, F.NAME_VARIANTS))
+
+
 def date_timestamp(iso: str | None) -> int:
-    """Seconds since the epoch for an ISO date/datetime; UTC when no zone is given."""
+    """Seconds since the epoch of an ISO date/datetime's wall-clock time.
+
+    The offset is dropped on purpose: ``2019-11-19T21:59:46-05:00`` counts as
+    21:59:46 on the 19th, the day the publisher printed, so date filters and
+    the timeline put the story on that day (the exact instant is stored in
+    ``published_at``).
+    """
     if not iso:
         return F.UNDATED
     try:
         moment = datetime.fromisoformat(iso)
     except ValueError:
         return F.UNDATED
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
+    moment = moment.replace(tzinfo=UTC)
     return int(moment.timestamp())
 
 
@@ -182,6 +192,12 @@ def article_fields(
         F.BODY: article.body,
         F.DATE: article.date,
         F.DATE_TS: date_timestamp(article.date),
+        F.PUBLISHED_AT: article.published_at,
+        F.DATE_SOURCE: article.date_source,
+        F.NAME_VARIANTS: FACET_SEPARATOR.join(
+            F.VARIANT_SEPARATOR.join(v).replace(FACET_SEPARATOR, " ") for v in article.name_variants
+        )
+        or None,
         F.URL: article.url,
         F.AUTHOR: article.author,
         F.ORIGIN: article.origin,
@@ -229,6 +245,8 @@ class SegmentBuilder:
             # An index created before near-duplicate signatures existed:
             # its schema has no column for them (``--rebuild`` adds it).
             fields = {name: value for name, value in fields.items() if name != F.SIGNATURE}
+        if F.PUBLISHED_AT not in self._ix.schema:  # an index built before the field existed
+            fields = {k: v for k, v in fields.items() if k not in _NEWER_FIELDS}
         self._writer.add_document(**fields)
         self._pending += 1
 

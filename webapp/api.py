@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Callable, Iterable, Iterator
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, jsonify
 
+from indexer.search import presenter
 from indexer.search.types import Hit
-from webapp import export, params, presenter
+from webapp import citable, export, params
 from webapp.backend import get_service
 from webapp.openapi import openapi_document
 
@@ -54,11 +57,20 @@ def openapi() -> Response:
 
 @bp.get("/healthz")
 def healthz() -> Response:
-    """Up and able to read the index; a 503 in the error envelope when it cannot."""
+    """Up and able to serve the index; a 503 in the error envelope when it cannot.
+
+    ``index_missing``, ``index_loading``, ``index_corrupt`` (also when damage was
+    met while answering a request) and ``index_empty`` (nothing indexed: a
+    site that can only answer "0 results" should not take traffic).
+    """
     service = get_service()
-    corpus = service.stats()
+    health = getattr(service, "health", None)
+    if health is not None:
+        return jsonify({"status": "ok", **health()})
+    # A stand-in service (tests).
+    documents = service.stats().documents
     return jsonify(
-        {"status": "ok", "generation": service.generation, "documents": corpus.documents}
+        {"status": "ok", "generation": service.generation, "documents": documents, "index": ""}
     )
 
 
@@ -72,13 +84,37 @@ def _primed(hits: Iterator[Hit]) -> Iterator[Hit]:
     return hits if first is None else itertools.chain((first,), hits)
 
 
-def _export(
-    lines: Callable[[Iterable[Hit]], Iterator[str]], mimetype: str, filename: str
-) -> Response:
-    request = params.search_request()
+#: An export serialiser: hits, the chosen fields, the provenance record or None.
+ExportLines = Callable[[Iterable[Hit], Sequence[str], Mapping[str, Any] | None], Iterator[str]]
+
+
+def _export(lines: ExportLines, mimetype: str, filename: str, provenance: bool) -> Response:
+    """Stream the result set; ``provenance`` is whether the record comes by default."""
+    request, options = citable.export_request(provenance)
     limit = int(current_app.config["EXPORT_MAX_ROWS"])
-    hits = _primed(iter(get_service().export(request, limit)))
-    response = Response(lines(hits), mimetype=mimetype)
+    release = export.export_slots(current_app).claim()
+    try:
+        service = get_service()
+        wanted = set(options.fields)
+        hits = _primed(
+            iter(
+                service.export(
+                    request, limit, snippets="snippet" in wanted, bodies="body" in wanted
+                )
+            )
+        )
+        record = None
+        if options.provenance:
+            total = service.tally(request).total
+            record = citable.provenance_record(request, options, total, service.generation, limit)
+        response = Response(lines(hits, options.fields, record), mimetype=mimetype)
+    except BaseException:
+        release()
+        raise
+    # The slot is held until the server has taken the last line (or the client
+    # left); a response dropped unread (the test client) gives it back too.
+    response.call_on_close(release)
+    weakref.finalize(response, release)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["X-Export-Limit"] = str(limit)
     response.headers["Cache-Control"] = "no-store"
@@ -88,10 +124,12 @@ def _export(
 @bp.get("/api/export.csv")
 def export_csv() -> Response:
     """The whole result set (up to ``EXPORT_MAX_ROWS``) as CSV, streamed."""
-    return _export(export.csv_lines, "text/csv", "newsearch-export.csv")
+    return _export(export.csv_lines, "text/csv", "newsearch-export.csv", provenance=False)
 
 
 @bp.get("/api/export.jsonl")
 def export_jsonl() -> Response:
     """The whole result set (up to ``EXPORT_MAX_ROWS``) as JSON Lines, streamed."""
-    return _export(export.jsonl_lines, "application/x-ndjson", "newsearch-export.jsonl")
+    return _export(
+        export.jsonl_lines, "application/x-ndjson", "newsearch-export.jsonl", provenance=True
+    )

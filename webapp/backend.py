@@ -4,7 +4,10 @@ The views never construct a service themselves; they call :func:`get_service`.
 Creating it lazily means the app can start (and ``/healthz`` can answer 503)
 before an index exists, and a failed open is retried on the next request
 instead of being cached, so building the index makes the site come alive
-without a restart.
+without a restart. The real service opens in the background mode: it never
+fails to construct, opens and warms each new generation in a thread, and
+reports index problems (missing, damaged, still opening) as errors of the
+calls, which the error handlers turn into 503s.
 
 Tests and tools may inject another implementation through the
 ``SEARCH_SERVICE_FACTORY`` config key (a callable taking the index directory).
@@ -13,11 +16,13 @@ Tests and tools may inject another implementation through the
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
 from flask import Flask, current_app
 
+from indexer.search.compare import Comparison, Interval
+from indexer.search.tally import BatchOutcome, Tally
 from indexer.search.types import (
     ArticleView,
     CorpusStats,
@@ -42,7 +47,19 @@ class Service(Protocol):
 
     def stats(self) -> CorpusStats: ...
 
-    def export(self, request: SearchRequest, limit: int) -> Iterator[Hit]: ...
+    def export(
+        self, request: SearchRequest, limit: int, snippets: bool = False, bodies: bool = False
+    ) -> Iterator[Hit]: ...
+
+    def tally(self, request: SearchRequest) -> Tally: ...
+
+    def compare(
+        self, queries: Sequence[str], shared: SearchRequest, interval: Interval | None = None
+    ) -> Comparison: ...
+
+    def batch(
+        self, queries: Sequence[str], shared: SearchRequest, budget_seconds: float
+    ) -> BatchOutcome: ...
 
     @property
     def generation(self) -> int: ...
@@ -57,7 +74,7 @@ def default_factory(index_dir: str) -> Service:
     """Open the real service; imported here so the web app loads without an index."""
     from indexer.search.service import SearchService
 
-    return SearchService(index_dir, warm=True)
+    return SearchService(index_dir, warm=True, background=True)
 
 
 class ServiceHolder:

@@ -16,8 +16,11 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from indexer.errors import (
+    ExportBusyError,
     IndexBusyError,
     IndexCorruptError,
+    IndexEmptyError,
+    IndexLoadingError,
     IndexMissingError,
     NewsearchError,
     SearchBudgetError,
@@ -33,26 +36,55 @@ STATUS_BY_ERROR: tuple[tuple[type[NewsearchError], int], ...] = (
     (IndexBusyError, 503),
     (IndexMissingError, 503),
     (IndexCorruptError, 503),
+    (IndexEmptyError, 503),
+    (IndexLoadingError, 503),
+    (ExportBusyError, 429),
 )
+
+#: Seconds a client is told to wait (``Retry-After``) after a passing 503.
+RETRY_AFTER_SECONDS: dict[type[NewsearchError], int] = {
+    IndexBusyError: 5,
+    IndexLoadingError: 5,
+    SearchBudgetError: 5,
+}
 
 #: What a user is told for each index failure; the exception's own message may
 #: hold a filesystem path, which is for the operator's log, not the public.
+#: It still says what the site's operator has to run.
 PUBLIC_MESSAGES: dict[type[NewsearchError], str] = {
-    IndexMissingError: "The search index has not been built yet; try again later.",
-    IndexCorruptError: "The search index cannot be opened right now; try again later.",
+    IndexMissingError: (
+        "The search index has not been built yet; try again later. (Operator: run "
+        "`newsearch index PATH --index DIR` to build it.)"
+    ),
+    IndexCorruptError: (
+        "The search index is damaged and cannot answer this request; try again later. "
+        "(Operator: rebuild it with `newsearch index PATH --rebuild --index DIR`; the "
+        "server picks up the new index by itself.)"
+    ),
+    IndexEmptyError: (
+        "The search index holds no articles yet. (Operator: run "
+        "`newsearch index PATH --index DIR` to add some.)"
+    ),
+    IndexLoadingError: "The search index is being opened; try again in a moment.",
     IndexBusyError: "The search index is busy; try again in a moment.",
 }
 
 INTERNAL_ERROR_MESSAGE = "Something went wrong on our side; the error has been logged."
 
 #: Shown on HTML error pages above the message.
-TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 500: "Server error"}
+TITLES = {
+    400: "Bad request",
+    404: "Not found",
+    405: "Method not allowed",
+    429: "Too many requests",
+    500: "Server error",
+}
 
 
 def is_api_request() -> bool:
-    """Whether the current request expects JSON (API routes and the health check)."""
+    """Whether the current request expects JSON (API routes, feeds and the health check)."""
     path = request.path
-    return path.startswith("/api/") or path == "/api" or path == "/healthz"
+    return path.startswith(("/api/", "/feeds/")) or path == "/api" or path == "/healthz"
 
 
 def error_response(status: int, code: str, message: str) -> tuple[Response, int]:
@@ -88,9 +120,19 @@ def handle_newsearch_error(error: NewsearchError) -> tuple[Response, int]:
     message = str(error)
     for kind, public in PUBLIC_MESSAGES.items():
         if isinstance(error, kind):
-            log.warning("index unavailable: %s", error)
+            # Still opening is a passing state that health checks poll: not a warning.
+            level = logging.INFO if isinstance(error, IndexLoadingError) else logging.WARNING
+            log.log(level, "index unavailable: %s", error)
             message = public
-    return error_response(status, error.code, message)
+            break
+    response, status = error_response(status, error.code, message)
+    retry_after = getattr(error, "retry_after", None)
+    for kind, seconds in RETRY_AFTER_SECONDS.items():
+        if retry_after is None and isinstance(error, kind):
+            retry_after = seconds
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response, status
 
 
 def handle_http_error(error: HTTPException) -> tuple[Response, int] | HTTPException:

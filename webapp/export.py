@@ -7,6 +7,11 @@ CSV cells that a spreadsheet would read as a formula (starting with ``=``,
 ``+``, ``-``, ``@``, or a tab/carriage return that some programs strip first)
 are prefixed with a single quote, the OWASP advice against CSV injection:
 article titles are untrusted text.
+
+An export reads up to 10,000 stored documents, so a few clients looping
+over it could take every core from the searches: :class:`ExportSlots` lets
+at most ``EXPORT_CONCURRENCY`` run at once in each server process, and
+answers the next one 429 with ``Retry-After`` at once instead of queueing it.
 """
 
 from __future__ import annotations
@@ -14,11 +19,57 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from flask import Flask
+
+from indexer.errors import ExportBusyError
+from indexer.search.presenter import EXPORT_COLUMNS
 from indexer.search.types import Hit
-from webapp.presenter import EXPORT_COLUMNS, export_record
+from webapp.citable import comment_lines, export_row
+
+#: Exports one server process runs at once unless ``EXPORT_CONCURRENCY`` says otherwise.
+DEFAULT_EXPORT_CONCURRENCY = 2
+#: Seconds a refused export is told to wait (an export takes a second or two).
+EXPORT_RETRY_AFTER = 5
+#: Key of the slots in ``app.extensions``.
+SLOTS_EXTENSION = "newsearch-export-slots"
+
+
+class ExportSlots:
+    """A counter of running exports; :meth:`claim` never waits."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._free = threading.BoundedSemaphore(limit)
+
+    def claim(self) -> Callable[[], None]:
+        """Take a slot or raise :class:`ExportBusyError`; returns its (idempotent) release."""
+        if not self._free.acquire(blocking=False):
+            raise ExportBusyError(
+                f"{self.limit} exports are already running; try again in a few seconds.",
+                retry_after=EXPORT_RETRY_AFTER,
+            )
+        released = threading.Event()
+
+        def release() -> None:
+            if not released.is_set():
+                released.set()
+                self._free.release()
+
+        return release
+
+
+def export_slots(app: Flask) -> ExportSlots:
+    """The app's slots, created on first use from ``EXPORT_CONCURRENCY``."""
+    slots: ExportSlots | None = app.extensions.get(SLOTS_EXTENSION)
+    if slots is None:
+        limit = int(app.config.get("EXPORT_CONCURRENCY") or DEFAULT_EXPORT_CONCURRENCY)
+        slots = app.extensions.setdefault(SLOTS_EXTENSION, ExportSlots(max(1, limit)))
+    return slots
+
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 #: Characters ``json.dumps(ensure_ascii=False)`` leaves raw that split lines.
@@ -43,23 +94,40 @@ def _csv_line(cells: Iterable[str]) -> str:
     return buffer.getvalue()
 
 
-def csv_lines(hits: Iterable[Hit]) -> Iterator[str]:
-    """A header line, then one line per hit, in :data:`EXPORT_COLUMNS` order."""
-    yield _csv_line(EXPORT_COLUMNS)
+def csv_lines(
+    hits: Iterable[Hit],
+    fields: Sequence[str] = EXPORT_COLUMNS,
+    provenance: Mapping[str, Any] | None = None,
+) -> Iterator[str]:
+    """The provenance comments if given, a header line, then one line per hit."""
+    if provenance is not None:
+        for comment in comment_lines(provenance):
+            yield comment + "\r\n"
+    yield _csv_line(fields)
     for hit in hits:
-        record = export_record(hit)
-        yield _csv_line(safe_cell(record[column]) for column in EXPORT_COLUMNS)
+        record = export_row(hit, fields)
+        yield _csv_line(safe_cell(record[column]) for column in fields)
 
 
-def jsonl_lines(hits: Iterable[Hit]) -> Iterator[str]:
-    """One JSON object per line; non-ASCII kept readable, never split across lines.
+def _json_line(value: Any) -> str:
+    line = json.dumps(value, ensure_ascii=False)
+    for char in LINE_BREAKS_JSON_KEEPS:
+        line = line.replace(char, f"\\u{ord(char):04x}")
+    return line + "\n"
 
-    U+0085, U+2028 and U+2029 are escaped too: ``str.splitlines`` (and
-    JavaScript, for the latter two) treat them as line breaks, which would cut
-    a record in two.
+
+def jsonl_lines(
+    hits: Iterable[Hit],
+    fields: Sequence[str] = EXPORT_COLUMNS,
+    provenance: Mapping[str, Any] | None = None,
+) -> Iterator[str]:
+    """``{"provenance": ...}`` first if given, then one JSON object per hit and line.
+
+    Non-ASCII stays readable, and a record is never split across lines:
+    U+0085, U+2028 and U+2029 are escaped too (``str.splitlines``, and
+    JavaScript for the latter two, treat them as line breaks).
     """
+    if provenance is not None:
+        yield _json_line({"provenance": dict(provenance)})
     for hit in hits:
-        line = json.dumps(export_record(hit), ensure_ascii=False)
-        for char in LINE_BREAKS_JSON_KEEPS:
-            line = line.replace(char, f"\\u{ord(char):04x}")
-        yield line + "\n"
+        yield _json_line(export_row(hit, fields))

@@ -50,6 +50,8 @@ class Routes:
     api_article: Callable[[str], str] = field(default=_api_article_path)
     significant: str = "/significant"
     entity: Callable[[str, str], str] = field(default=_entity_path)
+    feed: str = "/feeds/search.atom"
+    compare: str = "/compare"
 
 
 def with_query(path: str, pairs: Iterable[tuple[str, str]]) -> str:

@@ -20,6 +20,7 @@ from indexer.search.request import (
     SPELL_VALUES,
 )
 from indexer.search.types import FACET_NAMES, SORT_ORDERS
+from webapp import openapi_features
 from webapp.params import ARTICLE_ID_RE
 
 DATE_PATTERN = r"^\s*\d{4}(-\d{1,2}(-\d{1,2})?)?\s*$"
@@ -156,6 +157,17 @@ def schemas() -> dict[str, Any]:
         },
         "body": {"type": "string"},
         "author": NULLABLE_STRING,
+        "published_at": {
+            **NULLABLE_STRING,
+            "description": "Exact instant of publication (ISO 8601 with its UTC offset) when"
+            " the source gave a time zone; `date` holds the publisher's local day.",
+        },
+        "date_source": {
+            "type": ["string", "null"],
+            "enum": ["metadata", "url", "page", "text", None],
+            "description": "Where the day in `date` came from: the declared metadata, the"
+            " URL, the date the page prints, or a date in the lead.",
+        },
     }
     return {
         "Error": _closed(
@@ -168,6 +180,12 @@ def schemas() -> dict[str, Any]:
                 "count": {"type": "integer", "minimum": 0},
                 "selected": {"type": "boolean"},
                 "excluded": {"type": "boolean"},
+                "aliases": {
+                    **STRING_LIST,
+                    "description": "Other spellings found in the text that this value stands"
+                    " for (variants merged into one value: middle initials, Corp/Corporation);"
+                    " a filter on the value matches them all.",
+                },
             }
         ),
         "Bucket": _closed(
@@ -248,6 +266,10 @@ def schemas() -> dict[str, Any]:
                 "status": {"type": "string", "enum": ["ok"]},
                 "generation": {"type": "integer"},
                 "documents": {"type": "integer", "minimum": 0},
+                "index": {
+                    "type": "string",
+                    "description": "Name of the index build served (changes with each --rebuild).",
+                },
             }
         ),
     }
@@ -270,6 +292,13 @@ def _json(description: str, schema: str) -> dict[str, Any]:
 BAD_REQUEST = "Invalid parameter or query (unbalanced quotes, bad date, page out of range...)."
 UNAVAILABLE = "The query is too expensive, or the index is missing, busy or unreadable."
 INTERNAL = "Unexpected server error (no details are disclosed)."
+TOO_MANY_EXPORTS = (
+    "Too many exports are running (`too_many_exports`); retry after `Retry-After` seconds."
+)
+HEALTH_UNAVAILABLE = (
+    "The index cannot be served: `index_missing`, `index_loading` (opening or warming "
+    "up), `index_corrupt` (damage was found) or `index_empty` (no documents)."
+)
 
 
 def _get(
@@ -346,14 +375,14 @@ def openapi_document() -> dict[str, Any]:
             _export("text/csv", "CSV"),
             params,
             "exportCsv",
-            search_errors,
+            {**search_errors, "429": _error(TOO_MANY_EXPORTS)},
         ),
         "/api/export.jsonl": _get(
             "Export the result set as JSON Lines.",
             _export("application/x-ndjson", "JSON Lines"),
             params,
             "exportJsonl",
-            search_errors,
+            {**search_errors, "429": _error(TOO_MANY_EXPORTS)},
         ),
         **analysis.paths(params, _get, _json, _html, _error, search_errors, html_search_errors),
         "/api/openapi.json": _get(
@@ -366,13 +395,15 @@ def openapi_document() -> dict[str, Any]:
             "openapi",
         ),
         "/healthz": _get(
-            "Health: the index can be read.",
+            "Health: the index can be served.",
             _json("Healthy.", "Health"),
             [],
             "health",
-            {"503": _error(UNAVAILABLE)},
+            {"503": _error(HEALTH_UNAVAILABLE)},
         ),
     }
+    paths.update(openapi_features.paths(params))
+    openapi_features.add_export_options(paths)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -382,5 +413,5 @@ def openapi_document() -> dict[str, Any]:
             '{"error": {"code", "message"}}.',
         },
         "paths": paths,
-        "components": {"schemas": schemas()},
+        "components": {"schemas": {**schemas(), **openapi_features.schemas()}},
     }

@@ -1,7 +1,7 @@
 """View models of the HTML pages: the API dict plus what a page needs to render it.
 
 Every page context starts from the same dict the JSON endpoint returns
-(:func:`webapp.presenter.search_json`) and only adds to it: links, highlighted
+(:func:`indexer.search.presenter.search_json`) and only adds to it: links, highlighted
 titles, pagination, chips, timeline bars. Templates therefore loop over data
 and never compute anything, and the page cannot disagree with the API.
 """
@@ -11,10 +11,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from indexer.schema import FACETS
+from indexer.search import presenter
 from indexer.search.request import MAX_FACET_SIZE, MAX_PER_PAGE
 from indexer.search.types import (
     FACET_NAMES,
+    FACETS,
     SORT_ORDERS,
     ArticleView,
     CorpusStats,
@@ -23,7 +24,7 @@ from indexer.search.types import (
     SearchRequest,
     SimilarArticle,
 )
-from webapp import presenter
+from webapp import compare as compare_view
 from webapp.links import Routes, article_href, is_web_url, new_search_href, search_href
 from webapp.timeline import timeline_bars
 
@@ -353,6 +354,8 @@ def search_page_model(page: SearchPage, routes: Routes) -> dict[str, Any]:
             "api": search_href(routes.api_search, request),
             "csv": search_href(routes.export_csv, request, page="", per_page=""),
             "jsonl": search_href(routes.export_jsonl, request, page="", per_page=""),
+            "feed": search_href(routes.feed, request, page="", per_page="", sort=""),
+            "compare": search_href(routes.compare, request, cluster="", **compare_view.NOT_COUNTED),
         },
     }
 

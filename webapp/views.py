@@ -13,7 +13,7 @@ from flask import Blueprint, Flask, abort, current_app, render_template, url_for
 from flask import request as flask_request
 
 from indexer.errors import SearchBudgetError, SearchRequestError
-from webapp import analysis, api, params
+from webapp import analysis, api, batch, citable, compare, feeds, params
 from webapp.backend import get_service
 from webapp.links import Routes, entity_path
 from webapp.pages import article_page_model, overview_model, search_page_model
@@ -34,6 +34,8 @@ def routes() -> Routes:
         api_article=lambda article_id: url_for("api.article", article_id=article_id),
         significant=url_for("analysis.significant_page"),
         entity=lambda facet, value: entity_path(facet, value, flask_request.script_root),
+        feed=url_for("feeds.search"),
+        compare=url_for("compare.page"),
     )
 
 
@@ -67,6 +69,7 @@ def article(article_id: str) -> str:
         log.warning("similar articles of %s over budget", article_id)
         similar = ()
     model = article_page_model(view, similar, q, routes())
+    model["citation"] = citable.citation(model, model["display_date"])
     return render_template("article.html", article=model, form={"q": q})
 
 
@@ -84,3 +87,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(analysis.bp)
+    # Issue 14: comparisons over time, Atom feeds, batch search.
+    app.register_blueprint(compare.bp)
+    app.register_blueprint(feeds.bp)
+    app.register_blueprint(batch.bp)

@@ -15,11 +15,12 @@ import re
 
 from indexer.extract.credits import extract_source
 from indexer.extract.datelines import dateline_from_lead, normalize_dateline
-from indexer.extract.dates import extract_date
+from indexer.extract.dates import publication_date
 from indexer.extract.entities import Entities, extract_entities
 from indexer.extract.gazetteer import known_names
 from indexer.extract.reuters_codes import TagNames, tag_names
 from indexer.extract.titles import make_title
+from indexer.extract.variants import canonical_entities
 from indexer.ids import article_id
 from indexer.model import Article, RawDocument
 from indexer.normalize import clean_text
@@ -93,13 +94,35 @@ def _extraction_text(body: str) -> str:
     return _CONTRIBUTORS.sub("", body)
 
 
-def _entities(title: str, body: str, tags: TagNames, dateline: str | None) -> Entities:
+def _entities(
+    title: str, body: str, tags: TagNames, dateline: str | None, source: str | None
+) -> tuple[Entities, tuple[tuple[str, str, str], ...]]:
+    """The story's entities as facet values, and the spellings each value stands for.
+
+    Values are canonical (:mod:`indexer.extract.variants`): one spelling per
+    entity across stories, without demonyms, news agencies and the
+    publisher's own name (``source``). The second item lists ``(facet,
+    value, spelling)`` for every spelling merged into a different value.
+    """
     found = extract_entities([title, _extraction_text(body)], tag_people=tags.people)
-    return Entities(
-        people=_merge(found.people, tags.people),
-        organizations=_merge(found.organizations, tags.organizations),
-        places=_merge(_dateline_places(dateline), found.places, tags.places),
+    excluded = (source,) if source else ()
+    kinds = (
+        ("person", _merge(found.people, tags.people)),
+        ("organization", _merge(found.organizations, tags.organizations)),
+        ("place", _merge(_dateline_places(dateline), found.places, tags.places)),
     )
+    values: dict[str, tuple[str, ...]] = {}
+    variants: list[tuple[str, str, str]] = list(found.spellings)
+    for kind, names in kinds:
+        values[kind], merged = canonical_entities(kind, names, excluded)
+        variants.extend((kind, value, spelling) for value, spelling in merged)
+    entities = Entities(
+        people=values["person"], organizations=values["organization"], places=values["place"]
+    )
+    kept = {"person": values["person"], "organization": values["organization"]}
+    kept["place"] = values["place"]
+    variants = [v for v in variants if v[1] in kept[v[0]]]
+    return entities, tuple(dict.fromkeys(variants))
 
 
 def _clean_optional(text: str | None) -> str | None:
@@ -112,22 +135,27 @@ def _build(raw: RawDocument) -> Article:
     title = make_title(raw.title, body, raw.path)
     dateline = _dateline(raw, body)
     tags = tag_names(raw.tags)
-    entities = _entities(_clean_optional(raw.title) or "", body, tags, dateline)
+    source = extract_source(body, raw.source, raw.url)
+    entities, variants = _entities(_clean_optional(raw.title) or "", body, tags, dateline, source)
+    published = publication_date(raw.date, raw.url, body[:1000], raw.page_date)
     return Article(
         id=article_id(raw),
         title=title,
         body=body,
         origin=raw.origin,
         path=raw.path,
-        date=extract_date(raw.date, raw.url, body[:1000]),
+        date=published.date,
+        published_at=published.instant,
+        date_source=published.source,
         dateline=dateline,
-        source=extract_source(body, raw.source, raw.url),
+        source=source,
         url=_clean_optional(raw.url),
         author=_author(raw.author),
         people=entities.people,
         organizations=entities.organizations,
         places=entities.places,
         topics=tags.topics,
+        name_variants=variants,
     )
 
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -41,6 +41,7 @@ from indexer.extract.gazetteer import (
     lookup_key,
     solo_surnames,
 )
+from indexer.extract.tagger import Context, span_tagger
 from indexer.normalize import fold_punctuation
 
 __all__ = ["Entities", "extract_entities"]
@@ -67,7 +68,9 @@ _TOKEN = (
 _CONNECTOR = (
     r"(?:of|for|and|de|da|do|dos|del|della|di|du|van|von|der|den|la|le|al|bin|ibn|el|y|the|upon)"
 )
-_SPAN = re.compile(rf"{_TOKEN}(?:(?: {_CONNECTOR})* {_TOKEN}| ?& ?{_TOKEN})*")
+# Arabic names join a lower-case article to the next name: "Ayman al-Zawahiri".
+_ARTICLE_PREFIX = r"(?:al-|el-|ad-|as-|ash-|ar-|an-|at-|az-)?"
+_SPAN = re.compile(rf"{_TOKEN}(?:(?: {_CONNECTOR})* {_ARTICLE_PREFIX}{_TOKEN}| ?& ?{_TOKEN})*")
 _INITIALS = re.compile(r"(?:[A-Z]\.)+")
 _POSSESSIVE = re.compile(r"(?:'s|')$")
 # Lower-case role words right before a name make it a person's name.
@@ -178,6 +181,12 @@ _NOT_PERSON_LAST = _words(
     " Communists Conservative Conservatives Liberal Liberals Science Sciences"
 )
 _PLACE_HEADS = _words("County Province Prefecture Island Islands Oblast Canton")
+# Capitalized words the tagger must not type: compass points and blocs used
+# as adjectives ("West German", "the West"), table headings.
+_NOT_NAMES = _words(
+    """West East North South Western Eastern Northern Southern Central Western-style
+    West German East German East Bloc Eastern Bloc NOTE Note FOB CIF"""
+) | frozenset(("West German", "East German", "East Bloc", "Eastern Bloc"))
 # Short all-capitals aliases that are also English words, ignored in headlines.
 _CAPS_WORDS = _words(
     "WHO SET FOX AID US IT IS AM PM AN AS AT BE BY DO GO IF IN NO OF ON OR SO TO UP WE"
@@ -192,6 +201,9 @@ class Entities:
     people: tuple[str, ...] = ()
     organizations: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
+    #: ``(kind, display, spelling)``: a spelling in the text that a table
+    #: mapped to a display name ("place", "United Kingdom", "Britain").
+    spellings: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(slots=True)
@@ -200,14 +212,47 @@ class _Mention:
     # "place?" (a place that may be the start of a company's name).
     kind: str
     name: str
+    #: For a name the rules could not classify ("word", "cand"): the
+    #: context the statistical tagger reads (see ``indexer.extract.tagger``).
+    context: Context | None = None
+    #: Referred to as "its" right after ("X said in its review"): not a person.
+    neuter: bool = False
 
 
 @dataclass(slots=True)
 class _Collector:
     mentions: list[_Mention] = field(default_factory=list)
+    #: The paragraph being read and the bounds of the current span, so that
+    #: the tagger's context is computed only for the few names it sees.
+    text: str = ""
+    span: tuple[int, int] = (0, 0)
+    #: Whether the current subspan is the span's first (its context applies).
+    opening: bool = True
+
+    #: (kind, display name) -> spellings in the text the tables mapped to it
+    #: ("Britain" -> "United Kingdom").
+    spellings: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
     def add(self, kind: str, name: str) -> None:
         self.mentions.append(_Mention(kind, name))
+
+    def add_known(self, known: tuple[str, str], tokens: Sequence[str]) -> None:
+        """A name the tables know, remembering the spelling when it differs from the display."""
+        self.mentions.append(_Mention(*known))
+        spelling = " ".join(tokens)
+        if spelling.casefold() != known[1].casefold():
+            self.spellings.setdefault(known, []).append(spelling)
+
+    def add_unclassified(self, kind: str, name: str, inside: str | None) -> None:
+        """A name the rules could not type: the tagger decides once the document is read."""
+        start, end = self.span
+        before, after, initial = _context(self.text, start, end)
+        if not self.opening:
+            before, initial = "", False
+        if inside is not None:  # the segment follows other words of its span
+            before, initial = inside.rstrip(".,"), False
+        context = (before, after, initial)
+        self.mentions.append(_Mention(kind, name, context, _neuter_after(self.text, end)))
 
 
 def _strip_possessive(token: str) -> str:
@@ -292,17 +337,31 @@ def _is_acronym(token: str) -> bool:
     return 2 <= len(token) <= 5 and token.isupper() and token.isalpha()
 
 
-def _classify(tokens: list[str], after_title: bool, out: _Collector) -> None:
-    """Classify one segment of a span (see the module docstring, step 3)."""
+def _index_from(tokens: list[str], token: str, start: int) -> int:
+    """Where ``token`` occurs in ``tokens`` at or after ``start`` (``start`` if nowhere)."""
+    try:
+        return tokens.index(token, start)
+    except ValueError:
+        return start
+
+
+def _classify(
+    tokens: list[str], after_title: bool, out: _Collector, before: str | None = None
+) -> None:
+    """Classify one segment of a span (see the module docstring, step 3).
+
+    ``before``: the span's word before the segment ("in" of "In Qarvenstad"),
+    ``None`` when the segment opens the span (the span's context applies).
+    """
     tokens = _trim_connectors(tokens)
     if len(tokens) > 2 and _is_acronym(tokens[-1]) and _org_start(tokens[:-1]) == 0:
         tokens = tokens[:-1]  # "Saudi Press Agency SPA"
-    if not tokens:
+    if not tokens or _split_person_of(tokens, out):
         return
     known = _known(tokens)
     org_start = _org_start(tokens)
     if known is not None:
-        out.add(*known)
+        out.add_known(known, tokens)
     elif len(tokens) > 2 and tokens[1] in ("of", "in") and _is_place(tokens[0]):
         out.add("place", known_names()["place"].get(tokens[0]) or tokens[0])
         _classify(tokens[2:], False, out)  # "Geneva of the United Nations Conference"
@@ -319,10 +378,59 @@ def _classify(tokens: list[str], after_title: bool, out: _Collector) -> None:
     elif len(tokens) >= 2 and tokens[0] in first_names() and tokens[1] not in _CONNECTORS:
         if tokens[-1] not in _NOT_PERSON_LAST:
             _split_person(tokens, out)
-    elif len(tokens) == 1:
-        out.add("word", tokens[0])
     else:
-        _search_inside(tokens, out)
+        _leftover(tokens, out, before)
+
+
+def _leftover(tokens: list[str], out: _Collector, before: str | None) -> None:
+    """A segment no rule typed: known names inside it, else it goes to the tagger."""
+    if len(tokens) == 1:
+        out.add_unclassified("word", tokens[0], before)
+        return
+    count = len(out.mentions)
+    _search_inside(tokens, out)
+    if len(out.mentions) == count:
+        out.add_unclassified("segment", " ".join(tokens), before)
+
+
+def _split_person_of(tokens: list[str], out: _Collector) -> bool:
+    """``Dillard Spriggs of Petroleum Analysis Ltd``: a person, then an organization."""
+    of = _person_of_org(tokens) if _known(tokens) is None else None
+    if of is None:
+        return False
+    out.add("person", " ".join(tokens[:of]))
+    _classify(tokens[of + 1 :], False, out)
+    return True
+
+
+def _person_of_org(tokens: list[str]) -> int | None:
+    """Where "of" splits ``Person Name of Some Organization Ltd``, or ``None``.
+
+    The part before "of" must read as a person's name (two or three
+    capitalized words, none of them an organization's head word, a title or
+    a known name: ``Bank of England``, ``National Association of ...`` and
+    ``Secretary of State`` stay whole); the part after must be an
+    organization by its form or a known one.
+    """
+    if "of" not in tokens:
+        return None
+    of = tokens.index("of")
+    if not 2 <= of <= 3 or of + 1 >= len(tokens):
+        return None
+    head, rest = tokens[:of], tokens[of + 1 :]
+    for word in head:
+        if not word[:1].isupper() or word in _ORG_HEADS or word in _TITLES or word in _STOP:
+            return None
+        if word in _CONNECTORS or _known([word]) is not None or _is_acronym(word):
+            return None
+    if rest[0] == "the":
+        rest = rest[1:]
+    if not rest:
+        return None
+    known = _known(rest)
+    if known is not None:
+        return of if known[0] == "organization" else None
+    return of if _org_start(rest) == 0 else None
 
 
 def _search_inside(tokens: list[str], out: _Collector) -> None:
@@ -342,7 +450,7 @@ def _search_inside(tokens: list[str], out: _Collector) -> None:
                     # name; _resolve decides once the whole document is read.
                     out.add("place?", f"{known[1]}\t{' '.join(tokens)}")
                 else:
-                    out.add(*known)
+                    out.add_known(known, tokens[index:end])
                 index = end
                 break
         else:
@@ -543,7 +651,7 @@ def _take_and_names(tokens: list[str], out: _Collector) -> list[str]:
             if "and" in tokens[start:end]:
                 known = _known(tokens[start:end])
                 if known is not None:
-                    out.add(*known)
+                    out.add_known(known, tokens[start:end])
                     return [*tokens[:start], "and", *tokens[end:]]
     return tokens
 
@@ -553,24 +661,49 @@ def _process_span(tokens: list[str], after_role: bool, out: _Collector) -> None:
     if whole is None and "and" in tokens:
         tokens = _take_and_names(tokens, out)
     if whole is not None:
-        out.add(*whole)
+        out.add_known(whole, tokens)
     elif _starts_with_title_org(tokens):
         out.add("organization", " ".join(tokens))
     else:
+        cursor = 0
         for segment, after_title, title_part in _segments(tokens, after_role):
+            start = _index_from(tokens, segment[0], cursor)
+            cursor = start + len(segment)
             if title_part:
                 _search_inside(_trim_connectors(segment), out)
             else:
-                _classify(segment, after_title, out)
+                _classify(segment, after_title, out, tokens[start - 1].lower() if start else None)
 
 
 def _scan_mixed(text: str, out: _Collector) -> None:
     text = _scan_marked_companies(text, out)
     for match in _SPAN.finditer(text):
         role = _role_before(text, match.start())
+        out.text, out.span, out.opening = text, match.span(), True
         for number, tokens in enumerate(_subspans(match.group().split(" "))):
             if tokens:
                 _process_span(tokens, number == 0 and role, out)
+                out.opening = False
+
+
+_PRONOUN = re.compile(r"\b(its|he|she|his|her|him)\b|[.!?]")
+
+
+def _neuter_after(text: str, end: int) -> bool:
+    """Whether the first pronoun after ``end`` in the sentence is "its"."""
+    found = _PRONOUN.search(text, end, end + 80)
+    return found is not None and found.group(1) == "its"
+
+
+def _context(text: str, start: int, end: int) -> Context:
+    """The word before a span (lower-cased), the word after it, whether it opens a sentence."""
+    head = text[max(0, start - 30) : start].rstrip()
+    before = head[head.rfind(" ") + 1 :].lower() if head else ""
+    initial = not head or head[-1] in ".!?:;\"'“‘(-–—"
+    tail = text[end : end + 30].lstrip()
+    space = tail.find(" ")
+    after = (tail[:space] if space != -1 else tail).lower()
+    return before.strip(",.;:\"'“”()"), after.strip(",.;:\"'“”()"), initial
 
 
 def _role_before(text: str, start: int) -> bool:
@@ -677,11 +810,31 @@ def _surname_index(mentions: list[_Mention], tag_people: Sequence[str]) -> dict[
     return surnames
 
 
-def _resolve(mentions: list[_Mention], tag_people: Sequence[str]) -> list[_Mention]:
-    """Map single words and partial person names to the document's people."""
+def _common_word(mention: _Mention, text: str) -> bool:
+    """A sentence's first word that the same story also writes in lower case ("Shares")."""
+    if mention.kind != "word" or not (mention.context and mention.context[2]):
+        return False
+    lower = mention.name.lower()
+    return f" {lower} " in text or f" {lower}," in text or f" {lower}." in text
+
+
+def _resolve(
+    mentions: list[_Mention],
+    tag_people: Sequence[str],
+    decide: Callable[[_Mention], str | None] | None = None,
+    text: str = "",
+) -> list[_Mention]:
+    """Map single words and partial person names to the document's people.
+
+    What is left (a word that is nobody's surname, a segment the rules could
+    not type) goes to ``decide``, the statistical tagger by default.
+    """
+    decide = decide or _tagger_decision
     surnames = _surname_index(mentions, tag_people)
     solo = solo_surnames()
     org_names = [m.name for m in mentions if m.kind == "organization"]
+    acronyms = _acronyms(m.name for m in mentions if m.kind in ("organization", "place"))
+    short_forms = _short_forms(org_names)
     resolved = []
     for mention in mentions:
         if mention.kind == "place?":
@@ -694,9 +847,73 @@ def _resolve(mentions: list[_Mention], tag_people: Sequence[str]) -> list[_Menti
             full = solo.get(mention.name)
         if full is not None:
             resolved.append(_Mention("person", full))
-        elif mention.kind != "word":
+        elif mention.kind in ("word", "segment"):
+            if mention.name in acronyms or mention.name in short_forms:
+                continue  # "DOT", "Sears": short forms of names listed already
+            if mention.name in _NOT_NAMES or mention.name in _ORG_HEADS:
+                continue  # "the Commission": a reference back, not a name
+            if _common_word(mention, text):
+                continue
+            kind = decide(mention)
+            if kind is not None:
+                resolved.append(_Mention(kind, mention.name))
+        else:
             resolved.append(mention)
     return resolved
+
+
+def _acronyms(names: Iterable[str]) -> set[str]:
+    """The initials of multi-word names: ``Department of Transportation`` -> ``DOT``, ``DT``.
+
+    A legal suffix does not count (``Trans World Airlines Inc`` -> ``TWA``).
+    """
+    found: set[str] = set()
+    for name in names:
+        words = [w for w in name.replace("-", " ").split() if w[:1].isalpha()]
+        while len(words) > 2 and words[-1] in _LEGAL_SUFFIXES:
+            words.pop()
+        if len(words) < 2:
+            continue
+        found.add("".join(w[0] for w in words).upper())
+        found.add("".join(w[0] for w in words if w[0].isupper()))
+    return found
+
+
+def _short_forms(organizations: Iterable[str]) -> set[str]:
+    """Leading words of the organizations found: ``Sears`` for ``Sears, Roebuck and Co``."""
+    found: set[str] = set()
+    for name in organizations:
+        words = name.replace(",", "").split()
+        for end in range(1, len(words)):
+            if words[end - 1] not in _CONNECTORS:
+                found.add(" ".join(words[:end]))
+    return found
+
+
+def _tagger_decision(mention: _Mention) -> str | None:
+    """The statistical tagger's type for a name the rules left unclassified."""
+    tokens = tuple(mention.name.split(" "))
+    before, after, initial = mention.context or ("", "", False)
+    kind = span_tagger().classify(tokens, before, after, initial)
+    if kind == "person" and mention.neuter:
+        return "organization"  # "Comissaria Smith said in its weekly review"
+    return kind
+
+
+def unclassified_names(texts: Sequence[str]) -> list[tuple[str, Context]]:
+    """The names the rules leave to the tagger, with their context (to train it)."""
+    out = _Collector()
+    for text in texts:
+        if text:
+            _scan(fold_punctuation(text), out)
+    left: list[tuple[str, Context]] = []
+
+    def keep(mention: _Mention) -> str | None:
+        left.append((mention.name, mention.context or ("", "", False)))
+        return None
+
+    _resolve(out.mentions, (), keep, "\n".join(texts))
+    return left
 
 
 def _scan(text: str, out: _Collector) -> None:
@@ -743,16 +960,24 @@ def extract_entities(
     for text in texts:
         if text:
             _scan(fold_punctuation(text), out)
-    mentions = _resolve(out.mentions, tag_people)
+    mentions = _resolve(out.mentions, tag_people, text="\n".join(texts))
     mentions = _merge_short_people(mentions)
     by_kind: dict[str, list[str]] = {"person": [], "organization": [], "place": []}
     for mention in mentions:
         by_kind[mention.kind].append(mention.name)
-    return Entities(
-        people=_unique(by_kind["person"]),
-        organizations=_unique(by_kind["organization"], organizations=True),
-        places=_unique(by_kind["place"]),
+    people = _unique(by_kind["person"])
+    organizations = _unique(by_kind["organization"], organizations=True)
+    places = _unique(by_kind["place"])
+    kept = {"person": set(people), "organization": set(organizations), "place": set(places)}
+    spellings = tuple(
+        dict.fromkeys(
+            (kind, display, spelling)
+            for (kind, display), found in out.spellings.items()
+            if display in kept.get(kind, ())
+            for spelling in found
+        )
     )
+    return Entities(people, organizations, places, spellings)
 
 
 def _merge_short_people(mentions: list[_Mention]) -> list[_Mention]:
@@ -763,8 +988,12 @@ def _merge_short_people(mentions: list[_Mention]) -> list[_Mention]:
             for key in _surname_keys(mention.name):
                 full_by_surname.setdefault(key, mention.name)
     merged = []
+    given = first_names()
     for mention in mentions:
         if mention.kind == "person" and " " not in mention.name:
-            mention = _Mention("person", full_by_surname.get(mention.name, mention.name))
+            full = full_by_surname.get(mention.name)
+            if full is None and mention.name in given:
+                continue  # "Ali" alone: a given name without its surname is no one
+            mention = _Mention("person", full or mention.name)
         merged.append(mention)
     return merged

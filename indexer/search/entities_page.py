@@ -154,7 +154,14 @@ def entity_view(snap: Snapshot, facet: F.FacetField, value: str) -> EntityView |
     return EntityView(
         name=name,
         kind=facet.name,
-        aliases=_aliases(facet.name, name),
+        aliases=tuple(
+            dict.fromkeys(
+                (
+                    *fc.name_variants(snap).get(facet.name, {}).get(name, ()),
+                    *_aliases(facet.name, name),
+                )
+            )
+        ),
         total=total,
         histogram=buckets,
         histogram_unit=unit,

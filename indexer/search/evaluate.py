@@ -34,7 +34,7 @@ from indexer import schema as F
 from indexer.analysis import analyze, stem
 from indexer.errors import SearchBudgetError, SearchRequestError
 from indexer.extract.aliases import facet_aliases
-from indexer.search.query import DEFAULT_FIELD, JoinedWord, value_analyzer
+from indexer.search.query import DEFAULT_FIELD, Compound, JoinedWord, value_analyzer
 from indexer.search.snapshot import Snapshot
 from indexer.search.vocabulary import expansions
 
@@ -86,8 +86,8 @@ class Ranking:
     #: Shortest word expanded to its stem variants (``oat`` -> ``oats``).
     min_variant_length: int = 3
     #: OR of plain words: scores times (words matched / words) ** coordination,
-    #: so documents with more of the words come first (the AND fallback, and
-    #: ``a OR b`` typed by the user).
+    #: so documents with more of the words come first (``a OR b`` typed by
+    #: the user, the fallback of an explicit AND, and soft AND's scores).
     coordination: float = 1.0
     #: Optional recency boost: scores times 1 + recency_weight * 2 ** (-age /
     #: recency_half_life), age in days before the newest article of the index.
@@ -115,6 +115,10 @@ class Ranking:
     #: (``volcker``, ``world bank``, ``saudi arabia``): matching stories
     #: tagged with it gain this times the entity's centrality (see above).
     entity_query_weight: float = 1.0
+    #: ...unless more than this share of the index's stories carry the entity:
+    #: like a stop word, an entity most stories name (``us``: the United
+    #: States) says nothing about what the query is after.
+    entity_query_max_share: float = 0.5
 
     def field_weight(self, fieldname: str) -> float:
         return self.title_weight if fieldname == F.TITLE else self.body_weight
@@ -673,8 +677,10 @@ class Evaluator:
 
         Records, for the ordering and the response, each document's count of
         matched words (``tier``) and who matched every one (``all_words``).
-        Scores are scaled by the share of words matched, so a story with two
-        of three words never shows a higher score than its rank.
+        Scores are scaled by the share of words matched (Lucene's "coord"),
+        so a story lacking words also shows a lower score. Compound words
+        and other clauses (``Iran-Contra``, ``person:volcker``, ``-iran``)
+        stay required.
         """
         out = Matches(self.snap.live.copy(), self._zeros())
         matched = np.zeros(self.n, dtype=np.int16)
@@ -693,7 +699,8 @@ class Evaluator:
         out.mask &= matched >= (soft + 1) // 2
         if positive:
             self._add_pair_scores(node, out, word_masks)
-        out.score *= matched.astype(np.float32) / np.float32(soft)
+        share = matched.astype(np.float32) / np.float32(soft)
+        out.score *= share ** np.float32(self.ranking.coordination)
         self.result.all_words = out.mask & (matched == soft)
         if self.ranking.soft_and_tiers:
             self.result.tier = np.where(out.mask, matched, 0).astype(np.int16)
@@ -841,8 +848,11 @@ class Evaluator:
             if value_id is None:
                 continue
             pairs = self.snap.facets[fieldname]
+            docs = pairs.docs[pairs.value_ids == value_id]
+            if len(docs) > self.ranking.entity_query_max_share * self.snap.doc_count:
+                continue
             tagged = np.zeros(self.n, dtype=bool)
-            tagged[pairs.docs[pairs.value_ids == value_id]] = True
+            tagged[docs] = True
             tagged &= mask
             if tagged.any():
                 forms = set(surface_forms(ENTITY_FIELDS[fieldname], value))
@@ -872,7 +882,7 @@ def _is_plain_word(node: wq.Query) -> TypeGuard[wq.Term]:
     return type(node) is wq.Term and node.fieldname == DEFAULT_FIELD
 
 
-_SOFT_TYPES = (wq.Term, wq.Phrase, wq.Prefix, wq.Wildcard, wq.FuzzyTerm)
+_SOFT_TYPES = (wq.Term, wq.Phrase, wq.Prefix, wq.Wildcard, wq.FuzzyTerm, Compound)
 
 
 def _is_soft_word(node: wq.Query) -> bool:

@@ -18,7 +18,7 @@ import numpy as np
 
 from indexer import schema as F
 from indexer.extract.aliases import facet_aliases
-from indexer.search.snapshot import Snapshot
+from indexer.search.snapshot import FacetPairs, Snapshot
 from indexer.search.types import FacetValue, HistogramBucket, HistogramUnit, SearchRequest
 
 #: Values listed per facet (selected values are always listed as well).
@@ -38,6 +38,9 @@ def resolve_values(snap: Snapshot, facet: F.FacetField, wanted: tuple[str, ...])
         display = aliases.get(key) or aliases.get(raw.lower())
         if display:
             ids.extend(lowered.get(display.casefold(), ()))
+        merged = _spelling_index(snap, facet.name).get(key)
+        if merged:
+            ids.extend(lowered.get(merged.casefold(), ()))
     return np.unique(np.asarray(ids, dtype=np.int32))
 
 
@@ -58,6 +61,45 @@ def _lowered_index(snap: Snapshot, facet: F.FacetField) -> dict[str, list[int]]:
             built.setdefault(value.split(",", 1)[0].strip().casefold(), []).append(value_id)
     snap.cache[key] = built
     return built
+
+
+def name_variants(snap: Snapshot) -> dict[str, dict[str, tuple[str, ...]]]:
+    """facet -> value -> the other spellings it stands for (built once per snapshot).
+
+    Read from the terms of the ``name_variants`` field (a few per story at
+    most), not from stored documents; an index built before that field
+    existed has none.
+    """
+    key = ("name_variants",)
+    cached: dict[str, dict[str, tuple[str, ...]]] | None = snap.cache.get(key)
+    if cached is not None:
+        return cached
+    found: dict[str, dict[str, list[str]]] = {}
+    if F.NAME_VARIANTS in snap.searcher.schema:
+        for term in snap.vocabulary(F.NAME_VARIANTS).terms:
+            parts = term.split(F.VARIANT_SEPARATOR)
+            if len(parts) == 3:
+                found.setdefault(parts[0], {}).setdefault(parts[1], []).append(parts[2])
+    built = {
+        facet: {value: tuple(sorted(set(names))) for value, names in values.items()}
+        for facet, values in found.items()
+    }
+    snap.cache[key] = built
+    return built
+
+
+def _spelling_index(snap: Snapshot, facet: str) -> dict[str, str]:
+    """Case-folded merged spelling -> its value: ``person=Ivan F. Boesky`` filters too."""
+    key = ("spellings", facet)
+    cached: dict[str, str] | None = snap.cache.get(key)
+    if cached is None:
+        cached = {
+            spelling.casefold(): value
+            for value, spellings in name_variants(snap).get(facet, {}).items()
+            for spelling in spellings
+        }
+        snap.cache[key] = cached
+    return cached
 
 
 def docs_with_values(snap: Snapshot, fieldname: str, value_ids: np.ndarray) -> np.ndarray:
@@ -111,7 +153,16 @@ def count_facet(
         top = nonzero
     chosen = set(top.tolist()) | selected_ids
     ordered = sorted(chosen, key=lambda i: (-counts[i], pairs.values[i].casefold()))
-    listed = [FacetValue(pairs.values[i], int(counts[i]), i in selected_ids) for i in ordered]
+    spellings = name_variants(snap).get(facet.name, {})
+    listed = [
+        FacetValue(
+            pairs.values[i],
+            int(counts[i]),
+            i in selected_ids,
+            aliases=spellings.get(pairs.values[i], ()),
+        )
+        for i in ordered
+    ]
     # A selected value the index does not know still shows (with count 0) so
     # that it can be removed.
     for raw in selected:
@@ -215,17 +266,45 @@ def unknown_exclusions(snap: Snapshot, request: SearchRequest) -> list[tuple[str
     return unknown
 
 
-def _name_rank(snap: Snapshot, facet: F.FacetField) -> np.ndarray:
-    """Each value id's position in case-folded name order (built once per snapshot)."""
-    key = ("name-rank", facet.field)
-    cached: np.ndarray | None = snap.cache.get(key)
-    if cached is None:
-        values = snap.facets[facet.field].values
-        order = sorted(range(len(values)), key=lambda i: (values[i].casefold(), values[i]))
-        cached = np.empty(len(values), dtype=np.int64)
-        cached[order] = np.arange(len(values))
-        snap.cache[key] = cached
-    return cached
+#: Name ranks (case-folded order) of the facet value tables in use, keyed by
+#: the table's id and checked by identity; cleared when it grows past a
+#: handful of snapshots' worth.
+_NAME_RANKS: dict[int, tuple[FacetPairs, np.ndarray]] = {}
+
+
+def _name_ranks(pairs: FacetPairs) -> np.ndarray:
+    """Each value's position in case-folded name order (computed once per table)."""
+    found = _NAME_RANKS.get(id(pairs))
+    if found is not None and found[0] is pairs:
+        return found[1]
+    order = sorted(range(len(pairs.values)), key=lambda i: pairs.values[i].casefold())
+    ranks = np.empty(len(order), dtype=np.int64)
+    ranks[order] = np.arange(len(order), dtype=np.int64)
+    if len(_NAME_RANKS) > 256:
+        _NAME_RANKS.clear()
+    _NAME_RANKS[id(pairs)] = (pairs, ranks)
+    return ranks
+
+
+def _top_values(
+    pairs: FacetPairs, counts: np.ndarray, nonzero: np.ndarray, limit: int
+) -> list[int]:
+    """The first ``limit`` value ids of ``nonzero`` by count (descending), then name.
+
+    One integer key per value (count and name rank combined) lets numpy pick
+    the top with ``argpartition`` instead of sorting every value in Python:
+    a people facet over a large result set has thousands of values.
+    """
+    if not len(nonzero) or limit <= 0:
+        return []
+    ranks = _name_ranks(pairs)
+    key = -counts[nonzero].astype(np.int64) * (len(ranks) + 1) + ranks[nonzero]
+    if limit < len(key):
+        top = np.argpartition(key, limit - 1)[:limit]
+        top = top[np.argsort(key[top], kind="stable")]
+    else:
+        top = np.argsort(key, kind="stable")
+    return nonzero[top].tolist()  # type: ignore[no-any-return]
 
 
 def page_facet(
@@ -250,19 +329,23 @@ def page_facet(
         counts = np.zeros(0, dtype=np.int64)
     nonzero = np.flatnonzero(counts)
     names = pairs.values
-    rank = _name_rank(snap, facet)
-    # By count, then name: numeric keys, so a facet with thousands of values
-    # sorts in numpy, not in a Python key function.
-    ordered = nonzero[np.lexsort((rank[nonzero], -counts[nonzero]))]
-    page = ordered[offset : offset + size].tolist()
+    page = _top_values(pairs, counts, nonzero, offset + size)[offset:]
     selected_ids = set(resolve_values(snap, facet, selected).tolist()) if selected else set()
     excluded_ids = set(resolve_values(snap, facet, excluded).tolist()) if excluded else set()
     if offset == 0:
         page_set = set(page)
         extra = [i for i in sorted(selected_ids | excluded_ids) if i not in page_set]
-        page = sorted([*page, *extra], key=lambda i: (-counts[i], rank[i]))
+        page = sorted([*page, *extra], key=lambda i: (-counts[i], names[i].casefold()))
+    spellings = name_variants(snap).get(facet.name, {})
     listed = [
-        FacetValue(names[i], int(counts[i]), i in selected_ids, i in excluded_ids) for i in page
+        FacetValue(
+            names[i],
+            int(counts[i]),
+            i in selected_ids,
+            i in excluded_ids,
+            aliases=spellings.get(names[i], ()),
+        )
+        for i in page
     ]
     if offset == 0:
         # Values the index does not know still show (count 0) so they can be removed.

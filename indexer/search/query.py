@@ -24,13 +24,11 @@ from typing import Any
 
 from whoosh import fields, qparser
 from whoosh import query as wq
-from whoosh.analysis import Analyzer, CharsetFilter, LowercaseFilter, RegexTokenizer
 from whoosh.qparser import syntax
 from whoosh.query import Query
-from whoosh.support.charset import accent_map
 
 from indexer import schema as F
-from indexer.analysis import WORD_PATTERN, WordShapeFilter, text_analyzer
+from indexer.analysis import text_analyzer, value_analyzer
 from indexer.errors import SearchRequestError
 
 #: The virtual default field: a word without ``field:`` searches title and body.
@@ -59,8 +57,14 @@ class Compound(wq.Or):
     matches ``cocacola``, ``anti-dumping`` ``antidumping``), as the index
     splits a hyphenated word into adjacent words and keeps a solid one
     whole. The evaluator treats it as the OR it is; it is a class of its own
-    so that callers can tell a compound from an OR the user typed.
+    so that callers can tell a compound from an OR the user typed (a soft
+    AND counts it as one word, as it would the phrase).
     """
+
+    @property
+    def fieldname(self) -> str:
+        """The field of its parts (so it reads like the phrase or word it stands for)."""
+        return str(getattr(self.subqueries[0], "fieldname", ""))
 
 
 class JoinedWord(wq.Term):
@@ -69,19 +73,6 @@ class JoinedWord(wq.Term):
     Not a word the user typed: it is neither corrected by spelling
     suggestions nor counted as a query word.
     """
-
-
-def value_analyzer() -> Analyzer:
-    """Words of an entity name or dateline, for ``person:trump`` matching.
-
-    Like the text analyzer without stop words: "Bank of England" keeps "of".
-    """
-    return (
-        RegexTokenizer(WORD_PATTERN)
-        | WordShapeFilter()
-        | LowercaseFilter()
-        | CharsetFilter(accent_map)
-    )
 
 
 def compound_query(

@@ -11,10 +11,12 @@ from __future__ import annotations
 import dataclasses
 import logging
 import math
+import os
 import re
-import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -23,16 +25,25 @@ from whoosh import query as wq
 
 from indexer import schema as F
 from indexer.analysis import analyze
-from indexer.errors import SearchBudgetError, SearchRequestError
+from indexer.errors import (
+    IndexEmptyError,
+    IndexLoadingError,
+    SearchBudgetError,
+    SearchRequestError,
+)
 from indexer.search import clusters as cl
+from indexer.search import compare as cmp
 from indexer.search import facets as fc
 from indexer.search import significant as sig
 from indexer.search.entities_page import EntityView, entity_view
-from indexer.search.evaluate import Budget, Evaluation, Evaluator, Ranking, prepare
+from indexer.search.evaluate import Budget, Evaluation, Evaluator, Ranking
+from indexer.search.generations import Generations
 from indexer.search.highlight import highlight_whole, snippet
+from indexer.search.origins import indexed_root, relative_origin
 from indexer.search.query import DEFAULT_FIELD, parse_query
 from indexer.search.snapshot import Snapshot
 from indexer.search.suggest import should_run_suggestion, suggest
+from indexer.search.tally import BatchOutcome, Tally, tally_of
 from indexer.search.types import (
     ArticleView,
     CorpusStats,
@@ -44,20 +55,12 @@ from indexer.search.types import (
     SearchRequest,
     SimilarArticle,
 )
-from indexer.store import current_version, open_generation
+from indexer.store import corrupt_index_error
 
 log = logging.getLogger(__name__)
 
-#: Seconds between checks for a new commit (a readlink and a listdir, about
-#: 80 µs). Zero: every request checks. With several server processes, each
-#: with its own service, a client's consecutive requests may reach different
-#: processes; only a check per request keeps what it sees from going back to
-#: an older generation (a total dropping from 250 to 0 during indexing).
-REFRESH_INTERVAL = 0.0
 #: Per-request evaluation budget, in seconds.
 BUDGET_SECONDS = 2.0
-#: Seconds an old snapshot stays open for requests still using it.
-RETIRE_AFTER = 60.0
 #: Said when a soft AND found no story with every word.
 SOFT_AND_NOTICE = "No article contains all of these words; showing articles with most of them."
 _EXPLICIT_AND = re.compile(r"(?<![\w:])AND(?!\w)")
@@ -72,41 +75,24 @@ class SearchService:
         index_dir: str,
         ranking: Ranking | None = None,
         budget_seconds: float = BUDGET_SECONDS,
-        refresh_interval: float = REFRESH_INTERVAL,
         warm: bool = False,
+        background: bool = False,
     ) -> None:
         """Open ``index_dir`` read-only.
 
-        With ``warm``, each generation's caches are filled in a background
-        thread right after it is opened, so a long-running server answers
-        its first searches as fast as later ones; one-shot callers (the CLI)
-        leave it off.
+        Every call checks for a new commit (a readlink and a listdir, about
+        80 µs) and moves to it (see :mod:`indexer.search.generations`).
+        With ``warm``, each generation's caches are filled right after it is
+        opened, so a long-running server answers its first searches as fast
+        as later ones. With ``background`` (the web app), the constructor
+        does not raise: generations open in a thread, requests keep the old
+        one until the new one is ready, and index problems surface as errors
+        of the calls; one-shot callers (the CLI) open now and raise now.
         """
         self.root = index_dir
-        self.warm = warm
         self.ranking = ranking or Ranking()
         self.budget_seconds = budget_seconds
-        self.refresh_interval = refresh_interval
-        self._swap_lock = threading.Lock()
-        self._retired: list[tuple[float, Snapshot]] = []
-        ix, version = open_generation(index_dir)
-        self._snapshot = Snapshot(ix, version)
-        self._checked = time.monotonic()
-        self._start_warming(self._snapshot)
-
-    def _start_warming(self, snap: Snapshot) -> None:
-        if not self.warm:
-            return
-
-        def run() -> None:
-            try:
-                snap.warm()
-                prepare(snap)
-                cl.clusters(snap)
-            except Exception:  # a closed or replaced snapshot: nothing to warm
-                log.debug("warming generation %s stopped", snap.version.generation, exc_info=True)
-
-        threading.Thread(target=run, name="newsearch-warm", daemon=True).start()
+        self._generations = Generations(index_dir, warm=warm, background=background)
 
     # -- snapshot management ------------------------------------------------------
 
@@ -115,58 +101,56 @@ class SearchService:
         return self._current().version.generation
 
     def _current(self) -> Snapshot:
-        snap = self._snapshot
-        now = time.monotonic()
-        if now - self._checked < self.refresh_interval:
-            return snap
-        with self._swap_lock:
-            if now - self._checked < self.refresh_interval:
-                return self._snapshot
-            self._checked = now
-            version = current_version(self.root)
-            if version is not None and version != self._snapshot.version:
-                self._reopen()
-            self._close_retired(now)
-            return self._snapshot
+        return self._generations.current()
 
-    def _reopen(self) -> None:
-        old = self._snapshot
-        ix, version = open_generation(self.root)
-        reuse = old.segment_data() if version.directory == old.version.directory else None
-        self._snapshot = Snapshot(ix, version, reuse)
-        self._retired.append((time.monotonic(), old))
-        self._start_warming(self._snapshot)
-        log.info("index generation %s opened", version.generation)
+    def wait_ready(self, timeout: float, warmed: bool = True) -> None:
+        """Open (``warmed``: and warm) the index before serving, for at most ``timeout`` s."""
+        self._generations.wait_ready(timeout, warmed)
 
-    def _close_retired(self, now: float) -> None:
-        keep = []
-        for retired_at, snap in self._retired:
-            if now - retired_at > RETIRE_AFTER:
-                snap.close()
-            else:
-                keep.append((retired_at, snap))
-        self._retired = keep
+    def health(self) -> dict[str, Any]:
+        """Generation, documents and build name, or the error that keeps the index from serving.
+
+        A generation where damage was met answers ``index_corrupt`` (requests
+        that do not touch the damage still work); an empty one ``index_empty``;
+        one still being warmed and checked ``index_loading``.
+        """
+        snap = self._current()
+        if snap.damage is None and not snap.checked:
+            raise IndexLoadingError(f"the index at {self.root!r} is being checked")
+        if snap.damage is not None:
+            raise corrupt_index_error(self.root, snap.damage)
+        if snap.doc_count == 0:
+            raise IndexEmptyError(
+                f"the index at {self.root!r} holds no documents: run "
+                f"`newsearch index PATH --index {self.root}`"
+            )
+        return {
+            "generation": snap.version.generation,
+            "documents": snap.doc_count,
+            "index": os.path.basename(snap.version.directory),
+        }
 
     def close(self) -> None:
-        with self._swap_lock:
-            for _, snap in self._retired:
-                snap.close()
-            self._retired = []
-            self._snapshot.close()
+        self._generations.close()
 
     # -- search -------------------------------------------------------------------
 
-    def _evaluate(self, snap: Snapshot, q: str, budget: Budget) -> Evaluation | None:
+    def _evaluate(
+        self, snap: Snapshot, q: str, budget: Budget, strict: bool = False
+    ) -> Evaluation | None:
+        """``q`` evaluated; ``strict`` requires every word (no soft AND, no fallback)."""
         query = parse_query(q)
         if query is None:
             return None
         # Words typed side by side are a soft AND (all words first, then
         # most of them); an explicit AND keeps every word required.
-        soft = not _EXPLICIT_AND.search(_QUOTED.sub(" ", q))
+        soft = not strict and not _EXPLICIT_AND.search(_QUOTED.sub(" ", q))
         quoted = frozenset(word for m in _QUOTED.finditer(q) for word in analyze(m.group()))
         evaluation = Evaluator(snap, self.ranking, budget).run(
             query, soft=soft, quoted=quoted, typed=q
         )
+        if strict:
+            return evaluation
         if evaluation.all_words is not None:
             if evaluation.mask.any() and not evaluation.all_words.any():
                 evaluation.notices.insert(0, SOFT_AND_NOTICE)
@@ -304,9 +288,7 @@ class SearchService:
         if evaluation is None or not evaluation.words:
             return None, None
         evaluator = Evaluator(snap, self.ranking, budget)
-        suggestion = suggest(
-            snap, request.q, evaluation.words, lambda w: _group_df(snap, evaluator, w)
-        )
+        suggestion = suggest(snap, request.q, evaluation.words)
         if suggestion is None or not request.spell:
             return suggestion, None
         try:
@@ -376,7 +358,7 @@ class SearchService:
             dateline=stored.get(F.DATELINE),
             source=stored.get(F.SOURCE),
             url=stored.get(F.URL),
-            origin=stored.get(F.ORIGIN, ""),
+            origin=relative_origin(stored.get(F.ORIGIN, ""), indexed_root(snap)),
             people=tuple(stored.get(F.PEOPLE) or ()),
             organizations=tuple(stored.get(F.ORGANIZATIONS) or ()),
             places=tuple(stored.get(F.PLACES) or ()),
@@ -420,13 +402,15 @@ class SearchService:
             source=stored.get(F.SOURCE),
             url=stored.get(F.URL),
             author=stored.get(F.AUTHOR),
-            origin=stored.get(F.ORIGIN, ""),
+            origin=relative_origin(stored.get(F.ORIGIN, ""), indexed_root(snap)),
             people=tuple(stored.get(F.PEOPLE) or ()),
             organizations=tuple(stored.get(F.ORGANIZATIONS) or ()),
             places=tuple(stored.get(F.PLACES) or ()),
             topics=tuple(stored.get(F.TOPICS) or ()),
             paragraphs=paragraphs,
             title_fragments=highlight_whole(title, terms.get(F.TITLE, set()), phrases[F.TITLE]),
+            published_at=stored.get(F.PUBLISHED_AT),
+            date_source=stored.get(F.DATE_SOURCE),
         )
 
     def similar(self, article_id: str, limit: int = 5) -> tuple[SimilarArticle, ...]:
@@ -508,23 +492,130 @@ class SearchService:
 
     # -- export and statistics ----------------------------------------------------------
 
-    def export(self, request: SearchRequest, limit: int) -> Iterator[Hit]:
-        """The whole result set of ``request`` in order (up to ``limit``), no snippets."""
-        snap = self._current()
-        evaluation = self._evaluate(snap, request.q, Budget(self.budget_seconds))
+    def _export_set(
+        self, snap: Snapshot, request: SearchRequest
+    ) -> tuple[Evaluation | None, np.ndarray]:
+        """The page's result set: a misspelled query the page replaced is replaced here too."""
+        budget = Budget(self.budget_seconds)
+        evaluation = self._evaluate(snap, request.q, budget)
+        _, corrected = self._spelling(snap, request, evaluation, budget)
+        evaluation = corrected or evaluation
         base, selections = self._result_mask(snap, request, evaluation)
         for mask in selections.values():
             base &= mask
+        return evaluation, base
+
+    def export(
+        self, request: SearchRequest, limit: int, snippets: bool = False, bodies: bool = False
+    ) -> Iterator[Hit]:
+        """The whole result set of ``request`` in order (up to ``limit``).
+
+        The same result set as the page's (see :meth:`_export_set`). Snippets
+        (around the query's matches) and whole bodies are costly and only
+        sent when the exporter asks for them (``fields=snippet,body``).
+        """
+        snap = self._current()
+        evaluation, base = self._export_set(snap, request)
         # Exports list every story (as facets and the timeline count them),
         # each with its cluster id so copies can be grouped afterwards.
         groups = cl.clusters(snap)
+        terms = evaluation.highlight if evaluation and snippets else {}
         for doc in self._order(snap, base, evaluation, request.sort, limit):
             hit = _clustered(
-                snap, groups, None, int(doc), self._hit(snap, int(doc), evaluation, {})
+                snap, groups, None, int(doc), self._hit(snap, int(doc), evaluation, terms)
             )
+            body = (snap.stored(int(doc)).get(F.BODY) or "") if bodies else None
             yield Hit(
-                **{**_hit_fields(hit), "snippet": (), "title_fragments": (Fragment(hit.title),)}
+                **{
+                    **_hit_fields(hit),
+                    "snippet": hit.snippet if snippets else (),
+                    "title_fragments": (Fragment(hit.title),),
+                    "body": body,
+                }
             )
+
+    # -- counts: comparisons over time, batches, export provenance ---------------------
+
+    def _matches(self, snap: Snapshot, request: SearchRequest, budget: Budget) -> np.ndarray:
+        """The stories with *every* word of ``request``'s query, as a mask.
+
+        Counting is strict where the page is lenient: no soft AND ("most of
+        the words"), no any-word fallback, no spelling replacement. A
+        comparison or a batch line (a name on a list) that no story matches
+        in full counts 0, which is what the page reports as the stories
+        "with all the words".
+        """
+        evaluation = self._evaluate(snap, request.q, budget, strict=True)
+        base, selections = self._result_mask(snap, request, evaluation)
+        for mask in selections.values():
+            base &= mask
+        return base
+
+    def tally(self, request: SearchRequest) -> Tally:
+        """How many stories the page and the export of ``request`` hold, and from when to when."""
+        snap = self._current()
+        _, mask = self._export_set(snap, request)
+        return tally_of(snap, mask)
+
+    def compare(
+        self,
+        queries: Sequence[str],
+        shared: SearchRequest,
+        interval: cmp.Interval | None = None,
+    ) -> cmp.Comparison:
+        """Each query's stories per period under ``shared``'s filters and dates.
+
+        Shares are of the stories matching ``shared`` alone (no query) in
+        the same period. One snapshot serves every series; each query has
+        the budget of one search, as it costs one.
+        """
+        started = time.perf_counter()
+        snap = self._current()
+        masks = []
+        for number, q in enumerate(queries, 1):
+            with _numbered(number, "query"):
+                masks.append(self._strict(snap, shared, q, Budget(self.budget_seconds)))
+        baseline = self._matches(snap, replace(shared, q=""), Budget(self.budget_seconds))
+        result = cmp.compare(
+            snap, queries, masks, baseline, interval, shared.date_from, shared.date_to
+        )
+        return replace(result, took_ms=round((time.perf_counter() - started) * 1000, 2))
+
+    def _strict(self, snap: Snapshot, shared: SearchRequest, q: str, budget: Budget) -> np.ndarray:
+        return self._matches(snap, replace(shared, q=q), budget)
+
+    def batch(
+        self, queries: Sequence[str], shared: SearchRequest, budget_seconds: float
+    ) -> BatchOutcome:
+        """Count every query under ``shared``'s filters, within one CPU budget.
+
+        Each line gets what is left of the batch's budget (at most the
+        per-search budget); a line that runs out, and every line after the
+        budget is spent, is left unfinished (``None``) rather than failing
+        the whole batch. Repeated lines are counted once.
+        """
+        started = time.perf_counter()
+        snap = self._current()
+        deadline = time.thread_time() + budget_seconds
+        done: dict[str, Tally | None] = {}
+        tallies: list[Tally | None] = []
+        for number, q in enumerate(queries, 1):
+            if q not in done:
+                remaining = deadline - time.thread_time()
+                done[q] = None
+                if remaining > 0:
+                    budget = Budget(min(self.budget_seconds, remaining))
+                    try:
+                        with _numbered(number, "line"):
+                            done[q] = tally_of(snap, self._strict(snap, shared, q, budget))
+                    except SearchBudgetError:
+                        log.info("batch line %d over budget", number)
+            tallies.append(done[q])
+        return BatchOutcome(
+            tallies=tuple(tallies),
+            generation=snap.version.generation,
+            took_ms=round((time.perf_counter() - started) * 1000, 2),
+        )
 
     def stats(self, top: int = 10) -> CorpusStats:
         """Corpus overview: size, date coverage and the most frequent values."""
@@ -543,6 +634,17 @@ class SearchService:
             generation=snap.version.generation,
             top=tops,
         )
+
+
+@contextmanager
+def _numbered(number: int, what: str) -> Iterator[None]:
+    """Name a rejected query's place in its message (``line 3: unbalanced quotes``)."""
+    try:
+        yield
+    except SearchRequestError as error:
+        raise SearchRequestError(
+            f"{what} {number}: {error}", code=error.code, param=error.param
+        ) from None
 
 
 def _ranking_score(evaluation: Evaluation | None) -> np.ndarray | None:
@@ -636,12 +738,6 @@ def _also_searched(evaluation: Evaluation | None) -> tuple[tuple[str, tuple[str,
     if evaluation is None:
         return ()
     return tuple((word, tuple(forms)) for word, forms in evaluation.expanded.items())
-
-
-def _group_df(snap: Snapshot, evaluator: Evaluator, word: str) -> int:
-    """Documents with ``word`` or one of its stem variants (an upper bound)."""
-    vocab = snap.vocabulary(F.BODY)
-    return sum(vocab.frequency(v) for v in evaluator.variants(F.BODY, word))
 
 
 __all__ = ["FacetValue", "SearchService"]

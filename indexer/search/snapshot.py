@@ -22,7 +22,11 @@ read-only once built.
 from __future__ import annotations
 
 import bisect
+import contextlib
+import logging
+import os
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,9 +34,13 @@ import numpy as np
 from cachetools import LRUCache
 
 from indexer import schema as F
+from indexer.errors import NewsearchError
 from indexer.search.postings import DOC_DTYPE, decode_positions, read_postings
-from indexer.store import IndexVersion
+from indexer.search.yielding import never_pause
+from indexer.store import CURRENT_LINK, IndexVersion, corrupt_index_error
 from indexer.whoosh_internals import field_lengths, numeric_column
+
+log = logging.getLogger(__name__)
 
 #: Postings (array entries) the per-segment term cache may hold in total.
 TERM_CACHE_POSTINGS = 40_000_000
@@ -40,7 +48,7 @@ TERM_CACHE_POSTINGS = 40_000_000
 POSITION_CACHE_ENTRIES = 20_000_000
 
 
-class SizedLRU:
+class _SizedLRU:
     """An LRU cache bounded by the total size of its values, thread-safe.
 
     cachetools' ``LRUCache`` does the bookkeeping (``getsizeof`` weighs each
@@ -151,15 +159,23 @@ class Vocabulary:
 class SegmentData:
     """Arrays for one immutable Whoosh segment (deletions are kept apart)."""
 
-    def __init__(self, segreader: Any, io_lock: threading.RLock) -> None:
+    def __init__(
+        self, segreader: Any, io_lock: threading.RLock, pause: Callable[[], None] = never_pause
+    ) -> None:
+        self.pause = pause
         self.segment_id: str = segreader.segment().segment_id()
         self.size: int = segreader.doc_count_all()
         with io_lock:
             self.date_ts = self._dates(segreader)
             self.lengths = {name: self._lengths(segreader, name) for name in F.TEXT_FIELDS}
             self.facets = {facet.field: self._facet(segreader, facet.field) for facet in F.FACETS}
-        self._terms = SizedLRU(TERM_CACHE_POSTINGS)
-        self._positions = SizedLRU(POSITION_CACHE_ENTRIES)
+            # Stored fields open their file on first use: open it now, so a
+            # generation stays readable after a rebuild deletes its directory
+            # (and a missing or damaged file shows here, not in a search).
+            if self.size:
+                segreader.stored_fields(0)
+        self._terms = _SizedLRU(TERM_CACHE_POSTINGS)
+        self._positions = _SizedLRU(POSITION_CACHE_ENTRIES)
         #: Per-segment arrays other modules load on first use (e.g. the
         #: near-duplicate signatures of :mod:`indexer.search.clusters`).
         self.extras: dict[str, Any] = {}
@@ -179,7 +195,9 @@ class SegmentData:
         id_blocks: list[np.ndarray] = []
         for btext in segreader.lexicon(fieldname):
             value = btext.decode("utf-8") if isinstance(btext, bytes) else btext
+            self.pause()
             docs, _, _ = read_postings(segreader, fieldname, value)
+            self._check_docs(docs, fieldname, value)
             doc_blocks.append(docs)
             id_blocks.append(np.full(len(docs), len(values), dtype=np.int32))
             values.append(value)
@@ -187,6 +205,20 @@ class SegmentData:
             empty = np.zeros(0, dtype=np.int32)
             return FacetPairs((), empty.astype(DOC_DTYPE), empty)
         return FacetPairs(tuple(values), np.concatenate(doc_blocks), np.concatenate(id_blocks))
+
+    def _check_docs(self, docs: np.ndarray, fieldname: str, term: str) -> None:
+        """Postings must name documents of this segment in increasing order.
+
+        Whoosh stores no checksums: damaged posting blocks can decode into
+        numbers, and those must not reach an array index.
+        """
+        if len(docs) and (
+            docs[0] < 0 or docs[-1] >= self.size or (len(docs) > 1 and (np.diff(docs) <= 0).any())
+        ):
+            raise ValueError(
+                f"postings of {fieldname}:{term!r} in segment {self.segment_id} name "
+                f"documents outside 0..{self.size - 1} or out of order"
+            )
 
     def postings(
         self, segreader: Any, io_lock: threading.RLock, fieldname: str, term: str
@@ -197,6 +229,7 @@ class SegmentData:
         if cached is None:
             with io_lock:
                 docs, weights, _ = read_postings(segreader, fieldname, term)
+            self._check_docs(docs, fieldname, term)
             cached = (docs, weights)
             self._terms.put(key, cached, len(docs) + 1)
         return cached
@@ -210,29 +243,73 @@ class SegmentData:
         if cached is None:
             with io_lock:
                 docs, _, values = read_postings(segreader, fieldname, term, with_values=True)
+            self._check_docs(docs, fieldname, term)
             offsets, positions = decode_positions(values)
+            if len(offsets) != len(docs) + 1:
+                raise ValueError(f"positions of {fieldname}:{term!r} do not match its postings")
             cached = (docs, offsets, positions)
             self._positions.put(key, cached, len(positions) + len(docs) + 1)
         return cached
 
 
+def index_root(directory: str) -> str:
+    """The index directory a user names (``--index``) for one of its ``ix-*`` directories."""
+    parent = os.path.dirname(directory)
+    return parent if os.path.lexists(os.path.join(parent, CURRENT_LINK)) else directory
+
+
 class Snapshot:
-    """Everything a search needs about one index generation."""
+    """Everything a search needs about one index generation.
+
+    Any failure to read the index, while opening or in a request, becomes an
+    :class:`IndexCorruptError` saying how to rebuild (an HTTP 503, exit
+    status 3), and the first one is remembered in :attr:`damage` so that
+    the health check can tell.
+    """
 
     def __init__(
-        self, ix: Any, version: IndexVersion, reuse: dict[str, SegmentData] | None = None
+        self,
+        ix: Any,
+        version: IndexVersion,
+        reuse: dict[str, SegmentData] | None = None,
+        pause: Callable[[], None] = never_pause,
     ) -> None:
         self.version = version
+        #: Called often by the long loops of opening and warming (see yielding).
+        self.pause = pause
+        self.root = index_root(version.directory)
         self.io_lock = threading.RLock()
-        self.searcher = ix.searcher()
-        reader = self.searcher.reader()
-        reuse = reuse or {}
+        #: What went wrong the first time this generation could not be read.
+        self.damage: str | None = None
+        #: Whether warming (and the check of every stored document) has run.
+        self.checked = False
         self.leaves: list[tuple[Any, SegmentData, int]] = []
+        with self.reading("opening the index"):
+            self.searcher = ix.searcher()
+            try:
+                self._load(reuse or {})
+            except BaseException:
+                self.searcher.close()
+                raise
+        self._value_index: dict[str, dict[str, int]] = {}
+        self._vocabularies: dict[str, Vocabulary] = {}
+        #: Derived lookups other modules build once per snapshot.
+        self.cache: dict[Any, Any] = {}
+        self._term_cache = _SizedLRU(TERM_CACHE_POSTINGS // 2)
+
+    def _load(self, reuse: dict[str, SegmentData]) -> None:
+        reader = self.searcher.reader()
         for segreader, offset in reader.leaf_readers():
-            segment_id = segreader.segment().segment_id()
+            segment = segreader.segment() if hasattr(segreader, "segment") else None
+            if segment is None:
+                # An index committed without any document (a folder of
+                # non-articles, a first run that ran out of disk) has an
+                # empty reader in place of segments.
+                continue
+            segment_id = segment.segment_id()
             data = reuse.get(segment_id)
             if data is None or data.size != segreader.doc_count_all():
-                data = SegmentData(segreader, self.io_lock)
+                data = SegmentData(segreader, self.io_lock, self.pause)
             self.leaves.append((segreader, data, offset))
         self.size = sum(data.size for _, data, _ in self.leaves)
         self.live = self._live_mask()
@@ -247,11 +324,33 @@ class Snapshot:
             for name, lengths in self.lengths.items()
         }
         self.facets = {facet.field: self._merge_facet(facet.field) for facet in F.FACETS}
-        self._value_index: dict[str, dict[str, int]] = {}
-        self._vocabularies: dict[str, Vocabulary] = {}
-        #: Derived lookups other modules build once per snapshot.
-        self.cache: dict[Any, Any] = {}
-        self._term_cache = SizedLRU(TERM_CACHE_POSTINGS // 2)
+
+    @contextlib.contextmanager
+    def reading(self, what: str) -> Iterator[None]:
+        """Turn any failure to read the index inside the block into an IndexCorruptError.
+
+        Whoosh raises whatever its decoders meet in damaged bytes (struct,
+        zlib, pickle, EOF, index errors...); each such read is wrapped here,
+        so a damaged segment answers 503 with the recovery command instead
+        of a 500, and the damage is remembered for ``/healthz``.
+        """
+        try:
+            yield
+        except NewsearchError:
+            raise
+        except Exception as exc:
+            detail = f"{what}: {type(exc).__name__}: {exc}"[:500]
+            if self.damage is None:
+                self.damage = detail
+                # The caller reports the error itself; the traceback is for -v.
+                log.info(
+                    "index generation %s in %s is damaged (%s)",
+                    self.version.generation,
+                    self.version.directory,
+                    detail,
+                    exc_info=True,
+                )
+            raise corrupt_index_error(self.root, detail) from exc
 
     # -- construction -----------------------------------------------------------
 
@@ -262,9 +361,11 @@ class Snapshot:
     def _live_mask(self) -> np.ndarray:
         live = np.ones(self.size, dtype=bool)
         with self.io_lock:
-            for segreader, _, offset in self.leaves:
+            for segreader, data, offset in self.leaves:
                 if segreader.has_deletions():
                     deleted = np.fromiter(segreader.deleted_docs_set, dtype=np.int64)
+                    if len(deleted) and (deleted.min() < 0 or deleted.max() >= data.size):
+                        raise ValueError("deleted document numbers out of range")
                     live[deleted + offset] = False
         return live
 
@@ -301,7 +402,8 @@ class Snapshot:
         docs_parts: list[np.ndarray] = []
         tf_parts: list[np.ndarray] = []
         for segreader, data, offset in self.leaves:
-            docs, tfs = data.postings(segreader, self.io_lock, fieldname, term)
+            with self.reading(f"postings of {fieldname}:{term!r}"):
+                docs, tfs = data.postings(segreader, self.io_lock, fieldname, term)
             if len(docs):
                 docs_parts.append(docs.astype(np.int64) + offset)
                 tf_parts.append(tfs)
@@ -332,7 +434,8 @@ class Snapshot:
         doc_parts: list[np.ndarray] = []
         pos_parts: list[np.ndarray] = []
         for segreader, data, offset in self.leaves:
-            docs, offsets, positions = data.positions(segreader, self.io_lock, fieldname, term)
+            with self.reading(f"positions of {fieldname}:{term!r}"):
+                docs, offsets, positions = data.positions(segreader, self.io_lock, fieldname, term)
             if not len(docs):
                 continue
             counts = np.diff(offsets)
@@ -348,7 +451,7 @@ class Snapshot:
     def expand(self, fieldname: str, prefix: str, limit: int) -> list[str]:
         """Up to ``limit`` terms of ``fieldname`` starting with ``prefix``, in order."""
         found: list[str] = []
-        with self.io_lock:
+        with self.io_lock, self.reading(f"terms of {fieldname}"):
             for term in self.searcher.reader().expand_prefix(fieldname, prefix):
                 found.append(term.decode("utf-8") if isinstance(term, bytes) else term)
                 if len(found) >= limit:
@@ -359,7 +462,7 @@ class Snapshot:
         """The field's terms and frequencies (built once per snapshot)."""
         vocab = self._vocabularies.get(fieldname)
         if vocab is None:
-            with self.io_lock:
+            with self.io_lock, self.reading(f"terms of {fieldname}"):
                 vocab = Vocabulary(self.searcher.reader(), fieldname)
             self._vocabularies[fieldname] = vocab
         return vocab
@@ -376,7 +479,21 @@ class Snapshot:
             vocab.common(5)
             frequent = sorted(vocab.terms, key=vocab.frequency, reverse=True)[:top_terms]
             for term in frequent:
+                self.pause()
                 self.postings(fieldname, term)
+
+    def verify_stored(self) -> None:
+        """Read every stored document once; raises (and records) the first damaged one.
+
+        Whoosh keeps no checksums, so this is how damage to the stored fields
+        shows in ``/healthz`` before a request meets it (about 50 µs a
+        document, run in the background after warming; the lock is taken
+        per document so requests interleave).
+        """
+        for _, data, offset in self.leaves:
+            for local in range(data.size):
+                self.pause()
+                self.stored(offset + local)
 
     def doc_frequency(self, fieldname: str, term: str) -> int:
         """Live documents containing ``term`` (exact, unexpanded)."""
@@ -391,12 +508,17 @@ class Snapshot:
         return index
 
     def stored(self, docnum: int) -> dict[str, Any]:
-        with self.io_lock:
-            return dict(self.searcher.stored_fields(int(docnum)))
+        with self.io_lock, self.reading(f"stored fields of document {docnum}"):
+            fields = self.searcher.stored_fields(int(docnum))
+            if not isinstance(fields, dict) or F.ID not in fields:
+                raise ValueError(f"not a stored document: {type(fields).__name__}")
+            return dict(fields)
 
     def docnum_for_id(self, article_id: str) -> int | None:
-        with self.io_lock:
+        with self.io_lock, self.reading(f"the id {article_id!r}"):
             docnum = self.searcher.document_number(id=article_id)
+            if docnum is not None and not 0 <= docnum < self.size:
+                raise ValueError(f"document number {docnum} out of range")
         if docnum is None or not self.live[docnum]:
             return None
         return int(docnum)

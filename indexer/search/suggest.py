@@ -34,7 +34,6 @@ other, both being correct.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import numpy as np
 from rapidfuzz.distance import OSA
@@ -144,18 +143,6 @@ def _inflection_pair(a: str, b: str) -> bool:
     return long in (short + "s", short + "es")
 
 
-def correct_word(
-    snap: Snapshot, word: str, group_df: Callable[[str], int] | None = None
-) -> str | None:
-    """A common word close to ``word``, or None if it needs no correction.
-
-    ``group_df`` is accepted for callers of the earlier rule, which judged
-    rarity on the word's stem group; rarity is now judged on the word.
-    """
-    candidates = correction_candidates(snap, word)
-    return candidates[0] if candidates else None
-
-
 def correction_candidates(snap: Snapshot, word: str) -> list[str]:
     """The corrections of ``word`` that share the lowest typing cost, commonest first.
 
@@ -227,9 +214,7 @@ def _in_context(snap: Snapshot, candidates: list[str], context: list[str]) -> st
     return best
 
 
-def suggest(
-    snap: Snapshot, query: str, words: list[str], group_df: Callable[[str], int] | None = None
-) -> str | None:
+def suggest(snap: Snapshot, query: str, words: list[str]) -> str | None:
     """The query with misspelled words corrected, or None when nothing changes."""
     corrections = {}
     unique = list(dict.fromkeys(words))

@@ -117,6 +117,8 @@ class Hit:
     cluster: str = ""
     #: Other members of the cluster that also match (hidden by collapsing).
     duplicates: int = 0
+    #: The whole body: only in exports that ask for it (``fields=body``).
+    body: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +136,9 @@ class FacetValue:
     #: The value is excluded (``not_<facet>``): its stories are left out, so
     #: its count is 0; it stays listed so the exclusion can be undone.
     excluded: bool = False
+    #: Other spellings this value stands for in the indexed text ("Ivan F.
+    #: Boesky" for "Ivan Boesky"): the merging made visible.
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +215,10 @@ class ArticleView:
     #: The body split into paragraphs of fragments, query terms marked.
     paragraphs: tuple[Passage, ...] = ()
     title_fragments: Passage = ()
+    #: The exact instant of publication, when the source gave a zone.
+    published_at: str | None = None
+    #: Where the day in ``date`` came from: metadata, url, page or text.
+    date_source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,6 +55,7 @@ check_version(tuple(whoosh.__version__))
 from indexer.whoosh_internals.reading import (  # noqa: E402
     FileStorage,
     field_lengths,
+    fixed_column_bytes,
     has_term,
     latest_generation,
     length_table,
@@ -78,6 +79,7 @@ __all__ = [
     "WorkerSegmentWriter",
     "check_version",
     "field_lengths",
+    "fixed_column_bytes",
     "has_term",
     "latest_generation",
     "length_code",

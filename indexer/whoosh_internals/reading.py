@@ -28,7 +28,7 @@ __all__ = [
     "FileStorage",
     "RawBlock",
     "field_lengths",
-    "fixed_bytes_column",
+    "fixed_column_bytes",
     "has_term",
     "latest_generation",
     "length_table",
@@ -113,18 +113,17 @@ def numeric_column(column: Any, size: int, dtype: Any) -> np.ndarray:
     return values
 
 
-def fixed_bytes_column(column: Any, size: int) -> bytes:
-    """The values of the first documents of a ``FixedBytesColumn`` reader, in one read.
+def fixed_column_bytes(column: Any, size: int) -> bytes:
+    """The raw values of a fixed-size column for the first ``size`` documents, in one read.
 
-    Whoosh stores them back to back for the first ``_count`` documents
-    (later ones take the default); other readers are read value by value.
-    The result holds ``min(_count, size)`` values.
+    Whoosh stores them flat (documents past the column's count have none);
+    other column types are read value by value.
     """
     if all(hasattr(column, name) for name in ("_dbfile", "_basepos", "_count", "_fixedlen")):
         count = min(column._count, size)
-        return (
-            bytes(column._dbfile.get(column._basepos, count * column._fixedlen)) if count else b""
-        )
+        if not count:
+            return b""
+        return bytes(column._dbfile.get(column._basepos, count * column._fixedlen))
     return b"".join(column[n] for n in range(size))
 
 

@@ -61,8 +61,7 @@ def test_article_page_shows_marked_text_metadata_and_entity_links(page: Page, se
         for value, text, href in links:
             assert text.strip().endswith(value)
             assert param(href, facet) == value
-    # The chip itself (its small "i" neighbour opens the entity page).
-    page.get_by_test_id("entities-places").locator(".chip[data-value=Brazil]").click()
+    page.get_by_test_id("entities-places").get_by_role("link", name="Brazil").first.click()
     page.wait_for_url(lambda url: param(url, "place") == "Brazil")
     assert ARTICLE_ID in result_ids(page)
     expect(page.get_by_test_id("remove-filter")).to_contain_text("Brazil")

@@ -76,10 +76,11 @@ def test_seed_values_in_the_index(tmp_path: Path) -> None:
     assert {"Russia", "Venezuela", "United States", "China", "Cuba", "Caracas", "Moscow"} <= set(
         doc["places"]
     )
-    assert "RIA Novosti" in doc["organizations"]
+    # RIA Novosti is named as the source of a report: a news agency, not a facet value.
+    assert "RIA Novosti" not in doc.get("organizations", ())
     junk = {"Thursday", "Published", "She", "March", "Wednesday"}
     for field in ("people", "organizations", "places"):
-        assert not junk & set(doc[field]), field
+        assert not junk & set(doc.get(field, ())), field
     assert doc["origin"].endswith("seeds/000_016a2371f453d592.txt")
     assert doc["body"].startswith("MOSCOW, Russia – The presence of Russian troops")
 

@@ -3,23 +3,21 @@
 The small index is built by the real pipeline from articles written here,
 each pair differing in the one respect the test is about (same lengths,
 same other words), so a failure names the ranking rule that broke. The
-Reuters test holds the benchmark's figure (bench/relevance.py, loaded from
-there so the report and the test measure alike) above a floor set from the
-measurement, and above plain Whoosh BM25F.
+Reuters test holds the benchmark's figure (:mod:`evaluation.relevance`, which
+bench/relevance.py prints, so the report and the test measure alike) above a
+floor set from the measurement, and above plain Whoosh BM25F.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
+from evaluation import relevance
 from indexer import schema as F
 from indexer.pipeline import index_paths
 from indexer.search.evaluate import Ranking
@@ -91,8 +89,8 @@ def service(index_dir: str) -> Iterator[SearchService]:
 
 
 def search(service: SearchService, q: str) -> SearchPage:
-    # collapse=0: these articles share their filler text, so they are near
-    # copies of one another by construction; ranking is about each of them.
+    # The stories share their filler, so wire-copy collapsing would fold them
+    # into one cluster: these tests compare scores of every story.
     return service.search(parse_search_params({"q": [q], "per_page": ["50"], "collapse": ["0"]}))
 
 
@@ -180,27 +178,15 @@ NDCG_FLOOR = 0.72
 MIN_LEAD = 0.07
 
 
-def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "bench_relevance", ROOT / "bench" / "relevance.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.reuters
 def test_reuters_ndcg_stays_above_the_floor_and_the_baseline(
     reuters_index: str, reuters_dir: Path
 ) -> None:
-    bench = _bench()
-    topics = bench.build_topics(reuters_dir, bench.indexed_ids(reuters_index))
+    topics = relevance.build_topics(reuters_dir, relevance.indexed_ids(reuters_index))
     assert len(topics) >= 60
-    systems = bench.compare(reuters_index, Ranking(), topics, ("and",))
-    ours = bench.Scores.mean(list(systems["newsearch"].values()))
-    theirs = bench.Scores.mean(list(systems["baseline"].values()))
+    systems = relevance.compare(reuters_index, Ranking(), topics, ("and",))
+    ours = relevance.Scores.mean(list(systems["newsearch"].values()))
+    theirs = relevance.Scores.mean(list(systems["baseline"].values()))
     assert ours.ndcg10 >= NDCG_FLOOR, (ours, theirs)
     assert ours.ndcg10 - theirs.ndcg10 >= MIN_LEAD, (ours, theirs)
     assert ours.ap > theirs.ap and ours.r100 > theirs.r100, (ours, theirs)
@@ -210,6 +196,5 @@ def test_reuters_ndcg_stays_above_the_floor_and_the_baseline(
 def test_reuters_queries_never_search_the_topics_field(reuters_dir: Path) -> None:
     """Judgments come from the topic labels, so the queries must not read them."""
     assert F.TOPICS not in F.TEXT_FIELDS  # what a word without field: searches
-    bench = _bench()
-    for topic in bench.build_topics(reuters_dir):
+    for topic in relevance.build_topics(reuters_dir):
         assert ":" not in topic.query, topic

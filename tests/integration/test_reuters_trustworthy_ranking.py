@@ -7,9 +7,12 @@ developer machine, a failure under ``CI=true`` (see ``tests/conftest.py``).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from evaluation import relevance
+from indexer.search.evaluate import Ranking
 from indexer.search.request import parse_search_params
 from indexer.search.service import SearchService
 from indexer.search.types import SearchPage
@@ -84,3 +87,34 @@ def test_wire_abbreviations_are_searched_for_plain_words(service: SearchService)
     # Reuters writes pct: without the expansion almost nothing has all three words.
     assert page.total_all_words > 30
     assert search(service, '"profit percent"').also_searched == ()
+
+
+# -- the journalist query set: the issue's relevance target as a floor --------------
+
+#: Measured 2026-12-06 (bench/RESULTS.md, "Issue 11: relevance"): newsearch
+#: 0.788, plain Whoosh BM25F title+body OR 0.747 (+5.6%), AND 0.634.
+JOURNALIST_MIN_GAIN = 0.05
+
+
+def test_journalist_queries_beat_plain_whoosh_by_five_percent(
+    reuters_index: str, reuters_dir: Path
+) -> None:
+    queries = relevance.build_journalist(reuters_dir, relevance.indexed_ids(reuters_index))
+    assert len(queries) >= 100
+    assert all(2 <= len(q.query.split()) <= 4 for q in queries)
+    service = SearchService(reuters_index, ranking=Ranking())
+    try:
+        scores = relevance.run(relevance.newsearch_ranker(service), queries)
+    finally:
+        service.close()
+    ours = relevance.Scores.mean(list(scores.values()))
+    baselines = {}
+    for semantics in ("and", "or"):
+        baseline = relevance.TitleBodyBaseline(reuters_index, semantics)
+        try:
+            theirs = relevance.run(baseline, queries)
+        finally:
+            baseline.close()
+        baselines[semantics] = relevance.Scores.mean(list(theirs.values()))
+    best = max(b.ndcg10 for b in baselines.values())
+    assert ours.ndcg10 >= best * (1 + JOURNALIST_MIN_GAIN), (ours, baselines)

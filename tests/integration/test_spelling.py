@@ -1,19 +1,17 @@
 """ "Did you mean": the typing cost on plain strings, and the benchmark's targets on Reuters.
 
-The Reuters figures are bench/spelling.py's, loaded from there so the report
-and the test measure alike.
+The Reuters figures are :mod:`evaluation.spelling`'s, which bench/spelling.py
+prints, so the report and the test measure alike.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
+from evaluation import spelling as quality
 from indexer.search.request import parse_search_params
 from indexer.search.service import SearchService
 from indexer.search.suggest import NEIGHBOURS, typing_cost
@@ -38,15 +36,6 @@ def test_swapped_letters_are_one_edit_and_the_first_letter_is_rarely_wrong() -> 
 
 
 # -- Reuters-21578 ---------------------------------------------------------------------
-
-
-def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_spelling", ROOT / "bench" / "spelling.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -85,12 +74,11 @@ def test_the_other_query_words_break_ties(service: SearchService) -> None:
 
 @pytest.mark.reuters
 def test_reuters_spelling_targets(reuters_index: str) -> None:
-    bench = _bench()
-    report = bench.run(reuters_index)
+    report = quality.run(reuters_index)
     assert len(report.misspelled) >= 100 and len(report.correct) >= 100
-    assert report.corrected >= bench.TARGET_CORRECTED, [
+    assert report.corrected >= quality.TARGET_CORRECTED, [
         (o.case.query, o.suggestion, o.case.expected) for o in report.misspelled if not o.ok
     ]
-    assert report.false_alarms <= bench.TARGET_FALSE_ALARMS, [
+    assert report.false_alarms <= quality.TARGET_FALSE_ALARMS, [
         (o.case.query, o.suggestion) for o in report.correct if o.suggestion
     ]

@@ -338,9 +338,16 @@ class Server:
     """``newsearch serve`` on a free port, stopped (and checked alive) on exit."""
 
     def __init__(
-        self, index_dir: str | Path, *extra: str, threads: int = 8, wait_healthy: bool = True
+        self,
+        index_dir: str | Path,
+        *extra: str,
+        threads: int = 8,
+        wait_healthy: bool = True,
+        start_timeout: float = 60,
     ) -> None:
         self.port = free_port()
+        #: Seconds to wait for the first answer (a Reuters index warms for a while).
+        self.start_timeout = start_timeout
         #: Wait for /healthz to say 200; otherwise for any HTTP answer.
         self.wait_healthy = wait_healthy
         self.args = [
@@ -356,6 +363,16 @@ class Server:
         ]
         self.base = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[str] | None = None
+        self.stderr = ""
+        self._stderr_lines: list[str] = []
+        self._reader: threading.Thread | None = None
+
+    def _drain_stderr(self) -> None:
+        """Read the server's stderr as it comes: a full pipe would block its logging."""
+        assert self.process is not None and self.process.stderr is not None
+        for line in self.process.stderr:
+            self._stderr_lines.append(line)
+            del self._stderr_lines[:-500]
 
     def __enter__(self) -> Server:
         self.process = subprocess.Popen(
@@ -367,16 +384,21 @@ class Server:
             text=True,
             start_new_session=True,
         )
-        deadline = time.monotonic() + 60
+        self._reader = threading.Thread(target=self._drain_stderr, daemon=True)
+        self._reader.start()
+        deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.process.communicate()}")
+                self._reader.join(timeout=10)
+                out = self.process.stdout.read() if self.process.stdout else ""
+                raise RuntimeError(f"server exited: {out!r}, {''.join(self._stderr_lines)!r}")
             with contextlib.suppress(OSError):
                 status = http_get(self.base + "/healthz", timeout=5).status
                 if status == 200 or not self.wait_healthy:
                     return self
             time.sleep(0.1)
-        raise TimeoutError("server did not answer /healthz within 60 s")
+        kill_group(self.process)  # not left running after the test
+        raise TimeoutError(f"server did not answer /healthz within {self.start_timeout} s")
 
     def get(self, path: str, timeout: float = 30) -> Reply:
         return http_get(self.base + path, timeout=timeout)
@@ -386,10 +408,16 @@ class Server:
         alive = self.process.poll() is None
         self.process.terminate()
         try:
-            _, self.stderr = self.process.communicate(timeout=15)
+            self.process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             kill_group(self.process)
-            _, self.stderr = self.process.communicate(timeout=15)
+            self.process.wait(timeout=15)
+        if self._reader is not None:
+            self._reader.join(timeout=10)
+        for stream in (self.process.stdout, self.process.stderr):
+            if stream is not None:
+                stream.close()
+        self.stderr = "".join(self._stderr_lines)
         assert alive, f"the server died during the test: {self.stderr[-2000:]}"
 
 

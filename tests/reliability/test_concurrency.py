@@ -248,7 +248,7 @@ def test_readers_opening_during_rapid_commits_never_fail(tmp_path: Path) -> None
         (corpus / f"f{f:03d}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     index_dir = str(tmp_path / "index")
     index_paths([str(corpus / "f000.jsonl")], index_dir, workers=1)
-    service = SearchService(index_dir, refresh_interval=0.0)
+    service = SearchService(index_dir)
     stop = threading.Event()
     failures: list[str] = []
     counts = {"opens": 0, "searches": 0}

@@ -19,6 +19,7 @@ from indexer.analysis import (
     facet_analyzer,
     stem,
     text_analyzer,
+    value_analyzer,
 )
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_016a2371f453d592.txt"
@@ -100,6 +101,13 @@ def test_the_pipeline_is_what_whoosh_filters_make_of_the_definition(
         return [(t.text, t.pos, t.stopped) for t in tokens]
 
     assert run(text_analyzer()) == run(stock_pipeline())
+
+
+@pytest.mark.parametrize("text", SAMPLES)
+def test_the_value_analyzer_is_the_text_analysis_keeping_stop_words(text: str) -> None:
+    stock = RegexTokenizer(WORD_PATTERN) | WordShapeFilter() | LowercaseFilter()
+    stock = stock | CharsetFilter(accent_map)
+    assert [t.text for t in value_analyzer()(text)] == [t.text for t in stock(text)]
 
 
 def test_analyze_word_agrees_with_analyzer() -> None:

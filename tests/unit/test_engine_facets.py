@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,8 @@ from tiny_index import ARTICLES, build_index, open_snapshot
 
 from indexer import schema as F
 from indexer.search import facets, snapshot
-from indexer.search.snapshot import FacetPairs, SizedLRU, Snapshot
+from indexer.search.snapshot import FacetPairs, Snapshot
+from indexer.search.snapshot import _SizedLRU as SizedLRU
 from indexer.search.types import FacetValue
 from indexer.store import open_generation
 
@@ -40,6 +42,8 @@ class Arrays:
             )
         }
         self.cache: dict[Any, Any] = {}
+        #: An index without the name-variants field: no merged spellings.
+        self.searcher = SimpleNamespace(schema={})
 
     def value_index(self, fieldname: str) -> dict[str, int]:
         return {value: i for i, value in enumerate(self.facets[fieldname].values)}

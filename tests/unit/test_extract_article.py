@@ -20,7 +20,7 @@ def raw(body: str = "", **fields: object) -> RawDocument:
 
 def test_reuters_story() -> None:
     doc = raw(
-        "Showers continued in the Bahia cocoa zone, Comissaria Smith said.\n\n"
+        "Showers continued in the Bahia cocoa zone, Comissaria Smith said in its review.\n\n"
         "Destinations were the U.S. and Uruguay.\n\nReuter",
         path="reut2-000.sgm",
         position=1,
@@ -38,20 +38,23 @@ def test_reuters_story() -> None:
         id="reuters-1",
         title="BAHIA COCOA REVIEW",
         body=(
-            "Showers continued in the Bahia cocoa zone, Comissaria Smith said.\n\n"
+            "Showers continued in the Bahia cocoa zone, Comissaria Smith said in its review.\n\n"
             "Destinations were the U.S. and Uruguay.\n\nReuter"
         ),
         origin="reut2-000.sgm#1",
         path="reut2-000.sgm",
         date="1987-02-26T15:01:01",
+        date_source="metadata",
         dateline="Salvador",
         source="Reuters",
         url=None,
         author="Janie Gabbett",
         people=(),
-        organizations=(),  # "Reuter" is the signature, not a mention
+        # "Reuter" is the signature, not a mention; "its" makes Comissaria Smith a company.
+        organizations=("Comissaria Smith",),
         places=("Salvador", "Bahia", "United States", "Uruguay", "El Salvador"),
         topics=("Cocoa",),
+        name_variants=(("place", "United States", "U.S."),),
     )
 
 

@@ -12,6 +12,7 @@ from indexer.extract.dates import (
     extract_date,
     parse_date,
     parse_reuters_date,
+    publication_date,
 )
 
 TODAY = dt.date(2026, 11, 26)
@@ -104,3 +105,55 @@ def test_extract_date_order_of_trust() -> None:
     assert extract_date("garbage", url, text, TODAY) == "2018-01-02"
     assert extract_date(None, None, text, TODAY) == "2017-01-05"
     assert extract_date(None, None, None, TODAY) is None
+
+
+def test_evening_in_new_york_keeps_the_url_day_and_the_instant() -> None:
+    """The issue's case: a UTC timestamp past midnight, a URL and page that say the 19th."""
+    url = "https://news.example.com/2019/11/19/council-votes/"
+    found = publication_date("2019-11-20T02:59:46Z", url, "The council voted.", today=TODAY)
+    assert found.date == "2019-11-19"
+    assert found.instant == "2019-11-20T02:59:46+00:00"
+    assert found.source == "url"
+
+
+def test_local_offset_gives_the_local_day() -> None:
+    found = publication_date("2019-11-19T21:59:46-05:00", today=TODAY)
+    assert found.date == "2019-11-19T21:59:46-05:00"
+    assert found.instant == "2019-11-19T21:59:46-05:00"
+    assert found.source == "metadata"
+    # Seen from Tokyo, the same instant is already the next day there.
+    tokyo = publication_date(
+        "2019-11-20T11:59:46+09:00", "https://x.jp/2019/11/19/a", None, None, TODAY
+    )
+    assert tokyo.date == "2019-11-20T11:59:46+09:00"
+
+
+def test_utc_timestamp_takes_the_printed_day_when_a_day_apart() -> None:
+    found = publication_date("2023-11-09T03:28:35Z", None, None, "2023-11-08", TODAY)
+    assert (found.date, found.source) == ("2023-11-08", "page")
+    assert found.instant == "2023-11-09T03:28:35+00:00"
+    lead = publication_date("2023-11-09T03:28:35Z", None, "Posted November 8, 2023.", None, TODAY)
+    assert (lead.date, lead.source) == ("2023-11-08", "text")
+
+
+def test_utc_timestamp_alone_keeps_the_utc_day() -> None:
+    found = publication_date("2023-11-09T03:28:35Z", today=TODAY)
+    assert (found.date, found.source) == ("2023-11-09T03:28:35+00:00", "metadata")
+    same = publication_date("2023-11-09T13:00:00Z", "https://x.org/2023/11/09/a", today=TODAY)
+    assert (same.date, same.source) == ("2023-11-09T13:00:00+00:00", "metadata")
+
+
+def test_stale_metadata_gives_way_to_the_printed_day() -> None:
+    """A template's date years off the day the page prints is not the story's."""
+    found = publication_date("2009-04-11 18:06:36", None, None, "2019-10-22", TODAY)
+    assert (found.date, found.source, found.instant) == ("2019-10-22", "page", None)
+    close = publication_date("2022-01-26", None, None, "2022-01-27", TODAY)
+    assert (close.date, close.source) == ("2022-01-26", "metadata")
+
+
+def test_without_declared_date_page_then_url_then_text() -> None:
+    url = "https://x.org/2018/01/02/a"
+    assert publication_date(None, url, None, "2018-01-03", TODAY).source == "page"
+    assert publication_date(None, url, "On March 1, 2018.", None, TODAY).date == "2018-01-02"
+    assert publication_date(None, None, "On March 1, 2018.", "junk", TODAY).source == "text"
+    assert publication_date(None, None, None, None, TODAY) == publication_date(None)

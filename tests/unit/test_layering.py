@@ -25,20 +25,17 @@ INTERNAL_MODULES = (
     "whoosh.matching",
     "whoosh.system",
 )
-#: Whoosh classes meant to be extended (the analysis pipeline and posting formats).
-#: Public Whoosh classes made to be extended: analysis parts, posting formats,
-#: query nodes and the query parser (documented in Whoosh's own manual).
-EXTENSION_POINTS = {
-    "Filter",
-    "Tokenizer",
-    "CompositeAnalyzer",
-    "Format",
-    "Term",
-    "Or",
-    "And",
-    "Phrase",
-    "QueryParser",
-}
+#: Whoosh modules whose classes are not meant to be extended: writers, readers,
+#: searchers, matchers, storage and codecs (analysis filters, formats, query
+#: classes and parser plugins are extension points, documented as such).
+SEALED_MODULES = (
+    "whoosh.writing",
+    "whoosh.reading",
+    "whoosh.searching",
+    "whoosh.index",
+    "whoosh.collectors",
+    *INTERNAL_MODULES,
+)
 
 
 def checked_modules() -> list[Path]:
@@ -69,23 +66,33 @@ def is_internal(name: str) -> bool:
     return any(name == m or name.startswith(m + ".") for m in INTERNAL_MODULES)
 
 
-def whoosh_names(module: ast.Module) -> set[str]:
-    """Local names bound to anything imported from Whoosh."""
-    names: set[str] = set()
+def whoosh_origins(module: ast.Module) -> dict[str, str]:
+    """Local names bound to something imported from Whoosh -> its dotted origin."""
+    origins: dict[str, str] = {}
     for node in ast.walk(module):
         if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "whoosh":
-            names.update(alias.asname or alias.name for alias in node.names)
+            for alias in node.names:
+                origins[alias.asname or alias.name] = f"{node.module}.{alias.name}"
         elif isinstance(node, ast.Import):
-            names.update(
-                (alias.asname or alias.name).split(".")[0]
-                for alias in node.names
-                if alias.name.split(".")[0] == "whoosh"
-            )
-    return names
+            for alias in node.names:
+                if alias.name.split(".")[0] == "whoosh":
+                    local = alias.asname or alias.name.split(".")[0]
+                    origins[local] = alias.name if alias.asname else local
+    return origins
+
+
+def base_origin(base: ast.expr, origins: dict[str, str]) -> str | None:
+    """Where a class's base comes from (``whoosh.writing.SegmentWriter``), if from Whoosh."""
+    root, _, rest = ast.unparse(base).partition(".")
+    if root not in origins:
+        return None
+    return origins[root] + ("." + rest if rest else "")
 
 
 def private_accesses(module: ast.Module) -> Iterator[tuple[ast.AST, str]]:
-    """``x._name`` on anything but ``self``/``cls``, ``getattr(x, "_name")``, ``f(_name=...)``."""
+    """``x._name`` on anything but ``self``/``cls``, ``getattr(x, "_name")``, and a
+    Whoosh call with a private keyword (``SegmentWriter(ix, _lk=False)``)."""
+    origins = whoosh_origins(module)
     for node in ast.walk(module):
         if isinstance(node, ast.Attribute) and _private(node.attr):
             if not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
@@ -101,9 +108,10 @@ def private_accesses(module: ast.Module) -> Iterator[tuple[ast.AST, str]]:
                 and _private(name.value)
             ):
                 yield node, ast.unparse(node)
-            for keyword in node.keywords:
-                if keyword.arg and _private(keyword.arg):
-                    yield node, ast.unparse(node)
+            if base_origin(func, origins) is not None:
+                for keyword in node.keywords:
+                    if keyword.arg and _private(keyword.arg):
+                        yield node, ast.unparse(node)
 
 
 def _private(name: str) -> bool:
@@ -136,15 +144,14 @@ def test_no_private_attribute_of_another_object_is_touched(path: Path) -> None:
 @pytest.mark.parametrize("path", checked_modules(), ids=lambda p: p.relative_to(REPO).as_posix())
 def test_only_whoosh_extension_points_are_subclassed(path: Path) -> None:
     module = tree(path)
-    from_whoosh = whoosh_names(module)
+    origins = whoosh_origins(module)
     found = []
     for node in ast.walk(module):
         if isinstance(node, ast.ClassDef):
             for base in node.bases:
-                name = ast.unparse(base).split(".")[-1]
-                root = ast.unparse(base).split(".")[0]
-                if (name in from_whoosh or root in from_whoosh) and name not in EXTENSION_POINTS:
-                    found.append(f"{rel(path, node)} {node.name}({ast.unparse(base)})")
+                origin = base_origin(base, origins)
+                if origin and any(origin.startswith(m + ".") for m in SEALED_MODULES):
+                    found.append(f"{rel(path, node)} {node.name}({origin})")
     assert found == [], "subclass Whoosh's writers and readers in indexer.whoosh_internals"
 
 
@@ -198,4 +205,47 @@ def test_the_checks_catch_what_they_look_for() -> None:
         "whoosh.filedb.structfile",
     ]
     assert len(list(private_accesses(bad))) == 3
-    assert "SegmentWriter" in whoosh_names(bad) and "SegmentWriter" not in EXTENSION_POINTS
+    (cls,) = [node for node in bad.body if isinstance(node, ast.ClassDef)]
+    assert base_origin(cls.bases[0], whoosh_origins(bad)) == "whoosh.writing.SegmentWriter"
+    extension = ast.parse("from whoosh import query as wq\nclass T(wq.Term):\n    pass\n")
+    (term,) = [node for node in extension.body if isinstance(node, ast.ClassDef)]
+    assert base_origin(term.bases[0], whoosh_origins(extension)) == "whoosh.query.Term"
+
+
+def test_the_indexer_imports_the_web_app_only_to_serve_it() -> None:
+    """Data flows webapp -> search service -> index; the CLI may start the web app."""
+    found = []
+    for path in sorted((REPO / "indexer").rglob("*.py")):
+        module = tree(path)
+        allowed: set[ast.AST] = set()
+        if path.name == "cli.py":
+            for node in ast.walk(module):
+                if isinstance(node, ast.FunctionDef) and node.name == "serve_command":
+                    allowed.update(ast.walk(node))
+        for node, name in imported_modules(module):
+            if name.split(".")[0] == "webapp" and node not in allowed:
+                found.append(f"{rel(path, node)} imports {name}")
+    assert found == []
+
+
+def test_tests_do_not_load_bench_scripts() -> None:
+    """Benchmarks are scripts; what a test shares with one lives in ``evaluation/``."""
+    paths = sorted((REPO / "tests").rglob("*.py")) + sorted((REPO / "evaluation").rglob("*.py"))
+    paths.remove(Path(__file__).resolve())
+    found = []
+    for path in paths:
+        module = tree(path)
+        for node, name in imported_modules(module):
+            if name == "bench" or name.startswith("bench."):
+                found.append(f"{rel(path, node)} imports {name}")
+        for node in ast.walk(module):
+            if isinstance(node, ast.Constant) and _names_a_bench_script(node.value):
+                found.append(f"{rel(path, node)} names {node.value!r}")
+    assert found == []
+
+
+def _names_a_bench_script(value: object) -> bool:
+    """``"bench"`` (a path part) or ``"bench/x.py"``: how a test would load a script."""
+    return isinstance(value, str) and (
+        value == "bench" or (value.startswith("bench/") and value.endswith(".py"))
+    )

@@ -164,3 +164,21 @@ def test_xhtml_with_xml_declaration_parses_without_warnings() -> None:
         "a.xhtml", xhtml + f"<head><title>X</title></head><body>{PARAGRAPHS}</body></html>"
     )
     assert doc.body.startswith("PORT ELLIS")
+
+
+def test_page_date_is_the_printed_day_and_the_article_keeps_the_publisher_day() -> None:
+    """A New York evening story: UTC metadata says the 20th, the page and URL the 19th."""
+    from indexer.extract import build_article
+
+    head = (
+        '<meta property="article:published_time" content="2019-11-20T02:59:46Z">'
+        '<link rel="canonical" href="https://news.example.com/2019/11/19/library-reopens/">'
+    )
+    body = '<p class="byline">November 19, 2019</p>' + PARAGRAPHS
+    doc = parse_html("a.html", page(head, body))
+    assert doc.date == "2019-11-20T02:59:46Z"
+    assert doc.page_date == "2019-11-19"
+    article = build_article(doc)
+    assert article.date == "2019-11-19"
+    assert article.published_at == "2019-11-20T02:59:46+00:00"
+    assert article.date_source == "url"

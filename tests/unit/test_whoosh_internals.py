@@ -127,6 +127,17 @@ def test_numeric_column_reads_every_value(stock_index: Any) -> None:
     assert values[3] == F.UNDATED  # doc-3 has no date
 
 
+def test_fixed_column_bytes_are_the_values_one_by_one(stock_index: Any) -> None:
+    _, reader = stock_index
+    segreader = leaf(reader)
+    size = segreader.doc_count_all()
+    assert segreader.has_column(F.SIGNATURE)
+    column = segreader.column_reader(F.SIGNATURE, translate=False)
+    raw = wi.fixed_column_bytes(column, size)
+    assert raw == b"".join(column[n] for n in range(size)) and len(raw) > 0
+    assert wi.fixed_column_bytes(column, 2) == column[0] + column[1]
+
+
 def test_field_lengths_are_the_public_lengths(stock_index: Any) -> None:
     _, reader = stock_index
     segreader = leaf(reader)

@@ -98,7 +98,7 @@ def test_unopenable_index_answers_503_and_recovers_without_restart() -> None:
     assert_error_envelope(client.get("/healthz"), 503, "index_missing")
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "generation": 7, "documents": 3}
+    assert response.get_json() == {"status": "ok", "generation": 7, "documents": 3, "index": ""}
     assert attempts == ["/nowhere", "/nowhere"]
     close_service(app)
     assert service.closed

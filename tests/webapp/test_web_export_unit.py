@@ -9,9 +9,9 @@ import json
 from flask.testing import FlaskClient
 from web_helpers import FakeService, assert_error_envelope, make_hit
 
+from indexer.search.presenter import EXPORT_COLUMNS
 from webapp import create_app
 from webapp.export import csv_lines, jsonl_lines, safe_cell
-from webapp.presenter import EXPORT_COLUMNS
 
 
 def test_formula_cells_are_defused() -> None:
@@ -46,7 +46,9 @@ def test_export_limit_is_applied_and_announced() -> None:
     client = app.test_client()
     response = client.get("/api/export.jsonl?q=cocoa")
     assert response.headers["X-Export-Limit"] == "2"
-    assert len(response.get_data(as_text=True).splitlines()) == 2
+    provenance, *records = response.get_data(as_text=True).splitlines()
+    assert json.loads(provenance)["provenance"]["rows"] == 2
+    assert len(records) == 2
     response = client.get("/api/export.csv?q=cocoa")
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]

@@ -7,9 +7,9 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 
+from indexer.search.presenter import ARTICLE_KEYS, HIT_KEYS, SEARCH_KEYS
 from indexer.search.request import EXCLUDE_PARAMS, MAX_PER_PAGE, MAX_QUERY_CHARS, SCALAR_PARAMS
 from indexer.search.types import FACET_NAMES, SORT_ORDERS
-from webapp.presenter import ARTICLE_KEYS, HIT_KEYS, SEARCH_KEYS
 
 
 def _doc(client: FlaskClient) -> dict:
@@ -27,6 +27,8 @@ def test_every_get_route_is_described(fake_app: Flask, fake_client: FlaskClient)
             continue
         path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
         assert path in described, path
+        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}:
+            assert method.lower() in doc["paths"][path], (path, method)
 
 
 def test_search_parameters_match_the_validator(fake_client: FlaskClient) -> None:
@@ -37,11 +39,13 @@ def test_search_parameters_match_the_validator(fake_client: FlaskClient) -> None
     assert params["per_page"]["schema"]["maximum"] == MAX_PER_PAGE
     assert params["q"]["schema"]["maxLength"] == MAX_QUERY_CHARS
     assert params["place"]["schema"]["type"] == "array"
-    for path in ("/", "/api/export.csv", "/api/export.jsonl"):
-        assert (
-            doc["paths"][path]["get"]["parameters"]
-            == doc["paths"]["/api/search"]["get"]["parameters"]
-        )
+    search = doc["paths"]["/api/search"]["get"]["parameters"]
+    assert doc["paths"]["/"]["get"]["parameters"] == search
+    assert doc["paths"]["/feeds/search.atom"]["get"]["parameters"] == search
+    for path in ("/api/export.csv", "/api/export.jsonl"):
+        exported = doc["paths"][path]["get"]["parameters"]
+        assert exported[: len(search)] == search
+        assert [p["name"] for p in exported[len(search) :]] == ["fields", "provenance"]
 
 
 def test_response_schemas_match_the_presenter(fake_client: FlaskClient) -> None:
@@ -55,7 +59,10 @@ def test_response_schemas_match_the_presenter(fake_client: FlaskClient) -> None:
 
 def test_every_operation_documents_its_errors(fake_client: FlaskClient) -> None:
     for path, item in _doc(fake_client)["paths"].items():
-        responses = item["get"]["responses"]
-        assert "200" in responses and "500" in responses, path
-        if item["get"]["parameters"] and path != "/api/openapi.json":
-            assert {"400", "404"} & set(responses), path
+        for method, operation in item.items():
+            responses = operation["responses"]
+            assert "200" in responses and "500" in responses, (path, method)
+            if (operation["parameters"] or "requestBody" in operation) and (
+                path != "/api/openapi.json"
+            ):
+                assert {"400", "404"} & set(responses), (path, method)

@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl, urlsplit
 from markupsafe import Markup
 from web_helpers import XSS_IMG, XSS_SCRIPT, make_article, make_hit, make_page
 
+from indexer.search import presenter
 from indexer.search.request import parse_search_params
 from indexer.search.types import (
     CorpusStats,
@@ -18,7 +19,6 @@ from indexer.search.types import (
     HistogramBucket,
     SearchRequest,
 )
-from webapp import presenter
 from webapp.links import Routes, is_web_url
 from webapp.pages import (
     article_page_model,
@@ -57,6 +57,7 @@ def test_search_json_has_exactly_the_documented_keys() -> None:
         "count": 30,
         "selected": False,
         "excluded": False,
+        "aliases": [],
     }
     assert body["query"] == "cocoa"
     assert body["took_ms"] == 3.1
@@ -303,5 +304,7 @@ def test_display_date() -> None:
 def test_facet_values_pass_through_unchanged() -> None:
     page = make_page(facets={"topic": (FacetValue("grain", 7, True),)})
     assert presenter.search_json(page)["facets"] == {
-        "topic": [{"value": "grain", "count": 7, "selected": True, "excluded": False}]
+        "topic": [
+            {"value": "grain", "count": 7, "selected": True, "excluded": False, "aliases": []}
+        ]
     }

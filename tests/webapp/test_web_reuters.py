@@ -63,8 +63,12 @@ def test_place_and_topic_narrow_to_their_intersection(rclient: FlaskClient) -> N
 
 
 def test_cofee_suggests_coffee(rclient: FlaskClient) -> None:
+    # No story holds "cofee": the page shows coffee's results (issue 11) and
+    # links to both; searched as typed, it suggests coffee.
     assert search(rclient, "q=cofee")["suggestion"] == "coffee"
-    link = soup_of(rclient.get("/?q=cofee")).select_one("[data-testid=suggestion] a")
+    link = soup_of(rclient.get("/?q=cofee")).select_one("[data-testid=corrected-link]")
+    assert link.get_text() == "coffee" and link["href"] == "/?q=coffee"
+    link = soup_of(rclient.get("/?q=cofee&spell=0")).select_one("[data-testid=suggestion] a")
     assert link.get_text() == "coffee" and link["href"] == "/?q=coffee"
 
 

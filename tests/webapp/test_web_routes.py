@@ -12,7 +12,7 @@ import pytest
 from flask.testing import FlaskClient
 from web_helpers import assert_error_envelope, assert_html_error, assert_security_headers, soup_of
 
-from webapp.presenter import ARTICLE_KEYS, EXPORT_COLUMNS, HIT_KEYS, SEARCH_KEYS
+from indexer.search.presenter import ARTICLE_KEYS, EXPORT_COLUMNS, HIT_KEYS, SEARCH_KEYS
 
 COCOA_REVIEW = "reuters-900001"
 
@@ -96,7 +96,7 @@ def test_search_api_shape(client: FlaskClient) -> None:
     assert any("<mark>" in passage for hit in body["hits"] for passage in hit["snippet"])
     for values in body["facets"].values():
         for value in values:
-            assert list(value) == ["value", "count", "selected", "excluded"]
+            assert list(value) == ["value", "count", "selected", "excluded", "aliases"]
     for bucket in body["histogram"]:
         assert list(bucket) == ["period", "count", "start", "end"]
     assert isinstance(body["took_ms"], float | int)
@@ -262,7 +262,9 @@ def test_csv_export_streams_the_whole_result_set(client: FlaskClient) -> None:
 
 def test_jsonl_export_matches_the_search(client: FlaskClient) -> None:
     response = client.get("/api/export.jsonl?q=grain&sort=oldest")
-    records = [json.loads(line) for line in response.get_data(as_text=True).splitlines()]
+    lines = response.get_data(as_text=True).splitlines()
+    provenance, *records = [json.loads(line) for line in lines]
+    assert provenance["provenance"]["total"] == len(records)
     everything = api(client, "q=grain&sort=oldest&per_page=100")
     assert [r["id"] for r in records] == [hit["id"] for hit in everything["hits"]]
     assert all(list(r) == list(EXPORT_COLUMNS) for r in records)

@@ -6,6 +6,7 @@ tests/integration/test_query_semantics.py for what the stories hold).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -95,6 +96,18 @@ def test_literal_state_survives_paging_but_not_a_new_query(client: FlaskClient) 
     assert parse_qs(urlsplit(next_link["href"]).query)["spell"] == ["0"]
     form_names = {field.get("name") for field in soup.select("form input")}
     assert "spell" not in form_names
+
+
+def test_exports_follow_the_correction(client: FlaskClient) -> None:
+    for spell in ("", "&spell=0"):
+        shown = {hit["id"] for hit in api(client, f"q=cofee+brazil&per_page=100{spell}")["hits"]}
+        lines = client.get(f"/api/export.jsonl?q=cofee+brazil{spell}").get_data(as_text=True)
+        records = [json.loads(line) for line in lines.splitlines() if line.strip()]
+        # The first line is the export's provenance record, then one line per hit.
+        assert "provenance" in records[0]
+        exported = {record["id"] for record in records[1:]}
+        assert exported == shown, spell
+    assert "coffee-2" not in shown  # as typed: Brazil stories only
 
 
 @pytest.mark.parametrize("value", ["2", "yes", "", "0&spell=1"])

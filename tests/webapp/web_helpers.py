@@ -16,6 +16,7 @@ from typing import Any
 
 from bs4 import BeautifulSoup
 
+from indexer.search.tally import Tally
 from indexer.search.types import (
     ArticleView,
     CorpusStats,
@@ -194,13 +195,26 @@ class FakeService:
             top={"dateline": (CountedValue("Salvador", 2),), "person": ()},
         )
 
-    def export(self, request: SearchRequest, limit: int) -> Iterator[Hit]:
+    def export(
+        self, request: SearchRequest, limit: int, snippets: bool = False, bodies: bool = False
+    ) -> Iterator[Hit]:
         self._check()
-        hits = (make_hit(n, snippet=()) for n in range(1, 4))
+        hits = (
+            make_hit(
+                n,
+                snippet=make_hit(n).snippet if snippets else (),
+                body=f"Body {n}." if bodies else None,
+            )
+            for n in range(1, 4)
+        )
         for count, hit in enumerate(hits):
             if count >= limit:
                 return
             yield hit
+
+    def tally(self, request: SearchRequest) -> Tally:
+        self._check()
+        return Tally(3, "1987-03-02", "1987-03-04")
 
     @property
     def generation(self) -> int:

@@ -1,5 +1,9 @@
 """Typed service results -> plain dicts: the JSON of the API, and the core of every page.
 
+The search service's own serialisation: the JSON API, the CLI's ``--json``
+and the exports all come from here, so they cannot drift apart; the web app
+adds links to it, the CLI prints it.
+
 Datasette's lesson: build one plain data dict per page; the JSON endpoint
 returns it as is and the HTML page renders it (plus links, see
 :mod:`webapp.pages`). Functions here are pure, so they are unit-tested on
@@ -7,8 +11,8 @@ hand-built :class:`SearchPage` objects.
 
 Highlighting is done once, here, from the service's :class:`Fragment` runs:
 every piece of article text is escaped with :func:`markupsafe.escape` and only
-the ``<mark>`` tags we add are live. This is the only place in the web app that
-produces :class:`~markupsafe.Markup`; templates never use ``|safe``.
+the ``<mark>`` tags we add are live. This is the only place that produces
+:class:`~markupsafe.Markup` (Flask's escaping library); templates never use ``|safe``.
 """
 
 from __future__ import annotations
@@ -87,6 +91,8 @@ ARTICLE_KEYS = (
     "organizations",
     "places",
     "topics",
+    "published_at",
+    "date_source",
 )
 
 #: Columns of the exports (a hit without its snippet).
@@ -154,12 +160,13 @@ def export_record(hit: Hit) -> dict[str, Any]:
 
 
 def facet_value_json(value: FacetValue) -> dict[str, Any]:
-    """``{value, count, selected, excluded}``."""
+    """``{value, count, selected, excluded, aliases}``."""
     return {
         "value": value.value,
         "count": value.count,
         "selected": value.selected,
         "excluded": value.excluded,
+        "aliases": list(value.aliases),
     }
 
 
@@ -222,6 +229,8 @@ def article_json(article: ArticleView) -> dict[str, Any]:
         "organizations": list(article.organizations),
         "places": list(article.places),
         "topics": list(article.topics),
+        "published_at": article.published_at,
+        "date_source": article.date_source,
     }
 
 

@@ -1,0 +1,184 @@
+"""One facet value per entity across stories, and names that are not entities.
+
+Stories spell one name several ways ("Ivan Boesky", "Ivan F. Boesky";
+"General Motors Corp", "General Motors Corporation"), and a facet that
+lists each spelling apart splits the entity's stories between them. The
+rules here are deterministic, so every worker process maps a spelling to
+the same value without sharing state:
+
+* people: middle initials are dropped ("Ivan F. Boesky" -> "Ivan Boesky",
+  "George H. W. Bush" -> "George Bush"); a leading initial stays ("J. Paul
+  Getty" keeps its form);
+* organizations: the legal suffix takes one spelling ("Corporation",
+  "Corp." -> "Corp"; "Incorporated" -> "Inc"; "Company" -> "Co";
+  "Limited" -> "Ltd") and a leading "The" goes;
+* places: the gazetteer already maps "U.S." and "USA" to "United States".
+
+The spellings a value stands for are kept (:func:`canonical_entities`
+returns them) so the index can show them next to the value.
+
+Not entities, whatever the extractor says: demonyms ("Iraqi", "Iranians"),
+news agencies (in news copy they are named as sources: "Reuters", "(AP)",
+"according to Agence France-Presse"), and the publisher's own name, which
+stays in the ``source`` field.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["canonical_entities", "canonical_name", "is_agency", "is_demonym"]
+
+_INITIAL = re.compile(r"^[A-Z]\.?$")
+_LEGAL = {
+    "corporation": "Corp",
+    "corp": "Corp",
+    "incorporated": "Inc",
+    "inc": "Inc",
+    "company": "Co",
+    "co": "Co",
+    "limited": "Ltd",
+    "ltd": "Ltd",
+    "plc": "Plc",
+    "p.l.c": "Plc",
+}
+#: News agencies and wire services: named in copy as the source of a report.
+_AGENCIES = frozenset(
+    name.casefold()
+    for name in (
+        "Reuters",
+        "Reuter",
+        "Thomson Reuters",
+        "AP",
+        "Associated Press",
+        "The Associated Press",
+        "AFP",
+        "Agence France-Presse",
+        "Agence France Presse",
+        "UPI",
+        "United Press International",
+        "Xinhua",
+        "Xinhua News Agency",
+        "New China News Agency",
+        "Kyodo",
+        "Kyodo News",
+        "Tass",
+        "TASS",
+        "Itar-Tass",
+        "ITAR-TASS",
+        "Interfax",
+        "RIA Novosti",
+        "dpa",
+        "DPA",
+        "ANSA",
+        "EFE",
+        "Yonhap",
+        "Bernama",
+        "Antara",
+        "PTI",
+        "Press Trust of India",
+        "IRNA",
+        "Islamic Republic News Agency",
+        "Anadolu Agency",
+        "MENA",
+        "Saudi Press Agency",
+        "SPA",
+        "WAFA",
+        "KCNA",
+        "Jiji",
+        "Jiji Press",
+        "Canadian Press",
+        "Australian Associated Press",
+        "AAP",
+        "Press Association",
+        "PA",
+    )
+)
+#: Nationality and group adjectives and nouns (checked after folding a
+#: plural "s"): never a person, organization or place on their own.
+_DEMONYMS = frozenset(
+    """afghan albanian algerian american andorran angolan argentine argentinian armenian
+    australian austrian azerbaijani azeri bahraini bangladeshi belarusian belgian bolivian
+    bosnian brazilian british briton bulgarian burmese cambodian cameroonian canadian chadian
+    chilean chinese colombian congolese croat croatian cuban cypriot czech danish dane dutch
+    dutchman ecuadorean ecuadorian egyptian emirati english eritrean estonian ethiopian european
+    filipino finnish french frenchman georgian german ghanaian greek guatemalan guinean
+    haitian honduran hungarian icelandic indian indonesian iranian iraqi irish israeli italian
+    ivorian jamaican japanese jordanian kazakh kenyan korean kosovar kurdish kurd kuwaiti kyrgyz
+    lao laotian latvian lebanese liberian libyan lithuanian luxembourgish macedonian malagasy
+    malawian malaysian malian maltese mauritanian mexican moldovan mongolian montenegrin
+    moroccan mozambican namibian nepalese nepali nicaraguan nigerian nigerien norwegian omani
+    pakistani palestinian panamanian paraguayan persian peruvian polish pole portuguese qatari
+    romanian russian rwandan salvadoran saudi scottish scot senegalese serb serbian
+    singaporean slovak slovenian somali spanish spaniard sudanese swede swedish swiss
+    syrian taiwanese tajik tanzanian thai tibetan togolese tunisian turk turkish turkmen ugandan
+    ukrainian uruguayan uzbek venezuelan vietnamese welsh yemeni yugoslav zambian zimbabwean
+    arab arabian asian african latino hispanic sunni shiite shia muslim christian jewish
+    jew catholic protestant hindu buddhist sikh westerner easterner""".split()
+)
+
+
+def is_agency(name: str) -> bool:
+    """Whether ``name`` is a news agency (named in copy as a report's source)."""
+    return name.casefold().strip() in _AGENCIES
+
+
+def is_demonym(name: str) -> bool:
+    """Whether ``name`` is a nationality or group word ("Iraqi", "Iranians")."""
+    key = name.casefold().strip()
+    if " " in key:
+        return False
+    return key in _DEMONYMS or (key.endswith("s") and key[:-1] in _DEMONYMS)
+
+
+def canonical_name(kind: str, name: str) -> str:
+    """The one spelling of ``name`` that its variants share (see the module docstring)."""
+    words = name.split()
+    if kind == "person" and len(words) >= 3:
+        middle = [w for w in words[1:-1] if not _INITIAL.match(w)]
+        if not _INITIAL.match(words[0]):
+            return " ".join([words[0], *middle, words[-1]])
+    elif kind == "organization" and len(words) >= 2:
+        if words[0] in ("The", "the"):
+            words = words[1:]
+        if len(words) >= 2:
+            last = words[-1].rstrip(".,").casefold()
+            if last in _LEGAL:
+                stem = words[:-1]
+                if stem and stem[-1].endswith(","):
+                    stem[-1] = stem[-1][:-1]
+                words = [*stem, _LEGAL[last]]
+        return " ".join(words)
+    return name
+
+
+def canonical_entities(
+    kind: str, names: tuple[str, ...], excluded: tuple[str, ...] = ()
+) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """``(values, variants)`` for one story's names of one kind.
+
+    ``values`` are the canonical names, de-duplicated in first-seen order,
+    without demonyms, news agencies and the ``excluded`` names (the
+    publisher's); ``variants`` pairs each value with a spelling it stands
+    for when the two differ.
+    """
+    banned = {
+        form.casefold()
+        for name in excluded
+        if name
+        for form in (name, canonical_name("organization", name))
+    }
+    values: dict[str, str] = {}
+    variants: dict[tuple[str, str], None] = {}
+    for name in names:
+        if is_demonym(name) or name.casefold() in banned:
+            continue
+        if kind == "organization" and is_agency(name):
+            continue
+        value = canonical_name(kind, name)
+        if value.casefold() in banned:
+            continue
+        value = values.setdefault(value.casefold(), value)
+        if value != name:
+            variants[(value, name)] = None
+    return tuple(values.values()), tuple(variants)

@@ -1,0 +1,38 @@
+"""The span tagger: shipped weights load from the package and type names no table knows."""
+
+from __future__ import annotations
+
+from indexer.extract.entities import extract_entities, unclassified_names
+from indexer.extract.tagger import CLASSES, features, parse_weights, span_tagger
+
+
+def test_shipped_weights_load_without_network() -> None:
+    tagger = span_tagger()
+    assert len(tagger.weights) > 1000
+    assert all(len(row) == len(CLASSES) for row in list(tagger.weights.values())[:50])
+
+
+def test_names_no_table_knows_are_typed_by_the_tagger() -> None:
+    """Invented names: the rules leave them over, the tagger types them."""
+    text = (
+        "Officials said the storm hit Qarvenstad overnight. In Qarvenstad, the Velmoria "
+        "Research Institute counted damage, and Dralvik Osterhuin said repairs would take weeks."
+    )
+    found = extract_entities([text])
+    assert "Velmoria Research Institute" in found.organizations  # by its form (rules)
+    assert "Dralvik Osterhuin" in found.people  # unknown given name: the tagger
+    assert "Qarvenstad" in found.places  # "in X": the tagger
+
+
+def test_sentence_openers_stay_out() -> None:
+    assert extract_entities(["Shares fell. Analysts said prices would recover."]).people == ()
+    left = [name for name, _ in unclassified_names(["Shares fell sharply on Monday."])]
+    assert left == ["Shares"]
+
+
+def test_weights_file_format() -> None:
+    tagger = parse_weights("# header\n# margin: 0.5\nbias\t1\t0\t0\t0\nw=acme\t0\t0\t3\t0\n")
+    assert tagger.margin == 0.5
+    assert tagger.classify(["Acme"], "", "", False) == "organization"
+    assert tagger.classify(["Other"], "", "", False) is None
+    assert "w=acme" in features(["Acme"], "", "", False)

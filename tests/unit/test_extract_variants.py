@@ -1,0 +1,114 @@
+"""Issue 12's entity rules, each on text written for the test.
+
+Surname resolution, "X of Y", names that are not entities (demonyms,
+titles, weekdays, months, news agencies, the publisher) and the merging of
+spellings into one facet value across stories.
+"""
+
+from __future__ import annotations
+
+from indexer.extract import build_article
+from indexer.extract.entities import extract_entities
+from indexer.extract.variants import canonical_entities, canonical_name, is_agency, is_demonym
+from indexer.model import RawDocument
+
+
+def story(body: str, source: str | None = None, title: str | None = None) -> RawDocument:
+    return RawDocument(
+        path="/news/story.txt", position=None, format="text", body=body, title=title, source=source
+    )
+
+
+def test_surname_alone_resolves_to_the_full_name_used_earlier() -> None:
+    """Names no table knows: the resolution works from the story itself."""
+    article = build_article(
+        story(
+            "Harbour authority chairwoman Margit Oyelaran-Brandt said dredging would start in "
+            "spring. Oyelaran-Brandt said the cost was covered.\n\n"
+            'Peter Wielgus, a pilot, agreed. "The channel is too shallow," Wielgus said.'
+        )
+    )
+    assert article.people == ("Margit Oyelaran-Brandt", "Peter Wielgus")
+
+
+def test_x_of_y_splits_into_a_person_and_an_organization() -> None:
+    found = extract_entities(
+        [
+            "Halvard Tennyson of Brightwater Analytics Ltd said supply was tight, while "
+            "Oskar Vantongeren of Northfield University expected a glut."
+        ]
+    )
+    assert found.people == ("Halvard Tennyson", "Oskar Vantongeren")
+    assert found.organizations == ("Brightwater Analytics Ltd", "Northfield University")
+
+
+def test_x_of_y_keeps_organizations_named_that_way() -> None:
+    found = extract_entities(
+        ["The Bank of England and the National Association of Timber Merchants disagreed."]
+    )
+    assert found.people == ()
+    assert "Bank of England" in found.organizations
+
+
+def test_demonyms_titles_weekdays_and_months_are_not_entities() -> None:
+    article = build_article(
+        story(
+            "Iraqi forces shelled the port on Monday, Iranian officials said. The Iraqi "
+            "command denied it in January. Minister said nothing. Iraqis and Kuwaitis waited."
+        )
+    )
+    everything = (*article.people, *article.organizations, *article.places)
+    for word in ("Iraqi", "Iranian", "Iraqis", "Kuwaitis", "Monday", "January", "Minister"):
+        assert word not in everything
+    assert is_demonym("Iraqi") and is_demonym("Iranians") and not is_demonym("Iraq")
+
+
+def test_news_agencies_named_as_sources_are_not_organizations() -> None:
+    article = build_article(
+        story(
+            "LISBON (Reuters) - Fenwick Shipping Corp will sell two tankers, the Associated "
+            "Press and Agence France-Presse reported, citing Xinhua and AP sources."
+        )
+    )
+    assert article.organizations == ("Fenwick Shipping Corp",)
+    assert is_agency("reuters") and not is_agency("Reuters Holdings")
+
+
+def test_the_publishers_own_name_stays_in_source_only() -> None:
+    article = build_article(
+        story(
+            "The Harbour Courier has learned that Quayside Holdings Inc will close. A Harbour "
+            "Courier reporter visited the yard.",
+            source="The Harbour Courier",
+        )
+    )
+    assert article.source == "The Harbour Courier"
+    assert article.organizations == ("Quayside Holdings Inc",)
+
+
+def test_spellings_of_one_name_become_one_value_and_are_listed() -> None:
+    first = build_article(story("Ivan F. Boesky paid. Calderwood Mining Corporation fell."))
+    second = build_article(story("Ivan Boesky paid. Calderwood Mining Corp. fell in the U.S."))
+    assert first.people == second.people == ("Ivan Boesky",)
+    assert first.organizations == second.organizations == ("Calderwood Mining Corp",)
+    assert second.places == ("United States",)
+    assert first.name_variants == (
+        ("person", "Ivan Boesky", "Ivan F. Boesky"),
+        ("organization", "Calderwood Mining Corp", "Calderwood Mining Corporation"),
+    )
+
+
+def test_canonical_names() -> None:
+    assert canonical_name("person", "George H. W. Bush") == "George Bush"
+    assert canonical_name("person", "J. Paul Getty") == "J. Paul Getty"
+    assert canonical_name("organization", "The Walt Disney Company") == "Walt Disney Co"
+    assert canonical_name("organization", "Sears, Roebuck and Co.") == "Sears, Roebuck and Co"
+    assert canonical_name("organization", "Acme Incorporated") == "Acme Inc"
+    assert canonical_name("place", "U.S.") == "U.S."  # places: the gazetteer's job
+    values, variants = canonical_entities(
+        "organization",
+        ("Acme Corp", "Acme Corporation", "Reuters", "Daily Planet"),
+        ("The Daily Planet",),
+    )
+    assert values == ("Acme Corp",)
+    assert variants == (("Acme Corp", "Acme Corporation"),)
