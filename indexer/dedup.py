@@ -72,7 +72,7 @@ _powers: list[np.ndarray] = []
 def _power_tables(length: int) -> tuple[np.ndarray, np.ndarray]:
     """``BASE**i`` and ``BASE**-i`` (mod 2**64) for i < length, grown on demand."""
     if not _powers or len(_powers[0]) < length:
-        size = max(length, 1 << 14)
+        size = max(length, 1 << 14, 2 * len(_powers[0]) if _powers else 0)
         with np.errstate(over="ignore"):
             up = np.cumprod(np.full(size, _BASE, dtype=np.uint64), dtype=np.uint64)
             down = np.cumprod(np.full(size, _BASE_INVERSE, dtype=np.uint64), dtype=np.uint64)
@@ -92,7 +92,8 @@ def word_hashes(text: str) -> np.ndarray:
     >>> a == b == c
     True
     """
-    data = np.frombuffer(text.casefold().encode("utf-8"), dtype=np.uint8)
+    # A lone surrogate (broken input) is hashed as its bytes, not an error.
+    data = np.frombuffer(text.casefold().encode("utf-8", "surrogatepass"), dtype=np.uint8)
     if not len(data):
         return np.zeros(0, dtype=np.uint64)
     inside = np.concatenate(([False], _WORD_BYTE[data], [False]))
@@ -106,7 +107,7 @@ def word_hashes(text: str) -> np.ndarray:
 
 
 def shingle_hashes(word_hash: np.ndarray) -> np.ndarray:
-    """Distinct 64-bit hashes of the runs of :data:`SHINGLE` words.
+    """64-bit hashes of the runs of :data:`SHINGLE` words (repeats included).
 
     A text shorter than a shingle is one shingle of all its words.
 
@@ -121,7 +122,9 @@ def shingle_hashes(word_hash: np.ndarray) -> np.ndarray:
     for offset in range(1, width):
         combined += word_hash[offset : offset + count] * _POSITION[offset]
     combined ^= combined >> _SHIFT31
-    return np.unique(combined)
+    # Repeated shingles are left in: they cannot change a minimum, and
+    # removing them (a sort) cost more than hashing them twice.
+    return combined
 
 
 def signature(title: str, body: str) -> bytes:
@@ -138,6 +141,88 @@ def signature(title: str, body: str) -> bytes:
     # 0 marks "no signature"; a real minimum of 0 becomes 1 (harmless).
     minima[minima == 0] = 1
     return minima.tobytes()
+
+
+#: Shingles whose hash matrix (shingles x PERMUTATIONS) is built at once: small
+#: enough to stay in the CPU cache (16,384 at once was slower than one story
+#: at a time).
+_CHUNK = 2048
+
+
+#: Characters of text whose signatures are computed in one pass: bounds the
+#: temporary arrays (and the cached power tables) to a few megabytes.
+BATCH_CHARS = 1 << 18
+
+
+def signatures(stories: list[tuple[str, str]]) -> list[bytes]:
+    """:func:`signature` of many (title, body) stories, equal to it story by story.
+
+    One pass of numpy over a batch of stories' words and shingles (a file of
+    wire copy holds hundreds of stories): the per-call overhead of a dozen
+    small numpy operations per story was most of the cost.
+    """
+    result: list[bytes] = []
+    batch: list[tuple[str, str]] = []
+    size = 0
+    for story in stories:
+        batch.append(story)
+        size += len(story[0]) + len(story[1])
+        if size >= BATCH_CHARS:
+            result.extend(_signatures(batch))
+            batch, size = [], 0
+    result.extend(_signatures(batch))
+    return result
+
+
+def _signatures(stories: list[tuple[str, str]]) -> list[bytes]:
+    """:func:`signatures` of one batch, in one numpy pass."""
+    if not stories:
+        return []
+    texts = [f"{title}\n{body}".casefold() for title, body in stories]
+    joined = "\n".join(texts)
+    data = np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    sizes = np.fromiter(
+        (len(t.encode("utf-8", "surrogatepass")) + 1 for t in texts), np.int64, len(texts)
+    )
+    starts_of_text = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    inside = np.concatenate(([False], _WORD_BYTE[data], [False]))
+    edges = np.flatnonzero(inside[1:] != inside[:-1])
+    starts, ends = edges[::2], edges[1::2]
+    up, down = _power_tables(len(data) + 1)
+    prefix = np.zeros(len(data) + 1, dtype=np.uint64)
+    np.cumsum(data.astype(np.uint64) * up[: len(data)], out=prefix[1:])
+    words = (prefix[ends] - prefix[starts]) * down[starts]
+    story = np.searchsorted(starts_of_text, starts, side="right") - 1
+    word_counts = np.bincount(story, minlength=len(texts))
+    result = [EMPTY_SIGNATURE] * len(texts)
+    # Stories shorter than a shingle take the single-story path.
+    for i in np.flatnonzero((word_counts > 0) & (word_counts < SHINGLE)).tolist():
+        result[i] = signature(*stories[i])
+    count = len(words) - SHINGLE + 1
+    if count <= 0:
+        return result
+    combined = words[:count] * _POSITION[0]
+    for offset in range(1, SHINGLE):
+        combined += words[offset : offset + count] * _POSITION[offset]
+    combined ^= combined >> _SHIFT31
+    whole = story[:count] == story[SHINGLE - 1 :]  # all five words in one story
+    hashes, owners = combined[whole], story[:count][whole]
+    minima = np.full((len(texts), PERMUTATIONS), np.iinfo(np.uint64).max, dtype=np.uint64)
+    for begin in range(0, len(hashes), _CHUNK):
+        part = hashes[begin : begin + _CHUNK]
+        mixed = part[:, None] * _MULT[None, :]
+        mixed += _ADD[None, :]
+        mixed >>= _SHIFT32
+        # Shingles come story by story: one minimum per run of a story.
+        who = owners[begin : begin + _CHUNK]
+        runs = np.flatnonzero(np.concatenate(([True], who[1:] != who[:-1])))
+        ids = who[runs]
+        minima[ids] = np.minimum(minima[ids], np.minimum.reduceat(mixed, runs, axis=0))
+    for i in np.flatnonzero(word_counts >= SHINGLE).tolist():
+        row = minima[i].astype("<u4")
+        row[row == 0] = 1
+        result[i] = row.tobytes()
+    return result
 
 
 def decode(raw: bytes, count: int) -> np.ndarray:

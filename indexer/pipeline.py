@@ -33,6 +33,7 @@ from typing import Any
 
 from whoosh.reading import SegmentReader
 
+from indexer import dedup
 from indexer import schema as F
 from indexer.errors import NewsearchError, NotAnArticleError, SourceError
 from indexer.extract import build_article
@@ -160,12 +161,17 @@ def process_file(found: FoundFile, builder: SegmentBuilder) -> FileResult:
         key = Fingerprint(path, found.size, found.mtime_ns, content_digest(data)).key()
         records: list[tuple[str, dict[str, Any]]] = []
         skipped: list[Skip] = []
+        articles = []
         for item in read_documents(path, data):
             if isinstance(item, SkippedDocument):
                 skipped.append(Skip(item.origin, item.reason))
                 continue
-            article = build_article(item)
-            fields = article_fields(article, key)
+            articles.append(build_article(item))
+        # Near-duplicate signatures for the whole file at once (far cheaper
+        # than one story at a time).
+        signatures = dedup.signatures([(a.title, a.body) for a in articles])
+        for article, signature in zip(articles, signatures, strict=True):
+            fields = article_fields(article, key, signature)
             problem = _unencodable_field(fields)
             if problem is None:
                 records.append((article.id, fields))

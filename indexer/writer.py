@@ -177,8 +177,15 @@ def date_timestamp(iso: str | None) -> int:
     return int(moment.timestamp())
 
 
-def article_fields(article: Article, filekey: str) -> dict[str, Any]:
-    """The Whoosh fields of one article (facet values tab-joined, stored as tuples)."""
+def article_fields(
+    article: Article, filekey: str, signature: bytes | None = None
+) -> dict[str, Any]:
+    """The Whoosh fields of one article (facet values tab-joined, stored as tuples).
+
+    ``signature`` is the article's near-duplicate signature when the caller
+    computed it already (:func:`indexer.dedup.signatures` does a whole file
+    at once); otherwise it is computed here.
+    """
     fields: dict[str, Any] = {
         F.ID: article.id,
         F.TITLE: article.title,
@@ -196,7 +203,9 @@ def article_fields(article: Article, filekey: str) -> dict[str, Any]:
         F.ORIGIN: article.origin,
         F.PATH: article.path,
         F.FILEKEY: filekey,
-        F.SIGNATURE: dedup.signature(article.title, article.body),
+        F.SIGNATURE: (
+            signature if signature is not None else dedup.signature(article.title, article.body)
+        ),
     }
     for facet in F.FACETS:
         value = getattr(article, facet.field)
@@ -222,6 +231,9 @@ class SegmentBuilder:
         self._max_postings = max_postings
         self._writer = FastSegmentWriter(self._ix)
         self._segments: list[Any] = []
+        # Asked once: ``Index.schema`` reads the table of contents from disk.
+        #: False for an index created before near-duplicate signatures existed.
+        self._signatures = F.SIGNATURE in self._ix.schema
         self._pending = 0
 
     def add(self, article: Article, filekey: str) -> None:
@@ -229,7 +241,7 @@ class SegmentBuilder:
 
     def add_fields(self, fields: dict[str, Any]) -> None:
         """Add one document given as :func:`article_fields` returns it."""
-        if F.SIGNATURE not in self._ix.schema:
+        if not self._signatures:
             # An index created before near-duplicate signatures existed:
             # its schema has no column for them (``--rebuild`` adds it).
             fields = {name: value for name, value in fields.items() if name != F.SIGNATURE}

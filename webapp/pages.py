@@ -344,6 +344,7 @@ def search_page_model(page: SearchPage, routes: Routes) -> dict[str, Any]:
         "range": {"first": first, "last": first + len(page.hits) - 1},
         "total_text": plural(page.total, "article"),
         "clusters_text": plural(page.clusters, "distinct story").replace("storys", "stories"),
+        "listing_cluster": request.cluster is not None,
         "collapse_href": search_href(
             routes.search, request, collapse="0" if request.collapsing else "", page=""
         ),

@@ -53,6 +53,8 @@ LATER_THRESHOLD = 0.85
 #: todate 146" of cocoa and coffee gradings).
 SHORT_THRESHOLD = 0.8
 SHORT_WORDS = 30
+#: ...which also cluster only within half a day (seconds).
+SHORT_WINDOW = 12 * 3600
 
 _CACHE_KEY = "near-duplicate-clusters"
 
@@ -81,7 +83,7 @@ def _segment_signatures(segreader: Any, data: Any, io_lock: Any) -> np.ndarray:
     result = np.zeros((size, PERMUTATIONS), dtype=np.uint32)
     with io_lock:
         # An index written before signatures existed has no such field: its
-        # stories stay singletons until it is rebuilt.
+        # stories stay alone until ``newsearch index --rebuild``.
         if F.SIGNATURE in segreader.schema and segreader.has_column(F.SIGNATURE):
             column = segreader.column_reader(F.SIGNATURE, translate=False)
             raw = fixed_column_bytes(column, size)
@@ -120,12 +122,15 @@ def _band_keys(sigs: np.ndarray) -> np.ndarray:
 
 def candidate_pairs(sigs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Row pairs sharing a band: each group's members chained in sorted order."""
-    keys = _band_keys(sigs)
+    # One contiguous row per band, sorted together (any order among equal
+    # keys will do: each group's members are chained whatever their order).
+    keys = np.ascontiguousarray(_band_keys(sigs).T)
+    orders = np.argsort(keys, axis=1)
     left: list[np.ndarray] = []
     right: list[np.ndarray] = []
     for band in range(BANDS):
-        order = np.argsort(keys[:, band], kind="stable")
-        ordered = keys[order, band]
+        order = orders[band]
+        ordered = keys[band, order]
         same = np.flatnonzero(ordered[1:] == ordered[:-1])
         left.append(order[same])
         right.append(order[same + 1])
@@ -171,7 +176,13 @@ def compute(
         if lengths is not None:
             shortest = np.minimum(lengths[rows[a]], lengths[rows[b]])
             needed = np.where(shortest < SHORT_WORDS, np.maximum(needed, SHORT_THRESHOLD), needed)
-        keep = (agree >= needed) & (gap <= WINDOW_DAYS * 86400)
+        window = np.full(len(a), WINDOW_DAYS * 86400, dtype=np.int64)
+        if lengths is not None:
+            # A flash or table of a few words filed again half a day later
+            # is the next edition of a recurring item ("Fed sets 1.5 billion
+            # dlr customer repurchase"), not a copy.
+            window = np.where(shortest < SHORT_WORDS, SHORT_WINDOW, window)
+        keep = (agree >= needed) & (gap <= window)
         a, b = a[keep], b[keep]
     if not len(a):
         return Clusters(rep, members)
@@ -202,21 +213,28 @@ def rank_keys(
     return -when, docs
 
 
+def clustered_docs(groups: Clusters, mask: np.ndarray) -> np.ndarray:
+    """The documents of ``mask`` that have copies (the only ones collapsing can drop)."""
+    return np.flatnonzero(mask & (groups.size > 1))
+
+
 def collapse(
-    groups: Clusters, mask: np.ndarray, primary: np.ndarray, secondary: np.ndarray
+    groups: Clusters,
+    mask: np.ndarray,
+    docs: np.ndarray,
+    primary: np.ndarray,
+    secondary: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Keep the best-ranked member of each cluster in ``mask``.
 
-    ``primary``/``secondary`` are the rank keys of ``np.flatnonzero(mask)``.
-    Returns the collapsed mask and, per document, how many other members of
-    its cluster ``mask`` holds (set on the kept member only).
+    ``docs`` are :func:`clustered_docs` of ``mask`` and ``primary``/
+    ``secondary`` their rank keys (singletons always stay, so they need no
+    keys). Returns the collapsed mask and, per document, how many other
+    members of its cluster ``mask`` holds (set on the kept member only).
     """
     duplicates = np.zeros(len(mask), dtype=np.int32)
-    docs = np.flatnonzero(mask)
-    multi = groups.size[docs] > 1
-    if not multi.any():
+    if not len(docs):
         return mask, duplicates
-    docs, primary, secondary = docs[multi], primary[multi], secondary[multi]
     reps = groups.rep[docs]
     order = np.lexsort((docs, secondary, primary, reps))
     first = np.ones(len(order), dtype=bool)
@@ -232,10 +250,10 @@ def collapse(
 
 def cluster_count(groups: Clusters, mask: np.ndarray) -> int:
     """Distinct clusters among the documents of ``mask``."""
-    docs = np.flatnonzero(mask)
-    if not len(docs):
-        return 0
-    return len(np.unique(groups.rep[docs]))
+    multi = mask & (groups.size > 1)
+    singles = int(np.count_nonzero(mask)) - int(np.count_nonzero(multi))
+    docs = np.flatnonzero(multi)
+    return singles + (len(np.unique(groups.rep[docs])) if len(docs) else 0)
 
 
 def members_mask(snap: Snapshot, groups: Clusters, docnum: int) -> np.ndarray:

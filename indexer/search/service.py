@@ -215,10 +215,11 @@ class SearchService:
         cluster_total = cl.cluster_count(groups, final)
         shown, duplicates = final, None
         if request.collapsing and groups.any:
+            docs = cl.clustered_docs(groups, final)
             primary, secondary = cl.rank_keys(
-                snap.date_ts, np.flatnonzero(final), _ranking_score(evaluation), request.sort
+                snap.date_ts, docs, _ranking_score(evaluation), request.sort
             )
-            shown, duplicates = cl.collapse(groups, final, primary, secondary)
+            shown, duplicates = cl.collapse(groups, final, docs, primary, secondary)
         listed = cluster_total if request.collapsing else total
         last_page = max(1, math.ceil(listed / request.per_page))
         if request.page > last_page:
@@ -443,10 +444,11 @@ class SearchService:
         groups = cl.clusters(snap)
         evaluation.mask &= groups.rep != groups.rep[docnum]
         if groups.any:
+            docs = cl.clustered_docs(groups, evaluation.mask)
             primary, secondary = cl.rank_keys(
-                snap.date_ts, np.flatnonzero(evaluation.mask), evaluation.score, "relevance"
+                snap.date_ts, docs, _ranking_score(evaluation), "relevance"
             )
-            evaluation.mask, _ = cl.collapse(groups, evaluation.mask, primary, secondary)
+            evaluation.mask, _ = cl.collapse(groups, evaluation.mask, docs, primary, secondary)
         order = self._order(snap, evaluation.mask, evaluation, "relevance", limit)
         result = []
         for doc in order:

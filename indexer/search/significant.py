@@ -13,10 +13,12 @@ one, so neither a word in every story ("said") nor a one-off typo wins.
 * Entities (people, organizations, places) are counted over the whole
   result set from the facet arrays (one ``bincount`` each).
 * Words and two-word phrases need the stories' text: they are counted over
-  a sample, the :data:`SAMPLE` best-ranked stories (Elasticsearch's
-  ``sampler`` does the same to bound the cost). A phrase's archive count is
-  exact (from positions) for the :data:`PHRASE_CANDIDATES` most frequent
-  phrases of the sample.
+  a sample, the :data:`SAMPLE` best-ranked stories, title and lead
+  (:data:`TEXT_CHARS`; Elasticsearch's ``sampler`` does the same to bound
+  the cost). A phrase's archive count is exact (from positions) for the
+  :data:`PHRASE_CANDIDATES` most frequent phrases of the sample; phrases
+  with a word found in most stories (:data:`COMMON_SHARE`) are boilerplate
+  and left out.
 * Wire copies would count once per copy (``filter_duplicate_text`` in
   Elasticsearch): the foreground holds one story per near-duplicate cluster.
 * A candidate needs :data:`MIN_COUNT` foreground stories; the query's own
@@ -47,13 +49,17 @@ LIMIT = 20
 MIN_COUNT = 3
 #: Phrases whose archive frequency is computed exactly.
 PHRASE_CANDIDATES = 8
+#: A phrase with a word in more than this share of all stories ("officials
+#: said", "mln dlrs") is wire boilerplate, not a finding; leaving such
+#: phrases out also spares reading the positions of the commonest words.
+COMMON_SHARE = 0.25
 #: Kinds of entity, as facet fields and JSON keys.
 ENTITY_KINDS = (("people", F.PEOPLE), ("organizations", F.ORGANIZATIONS), ("places", F.PLACES))
 
 _WORD_RE = re.compile(r"[\w'.’-]+")
 #: Characters of a story's body read for words and phrases: the lead, where
 #: news copy puts what the story is about (and a bound on long documents).
-TEXT_CHARS = 2000
+TEXT_CHARS = 1500
 
 
 @lru_cache(maxsize=200_000)
@@ -213,7 +219,12 @@ def terms(
             values.append(word)
             fg.append(count)
             bg.append(vocab.frequency(word))
-    frequent = [p for p, c in phrase_counts.most_common(PHRASE_CANDIDATES) if c >= min_count]
+    common = COMMON_SHARE * snap.doc_count
+    frequent = [
+        p
+        for p, c in phrase_counts.most_common(4 * PHRASE_CANDIDATES)
+        if c >= min_count and all(vocab.frequency(w) <= common for w in p.split(" "))
+    ][:PHRASE_CANDIDATES]
     for phrase in frequent:
         values.append(phrase)
         fg.append(phrase_counts[phrase])

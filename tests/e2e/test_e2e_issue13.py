@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -59,7 +60,11 @@ def test_unusual_panel_and_entity_page(page: Page, server: str, artifacts: Path)
 
 @pytest.mark.reuters
 def test_similar_stories_on_reuters(page: Page, reuters_server: str, artifacts: Path) -> None:
-    page.goto(reuters_server + "/?q=bank+of+spain+drains+funds")
+    # The first search of a fresh server loads the vocabularies and clusters.
+    query = "/?q=bank+of+spain+drains+funds"
+    with urllib.request.urlopen(reuters_server + "/api/search" + query[1:], timeout=180) as answer:
+        assert answer.status == 200
+    page.goto(reuters_server + query, timeout=60_000)
     link = page.get_by_test_id("similar-stories").first
     expect(link).to_be_visible()
     duplicates = int(link.get_attribute("data-duplicates") or 0)

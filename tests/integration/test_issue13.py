@@ -149,3 +149,30 @@ def test_reuters_significant_and_entities(reuters_index: str) -> None:
         assert "Iraq" in places[:5] and "United States" not in places[:5]
         page = service.search(req(place="iran", not_place="usa"))
         assert all("United States" not in h.places for h in page.hits)
+
+
+def test_an_index_from_before_signatures_still_works(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from indexer import schema as F
+
+    full = F.build_schema
+
+    def schema_without_signatures():  # what earlier versions created
+        schema = full()
+        schema.remove(F.SIGNATURE)
+        return schema
+
+    monkeypatch.setattr(F, "build_schema", schema_without_signatures)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(FIXTURES / "wire.jsonl", corpus / "wire.jsonl")
+    index_paths([str(corpus)], str(tmp_path / "index"), workers=1)
+    monkeypatch.undo()
+    shutil.copy(FIXTURES / "later" / "late-copy.jsonl", corpus / "late.jsonl")
+    report = index_paths([str(corpus)], str(tmp_path / "index"), workers=1)
+    assert report.indexed == 1 and not report.skipped
+    with opened(tmp_path / "index") as service:
+        page = service.search(req(q="coffee quota talks"))
+        assert page.total == page.clusters == 3  # no signatures: every story alone
+        assert service.similar("wire-1") and service.entity("place", "brazil") is not None

@@ -67,8 +67,25 @@ def test_collapse_keeps_the_best_ranked_member_and_counts_the_rest() -> None:
     mask = np.array([True, True, False, True])
     scores = np.array([1.0, 5.0, 9.0, 2.0])
     dates = np.zeros(4, dtype=np.int64)
-    primary, secondary = cl.rank_keys(dates, np.flatnonzero(mask), scores, "relevance")
-    collapsed, duplicates = cl.collapse(groups, mask, primary, secondary)
+    docs = cl.clustered_docs(groups, mask)
+    assert docs.tolist() == [0, 1]
+    primary, secondary = cl.rank_keys(dates, docs, scores, "relevance")
+    collapsed, duplicates = cl.collapse(groups, mask, docs, primary, secondary)
     assert collapsed.tolist() == [False, True, False, True]
     assert duplicates.tolist() == [0, 1, 0, 0]
     assert cl.cluster_count(groups, mask) == 2
+
+
+def test_batch_signatures_equal_one_at_a_time() -> None:
+    stories = [
+        ("Coffee talks", STORY),
+        ("", ""),
+        ("a", ""),
+        ("x y", "z"),
+        ("", "... --- !!!"),
+        ("Guaidó", "visitó São Paulo hoy con sus asesores y periodistas"),
+        ("broken \ud800 text", "a lone surrogate in the body \udfff survives"),
+        ("Cocoa", "Cocoa stocks held in Ivory Coast warehouses rose for a third week. " * 80),
+    ]
+    assert dedup.signatures(stories) == [dedup.signature(t, b) for t, b in stories]
+    assert dedup.signatures([]) == []

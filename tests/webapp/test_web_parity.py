@@ -76,3 +76,46 @@ def test_page_and_api_agree(client: FlaskClient, query: str) -> None:
 def test_parity_is_not_vacuous(client: FlaskClient) -> None:
     data = api_data(client, "q=grain")
     assert len(data["ids"]) >= 3 and data["facets"] and data["histogram"]
+
+
+# -- issue 13: the "unusual here" panel and entity pages against their JSON twins --
+
+SIGNIFICANT_QUERIES = ("q=cocoa", "q=grain&not_place=Canada", "topic=grain", "q=nothingmatches")
+
+
+@pytest.mark.parametrize("query", SIGNIFICANT_QUERIES)
+def test_significant_panel_and_api_agree(client: FlaskClient, query: str) -> None:
+    body = client.get("/api/significant?" + query).get_json()
+    soup = soup_of(client.get("/significant?" + query))
+    shown = [
+        (a["data-kind"], a["data-value"], int(a["data-count"]))
+        for a in soup.select("[data-testid=significant-item]")
+    ]
+    expected = [("terms", t["term"], t["count"]) for t in body["terms"]] + [
+        (kind, v["value"], v["count"])
+        for kind in ("people", "organizations", "places")
+        for v in body[kind]
+    ]
+    assert shown == expected
+
+
+@pytest.mark.parametrize(("facet", "value"), [("place", "Brazil"), ("topic", "grain")])
+def test_entity_page_and_api_agree(client: FlaskClient, facet: str, value: str) -> None:
+    body = client.get(f"/api/entities/{facet}/{value}").get_json()
+    soup = soup_of(client.get(f"/entity/{facet}/{value}"))
+    assert soup.select_one("[data-testid=entity-name]").get_text(strip=True) == body["name"]
+    assert int(soup.select_one("[data-testid=entity-total]")["data-total"]) == body["total"]
+    bars = [
+        (b["data-period"], int(b["data-count"])) for b in soup.select("[data-testid=entity-bar]")
+    ]
+    assert bars == [(b["period"], b["count"]) for b in body["histogram"]]
+    partners = [
+        (r["data-value"], int(r["data-count"])) for r in soup.select("[data-testid=partner]")
+    ]
+    assert partners == [
+        (p["value"], p["count"])
+        for kind in ("people", "organizations", "places")
+        for p in body["cooccurring"][kind]
+    ]
+    stories = [li["data-id"] for li in soup.select("[data-testid=entity-stories] li")]
+    assert stories == [a["id"] for a in body["articles"]] and stories
