@@ -89,12 +89,19 @@ def base_origin(base: ast.expr, origins: dict[str, str]) -> str | None:
     return origins[root] + ("." + rest if rest else "")
 
 
+#: Documented standard-library functions whose names start with an underscore
+#: (``os._exit``: leave a forked worker without running the parent's handlers).
+PUBLIC_UNDERSCORED = {"os._exit"}
+
+
 def private_accesses(module: ast.Module) -> Iterator[tuple[ast.AST, str]]:
     """``x._name`` on anything but ``self``/``cls``, ``getattr(x, "_name")``, and a
     Whoosh call with a private keyword (``SegmentWriter(ix, _lk=False)``)."""
     origins = whoosh_origins(module)
     for node in ast.walk(module):
         if isinstance(node, ast.Attribute) and _private(node.attr):
+            if ast.unparse(node) in PUBLIC_UNDERSCORED:
+                continue
             if not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
                 yield node, ast.unparse(node)
         elif isinstance(node, ast.Call):
