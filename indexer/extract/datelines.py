@@ -128,7 +128,9 @@ def normalize_dateline(raw: str | None) -> str | None:
     """
     if not raw:
         return None
-    text = " ".join(raw.split())[:200]
+    # Wire systems mark some datelines with asterisks or bullets
+    # (``****RIO DE JANEIRO, March 5 -``): typography, not part of the place.
+    text = " ".join(raw.split())[:200].lstrip("*•· ")
     text = re.split(r"\s[-–—]+(?:\s|$)|\s--", f"{text} ", maxsplit=1)[0]
     parts: list[str] = []
     for part in text.split(","):

@@ -12,6 +12,8 @@ from indexer.extract.datelines import dateline_from_lead, normalize_dateline, ti
     [
         ("    SALVADOR, Feb 26 - ", "Salvador"),
         ("NEW YORK, March 3 -", "New York"),
+        # Asterisks some wire systems put before a dateline are not the place.
+        ("    ****RIO DE JANEIRO, March 5 - ", "Rio de Janeiro"),
         ("NEW YORK, MARCH 20 -", "New York"),
         ("omaha, april 7 -", "Omaha"),
         ("STAMFORD, Conn., March 3 - ", "Stamford, Conn."),
