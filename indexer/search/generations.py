@@ -8,10 +8,10 @@ being answered from the current one, and the switch happens when it is
 ready. A request that notices a new generation waits for it at most
 :data:`SWITCH_WAIT` seconds. An incremental commit reuses the arrays of
 every unchanged segment, so it is switched to as soon as it is open (and
-warmed afterwards): ready well within the wait, so a client never sees a
-server process go back to an older generation after another one showed the
-newer. A rebuild is switched to only once warmed, and is served from the
-old generation until then.
+warmed afterwards), and a request that notices it waits for that switch
+(:data:`COMMIT_WAIT`): a client never sees a server process go back to an
+older generation after another one showed the newer. A rebuild is switched
+to only once warmed, and is served from the old generation until then.
 
 Failures are states, not crashes: no index yet (``index_missing``), a
 generation that cannot be read (``index_corrupt``), the first generation
@@ -46,6 +46,9 @@ log = logging.getLogger(__name__)
 #: Seconds a request waits for a generation that is being opened before it
 #: is answered from the previous one.
 SWITCH_WAIT = 0.5
+#: Seconds a request waits for an incremental commit to be switched to (its
+#: new segments loaded) before it is answered from the previous generation.
+COMMIT_WAIT = 10.0
 #: Seconds a request waits for the very first generation (there is nothing
 #: older to answer from) before it is answered ``index_loading``.
 FIRST_OPEN_WAIT = 30.0
@@ -160,6 +163,8 @@ class Generations:
         if event is not None:
             if self._active is None and not self._first.is_set():
                 self._first.wait(FIRST_OPEN_WAIT)
+            elif self._active is not None and self._active.version.directory == version.directory:
+                self._wait_for_commit(self._active, event)
             else:
                 remaining = self._prepare_started + SWITCH_WAIT - time.monotonic()
                 if remaining > 0:
@@ -172,6 +177,22 @@ class Generations:
         if failed is not None and (failed[0] == version or self._preparing is None):
             raise failed[2]
         raise IndexLoadingError(f"the index at {self.root!r} is being opened")
+
+    def _wait_for_commit(self, active: Snapshot, event: threading.Event) -> None:
+        """Wait until an incremental commit replaces ``active`` (at most :data:`COMMIT_WAIT` s).
+
+        Only the commit's new segments are loaded, so this is short; but a
+        request must not be answered from the older generation while a
+        sibling process already shows the newer one (a total going back from
+        250 to 0 during indexing), so it waits for the switch itself rather
+        than :data:`SWITCH_WAIT`. Warming the new generation comes after.
+        """
+        deadline = time.monotonic() + COMMIT_WAIT
+        while not event.is_set() and time.monotonic() < deadline:
+            current = self._active
+            if current is None or current is not active:
+                return
+            event.wait(0.005)
 
     def _start(self, version: IndexVersion, force: bool = False) -> threading.Event | None:
         """Start opening ``version`` unless under way or recently failed; the event to wait on."""
