@@ -21,33 +21,16 @@ from indexer.search.request import (
 )
 from indexer.search.types import FACET_NAMES, SORT_ORDERS
 from webapp import openapi_features
+from webapp.openapi_parts import closed as _closed
+from webapp.openapi_parts import error as _error
+from webapp.openapi_parts import html as _html
+from webapp.openapi_parts import query as _query
+from webapp.openapi_parts import ref as _ref
 from webapp.params import ARTICLE_ID_RE
 
 DATE_PATTERN = r"^\s*\d{4}(-\d{1,2}(-\d{1,2})?)?\s*$"
 NULLABLE_STRING = {"type": ["string", "null"]}
 STRING_LIST = {"type": "array", "items": {"type": "string"}}
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _error(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
-
-
-def _html(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}
-
-
-def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "description": description,
-        "schema": schema,
-    }
 
 
 def search_parameters() -> list[dict[str, Any]]:
@@ -272,16 +255,6 @@ def schemas() -> dict[str, Any]:
                 },
             }
         ),
-    }
-
-
-def _closed(properties: dict[str, Any]) -> dict[str, Any]:
-    """An object schema with exactly these keys, all present."""
-    return {
-        "type": "object",
-        "properties": properties,
-        "required": list(properties),
-        "additionalProperties": False,
     }
 
 

@@ -16,16 +16,9 @@ from indexer.search.request import (
     MAX_VALUES_PER_FACET,
 )
 from indexer.search.types import FACET_NAMES
-
-
-def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "description": description,
-        "schema": schema,
-    }
+from webapp.openapi_parts import closed as _closed
+from webapp.openapi_parts import query as _query
+from webapp.openapi_parts import ref as _ref
 
 
 def search_parameters() -> list[dict[str, Any]]:
@@ -99,19 +92,6 @@ def search_response_properties() -> dict[str, Any]:
         "facet_offset": {"type": "integer", "minimum": 0},
         "facet_size": {"type": "integer", "minimum": 1},
     }
-
-
-def _closed(properties: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "properties": properties,
-        "required": list(properties),
-        "additionalProperties": False,
-    }
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
 
 
 def schemas() -> dict[str, Any]:

@@ -14,39 +14,13 @@ from indexer.search.request import EXCLUDE_PARAMS, MAX_QUERY_CHARS
 from indexer.search.types import FACET_NAMES
 from webapp.batch import MAX_BODY_BYTES, MAX_LINES, SORTS
 from webapp.citable import EXPORT_FIELDS
+from webapp.openapi_parts import closed as _closed
+from webapp.openapi_parts import error as _error
+from webapp.openapi_parts import html as _html
+from webapp.openapi_parts import query as _query
+from webapp.openapi_parts import ref as _ref
 
 NULLABLE_STRING = {"type": ["string", "null"]}
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _closed(properties: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "properties": properties,
-        "required": list(properties),
-        "additionalProperties": False,
-    }
-
-
-def _error(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
-
-
-def _html(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}
-
-
-def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "description": description,
-        "schema": schema,
-    }
 
 
 INTERNAL = _error("Unexpected server error (no details are disclosed).")
