@@ -23,7 +23,7 @@ import numpy as np
 
 from indexer import schema as F
 from indexer.errors import SearchRequestError
-from indexer.search.facets import MAX_BUCKETS, _day_start, _edges, _label
+from indexer.search.facets import MAX_BUCKETS, _day_start, _edges, _label, clip_periods
 from indexer.search.snapshot import Snapshot
 
 Interval = Literal["day", "week", "month", "year"]
@@ -131,13 +131,7 @@ def _auto_edges(first: date, last: date) -> tuple[list[date], Interval]:
     if len(edges) - 1 > MAX_BUCKETS and interval == "month":
         interval = "year"
         edges = period_edges(first, last, interval)
-    if len(edges) - 1 > MAX_BUCKETS:
-        # Stray dates centuries away: the first period gathers everything
-        # before the last MAX_BUCKETS years, as on the timeline.
-        earliest = edges[0]
-        edges = edges[-(MAX_BUCKETS + 1) :]
-        edges[0] = earliest
-    return edges, interval
+    return clip_periods(edges), interval
 
 
 def _chosen_edges(first: date, last: date, interval: Interval) -> list[date]:

@@ -171,6 +171,19 @@ def count_facet(
     return tuple(listed)
 
 
+def clip_periods(edges: list[date]) -> list[date]:
+    """At most :data:`MAX_BUCKETS` periods (shared by the timeline and the comparison).
+
+    Centuries of years (stray dates): the first period gathers everything
+    before the last MAX_BUCKETS ones, and starts at the earliest date.
+    """
+    if len(edges) - 1 <= MAX_BUCKETS:
+        return edges
+    clipped = edges[-(MAX_BUCKETS + 1) :]
+    clipped[0] = edges[0]
+    return clipped
+
+
 def histogram(
     snap: Snapshot, mask: np.ndarray, start: date | None = None, end: date | None = None
 ) -> tuple[tuple[HistogramBucket, ...], HistogramUnit]:
@@ -196,12 +209,7 @@ def histogram(
     if len(edges) - 1 > MAX_BUCKETS and unit == "month":
         unit = "year"
         edges = _edges(first, last, unit)
-    if len(edges) - 1 > MAX_BUCKETS:
-        # Centuries of years (stray dates): the first bar gathers everything
-        # before the last MAX_BUCKETS years, and starts at the earliest date.
-        earliest = edges[0]
-        edges = edges[-(MAX_BUCKETS + 1) :]
-        edges[0] = earliest
+    edges = clip_periods(edges)
     boundaries = np.asarray([_day_start(day) for day in edges], dtype=np.int64)
     slots = np.clip(np.searchsorted(boundaries, stamps, side="right") - 1, 0, len(edges) - 2)
     counts = np.bincount(slots, minlength=len(edges) - 1)
