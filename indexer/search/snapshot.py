@@ -27,18 +27,20 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from cachetools import LRUCache
 
 from indexer import schema as F
+from indexer import segment_arrays
 from indexer.errors import NewsearchError
-from indexer.search.postings import DOC_DTYPE, decode_positions, read_postings
+from indexer.search.postings import decode_positions, read_postings
 from indexer.search.yielding import never_pause
+from indexer.segment_arrays import FacetPairs
 from indexer.store import CURRENT_LINK, IndexVersion, corrupt_index_error
-from indexer.whoosh_internals import field_lengths, numeric_column
+
+__all__ = ["FacetPairs", "SegmentData", "Snapshot", "Vocabulary"]
 
 log = logging.getLogger(__name__)
 
@@ -95,28 +97,26 @@ def _entry_size(entry: tuple[Any, int]) -> int:
     return entry[1]
 
 
-@dataclass(frozen=True, slots=True)
-class FacetPairs:
-    """(doc, value) pairs of one facet field in one segment or snapshot."""
-
-    values: tuple[str, ...]
-    docs: np.ndarray
-    value_ids: np.ndarray
-
-
 class Vocabulary:
     """The sorted terms of one field with their document frequencies.
 
     Used for wildcard and fuzzy expansion and for spelling suggestions; built
-    on first use per snapshot (tens of milliseconds for Reuters).
+    on first use per snapshot from each segment's sorted terms and document
+    frequencies (read from the segment's array file, or from its term table).
     """
 
-    def __init__(self, reader: Any, fieldname: str) -> None:
-        counts: dict[str, int] = {}
-        for btext, info in reader.iter_field(fieldname):
-            text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
-            counts[text] = counts.get(text, 0) + info.doc_frequency()
-        self.terms: list[str] = sorted(counts)
+    def __init__(self, parts: list[tuple[list[str], np.ndarray]]) -> None:
+        counts: dict[str, int]
+        if len(parts) == 1:
+            terms, df = parts[0]
+            counts = dict(zip(terms, df.tolist(), strict=True))
+            self.terms: list[str] = list(terms)  # already sorted
+        else:
+            counts = {}
+            for terms, df in parts:
+                for term, freq in zip(terms, df.tolist(), strict=True):
+                    counts[term] = counts.get(term, 0) + freq
+            self.terms = sorted(counts)
         self._df = counts
         self._common: dict[int, list[str]] = {}
         self._lengths: dict[tuple[int, int], dict[int, list[str]]] = {}
@@ -157,68 +157,69 @@ class Vocabulary:
 
 
 class SegmentData:
-    """Arrays for one immutable Whoosh segment (deletions are kept apart)."""
+    """Arrays for one immutable Whoosh segment (deletions are kept apart).
+
+    Mapped from the segment's array file when the indexer wrote one
+    (:mod:`indexer.segment_arrays`: nothing to decode, pages shared between
+    processes), else decoded from the segment as an index written before
+    those files existed needs.
+    """
 
     def __init__(
-        self, segreader: Any, io_lock: threading.RLock, pause: Callable[[], None] = never_pause
+        self,
+        segreader: Any,
+        io_lock: threading.RLock,
+        pause: Callable[[], None] = never_pause,
+        directory: str | None = None,
     ) -> None:
         self.pause = pause
         self.segment_id: str = segreader.segment().segment_id()
         self.size: int = segreader.doc_count_all()
+        arrays = None
+        if directory is not None:
+            arrays = segment_arrays.load(directory, self.segment_id, self.size)
+        #: Whether the arrays came from the segment's array file.
+        self.mapped = arrays is not None
         with io_lock:
-            self.date_ts = self._dates(segreader)
-            self.lengths = {name: self._lengths(segreader, name) for name in F.TEXT_FIELDS}
-            self.facets = {facet.field: self._facet(segreader, facet.field) for facet in F.FACETS}
+            if arrays is None:
+                arrays = segment_arrays.build_core(segreader, pause)
             # Stored fields open their file on first use: open it now, so a
             # generation stays readable after a rebuild deletes its directory
             # (and a missing or damaged file shows here, not in a search).
             if self.size:
                 segreader.stored_fields(0)
+        self.arrays = arrays
+        self.date_ts = arrays.date_ts
+        self.lengths = arrays.lengths
+        self.facets = arrays.facets
         self._terms = _SizedLRU(TERM_CACHE_POSTINGS)
         self._positions = _SizedLRU(POSITION_CACHE_ENTRIES)
         #: Per-segment arrays other modules load on first use (e.g. the
         #: near-duplicate signatures of :mod:`indexer.search.clusters`).
         self.extras: dict[str, Any] = {}
 
-    def _dates(self, segreader: Any) -> np.ndarray:
-        if not segreader.has_column(F.DATE_TS):
-            return np.full(self.size, F.UNDATED, dtype=np.int64)
-        column = segreader.column_reader(F.DATE_TS)
-        return numeric_column(column, self.size, np.int64)
-
-    def _lengths(self, segreader: Any, fieldname: str) -> np.ndarray:
-        return field_lengths(segreader, fieldname, self.size)
-
-    def _facet(self, segreader: Any, fieldname: str) -> FacetPairs:
-        values: list[str] = []
-        doc_blocks: list[np.ndarray] = []
-        id_blocks: list[np.ndarray] = []
-        for btext in segreader.lexicon(fieldname):
-            value = btext.decode("utf-8") if isinstance(btext, bytes) else btext
-            self.pause()
-            docs, _, _ = read_postings(segreader, fieldname, value)
-            self._check_docs(docs, fieldname, value)
-            doc_blocks.append(docs)
-            id_blocks.append(np.full(len(docs), len(values), dtype=np.int32))
-            values.append(value)
-        if not values:
-            empty = np.zeros(0, dtype=np.int32)
-            return FacetPairs((), empty.astype(DOC_DTYPE), empty)
-        return FacetPairs(tuple(values), np.concatenate(doc_blocks), np.concatenate(id_blocks))
-
     def _check_docs(self, docs: np.ndarray, fieldname: str, term: str) -> None:
-        """Postings must name documents of this segment in increasing order.
+        segment_arrays.check_docs(
+            docs, self.size, f"{fieldname}:{term!r} in segment {self.segment_id}"
+        )
 
-        Whoosh stores no checksums: damaged posting blocks can decode into
-        numbers, and those must not reach an array index.
-        """
-        if len(docs) and (
-            docs[0] < 0 or docs[-1] >= self.size or (len(docs) > 1 and (np.diff(docs) <= 0).any())
-        ):
-            raise ValueError(
-                f"postings of {fieldname}:{term!r} in segment {self.segment_id} name "
-                f"documents outside 0..{self.size - 1} or out of order"
-            )
+    def signatures(self, segreader: Any, io_lock: threading.RLock) -> np.ndarray:
+        """(size, PERMUTATIONS) near-duplicate signatures (zeros where none)."""
+        if self.arrays.signatures is None:
+            with io_lock:
+                self.arrays.signatures = segment_arrays.read_signatures(segreader, self.size)
+        return self.arrays.signatures
+
+    def terms(
+        self, segreader: Any, io_lock: threading.RLock, fieldname: str
+    ) -> tuple[list[str], np.ndarray]:
+        """The segment's sorted terms of ``fieldname`` and their document frequencies."""
+        found = self.arrays.terms(fieldname)
+        if found is None:
+            with io_lock:
+                found = segment_arrays.read_terms(segreader, fieldname)
+            self.arrays.vocab[fieldname] = found
+        return found
 
     def postings(
         self, segreader: Any, io_lock: threading.RLock, fieldname: str, term: str
@@ -309,7 +310,7 @@ class Snapshot:
             segment_id = segment.segment_id()
             data = reuse.get(segment_id)
             if data is None or data.size != segreader.doc_count_all():
-                data = SegmentData(segreader, self.io_lock, self.pause)
+                data = SegmentData(segreader, self.io_lock, self.pause, self.version.directory)
             self.leaves.append((segreader, data, offset))
         self.size = sum(data.size for _, data, _ in self.leaves)
         self.live = self._live_mask()
@@ -462,8 +463,10 @@ class Snapshot:
         """The field's terms and frequencies (built once per snapshot)."""
         vocab = self._vocabularies.get(fieldname)
         if vocab is None:
-            with self.io_lock, self.reading(f"terms of {fieldname}"):
-                vocab = Vocabulary(self.searcher.reader(), fieldname)
+            with self.reading(f"terms of {fieldname}"):
+                vocab = Vocabulary(
+                    [data.terms(reader, self.io_lock, fieldname) for reader, data, _ in self.leaves]
+                )
             self._vocabularies[fieldname] = vocab
         return vocab
 
