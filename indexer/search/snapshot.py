@@ -105,7 +105,9 @@ class Vocabulary:
     frequencies (read from the segment's array file, or from its term table).
     """
 
-    def __init__(self, parts: list[tuple[list[str], np.ndarray]]) -> None:
+    def __init__(
+        self, parts: list[tuple[list[str], np.ndarray]], segments: frozenset[str] = frozenset()
+    ) -> None:
         counts: dict[str, int]
         if len(parts) == 1:
             terms, df = parts[0]
@@ -118,8 +120,33 @@ class Vocabulary:
                     counts[term] = counts.get(term, 0) + freq
             self.terms = sorted(counts)
         self._df = counts
+        #: Ids of the segments counted (deletions aside, terms depend on nothing else).
+        self.segments = segments
         self._common: dict[int, list[str]] = {}
         self._lengths: dict[tuple[int, int], dict[int, list[str]]] = {}
+
+    def extended(
+        self, parts: list[tuple[list[str], np.ndarray]], segments: frozenset[str]
+    ) -> Vocabulary:
+        """This vocabulary plus the terms of more segments (a new commit's).
+
+        Cheaper than counting every segment again: the counts are copied
+        and the new terms merged into the sorted list (two sorted runs).
+        """
+        vocab = Vocabulary([], segments)
+        counts = dict(self._df)
+        added: list[str] = []
+        for terms, df in parts:
+            for term, freq in zip(terms, df.tolist(), strict=True):
+                known = counts.get(term)
+                if known is None:
+                    added.append(term)
+                    counts[term] = freq
+                else:
+                    counts[term] = known + freq
+        vocab._df = counts
+        vocab.terms = sorted(self.terms + sorted(set(added))) if added else self.terms
+        return vocab
 
     def frequency(self, term: str) -> int:
         return self._df.get(term, 0)
@@ -274,6 +301,7 @@ class Snapshot:
         version: IndexVersion,
         reuse: dict[str, SegmentData] | None = None,
         pause: Callable[[], None] = never_pause,
+        previous: Snapshot | None = None,
     ) -> None:
         self.version = version
         #: Called often by the long loops of opening and warming (see yielding).
@@ -294,6 +322,11 @@ class Snapshot:
                 raise
         self._value_index: dict[str, dict[str, int]] = {}
         self._vocabularies: dict[str, Vocabulary] = {}
+        self._vocabulary_lock = threading.Lock()
+        #: Vocabularies of the previous generation, extended rather than rebuilt.
+        self._inherited: dict[str, Vocabulary] = (
+            {**previous._inherited, **previous._vocabularies} if previous is not None else {}
+        )
         #: Derived lookups other modules build once per snapshot.
         self.cache: dict[Any, Any] = {}
         self._term_cache = _SizedLRU(TERM_CACHE_POSTINGS // 2)
@@ -460,14 +493,36 @@ class Snapshot:
         return found
 
     def vocabulary(self, fieldname: str) -> Vocabulary:
-        """The field's terms and frequencies (built once per snapshot)."""
+        """The field's terms and frequencies (built once per snapshot).
+
+        A new commit's snapshot extends the previous generation's vocabulary
+        with its new segments' terms when every segment counted there is
+        still here (no merge since).
+        """
         vocab = self._vocabularies.get(fieldname)
-        if vocab is None:
-            with self.reading(f"terms of {fieldname}"):
-                vocab = Vocabulary(
-                    [data.terms(reader, self.io_lock, fieldname) for reader, data, _ in self.leaves]
-                )
-            self._vocabularies[fieldname] = vocab
+        if vocab is not None:
+            return vocab
+        with self._vocabulary_lock, self.reading(f"terms of {fieldname}"):
+            vocab = self._vocabularies.get(fieldname)
+            if vocab is None:
+                segments = frozenset(data.segment_id for _, data, _ in self.leaves)
+                base = self._inherited.get(fieldname)
+                if base is not None and base.segments and base.segments <= segments:
+                    vocab = base.extended(
+                        [
+                            data.terms(reader, self.io_lock, fieldname)
+                            for reader, data, _ in self.leaves
+                            if data.segment_id not in base.segments
+                        ],
+                        segments,
+                    )
+                else:
+                    parts = [
+                        data.terms(reader, self.io_lock, fieldname)
+                        for reader, data, _ in self.leaves
+                    ]
+                    vocab = Vocabulary(parts, segments)
+                self._vocabularies[fieldname] = vocab
         return vocab
 
     def warm(self, top_terms: int = 2000) -> None:

@@ -20,11 +20,13 @@ from typing import Any
 import numpy as np
 import pytest
 
+from indexer import schema as F
 from indexer import segment_arrays
 from indexer.pipeline import index_paths
 from indexer.search.presenter import search_json
 from indexer.search.request import parse_search_params
 from indexer.search.service import SearchService
+from indexer.search.snapshot import Vocabulary
 from indexer.store import current_directory, open_generation
 from indexer.writer import index_lock, open_writable, write_missing_arrays
 
@@ -233,6 +235,7 @@ def _doc_count(index: str, file: Path) -> int:
 KILLED_WRITER = """
 import os, signal, sys
 from whoosh.reading import SegmentReader
+from indexer import schema as F
 from indexer import segment_arrays
 from indexer.writer import open_writable
 
@@ -270,6 +273,7 @@ def test_a_new_commit_loads_only_its_new_segments(
     try:
         first = service._current()
         before = first.segment_data()
+        first.vocabulary(F.BODY)  # built, to be extended by the next generation
         loaded: list[str] = []
         real_load = segment_arrays.load
 
@@ -290,6 +294,16 @@ def test_a_new_commit_loads_only_its_new_segments(
         assert all(after[s].mapped for s in new)
         found = service.search(parse_search_params({"q": ["week 65"]}))
         assert found.total > 0
+        # The extended vocabulary equals one counted from every segment.
+        extended = second.vocabulary(F.BODY)
+        fresh = Vocabulary(
+            [data.terms(reader, second.io_lock, F.BODY) for reader, data, _ in second.leaves]
+        )
+        assert extended.segments == frozenset(after)
+        assert extended.terms == fresh.terms and "week" in extended.terms
+        assert [extended.frequency(t) for t in fresh.terms] == [
+            fresh.frequency(t) for t in fresh.terms
+        ]
     finally:
         service.close()
 
