@@ -409,17 +409,29 @@ class Snapshot:
         ids: list[np.ndarray] = []
         for _, data, offset in self.leaves:
             pairs = data.facets[fieldname]
-            mapping = np.fromiter(
-                (values.setdefault(v, len(values)) for v in pairs.values),
-                dtype=np.int32,
-                count=len(pairs.values),
-            )
+            mapping = self._value_mapping(values, pairs.values)
             docs.append(pairs.docs.astype(np.int64) + offset)
             ids.append(mapping[pairs.value_ids] if len(pairs.value_ids) else pairs.value_ids)
         all_docs = self._concat(docs, np.int64)
         all_ids = self._concat(ids, np.int32)
         keep = self.live[all_docs] if len(all_docs) else np.zeros(0, dtype=bool)
         return FacetPairs(tuple(values), all_docs[keep], all_ids[keep])
+
+    @staticmethod
+    def _value_mapping(values: dict[str, int], segment_values: tuple[str, ...]) -> np.ndarray:
+        """Global ids of one segment's facet values, adding the new ones to ``values``.
+
+        Looked up with C-level ``map`` first; only values not seen in an
+        earlier segment take a Python step (a segment's values are distinct).
+        """
+        if not values:
+            values.update(zip(segment_values, range(len(segment_values)), strict=True))
+            return np.arange(len(segment_values), dtype=np.int32)
+        found = list(map(values.get, segment_values))
+        for i, value_id in enumerate(found):
+            if value_id is None:
+                found[i] = values.setdefault(segment_values[i], len(values))
+        return np.asarray(found, dtype=np.int32).reshape(len(segment_values))
 
     def segment_data(self) -> dict[str, SegmentData]:
         """Per-segment data, for the next generation to reuse."""
