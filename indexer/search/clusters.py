@@ -77,7 +77,7 @@ def signatures(snap: Snapshot) -> np.ndarray:
     parts = [data.signatures(reader, snap.io_lock) for reader, data, _ in snap.leaves]
     if not parts:
         return np.zeros((0, PERMUTATIONS), dtype=np.uint32)
-    return np.concatenate(parts)
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 def clusters(snap: Snapshot) -> Clusters:

@@ -390,6 +390,10 @@ class Snapshot:
 
     @staticmethod
     def _concat(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
+        """One array of ``parts``; a single part is used as is (a mapped file's
+        pages then stay shared between processes)."""
+        if len(parts) == 1:
+            return parts[0].astype(dtype, copy=False)
         return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)
 
     def _live_mask(self) -> np.ndarray:
