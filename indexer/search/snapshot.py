@@ -221,6 +221,8 @@ class SegmentData:
         self.facets = arrays.facets
         self._terms = _SizedLRU(TERM_CACHE_POSTINGS)
         self._positions = _SizedLRU(POSITION_CACHE_ENTRIES)
+        #: Whether every stored document was read once (see Snapshot.verify_stored).
+        self.verified = False
         #: Per-segment arrays other modules load on first use (e.g. the
         #: near-duplicate signatures of :mod:`indexer.search.clusters`).
         self.extras: dict[str, Any] = {}
@@ -562,12 +564,17 @@ class Snapshot:
         Whoosh keeps no checksums, so this is how damage to the stored fields
         shows in ``/healthz`` before a request meets it (about 50 µs a
         document, run in the background after warming; the lock is taken
-        per document so requests interleave).
+        per document so requests interleave). A segment read through
+        whole by an earlier generation is not read again: segment files
+        never change, and a commit then costs only its new segments.
         """
         for _, data, offset in self.leaves:
+            if data.verified:
+                continue
             for local in range(data.size):
                 self.pause()
                 self.stored(offset + local)
+            data.verified = True
 
     def doc_frequency(self, fieldname: str, term: str) -> int:
         """Live documents containing ``term`` (exact, unexpanded)."""
