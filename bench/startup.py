@@ -46,6 +46,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from calibrate import python_loop_seconds
 from corpora import REPO, newsearch_index, reuters_files, tenfold_files
 
 NEWSEARCH = [sys.executable, "-m", "indexer.cli"]
@@ -210,7 +211,13 @@ def main() -> None:
         "array_files": len(array_files(index_dir)),
         "cpus": os.cpu_count(),
         "load_average": os.getloadavg()[0],
+        "yardstick_s": python_loop_seconds(),
     }
+    print(
+        f"machine yardstick: 10M-step Python loop in {figures['yardstick_s']:.2f} s; "
+        f"load average {figures['load_average']:.1f}",
+        flush=True,
+    )
     print(f"index {index_dir}: {figures['array_files']} array files", flush=True)
 
     times = cli_times(index_dir, args.cli_runs)

@@ -22,8 +22,9 @@ Crash safety: the file is written to a temporary name, flushed with
 ``fsync`` and renamed into place (then the directory is synced), before the
 table of contents naming its segment is committed. A reader that finds no
 file, or one whose magic, header checksum, segment id, document count or
-size disagrees (a truncated copy, a file from another version), builds the
-arrays from the segment in memory as before: an index without these files,
+size disagrees (a truncated copy, a file from another version), or whose
+segment files no longer have the sizes recorded in it (a truncated postings
+file), builds the arrays from the segment in memory as before: an index without these files,
 or with damaged ones, opens and searches with the same results, only slower.
 The name matches Whoosh's segment file pattern, so Whoosh's own clean-up
 deletes the file with its segment when a merge retires it.
@@ -244,6 +245,7 @@ def save(
         "version": VERSION,
         "segment": arrays.segment_id,
         "size": arrays.size,
+        "files": segment_files(directory, arrays.segment_id),
         "total": 0,
         "sections": entries,
     }
@@ -273,6 +275,33 @@ def save(
     os.replace(tmp, final)
     _sync_directory(directory)
     return final
+
+
+def segment_files(directory: str, segment_id: str) -> dict[str, int]:
+    """Name -> size of the segment's own files (postings, terms, columns...)."""
+    prefix = segment_id + "."
+    found = {}
+    for name in os.listdir(directory):
+        if name.startswith(prefix) and SUFFIX not in name:
+            found[name] = os.path.getsize(os.path.join(directory, name))
+    return found
+
+
+def _check_segment_files(directory: str, recorded: dict[str, int]) -> None:
+    """The segment's files must still have the sizes they had when the arrays were written.
+
+    The arrays stand in for what opening used to decode from those files,
+    which is how a truncated postings or terms file showed at once; a size
+    check (one ``stat`` a file) keeps that: the arrays are then not
+    trusted, and decoding the segment meets the damage as before.
+    """
+    for name, size in recorded.items():
+        try:
+            actual = os.path.getsize(os.path.join(directory, name))
+        except OSError as exc:
+            raise ValueError(f"segment file {name} is missing") from exc
+        if actual != size:
+            raise ValueError(f"segment file {name} has {actual} bytes, {size} when written")
 
 
 def _sync_directory(directory: str) -> None:
@@ -330,6 +359,7 @@ def load(directory: str, segment_id: str, size: int) -> SegmentArrays | None:
                 raise ValueError("truncated")
             buf = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
         header = _read_header(buf, segment_id, size, total)
+        _check_segment_files(directory, header.get("files") or {})
         return _from_buffer(buf, header, segment_id, size, total)
     except FileNotFoundError:
         return None

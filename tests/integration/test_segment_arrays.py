@@ -22,6 +22,7 @@ import pytest
 
 from indexer import schema as F
 from indexer import segment_arrays
+from indexer.errors import IndexCorruptError
 from indexer.pipeline import index_paths
 from indexer.search.presenter import search_json
 from indexer.search.request import parse_search_params
@@ -339,3 +340,17 @@ def test_reuters_arrays_agree_and_answers_match_without_them(
     got = [answer(service, r) for r in requests]
     service.close()
     assert got == expected
+
+
+def test_arrays_of_a_truncated_segment_are_not_trusted(index: str, segreaders: list[Any]) -> None:
+    """A truncated postings file shows at open, as when the arrays were decoded from it."""
+    directory = current_directory(index)
+    assert directory is not None
+    reader = segreaders[0]
+    segment_id = reader.segment().segment_id()
+    assert segment_arrays.load(directory, segment_id, reader.doc_count_all()) is not None
+    postings = next(Path(directory).glob(segment_id + "*.pst"))
+    os.truncate(postings, postings.stat().st_size // 2)
+    assert segment_arrays.load(directory, segment_id, reader.doc_count_all()) is None
+    with pytest.raises(IndexCorruptError):
+        SearchService(index).search(parse_search_params({"q": ["harvest"]}))
