@@ -49,7 +49,12 @@ from indexer import schema as F
 from indexer.dedup import PERMUTATIONS, SIGNATURE_BYTES
 from indexer.search.postings import DOC_DTYPE, read_postings
 from indexer.search.yielding import never_pause
-from indexer.whoosh_internals import field_lengths, fixed_column_bytes, numeric_column
+from indexer.whoosh_internals import (
+    field_lengths,
+    fixed_column_bytes,
+    numeric_column,
+    terms_checksum,
+)
 
 log = logging.getLogger(__name__)
 
@@ -225,12 +230,17 @@ def _align(offset: int) -> int:
 
 
 def save(
-    directory: str, arrays: SegmentArrays, before_rename: Callable[[], None] | None = None
+    directory: str,
+    arrays: SegmentArrays,
+    terms_crc: int | None = None,
+    before_rename: Callable[[], None] | None = None,
 ) -> str:
     """Write ``arrays`` beside their segment, atomically; return the file's path.
 
-    ``before_rename`` runs once the temporary file is complete and synced
-    (for crash tests).
+    ``terms_crc`` is the segment's term table checksum
+    (:func:`~indexer.whoosh_internals.terms_checksum`), checked by
+    :func:`load`. ``before_rename`` runs once the temporary file is complete
+    and synced (for crash tests).
     """
     sections = list(_sections(arrays))
     # The header holds the sections' offsets, and its own length decides
@@ -246,6 +256,7 @@ def save(
         "segment": arrays.segment_id,
         "size": arrays.size,
         "files": segment_files(directory, arrays.segment_id),
+        "terms_crc": terms_crc,
         "total": 0,
         "sections": entries,
     }
@@ -349,8 +360,15 @@ def is_valid(directory: str, segment_id: str, size: int) -> bool:
     return True
 
 
-def load(directory: str, segment_id: str, size: int) -> SegmentArrays | None:
-    """The segment's arrays mapped from its file, or None when missing or not trustworthy."""
+def load(
+    directory: str, segment_id: str, size: int, terms_crc: Callable[[], int] | None = None
+) -> SegmentArrays | None:
+    """The segment's arrays mapped from its file, or None when missing or not trustworthy.
+
+    ``terms_crc`` computes the segment's term table checksum now: a table
+    changed since the arrays were written (damage) makes them untrusted, so
+    that decoding the segment meets the damage, as opening did before.
+    """
     path = path_for(directory, segment_id)
     try:
         with open(path, "rb") as handle:
@@ -360,6 +378,9 @@ def load(directory: str, segment_id: str, size: int) -> SegmentArrays | None:
             buf = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
         header = _read_header(buf, segment_id, size, total)
         _check_segment_files(directory, header.get("files") or {})
+        recorded = header.get("terms_crc")
+        if terms_crc is not None and recorded is not None and terms_crc() != recorded:
+            raise ValueError("the segment's term table changed since the arrays were written")
         return _from_buffer(buf, header, segment_id, size, total)
     except FileNotFoundError:
         return None
@@ -430,7 +451,7 @@ def ensure(
             continue
         reader = open_reader(segment)
         try:
-            save(directory, build(reader))
+            save(directory, build(reader), terms_checksum(directory, segment))
         finally:
             reader.close()
         written += 1

@@ -39,6 +39,7 @@ from indexer.search.postings import decode_positions, read_postings
 from indexer.search.yielding import never_pause
 from indexer.segment_arrays import FacetPairs
 from indexer.store import CURRENT_LINK, IndexVersion, corrupt_index_error
+from indexer.whoosh_internals import terms_checksum
 
 __all__ = ["FacetPairs", "SegmentData", "Snapshot", "Vocabulary"]
 
@@ -106,13 +107,19 @@ class Vocabulary:
     """
 
     def __init__(
-        self, parts: list[tuple[list[str], np.ndarray]], segments: frozenset[str] = frozenset()
+        self,
+        parts: list[tuple[list[str], np.ndarray]],
+        segments: frozenset[str] = frozenset(),
+        counts: dict[str, int] | None = None,
     ) -> None:
-        counts: dict[str, int]
-        if len(parts) == 1:
+        """Count ``parts`` (each segment's sorted terms and frequencies), or take
+        ``counts`` as counted already (one part then gives the sorted terms)."""
+        if counts is not None:
+            self.terms: list[str] = parts[0][0]
+        elif len(parts) == 1:
             terms, df = parts[0]
             counts = dict(zip(terms, df.tolist(), strict=True))
-            self.terms: list[str] = list(terms)  # already sorted
+            self.terms = list(terms)  # already sorted
         else:
             counts = {}
             for terms, df in parts:
@@ -133,7 +140,6 @@ class Vocabulary:
         Cheaper than counting every segment again: the counts are copied
         and the new terms merged into the sorted list (two sorted runs).
         """
-        vocab = Vocabulary([], segments)
         counts = dict(self._df)
         added: list[str] = []
         for terms, df in parts:
@@ -144,9 +150,8 @@ class Vocabulary:
                     counts[term] = freq
                 else:
                     counts[term] = known + freq
-        vocab._df = counts
-        vocab.terms = sorted(self.terms + sorted(set(added))) if added else self.terms
-        return vocab
+        terms = sorted(self.terms + sorted(set(added))) if added else self.terms
+        return Vocabulary([(terms, np.zeros(0, np.int64))], segments, counts)
 
     def frequency(self, term: str) -> int:
         return self._df.get(term, 0)
@@ -204,7 +209,13 @@ class SegmentData:
         self.size: int = segreader.doc_count_all()
         arrays = None
         if directory is not None:
-            arrays = segment_arrays.load(directory, self.segment_id, self.size)
+            segment = segreader.segment()
+            arrays = segment_arrays.load(
+                directory,
+                self.segment_id,
+                self.size,
+                lambda: terms_checksum(directory, segment),
+            )
         #: Whether the arrays came from the segment's array file.
         self.mapped = arrays is not None
         with io_lock:
@@ -327,7 +338,7 @@ class Snapshot:
         self._vocabulary_lock = threading.Lock()
         #: Vocabularies of the previous generation, extended rather than rebuilt.
         self._inherited: dict[str, Vocabulary] = (
-            {**previous._inherited, **previous._vocabularies} if previous is not None else {}
+            previous.vocabularies() if previous is not None else {}
         )
         #: Derived lookups other modules build once per snapshot.
         self.cache: dict[Any, Any] = {}
@@ -509,6 +520,10 @@ class Snapshot:
                 if len(found) >= limit:
                     break
         return found
+
+    def vocabularies(self) -> dict[str, Vocabulary]:
+        """The vocabularies built so far (or inherited), by field, for the next generation."""
+        return {**self._inherited, **self._vocabularies}
 
     def vocabulary(self, fieldname: str) -> Vocabulary:
         """The field's terms and frequencies (built once per snapshot).

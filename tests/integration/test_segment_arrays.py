@@ -278,9 +278,9 @@ def test_a_new_commit_loads_only_its_new_segments(
         loaded: list[str] = []
         real_load = segment_arrays.load
 
-        def counting_load(directory: str, segment_id: str, size: int) -> Any:
+        def counting_load(directory: str, segment_id: str, size: int, crc: Any = None) -> Any:
             loaded.append(segment_id)
-            return real_load(directory, segment_id, size)
+            return real_load(directory, segment_id, size, crc)
 
         monkeypatch.setattr(segment_arrays, "load", counting_load)
         write_jsonl(corpus / "c.jsonl", [article(n) for n in range(60, 70)])
