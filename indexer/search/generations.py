@@ -28,6 +28,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from indexer.errors import (
     IndexCorruptError,
@@ -56,6 +57,12 @@ FIRST_OPEN_WAIT = 30.0
 RETRY_FAILED_AFTER = 5.0
 #: Seconds an old snapshot stays open for requests still using it.
 RETIRE_AFTER = 60.0
+#: Seconds between checks, while warming, for a newer generation.
+SUPERSEDED_CHECK = 0.1
+
+
+class _Superseded(Exception):
+    """A newer generation was committed while this one was being warmed."""
 
 
 class Generations:
@@ -281,9 +288,18 @@ class Generations:
         with self._lock:
             self._failed = (version, time.monotonic(), error)
 
-    @staticmethod
-    def _warm_quietly(snap: Snapshot) -> None:
-        """Fill the caches; damage found on the way is recorded on the snapshot, not raised."""
+    def _warm_quietly(self, snap: Snapshot) -> None:
+        """Fill the caches; damage found on the way is recorded on the snapshot, not raised.
+
+        In the background mode, warming stops as soon as a newer generation
+        is committed (checked every :data:`SUPERSEDED_CHECK` s): reading every
+        stored document of a large index takes minutes, and a commit must
+        not wait for that (its segments are opened next; the rest of the
+        checks run on the new generation, skipping segments already read).
+        """
+        original = snap.pause
+        if self.background:
+            snap.pause = self._stop_when_superseded(snap, original)
         try:
             snap.warm()
             prepare(snap)
@@ -291,10 +307,29 @@ class Generations:
             snap.verify_stored()
         except NewsearchError:
             pass  # recorded in snap.damage
+        except _Superseded:
+            log.debug("warming generation %s stopped: a newer one", snap.version.generation)
         except Exception:
             log.debug("warming generation %s stopped", snap.version.generation, exc_info=True)
         finally:
+            snap.pause = original
             snap.checked = True
+
+    def _stop_when_superseded(
+        self, snap: Snapshot, pause: Callable[[], None]
+    ) -> Callable[[], None]:
+        next_check = [time.monotonic() + SUPERSEDED_CHECK]
+
+        def check() -> None:
+            pause()
+            now = time.monotonic()
+            if now >= next_check[0]:
+                next_check[0] = now + SUPERSEDED_CHECK
+                newest = _quiet_version(self.root)
+                if self._closed or (newest is not None and newest != snap.version):
+                    raise _Superseded
+
+        return check
 
     # -- retiring old snapshots ------------------------------------------------------------
 
