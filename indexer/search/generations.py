@@ -318,6 +318,7 @@ class Generations:
     def _stop_when_superseded(
         self, snap: Snapshot, pause: Callable[[], None]
     ) -> Callable[[], None]:
+        """``pause``, raising :class:`_Superseded` once a newer generation is committed."""
         next_check = [time.monotonic() + SUPERSEDED_CHECK]
 
         def check() -> None:
