@@ -672,7 +672,7 @@ class Evaluator:
         out = self._empty()
         for target in self._text_fields(fieldname):
             terms = self._remember(
-                ("expand", target, id(node)), partial(self._expand, target, node)
+                ("expand", target, repr(node)), partial(self._expand, target, node)
             )
             part = self._terms_in_field(target, terms, [1.0] * len(terms))
             if part.mask.any():

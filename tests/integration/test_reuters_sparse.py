@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from indexer.errors import SearchRequestError
 from indexer.search.evaluate import PATH_VARIABLE, Budget, Evaluator
 from indexer.search.presenter import search_json
 from indexer.search.query import parse_query
@@ -78,6 +79,8 @@ def response(service: SearchService, params: dict[str, list[str]], path: str) ->
     os.environ[PATH_VARIABLE] = path
     try:
         body = search_json(service.search(parse_search_params(params)))
+    except SearchRequestError as error:  # the same error on both paths
+        return {"error": (error.code, str(error))}
     finally:
         del os.environ[PATH_VARIABLE]
     body.pop("took_ms")
