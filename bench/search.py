@@ -20,7 +20,9 @@ The naive baseline is Whoosh used as its documentation shows: a
 ``--evaluation`` forces newsearch's evaluation path (``dense``, ``sparse``;
 default ``auto``, the service's own choice). ``both`` measures the two paths
 in the same run, each request on one path then the other, so that both see
-the same machine load.
+the same machine load, then the query evaluation alone on each path, by the
+share of the corpus the query's leaves touch (what the automatic choice
+looks at).
 
 Both run the whole set once to warm up (caches, OS page cache), then
 ``--passes`` measured passes; percentiles are over all measured requests.
@@ -293,6 +295,73 @@ def measure_paths(
     return {path: (samples[path], warmups[path]) for path in paths}
 
 
+#: Upper bounds of the "share of the corpus the leaves touch" buckets.
+SHARE_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1.0)
+
+
+def evaluation_profile(
+    index_dir: str, requests: list[tuple[str, dict[str, list[str]]]], passes: int
+) -> dict[str, Any]:
+    """Query evaluation alone (``Evaluator.run``), dense against sparse, per query.
+
+    Grouped by the share of the corpus the sparse space covers; the ratio
+    per bucket is the median of the per-query ratios.
+    """
+    from indexer.search.evaluate import Budget, Evaluator
+    from indexer.search.query import parse_query
+    from indexer.search.service import SearchService
+
+    service = SearchService(index_dir)
+    snap = service._current()
+    queries = list(dict.fromkeys(params["q"][0] for _, params in requests))
+    rows = []
+    for q in queries:
+        node = parse_query(q)
+        if node is None:
+            continue
+        best: dict[str, float] = {}
+        covered = 0
+        for _ in range(passes + 1):  # the first round warms the caches
+            for path in ("dense", "sparse"):
+                evaluator = Evaluator(snap, service.ranking, Budget(30.0), path=path)
+                t0 = time.perf_counter()
+                evaluation = evaluator.run(node, soft=True, typed=q)
+                ms = (time.perf_counter() - t0) * 1000
+                best[path] = min(best.get(path, ms), ms)
+                if path == "sparse":
+                    covered = evaluation.covered
+        rows.append((q, covered / max(snap.size, 1), best["dense"], best["sparse"]))
+    service.close()
+    buckets: dict[str, Any] = {}
+    low = 0.0
+    for high in SHARE_BUCKETS:
+        inside = [r for r in rows if low < r[1] <= high or (low == 0 and r[1] == 0)]
+        low = high
+        if not inside:
+            continue
+        buckets[f"<= {high:.0%}"] = {
+            "queries": len(inside),
+            "dense_ms_median": round(statistics.median(r[2] for r in inside), 3),
+            "sparse_ms_median": round(statistics.median(r[3] for r in inside), 3),
+            "sparse_over_dense": round(statistics.median(r[3] / r[2] for r in inside), 2),
+        }
+    print(f"\nquery evaluation alone ({snap.size:,} documents; best of {passes} per query)")
+    print(f"{'leaves touch':<14}{'queries':>8}{'dense ms':>10}{'sparse ms':>11}{'ratio':>8}")
+    for label, row in buckets.items():
+        print(
+            f"{label:<14}{row['queries']:>8}{row['dense_ms_median']:>10.3f}"
+            f"{row['sparse_ms_median']:>11.3f}{row['sparse_over_dense']:>8.2f}"
+        )
+    return {
+        "documents": snap.size,
+        "buckets": buckets,
+        "queries": [
+            {"q": q, "share": round(share, 4), "dense_ms": round(d, 3), "sparse_ms": round(sp, 3)}
+            for q, share, d, sp in rows
+        ],
+    }
+
+
 def summary(samples: dict[str, list[float]]) -> dict[str, dict[str, float]]:
     table = {}
     everything = [v for cls, values in samples.items() if not cls.startswith("+") for v in values]
@@ -391,6 +460,7 @@ def main() -> None:
         ratios = {k: round(sparse[k] / dense[k], 2) for k in ("p50", "p95", "p99")}
         results["sparse_over_dense"] = ratios
         print(f"\nsparse / dense: p50 {ratios['p50']}x, p95 {ratios['p95']}x, p99 {ratios['p99']}x")
+        results["evaluation_only"] = evaluation_profile(index_dir, requests, args.passes)
     elif args.evaluation != "auto":
         newsearch = _forced(newsearch, args.evaluation)
     systems = []

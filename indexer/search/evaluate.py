@@ -63,6 +63,10 @@ ENTITY_FIELDS = {F.PEOPLE: "person", F.ORGANIZATIONS: "organization", F.PLACES: 
 #: bench/RESULTS.md, "Issue 16: sparse evaluation".
 SPARSE_MIN_DOCS = 100_000
 SPARSE_MAX_SHARE = 0.25
+#: A binary search into the sparse space costs about this many times a
+#: document of a dense array (a look-up in the space switches to a dense copy
+#: of the values beyond ``size / TAKE_SEARCH_COST`` look-ups).
+TAKE_SEARCH_COST = 32
 #: Environment variable forcing one path: ``dense``, ``sparse`` or ``auto``.
 PATH_VARIABLE = "NEWSEARCH_EVALUATION"
 PATHS = ("auto", "dense", "sparse")
@@ -169,8 +173,10 @@ class Evaluation:
     #: (results are ordered by it first), and which documents matched them all.
     tier: np.ndarray | None = None
     all_words: np.ndarray | None = None
-    #: Which path evaluated it: ``dense`` or ``sparse`` (see :class:`Space`).
+    #: Which path evaluated it: ``dense`` or ``sparse`` (see :class:`Space`),
+    #: and how many documents its node arrays covered (all, when dense).
     path: str = "dense"
+    covered: int = 0
 
 
 class Space:
@@ -237,6 +243,10 @@ class Space:
             return values[docs]
         if not len(self.docs):
             return np.full(len(docs), values[-1], dtype=values.dtype)
+        if len(docs) * TAKE_SEARCH_COST > self.snap.size:
+            # Many look-ups (positions of a common word): spreading the
+            # values over all documents once is cheaper than a binary search each.
+            return self.expand(values)[docs]
         at = np.minimum(np.searchsorted(self.docs, docs), len(self.docs) - 1)
         return np.where(self.docs[at] == docs, values[at], values[-1])
 
@@ -1059,6 +1069,7 @@ class Evaluator:
         if space.collect:
             return result
         result.mask = matches.mask & space.live
+        result.covered = space.size - space.sparse
         if space.sparse:
             result.mask = space.expand(result.mask) & self.snap.live
             result.path = "sparse"

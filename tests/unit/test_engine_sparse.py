@@ -30,6 +30,7 @@ from whoosh import query as wq
 from indexer import schema as F
 from indexer.errors import SearchRequestError
 from indexer.model import Article
+from indexer.search import evaluate as evaluate_module
 from indexer.search.evaluate import (
     PATH_VARIABLE,
     SPARSE_MAX_SHARE,
@@ -274,27 +275,42 @@ def response(service: SearchService, params: dict[str, list[str]], path: str) ->
 # -- properties ----------------------------------------------------------------------------
 
 
+@contextmanager
+def take_cost(cost: int) -> Iterator[None]:
+    """Look-ups in a sparse space by binary search (0) or through a dense copy (a large cost)."""
+    before = evaluate_module.TAKE_SEARCH_COST
+    evaluate_module.TAKE_SEARCH_COST = cost
+    try:
+        yield
+    finally:
+        evaluate_module.TAKE_SEARCH_COST = before
+
+
 @PROPERTY
 @given(
+    cost=st.sampled_from((0, 10_000)),
     node=query_trees,
     ranking=rankings,
     soft=st.booleans(),
     typed=st.sampled_from(("", "oil volcker opec japan", "world bank")),
 )
 def test_dense_and_sparse_evaluations_agree_on_random_query_trees(
-    snap: Snapshot, node: wq.Query, ranking: Ranking, soft: bool, typed: str
+    snap: Snapshot, cost: int, node: wq.Query, ranking: Ranking, soft: bool, typed: str
 ) -> None:
     dense = evaluate(snap, node, "dense", ranking, soft, typed)
-    sparse = evaluate(snap, node, "sparse", ranking, soft, typed)
+    with take_cost(cost):
+        sparse = evaluate(snap, node, "sparse", ranking, soft, typed)
     assert_same(dense, sparse)
 
 
 @PROPERTY
-@given(params=requests)
+@given(cost=st.sampled_from((0, 10_000)), params=requests)
 def test_dense_and_sparse_search_responses_agree(
-    service: SearchService, params: dict[str, list[str]]
+    service: SearchService, cost: int, params: dict[str, list[str]]
 ) -> None:
-    assert response(service, params, "dense") == response(service, params, "sparse")
+    dense = response(service, params, "dense")
+    with take_cost(cost):
+        assert dense == response(service, params, "sparse")
 
 
 # -- the paths are really taken, and tell apart -------------------------------------------
@@ -369,7 +385,8 @@ def test_choose_path_by_corpus_size_and_the_leaves_share() -> None:
     assert choose_path("sparse", big, []).tolist() == []  # type: ignore[union-attr]
 
 
-def test_space_put_add_take_expand(snap: Snapshot) -> None:
+@pytest.mark.parametrize("cost", [0, 10_000], ids=["binary-search", "dense-copy"])
+def test_space_put_add_take_expand(snap: Snapshot, cost: int) -> None:
     docs = np.array([3, 10, 20], dtype=np.int64)
     space = Space(snap, docs)
     assert space.sparse and space.size == 4
@@ -380,7 +397,8 @@ def test_space_put_add_take_expand(snap: Snapshot) -> None:
     assert values.tolist() == [1.5, 0.0, 2.0, 0.0]
     # Any document: those outside the space read the rest's slot.
     values[-1] = 7.0
-    assert space.take(values, np.array([20, 4, 3, 99])).tolist() == [2.0, 7.0, 1.5, 7.0]
+    with take_cost(cost):
+        assert space.take(values, np.array([20, 4, 3, 89])).tolist() == [2.0, 7.0, 1.5, 7.0]
     full = space.expand(values)
     assert full.shape == (snap.size,) and full[3] == 1.5 and full[20] == 2.0 and full[0] == 7.0
     with pytest.raises(AssertionError, match="outside the sparse space"):
