@@ -279,10 +279,21 @@ def choose_path(path: str, size: int, touched: list[np.ndarray]) -> np.ndarray |
     limit = SPARSE_MAX_SHARE * size
     if path == "auto" and (size < SPARSE_MIN_DOCS or max(map(len, touched), default=0) > limit):
         return None
-    docs = np.unique(np.concatenate(touched)) if touched else np.zeros(0, dtype=np.int64)
+    docs = _union(touched)
     if path == "auto" and len(docs) > limit:
         return None
-    return docs.astype(np.int64, copy=False)
+    return docs
+
+
+def _union(arrays: list[np.ndarray]) -> np.ndarray:
+    """Sorted distinct values of ``arrays`` (a sort and a comparison: faster than ``np.unique``)."""
+    if not arrays:
+        return np.zeros(0, dtype=np.int64)
+    values = np.sort(np.concatenate(arrays).astype(np.int64, copy=False))
+    keep = np.empty(len(values), dtype=bool)
+    keep[:1] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
 
 
 class Budget:
