@@ -64,8 +64,8 @@ ENTITY_FIELDS = {F.PEOPLE: "person", F.ORGANIZATIONS: "organization", F.PLACES: 
 SPARSE_MIN_DOCS = 100_000
 SPARSE_MAX_SHARE = 0.25
 #: A binary search into the sparse space costs about this many times a
-#: document of a dense array (a look-up in the space switches to a dense copy
-#: of the values beyond ``size / TAKE_SEARCH_COST`` look-ups).
+#: document of a dense array: beyond ``size / TAKE_SEARCH_COST`` look-ups at
+#: once, the space builds (once) a map of every document's slot instead.
 TAKE_SEARCH_COST = 32
 #: Environment variable forcing one path: ``dense``, ``sparse`` or ``auto``.
 PATH_VARIABLE = "NEWSEARCH_EVALUATION"
@@ -201,6 +201,7 @@ class Space:
         self.docs = docs
         self.collect = collect
         self.touched: list[np.ndarray] = []
+        self._rank: np.ndarray | None = None
         if docs is None:
             self.size = snap.size
             self.live = snap.live
@@ -212,10 +213,29 @@ class Space:
     def sparse(self) -> bool:
         return self.docs is not None
 
+    def _many(self, docs: np.ndarray) -> bool:
+        """Whether looking ``docs`` up costs less through :meth:`_ranks` than by binary search."""
+        return len(docs) * TAKE_SEARCH_COST > self.snap.size
+
+    def _ranks(self) -> np.ndarray:
+        """Slot of every document of the snapshot (-1: the rest), built on first use."""
+        if self._rank is None:
+            assert self.docs is not None
+            self._rank = np.full(self.snap.size, -1, dtype=np.int32)
+            self._rank[self.docs] = np.arange(len(self.docs), dtype=np.int32)
+        return self._rank
+
     def _slots(self, docs: np.ndarray) -> np.ndarray:
         assert self.docs is not None
-        at = np.searchsorted(self.docs, docs)
-        if len(at) and (at.max() >= len(self.docs) or not np.array_equal(self.docs[at], docs)):
+        if self._many(docs):
+            at = self._ranks()[docs]
+            outside = bool(len(at)) and at.min() < 0
+        else:
+            at = np.searchsorted(self.docs, docs)
+            outside = bool(len(at)) and (
+                at.max() >= len(self.docs) or not np.array_equal(self.docs[at], docs)
+            )
+        if outside:
             raise AssertionError("a leaf touched a document outside the sparse space")
         return at
 
@@ -243,10 +263,11 @@ class Space:
             return values[docs]
         if not len(self.docs):
             return np.full(len(docs), values[-1], dtype=values.dtype)
-        if len(docs) * TAKE_SEARCH_COST > self.snap.size:
-            # Many look-ups (positions of a common word): spreading the
-            # values over all documents once is cheaper than a binary search each.
-            return self.expand(values)[docs]
+        if self._many(docs):
+            # Many look-ups (positions of a common word): one map of every
+            # document's slot is cheaper than a binary search each.
+            at = self._ranks()[docs]
+            return np.where(at >= 0, values[at], values[-1])
         at = np.minimum(np.searchsorted(self.docs, docs), len(self.docs) - 1)
         return np.where(self.docs[at] == docs, values[at], values[-1])
 
@@ -279,16 +300,25 @@ def choose_path(path: str, size: int, touched: list[np.ndarray]) -> np.ndarray |
     limit = SPARSE_MAX_SHARE * size
     if path == "auto" and (size < SPARSE_MIN_DOCS or max(map(len, touched), default=0) > limit):
         return None
-    docs = _union(touched)
+    docs = _union(touched, size)
     if path == "auto" and len(docs) > limit:
         return None
     return docs
 
 
-def _union(arrays: list[np.ndarray]) -> np.ndarray:
-    """Sorted distinct values of ``arrays`` (a sort and a comparison: faster than ``np.unique``)."""
+def _union(arrays: list[np.ndarray], size: int) -> np.ndarray:
+    """Sorted distinct values of ``arrays``, all in ``range(size)``.
+
+    Many values: marked in a bitmap of ``size``; few: sorted and compared
+    (both faster than ``np.unique``, which hashes).
+    """
     if not arrays:
         return np.zeros(0, dtype=np.int64)
+    if sum(map(len, arrays)) * 8 > size:
+        seen = np.zeros(size, dtype=bool)
+        for values in arrays:
+            seen[values] = True
+        return np.flatnonzero(seen).astype(np.int64, copy=False)
     values = np.sort(np.concatenate(arrays).astype(np.int64, copy=False))
     keep = np.empty(len(values), dtype=bool)
     keep[:1] = True

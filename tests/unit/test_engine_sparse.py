@@ -374,7 +374,7 @@ def test_choose_path_by_corpus_size_and_the_leaves_share() -> None:
     assert choose_path("dense", big, few) is None
     assert choose_path("auto", SPARSE_MIN_DOCS - 1, few) is None
     assert choose_path("auto", big, few).tolist() == [5, 9, 40, 2_000]  # type: ignore[union-attr]
-    assert choose_path("sparse", 10, few).tolist() == [5, 9, 40, 2_000]  # type: ignore[union-attr]
+    assert choose_path("sparse", 3_000, few).tolist() == [5, 9, 40, 2_000]  # type: ignore[union-attr]
     common = [np.arange(int(big * SPARSE_MAX_SHARE) + 1)]
     assert choose_path("auto", big, common) is None
     assert choose_path("sparse", big, common) is not None
@@ -385,26 +385,36 @@ def test_choose_path_by_corpus_size_and_the_leaves_share() -> None:
     assert choose_path("sparse", big, []).tolist() == []  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize("cost", [0, 10_000], ids=["binary-search", "dense-copy"])
+@pytest.mark.parametrize("cost", [0, 10_000], ids=["binary-search", "slot-map"])
 def test_space_put_add_take_expand(snap: Snapshot, cost: int) -> None:
-    docs = np.array([3, 10, 20], dtype=np.int64)
-    space = Space(snap, docs)
-    assert space.sparse and space.size == 4
-    assert space.live.tolist() == [*snap.live[docs].tolist(), True]
-    values = np.zeros(space.size, dtype=np.float32)
-    space.put(values, np.array([20, 3]), np.array([2.0, 1.0], dtype=np.float32))
-    space.add(values, np.array([3]), np.float32(0.5))
-    assert values.tolist() == [1.5, 0.0, 2.0, 0.0]
-    # Any document: those outside the space read the rest's slot.
-    values[-1] = 7.0
     with take_cost(cost):
+        docs = np.array([3, 10, 20], dtype=np.int64)
+        space = Space(snap, docs)
+        assert space.sparse and space.size == 4
+        assert space.live.tolist() == [*snap.live[docs].tolist(), True]
+        values = np.zeros(space.size, dtype=np.float32)
+        space.put(values, np.array([20, 3]), np.array([2.0, 1.0], dtype=np.float32))
+        space.add(values, np.array([3]), np.float32(0.5))
+        assert values.tolist() == [1.5, 0.0, 2.0, 0.0]
+        # Any document: those outside the space read the rest's slot.
+        values[-1] = 7.0
         assert space.take(values, np.array([20, 4, 3, 89])).tolist() == [2.0, 7.0, 1.5, 7.0]
-    full = space.expand(values)
-    assert full.shape == (snap.size,) and full[3] == 1.5 and full[20] == 2.0 and full[0] == 7.0
-    with pytest.raises(AssertionError, match="outside the sparse space"):
-        space.put(values, np.array([4]), 1.0)
-    dates = space.gather(snap.date_ts)
-    assert dates[:-1].tolist() == snap.date_ts[docs].tolist()
+        full = space.expand(values)
+        assert full.shape == (snap.size,) and full[3] == 1.5 and full[20] == 2.0
+        assert full[0] == 7.0
+        for outside in ([4], [3, 21], [89]):
+            with pytest.raises(AssertionError, match="outside the sparse space"):
+                space.put(values, np.array(outside), 1.0)
+        dates = space.gather(snap.date_ts)
+        assert dates[:-1].tolist() == snap.date_ts[docs].tolist()
+
+
+@pytest.mark.parametrize("size", [10**6, 40], ids=["sorted", "bitmap"])
+def test_union_of_what_the_leaves_touch(size: int) -> None:
+    arrays = [np.array([5, 9, 30]), np.array([9, 2], dtype=np.int32), np.array([], dtype=np.int64)]
+    union = evaluate_module._union(arrays, size)
+    assert union.dtype == np.int64 and union.tolist() == [2, 5, 9, 30]
+    assert evaluate_module._union([], size).tolist() == []
 
 
 def test_the_dense_space_is_the_identity(snap: Snapshot) -> None:
