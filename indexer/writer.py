@@ -33,6 +33,7 @@ from indexer import schema as F
 from indexer.analysis import FACET_SEPARATOR
 from indexer.errors import IndexBusyError
 from indexer.fastwrite import FastSegmentWriter
+from indexer.merge_policy import default_policy
 from indexer.model import Article
 from indexer.store import CURRENT_LINK, INDEX_NAME, corrupt_index_error, current_directory
 from indexer.whoosh_internals import FileStorage, LockHeldWriter
@@ -289,12 +290,18 @@ class ParentWriter(LockHeldWriter):
     """The lock-holding writer: deletions, plus segments built elsewhere."""
 
     def commit_with(self, segments: list[Any], merge: bool = True) -> None:
-        """Commit deletions and ``segments`` as one new generation."""
+        """Commit deletions and ``segments`` as one new generation.
+
+        Existing segments are merged by :mod:`indexer.merge_policy` (tiers
+        by size, a ceiling on one merge), so a small run on a big index
+        never rewrites its big segments.
+        """
         self.commit_segments(
             segments,
             merge,
             before_toc=lambda: pause_point("before_toc"),
             after_toc=lambda: pause_point("after_toc"),
+            policy=default_policy(),
         )
 
 

@@ -338,6 +338,7 @@ class LockHeldWriter(SegmentWriter):
         merge: bool = True,
         before_toc: Callable[[], None] | None = None,
         after_toc: Callable[[], None] | None = None,
+        policy: Callable[[Any, list[Any]], list[Any]] | None = None,
     ) -> None:
         """Commit this writer's deletions and ``segments`` (written elsewhere) as one generation.
 
@@ -345,11 +346,12 @@ class LockHeldWriter(SegmentWriter):
         new table of contents. ``before_toc`` runs once the merged segment is
         written and the table of contents is not; ``after_toc`` once the
         table of contents is renamed into place and old files are not yet
-        cleaned. Both exist for crash tests.
+        cleaned. Both exist for crash tests. ``policy`` chooses which
+        existing segments to merge (Whoosh's ``MERGE_SMALL`` when None).
         """
         self._check_state()
         try:
-            final = self._merge_segments(None, False, merge)
+            final = self._merge_segments(policy if merge else None, False, merge)
             if self._added:
                 final.append(self._finalize_segment())
             else:
