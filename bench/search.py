@@ -4,6 +4,8 @@ Usage::
 
     .venv/bin/python bench/search.py               # Reuters-21578
     .venv/bin/python bench/search.py --tenfold     # the 10x corpus (215,780 stories)
+    .venv/bin/python bench/search.py --index /work/bench-data/reuters-100x-index \
+        --name reuters-100x --no-baseline            # an index built elsewhere (100x)
 
 Each request is what ``/api/search`` returns, serialized to JSON: the top 10
 with highlighted snippets, every facet's counts, the timeline histogram and
@@ -29,6 +31,7 @@ import statistics
 import time
 from collections.abc import Callable
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from calibrate import describe
@@ -283,6 +286,12 @@ def summary(samples: dict[str, list[float]]) -> dict[str, dict[str, float]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tenfold", action="store_true", help="use the 10x corpus")
+    parser.add_argument(
+        "--index",
+        default=None,
+        help="measure this existing index (e.g. the 100x one outside the repository)",
+    )
+    parser.add_argument("--name", default=None, help="corpus name for the output (with --index)")
     parser.add_argument("--passes", type=int, default=3, help="measured passes (default 3)")
     parser.add_argument("--no-baseline", action="store_true", help="measure newsearch only")
     parser.add_argument(
@@ -297,9 +306,13 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    name = "reuters-10x" if args.tenfold else "reuters"
-    files = tenfold_files() if args.tenfold else reuters_files()
-    index_dir = newsearch_index(name, files)
+    if args.index:
+        index_dir = args.index
+        name = args.name or Path(args.index).name
+    else:
+        name = "reuters-10x" if args.tenfold else "reuters"
+        files = tenfold_files() if args.tenfold else reuters_files()
+        index_dir = newsearch_index(name, files)
     requests = query_set()
     print(f"{len(requests)} requests per pass, {args.passes} passes, corpus {name}")
     print(describe(), flush=True)
