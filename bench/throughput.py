@@ -49,18 +49,36 @@ from search import FACET_SELECTIONS, FUZZY, PREFIX, query_set
 LUA = """
 local paths = {%s}
 local i = 0
+local threads = {}
+setup = function(thread)
+  table.insert(threads, thread)
+end
 request = function()
   i = i %% #paths + 1
   return wrk.format("GET", paths[i])
 end
+%s
 done = function(summary, latency, requests)
   local e = summary.errors
+  local hits = 0
+  for _, thread in ipairs(threads) do
+    hits = hits + (thread:get("hits") or 0)
+  end
   io.write(string.format(
     "RESULT requests=%%d duration_us=%%d non2xx=%%d connect=%%d read=%%d write=%%d timeout=%%d " ..
-    "p50=%%d p90=%%d p95=%%d p99=%%d max=%%d\\n",
+    "p50=%%d p90=%%d p95=%%d p99=%%d max=%%d hits=%%d\\n",
     summary.requests, summary.duration, e.status, e.connect, e.read, e.write, e.timeout,
     latency:percentile(50), latency:percentile(90), latency:percentile(95),
-    latency:percentile(99), latency.max))
+    latency:percentile(99), latency.max, hits))
+end
+"""
+#: Counts the response cache's hits (only when it is on: wrk then parses headers).
+LUA_COUNT_HITS = """
+hits = 0
+response = function(status, headers, body)
+  if headers["X-Cache"] == "hit" then
+    hits = hits + 1
+  end
 end
 """
 
@@ -168,6 +186,7 @@ def run_wrk(wrk: str, base: str, script: Path, connections: int, duration: int) 
         "p99_ms": figures["p99"] / 1000,
         "max_ms": figures["max"] / 1000,
         "errors": errors,
+        "cache_hits": figures["hits"],
     }
 
 
@@ -250,7 +269,8 @@ def main() -> None:
                     urllib.request.urlopen(base + path, timeout=30).read()
             with tempfile.TemporaryDirectory() as tmp:
                 script = Path(tmp) / "paths.lua"
-                script.write_text(LUA % ", ".join(json.dumps(p) for p in all_paths))
+                counting = LUA_COUNT_HITS if args.cache else ""
+                script.write_text(LUA % (", ".join(json.dumps(p) for p in all_paths), counting))
                 for connections in args.connections:
                     load = os.getloadavg()[0]
                     cpu = server_cpu_seconds(server.pid)
@@ -261,6 +281,11 @@ def main() -> None:
                         load_before=round(load, 2),
                         load_after=round(os.getloadavg()[0], 2),
                         server_cpu_ms_per_request=round(1000 * used / max(1, row["requests"]), 2),
+                        cache_hit_rate=(
+                            round(row["cache_hits"] / max(1, row["requests"]), 3)
+                            if args.cache
+                            else None
+                        ),
                     )
                     results.append(row)
                     print(
@@ -271,7 +296,12 @@ def main() -> None:
                         f"max {row['max_ms']:.1f} ms, errors {row['errors']} "
                         f"of {row['requests']}; server CPU "
                         f"{row['server_cpu_ms_per_request']:.2f} ms/request; load "
-                        f"{row['load_before']:.1f} -> {row['load_after']:.1f}",
+                        f"{row['load_before']:.1f} -> {row['load_after']:.1f}"
+                        + (
+                            f"; response cache hit rate {row['cache_hit_rate']:.1%}"
+                            if args.cache
+                            else ""
+                        ),
                         flush=True,
                     )
     finally:
