@@ -257,3 +257,19 @@ def test_page_too_big_for_trafilatura_falls_back_to_visible_text(
 def test_malformed_pages_still_give_text(markup: str) -> None:
     doc = parse_html("a.html", markup)
     assert "library reopen" in doc.body
+
+
+def test_metadata_of_a_page_on_one_line_survives_the_doctype_repair() -> None:
+    """htmldate's doctype repair runs to the first ``/>`` of line one; the head is still read."""
+    head = (
+        '<meta property="og:title" content="Library reopens">'
+        '<meta property="article:published_time" content="2021-06-14T08:30:00+02:00">'
+        '<link rel="canonical" href="https://news.example.com/library"/>'
+    )
+    doc = parse_html("a.html", page(head).replace("\n", " "))
+    assert (doc.title, doc.date, doc.url) == (
+        "Library reopens",
+        "2021-06-14T08:30:00+02:00",
+        "https://news.example.com/library",
+    )
+    assert doc.body.startswith("PORT ELLIS")
