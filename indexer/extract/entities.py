@@ -191,6 +191,11 @@ _NOT_NAMES = _words(
 _CAPS_WORDS = _words(
     "WHO SET FOX AID US IT IS AM PM AN AS AT BE BY DO GO IF IN NO OF ON OR SO TO UP WE"
 )
+# Words that open the name of a storm or other event: "Hurricane Katrina",
+# "Tropical Storm Gustav" name neither a person nor a place.
+_EVENT_WORDS = _words("Hurricane Typhoon Cyclone Tropical Storm Tornado Operation")
+# Lower-case particles inside people's names (the name goes on after them).
+_NAME_PARTICLES = frozenset("bin ibn da de dos del della di du van von der den la le".split())
 _MAX_NAME_WORDS = 6
 
 
@@ -319,7 +324,7 @@ def _split_person(tokens: list[str], out: _Collector) -> None:
     """A person's name ends at a connector or a known name: ``Heinz Hofer of Switzerland``."""
     end = len(tokens)
     for index, token in enumerate(tokens):
-        if token in _CONNECTORS:
+        if token in _CONNECTORS and not _particle(tokens, index):
             end = index
             break
     while end > 2 and _known(tokens[end - 1 : end]) is not None:
@@ -327,6 +332,26 @@ def _split_person(tokens: list[str], out: _Collector) -> None:
     out.add("person", " ".join(tokens[:end]))
     if end < len(tokens):
         _classify(tokens[end:], False, out)
+
+
+def _particle(tokens: Sequence[str], index: int) -> bool:
+    """Whether ``tokens[index]`` is a particle inside a person's name, followed by the
+    rest of it: "Osama bin Laden", "Lula da Silva", "Ludwig van Beethoven"."""
+    return (
+        tokens[index] in _NAME_PARTICLES
+        and 0 < index < len(tokens) - 1
+        and tokens[index + 1][:1].isupper()
+        and _known(tokens[index + 1 :]) is None
+    )
+
+
+def _arabic_person(tokens: Sequence[str]) -> bool:
+    """Arabic personal names by their form: "Abu Musab al-Zarqawi", "Osama bin Laden"."""
+    return len(tokens) >= 2 and (
+        tokens[0] == "Abu"
+        or any(t in ("bin", "ibn") for t in tokens[1:-1])
+        or any(t.startswith(("al-", "el-")) and t[3:4].isupper() for t in tokens[1:])
+    )
 
 
 def _is_place(token: str) -> bool:
@@ -356,7 +381,7 @@ def _classify(
     tokens = _trim_connectors(tokens)
     if len(tokens) > 2 and _is_acronym(tokens[-1]) and _org_start(tokens[:-1]) == 0:
         tokens = tokens[:-1]  # "Saudi Press Agency SPA"
-    if not tokens or _split_person_of(tokens, out):
+    if not tokens or tokens[0] in _EVENT_WORDS or _split_person_of(tokens, out):
         return
     known = _known(tokens)
     org_start = _org_start(tokens)
@@ -378,6 +403,8 @@ def _classify(
     elif len(tokens) >= 2 and tokens[0] in first_names() and tokens[1] not in _CONNECTORS:
         if tokens[-1] not in _NOT_PERSON_LAST:
             _split_person(tokens, out)
+    elif _arabic_person(tokens):
+        _split_person(tokens, out)
     else:
         _leftover(tokens, out, before)
 

@@ -171,3 +171,33 @@ def test_contributor_names_in_a_title_phrase_are_people() -> None:
     found = ents("Minister of Finance Zbignew Qwerty and President of Nicaragua Daniel Ortega.")
     assert found.people == ("Zbignew Qwerty", "Daniel Ortega")
     assert found.places == ("Nicaragua",)
+
+
+def test_name_particles_stay_inside_a_persons_name() -> None:
+    found = ents(
+        "Officials said Osama bin Laden is hiding. President Luiz Inacio Lula da Silva "
+        "spoke to Heinz Hofer of Switzerland."
+    )
+    assert "Osama bin Laden" in found.people
+    assert "Luiz Inacio Lula da Silva" in found.people
+    assert "Heinz Hofer" in found.people
+    assert found.places == ("Switzerland",)
+
+
+def test_arabic_names_by_their_form_are_people() -> None:
+    found = ents("Abu Musab al-Zarqawi claimed it. Mayor Qasim al-Tamimi denied it.")
+    assert found.people == ("Abu Musab al-Zarqawi", "Qasim al-Tamimi")
+    assert found.places == ()
+
+
+def test_storms_and_operations_are_no_one() -> None:
+    found = ents("Hurricane Katrina hit New Orleans. Tropical Storm Gustav and Operation Zelkova.")
+    assert found.people == ()
+    assert found.organizations == ()
+    assert found.places == ("New Orleans",)
+
+
+def test_well_known_organizations_without_a_telling_word() -> None:
+    found = ents("The Taleban and al-Qaeda were blamed by Human Rights Watch and Hizbollah.")
+    assert found.organizations == ("Taliban", "al-Qaida", "Human Rights Watch", "Hezbollah")
+    assert found.people == ()
