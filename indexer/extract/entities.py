@@ -160,7 +160,17 @@ _ORG_HEADS = _words(
     Congress Senate Army Navy Police Club Society Conference Centre Center Times Post Journal
     Herald Tribune Gazette Telegraph Television Broadcasting Radio Network Newspaper Magazine
     Cooperative Coalition Movement Front Alliance Brotherhood Church Hospital Reserve House
-    Brothers Bros Bros. Mutual Realty Properties International Inc's Co's Corp's Agencies"""
+    Brothers Bros Bros. Mutual Realty Properties International Inc's Co's Corp's Agencies
+    Embassy Consulate Survey Command Forces Guard Brigade Brigades Battalion Regiment Corps
+    Tribunal Directorate Secretariat Legislature Caucus Centers Centres Orchestra Band Ensemble
+    Choir Museum Library Records Studios Entertainment Publishing FC"""
+)
+# Words before a name that say what it names: "oil company Yukos", "the band Korn".
+_ORG_CUES = _words(
+    """company firm group party band club newspaper daily agency bank airline carrier network
+    broadcaster maker giant retailer insurer automaker conglomerate team label organization
+    organisation movement charity manufacturer publisher channel magazine militia faction
+    station"""
 )
 _LEGAL_SUFFIXES = _words(
     "Corp Corp. Corporation Inc Inc. Co Co. Ltd Ltd. Plc PLC LLC LP Pty AG SA NV Cos Limited"
@@ -237,6 +247,9 @@ class _Collector:
     #: (kind, display name) -> spellings in the text the tables mapped to it
     #: ("Britain" -> "United Kingdom").
     spellings: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    #: Organizations the document defines with their initials, and the
+    #: initials: "Movement for Democratic Change (MDC)"; name -> display.
+    defined: dict[str, str] = field(default_factory=dict)
 
     def add(self, kind: str, name: str) -> None:
         self.mentions.append(_Mention(kind, name))
@@ -381,7 +394,7 @@ def _classify(
     tokens = _trim_connectors(tokens)
     if len(tokens) > 2 and _is_acronym(tokens[-1]) and _org_start(tokens[:-1]) == 0:
         tokens = tokens[:-1]  # "Saudi Press Agency SPA"
-    if not tokens or tokens[0] in _EVENT_WORDS or _split_person_of(tokens, out):
+    if not tokens or _pretyped(tokens, out) or _split_person_of(tokens, out):
         return
     known = _known(tokens)
     org_start = _org_start(tokens)
@@ -685,6 +698,8 @@ def _take_and_names(tokens: list[str], out: _Collector) -> list[str]:
 
 def _process_span(tokens: list[str], after_role: bool, out: _Collector) -> None:
     whole = _known(tokens) if len(tokens) <= _MAX_NAME_WORDS else None
+    if _add_defined(tokens, out):
+        return
     if whole is None and "and" in tokens:
         tokens = _take_and_names(tokens, out)
     if whole is not None:
@@ -704,13 +719,74 @@ def _process_span(tokens: list[str], after_role: bool, out: _Collector) -> None:
 
 def _scan_mixed(text: str, out: _Collector) -> None:
     text = _scan_marked_companies(text, out)
+    if " (" in text:
+        _scan_acronym_definitions(text, out)
+    # Names with a lower-case article first ("al-Qaida") are taken in text order.
+    pending = list(_ARTICLE_NAME.finditer(text)) if "l-" in text else []
     for match in _SPAN.finditer(text):
+        while pending and pending[0].start() < match.start():
+            _article_name(pending.pop(0).group(), out)
         role = _role_before(text, match.start())
         out.text, out.span, out.opening = text, match.span(), True
         for number, tokens in enumerate(_subspans(match.group().split(" "))):
             if tokens:
                 _process_span(tokens, number == 0 and role, out)
                 out.opening = False
+    for rest in pending:
+        _article_name(rest.group(), out)
+
+
+_DEFINED = re.compile(
+    r"((?:[A-Z][\w'.&-]* (?:(?:of|for|and|on|the|de|&) )*){2,10})\(([A-Z][A-Za-z&]{1,7})\)"
+)
+_ARTICLE_NAME = re.compile(r"(?<![\w-])(?:al|el)-[A-Z][\w'-]*")
+
+
+def _initials(words: Sequence[str]) -> str:
+    return "".join(w[0] for w in words if w[:1].isupper() and w not in _CONNECTORS)
+
+
+def _scan_acronym_definitions(text: str, out: _Collector) -> None:
+    """A name followed by its initials in parentheses names an organization:
+    "Centers for Disease Control and Prevention (CDC)", "Movement for Democratic Change
+    (MDC)". The name (and the acronym, later alone) are typed so for the document."""
+    for match in _DEFINED.finditer(text):
+        acronym = match.group(2)
+        letters = "".join(ch for ch in acronym if ch.isupper())
+        words = match.group(1).split()
+        for start in range(len(words) - 1):
+            name = words[start:]
+            if name[0] in _CONNECTORS or _initials(name) != letters:
+                continue
+            if name[0] in first_names():
+                break  # "John Smith (JS)": a person's initials
+            display = " ".join(name)
+            if _known(name) is None and _org_start(name) != 0:
+                out.defined[display] = display
+                out.defined[acronym] = display
+            break
+
+
+def _pretyped(tokens: Sequence[str], out: _Collector) -> bool:
+    """Storms and operations (no one's name), or a name the document defined."""
+    return tokens[0] in _EVENT_WORDS or _add_defined(tokens, out)
+
+
+def _add_defined(tokens: Sequence[str], out: _Collector) -> bool:
+    """Adds the organization when ``tokens`` are a name or initials the document defined."""
+    defined = out.defined.get(" ".join(tokens)) if out.defined else None
+    if defined is not None:
+        out.add("organization", defined)
+    return defined is not None
+
+
+def _article_name(word: str, out: _Collector) -> None:
+    """A known name written with a lower-case Arabic article ("al-Qaida", "al-Jazeera");
+    the span pattern needs a capital first, so it does not see them."""
+    token = _strip_possessive(word)
+    known = _known([token])
+    if known is not None:
+        out.add_known(known, [token])
 
 
 _PRONOUN = re.compile(r"\b(its|he|she|his|her|him)\b|[.!?]")
@@ -924,6 +1000,8 @@ def _tagger_decision(mention: _Mention) -> str | None:
     kind = span_tagger().classify(tokens, before, after, initial)
     if kind == "person" and mention.neuter:
         return "organization"  # "Comissaria Smith said in its weekly review"
+    if kind != "place" and before in _ORG_CUES:
+        return "organization"  # "oil company Yukos", "the band Korn"
     return kind
 
 

@@ -201,3 +201,34 @@ def test_well_known_organizations_without_a_telling_word() -> None:
     found = ents("The Taleban and al-Qaeda were blamed by Human Rights Watch and Hizbollah.")
     assert found.organizations == ("Taliban", "al-Qaida", "Human Rights Watch", "Hezbollah")
     assert found.people == ()
+
+
+def test_a_name_defined_by_its_initials_is_an_organization() -> None:
+    found = ents(
+        "The Zorvath Watchers Trust? No: the Qelmari Relief Front (QRF) and Narvo Kettle "
+        "Fellowship (NKF) met. Later the NKF said. John Smith (JS) spoke."
+    )
+    assert "Narvo Kettle Fellowship" in found.organizations
+    assert "NKF" not in found.organizations
+    assert "John Smith" in found.people
+    assert "John Smith" not in found.organizations
+
+
+def test_known_names_written_with_a_lower_case_article() -> None:
+    found = ents("al-Qaida's leaders spoke to al-Jazeera. Al Gore listened.")
+    assert found.organizations == ("al-Qaida", "Al-Jazeera")
+    assert found.people == ("Al Gore",)
+
+
+def test_a_word_saying_what_a_name_is_types_it_as_an_organization() -> None:
+    found = ents("Zevrian oil company Qortex said. He later joined the band Vlorn in 1995.")
+    assert "Qortex" in found.organizations
+    assert "Vlorn" in found.organizations
+    assert found.people == ()
+
+
+def test_embassies_surveys_and_bands_are_organizations() -> None:
+    found = ents("Officials at the U.S. Embassy said. The Jimmy Manopo Band played for Parliament.")
+    assert "U.S. Embassy" in found.organizations
+    assert "Jimmy Manopo Band" in found.organizations
+    assert "Parliament" in found.organizations
