@@ -232,3 +232,9 @@ def test_embassies_surveys_and_bands_are_organizations() -> None:
     assert "U.S. Embassy" in found.organizations
     assert "Jimmy Manopo Band" in found.organizations
     assert "Parliament" in found.organizations
+
+
+def test_provinces_and_cities_written_with_accents_in_the_sources_are_places() -> None:
+    found = ents("Fighting spread from Helmand to Kandahar and Uruzgan.")
+    assert found.places == ("Helmand", "Kandahar", "Uruzgan")
+    assert found.people == ()
