@@ -232,6 +232,9 @@ class _Mention:
     context: Context | None = None
     #: Referred to as "its" right after ("X said in its review"): not a person.
     neuter: bool = False
+    #: Named after a title ("Pope Benedict", "Mr. Kim"): a person even when
+    #: the one word is also a given name.
+    titled: bool = False
 
 
 @dataclass(slots=True)
@@ -333,7 +336,7 @@ def _trim_connectors(tokens: list[str]) -> list[str]:
     return tokens[start:end]
 
 
-def _split_person(tokens: list[str], out: _Collector) -> None:
+def _split_person(tokens: list[str], out: _Collector, titled: bool = False) -> None:
     """A person's name ends at a connector or a known name: ``Heinz Hofer of Switzerland``."""
     end = len(tokens)
     for index, token in enumerate(tokens):
@@ -342,7 +345,7 @@ def _split_person(tokens: list[str], out: _Collector) -> None:
             break
     while end > 2 and _known(tokens[end - 1 : end]) is not None:
         end -= 1
-    out.add("person", " ".join(tokens[:end]))
+    out.mentions.append(_Mention("person", " ".join(tokens[:end]), titled=titled))
     if end < len(tokens):
         _classify(tokens[end:], False, out)
 
@@ -410,7 +413,7 @@ def _classify(
     elif after_title and tokens[0] not in _CONNECTORS and tokens[0] not in _ORG_HEADS:
         # "official Administration policy": a role word before a lone
         # organization word is not a person's name.
-        _split_person(tokens, out)
+        _split_person(tokens, out, titled=True)
     elif len(tokens) >= 2 and tokens[-1] in _PLACE_HEADS:
         out.add("place", " ".join(tokens))
     elif len(tokens) >= 2 and tokens[0] in first_names() and tokens[1] not in _CONNECTORS:
@@ -1088,17 +1091,22 @@ def extract_entities(
 def _merge_short_people(mentions: list[_Mention]) -> list[_Mention]:
     """``Mr Smith`` (a one-word person) becomes ``John Smith`` when both occur."""
     full_by_surname: dict[str, str] = {}
+    # Family name first ("Hu Jintao" ... "Mr. Hu"): the first word, after a title only.
+    full_by_first: dict[str, str] = {}
     for mention in mentions:
         if mention.kind == "person" and " " in mention.name:
             for key in _surname_keys(mention.name):
                 full_by_surname.setdefault(key, mention.name)
+            full_by_first.setdefault(mention.name.split(" ", 1)[0], mention.name)
     merged = []
     given = first_names()
     for mention in mentions:
         if mention.kind == "person" and " " not in mention.name:
             full = full_by_surname.get(mention.name)
-            if full is None and mention.name in given:
+            if full is None and mention.titled:
+                full = full_by_first.get(mention.name)
+            if full is None and mention.name in given and not mention.titled:
                 continue  # "Ali" alone: a given name without its surname is no one
-            mention = _Mention("person", full or mention.name)
+            mention = _Mention("person", full or mention.name, titled=mention.titled)
         merged.append(mention)
     return merged

@@ -238,3 +238,15 @@ def test_provinces_and_cities_written_with_accents_in_the_sources_are_places() -
     found = ents("Fighting spread from Helmand to Kandahar and Uruzgan.")
     assert found.places == ("Helmand", "Kandahar", "Uruzgan")
     assert found.people == ()
+
+
+def test_one_word_after_a_title_is_a_person_even_when_a_given_name() -> None:
+    assert ents("Pope Benedict said it.").people == ("Benedict",)
+    assert ents("Mr. Kim spoke.").people == ("Kim",)
+    # ... where a given name alone, without a title, is no one.
+    assert ents("Ali said so.").people == ()
+
+
+def test_family_name_first_resolves_after_a_title() -> None:
+    found = ents("Chinese President Hu Jintao arrived. Mr. Hu said.")
+    assert found.people == ("Hu Jintao",)
