@@ -11,13 +11,17 @@ one-off mentions there; the product keeps partners that are both frequent
 with the entity and unusually so (a local form of pointwise mutual
 information).
 
-The most central stories are the entity's stories that mention most of its
-top partners (ties: the newest), one per near-duplicate cluster.
+The central stories are the ones most about the entity, measured as an
+entity search ranks (named in the title, in the lead, often, early: see
+``Evaluator.entity_centrality``); among stories that name it alike, those
+mentioning most of its top partners come first, then the newest; one per
+near-duplicate cluster.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -101,9 +105,17 @@ def partners(
 
 
 def central(
-    snap: Snapshot, mask: np.ndarray, partner_lists: dict[str, tuple[Partner, ...]]
+    snap: Snapshot,
+    mask: np.ndarray,
+    partner_lists: dict[str, tuple[Partner, ...]],
+    naming: np.ndarray | None = None,
 ) -> np.ndarray:
-    """The entity's stories mentioning most of its top partners, newest first on ties."""
+    """The entity's most central stories, one per near-duplicate cluster.
+
+    ``naming`` (per document: how prominently the story names the entity)
+    ranks first; the stories mentioning most of its top partners next,
+    then the newest.
+    """
     docs = np.flatnonzero(mask)
     if not len(docs):
         return docs
@@ -121,14 +133,26 @@ def central(
     # partners it mentions count relative to all the entities it mentions.
     centrality /= np.sqrt(mentions)
     groups = cl.clusters(snap)
-    order = np.lexsort((docs, -snap.date_ts[docs], -centrality[docs]))
+    prominence = (
+        np.round(naming[docs].astype(np.float64), 3) if naming is not None else np.zeros(len(docs))
+    )
+    order = np.lexsort((docs, -snap.date_ts[docs], -centrality[docs], -prominence))
     ranked = docs[order]
     _, first = np.unique(groups.rep[ranked], return_index=True)
     return ranked[np.sort(first)][:ARTICLES]
 
 
-def entity_view(snap: Snapshot, facet: F.FacetField, value: str) -> EntityView | None:
-    """The page of ``value`` in ``facet``; None when the index does not know it."""
+def entity_view(
+    snap: Snapshot,
+    facet: F.FacetField,
+    value: str,
+    naming: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
+) -> EntityView | None:
+    """The page of ``value`` in ``facet``; None when the index does not know it.
+
+    ``naming(ids, mask)`` scores how prominently each story names the
+    entity (the search service passes the evaluator's centrality).
+    """
     ids = fc.resolve_values(snap, facet, (value,))
     if not len(ids):
         return None
@@ -146,7 +170,8 @@ def entity_view(snap: Snapshot, facet: F.FacetField, value: str) -> EntityView |
         for kind, field in KINDS
     }
     articles = []
-    for doc in central(snap, mask, found):
+    prominence = naming(ids, mask) if naming is not None else None
+    for doc in central(snap, mask, found, prominence):
         stored = snap.stored(int(doc))
         articles.append(
             SimilarArticle(stored[F.ID], stored.get(F.TITLE) or "", stored.get(F.DATE), 0.0)

@@ -632,6 +632,22 @@ class Evaluator:
             return np.zeros(0, dtype=np.int64)
         return np.unique(np.concatenate(parts))
 
+    def entity_centrality(self, fieldname: str, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """How central the entity whose values are ``ids`` of ``fieldname`` is to each story.
+
+        The same measure an entity search ranks by (:meth:`_centrality`), for
+        callers that already hold the entity's stories (its page); zero for
+        a field that is not an entity kind or a name with too many spellings.
+        """
+        facet = ENTITY_FIELDS.get(fieldname)
+        if facet is None:
+            return self._zeros()
+        pairs = self.snap.facets[fieldname]
+        forms = {f for i in sorted(ids.tolist()) for f in surface_forms(facet, pairs.values[i])}
+        if not forms or len(forms) > MAX_ENTITY_FORMS:
+            return self._zeros()
+        return self._centrality(forms, mask)
+
     def _centrality(self, forms: set[tuple[str, ...]], mask: np.ndarray) -> np.ndarray:
         """How central an entity named ``forms`` is to each story of ``mask``.
 

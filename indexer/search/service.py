@@ -488,7 +488,14 @@ class SearchService:
         facet = F.FACETS_BY_NAME.get(facet_name)
         if facet is None:
             return None
-        return entity_view(self._current(), facet, value)
+        snap = self._current()
+        evaluator = Evaluator(snap, self.ranking, Budget(self.budget_seconds))
+        return entity_view(
+            snap,
+            facet,
+            value,
+            lambda ids, mask: evaluator.entity_centrality(facet.field, ids, mask),
+        )
 
     # -- export and statistics ----------------------------------------------------------
 
