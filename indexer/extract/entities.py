@@ -190,7 +190,12 @@ _NOT_PERSON_LAST = _words(
     "Democratic Democrat Democrats Republican Republicans Socialist Socialists Communist"
     " Communists Conservative Conservatives Liberal Liberals Science Sciences"
 )
-_PLACE_HEADS = _words("County Province Prefecture Island Islands Oblast Canton")
+_PLACE_HEADS = _words(
+    """County Province Prefecture Island Islands Oblast Canton Region Valley River Dock Docks
+    Highway Empire Mountains Hills Peninsula Desert Ocean Sea Strait Territory"""
+)
+# First words of places: "Mount Kenya", "Lake Chad", "Gulf of Aden", "Port of Liverpool".
+_PLACE_FIRST = _words("Mount Mt. Lake Gulf Bay Strait Cape Port Isle Fort")
 # Capitalized words the tagger must not type: compass points and blocs used
 # as adjectives ("West German", "the West"), table headings.
 _NOT_NAMES = _words(
@@ -403,7 +408,12 @@ def _classify(
     org_start = _org_start(tokens)
     if known is not None:
         out.add_known(known, tokens)
-    elif len(tokens) > 2 and tokens[1] in ("of", "in") and _is_place(tokens[0]):
+    elif (
+        len(tokens) > 2
+        and tokens[1] in ("of", "in")
+        and _is_place(tokens[0])
+        and tokens[0] not in _PLACE_FIRST  # "Gulf of Aden" is one place
+    ):
         out.add("place", known_names()["place"].get(tokens[0]) or tokens[0])
         _classify(tokens[2:], False, out)  # "Geneva of the United Nations Conference"
     elif org_start is not None:
@@ -414,7 +424,7 @@ def _classify(
         # "official Administration policy": a role word before a lone
         # organization word is not a person's name.
         _split_person(tokens, out, titled=True)
-    elif len(tokens) >= 2 and tokens[-1] in _PLACE_HEADS:
+    elif len(tokens) >= 2 and (tokens[-1] in _PLACE_HEADS or tokens[0] in _PLACE_FIRST):
         out.add("place", " ".join(tokens))
     elif len(tokens) >= 2 and tokens[0] in first_names() and tokens[1] not in _CONNECTORS:
         if tokens[-1] not in _NOT_PERSON_LAST:

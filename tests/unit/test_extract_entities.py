@@ -250,3 +250,11 @@ def test_one_word_after_a_title_is_a_person_even_when_a_given_name() -> None:
 def test_family_name_first_resolves_after_a_title() -> None:
     found = ents("Chinese President Hu Jintao arrived. Mr. Hu said.")
     assert found.people == ("Hu Jintao",)
+
+
+def test_places_by_their_first_or_last_word() -> None:
+    found = ents("Ships left the Zorvell Dock, passed Mount Velsk, Lake Qarn and the Tarbo River.")
+    assert found.places == ("Zorvell Dock", "Mount Velsk", "Lake Qarn", "Tarbo River")
+    assert found.people == ()
+    assert found.organizations == ()
+    assert ents("The tanker left the Gulf of Qarn.").places == ("Gulf of Qarn",)
