@@ -355,6 +355,25 @@ def _split_person(tokens: list[str], out: _Collector, titled: bool = False) -> N
         _classify(tokens[end:], False, out)
 
 
+def _add_organization(tokens: list[str], out: _Collector) -> None:
+    """An organization, without a trailing place it is "of" ("University of Sheffield
+    of the UK" is the University of Sheffield, in the United Kingdom) or dangling
+    connectors."""
+    for index in range(len(tokens) - 2, 1, -1):
+        if tokens[index] == "of" and "of" in tokens[:index]:
+            rest = tokens[index + 1 :]
+            if rest and rest[0] == "the":
+                rest = rest[1:]
+            known = _known(rest) if rest else None
+            if known is not None and known[0] == "place":
+                out.add_known(known, rest)
+                tokens = tokens[:index]
+                break
+    tokens = _trim_connectors(tokens)
+    if tokens:
+        out.add("organization", " ".join(tokens))
+
+
 def _particle(tokens: Sequence[str], index: int) -> bool:
     """Whether ``tokens[index]`` is a particle inside a person's name, followed by the
     rest of it: "Osama bin Laden", "Lula da Silva", "Ludwig van Beethoven"."""
@@ -419,7 +438,7 @@ def _classify(
     elif org_start is not None:
         if org_start:
             _classify(tokens[:org_start], after_title, out)
-        out.add("organization", " ".join(tokens[org_start:]))
+        _add_organization(tokens[org_start:], out)
     elif after_title and tokens[0] not in _CONNECTORS and tokens[0] not in _ORG_HEADS:
         # "official Administration policy": a role word before a lone
         # organization word is not a person's name.

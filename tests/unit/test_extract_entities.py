@@ -258,3 +258,10 @@ def test_places_by_their_first_or_last_word() -> None:
     assert found.people == ()
     assert found.organizations == ()
     assert ents("The tanker left the Gulf of Qarn.").places == ("Gulf of Qarn",)
+
+
+def test_an_organization_of_a_place_keeps_the_place_apart() -> None:
+    found = ents("Researchers from the University of Qarnstad of the United Kingdom said.")
+    assert found.organizations == ("University of Qarnstad",)
+    assert found.places == ("United Kingdom",)
+    assert ents("The Bank of England said.").organizations == ("Bank of England",)
