@@ -50,6 +50,7 @@ from indexer.writer import (
     pause_point,
     remove_stale_directories,
     switch_current,
+    write_missing_arrays,
 )
 
 log = logging.getLogger(__name__)
@@ -420,6 +421,9 @@ def index_paths(
             _write_batches(ix, directory, plan, report, workers, progress, known_ids)
         if prune and plan.missing_paths:
             _prune(ix, plan.missing_paths, report)
+        # Commits wrote their segments' arrays; this fills in those of an
+        # index written before array files existed (or a killed run's).
+        write_missing_arrays(ix)
         if rebuild:
             switch_current(index_dir, directory)
             remove_stale_directories(index_dir, directory)
