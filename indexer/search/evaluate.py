@@ -577,16 +577,30 @@ class Evaluator:
                 f"'{word}~{node.maxdist}' was limited to {maxdist} edit(s): "
                 "larger distances on short words match almost anything"
             )
-        vocab = self.snap.vocabulary(fieldname)
         prefix = word[: int(node.prefixlength)] if node.prefixlength else ""
-        pool = vocab.near_length(len(word), maxdist)
-        if prefix:
-            pool = [term for term in pool if term.startswith(prefix)]
-        hits = extract(
-            word, pool, scorer=Levenshtein.distance, score_cutoff=maxdist, limit=MAX_EXPANSION * 4
+        # Cached per snapshot like variants(): comparing the word with every
+        # index word of a similar length is most of a fuzzy query's cost.
+        cache: dict[tuple[str, int, str], tuple[str, ...]] = self.snap.cache.setdefault(
+            ("fuzzy", fieldname), {}
         )
-        self.budget.check()
-        return self._most_frequent(fieldname, [term for term, _, _ in hits], node)
+        found = cache.get((word, maxdist, prefix))
+        if found is None:
+            pool = self.snap.vocabulary(fieldname).near_length(len(word), maxdist)
+            if prefix:
+                pool = [term for term in pool if term.startswith(prefix)]
+            hits = extract(
+                word,
+                pool,
+                scorer=Levenshtein.distance,
+                score_cutoff=maxdist,
+                limit=MAX_EXPANSION * 4,
+            )
+            self.budget.check()
+            found = tuple(term for term, _, _ in hits)
+            if len(cache) >= VARIANT_CACHE_WORDS:
+                cache.clear()
+            cache[(word, maxdist, prefix)] = found
+        return self._most_frequent(fieldname, list(found), node)
 
     def _most_frequent(self, fieldname: str, terms: list[str], node: wq.Query) -> list[str]:
         if len(terms) <= MAX_EXPANSION:
