@@ -34,6 +34,7 @@ from indexer import schema as F
 from indexer.analysis import FACET_SEPARATOR
 from indexer.errors import IndexBusyError
 from indexer.fastwrite import FastSegmentWriter
+from indexer.merge_policy import default_policy
 from indexer.model import Article
 from indexer.store import CURRENT_LINK, INDEX_NAME, corrupt_index_error, current_directory
 from indexer.whoosh_internals import FileStorage, LockHeldWriter
@@ -291,12 +292,18 @@ class ParentWriter(LockHeldWriter):
     """The lock-holding writer: deletions, plus segments built elsewhere."""
 
     def commit_with(self, segments: list[Any], merge: bool = True) -> None:
-        """Commit deletions and ``segments`` as one new generation."""
+        """Commit deletions and ``segments`` as one new generation.
+
+        Existing segments are merged by :mod:`indexer.merge_policy` (tiers
+        by size, a ceiling on one merge), so a small run on a big index
+        never rewrites its big segments.
+        """
         self.commit_segments(
             segments,
             merge,
             before_toc=lambda: pause_point("before_toc"),
             after_toc=lambda: pause_point("after_toc"),
+            policy=default_policy(),
             segments_ready=self._write_arrays,
         )
 
@@ -324,10 +331,11 @@ def write_missing_arrays(ix: Any) -> int:
     """
     segment_arrays.remove_stale_temporaries(ix.storage.folder)
     with ix.reader() as reader:
+        # An empty index has one leaf, Whoosh's EmptyReader, with no segment.
         segments = [
-            segreader.segment()
+            segment
             for segreader, _ in reader.leaf_readers()
-            if hasattr(segreader, "segment")
+            if (segment := getattr(segreader, "segment", lambda: None)()) is not None
         ]
     return write_arrays(ix.storage, ix.schema, segments)
 

@@ -338,6 +338,7 @@ class LockHeldWriter(SegmentWriter):
         merge: bool = True,
         before_toc: Callable[[], None] | None = None,
         after_toc: Callable[[], None] | None = None,
+        policy: Callable[[Any, list[Any]], list[Any]] | None = None,
         segments_ready: Callable[[list[Any]], None] | None = None,
     ) -> None:
         """Commit this writer's deletions and ``segments`` (written elsewhere) as one generation.
@@ -349,10 +350,12 @@ class LockHeldWriter(SegmentWriter):
         there, so a commit is never visible without them. ``before_toc`` runs
         next; ``after_toc`` once the table of contents is renamed into place
         and old files are not yet cleaned. Both exist for crash tests.
+        ``policy`` chooses which existing segments to merge (Whoosh's
+        ``MERGE_SMALL`` when None).
         """
         self._check_state()
         try:
-            final = self._merge_segments(None, False, merge)
+            final = self._merge_segments(policy if merge else None, False, merge)
             if self._added:
                 final.append(self._finalize_segment())
             else:
