@@ -36,12 +36,14 @@ from types import MappingProxyType
 
 from indexer.extract.gazetteer import (
     all_names,
+    countries,
     first_names,
     known_names,
     lookup_key,
     solo_surnames,
 )
 from indexer.extract.tagger import Context, span_tagger
+from indexer.extract.variants import is_demonym
 from indexer.normalize import fold_punctuation
 
 __all__ = ["Entities", "extract_entities"]
@@ -163,7 +165,7 @@ _ORG_HEADS = _words(
     Brothers Bros Bros. Mutual Realty Properties International Inc's Co's Corp's Agencies
     Embassy Consulate Survey Command Forces Guard Brigade Brigades Battalion Regiment Corps
     Tribunal Directorate Secretariat Legislature Caucus Centers Centres Orchestra Band Ensemble
-    Choir Museum Library Records Studios Entertainment Publishing FC"""
+    Choir Museum Library Records Studios Entertainment Publishing FC Scouts"""
 )
 # Words before a name that say what it names: "oil company Yukos", "the band Korn".
 _ORG_CUES = _words(
@@ -312,9 +314,26 @@ def _org_start(tokens: Sequence[str]) -> int | None:
             return _qualified_start(tokens, index)
     if tokens[-1] in _ORG_HEADS or tokens[-1].split("-")[0] in _ORG_HEADS or "&" in tokens:
         return 0
-    if tokens[0] in _ORG_FIRST:
+    if tokens[0] in _ORG_FIRST or _is_team(tokens):
         return 0
     return None
+
+
+def _is_team(tokens: Sequence[str]) -> bool:
+    """A city or region and a plural name: a sports team ("Buffalo Bisons", "New York
+    Yankees"); not after a country ("U.S. Attacks" in a headline)."""
+    last = tokens[-1]
+    if not (
+        len(tokens) <= 3
+        and len(last) > 3
+        and last.endswith("s")
+        and last[1:-1].islower()
+        and last not in _NOT_PERSON_LAST
+        and not is_demonym(last)
+    ):
+        return False
+    known = _known(tokens[:-1])
+    return known is not None and known[0] == "place" and known[1] not in countries()
 
 
 def _qualified_start(tokens: Sequence[str], index: int) -> int:
