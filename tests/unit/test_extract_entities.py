@@ -268,7 +268,9 @@ def test_an_organization_of_a_place_keeps_the_place_apart() -> None:
 
 
 def test_a_city_and_a_plural_name_is_a_team() -> None:
-    found = ents("The Buffalo Bisons beat the Boston Zorvets. Kansas Democrats and Texas Muslims met.")
+    found = ents(
+        "The Buffalo Bisons beat the Boston Zorvets. Kansas Democrats and Texas Muslims met."
+    )
     assert found.organizations == ("Buffalo Bisons", "Boston Zorvets")
     assert found.places == ("Kansas", "Texas")
     assert ents("U.S. Attacks Rise, Officials Say").organizations == ()
