@@ -787,9 +787,7 @@ def _scan_mixed(text: str, out: _Collector) -> None:
         _article_name(rest.group(), out)
 
 
-_DEFINED = re.compile(
-    r"((?:[A-Z][\w'.&-]* (?:(?:of|for|and|on|the|de|&) )*){2,10})\(([A-Z][A-Za-z&]{1,7})\)"
-)
+_INITIALS_IN_BRACKETS = re.compile(r" \([A-Z][A-Za-z&]{1,7}\)")
 _ARTICLE_NAME = re.compile(r"(?<![\w-])(?:al|el)-[A-Z][\w'-]*")
 
 
@@ -801,10 +799,14 @@ def _scan_acronym_definitions(text: str, out: _Collector) -> None:
     """A name followed by its initials in parentheses names an organization:
     "Centers for Disease Control and Prevention (CDC)", "Movement for Democratic Change
     (MDC)". The name (and the acronym, later alone) are typed so for the document."""
-    for match in _DEFINED.finditer(text):
-        acronym = match.group(2)
+    for match in _INITIALS_IN_BRACKETS.finditer(text):
+        acronym = match.group()[2:-1]
         letters = "".join(ch for ch in acronym if ch.isupper())
-        words = match.group(1).split()
+        words = text[max(0, match.start() - 160) : match.start()].split()[-10:]
+        first = len(words)
+        while first and (words[first - 1][:1].isupper() or words[first - 1] in _CONNECTORS):
+            first -= 1
+        words = words[first:]
         for start in range(len(words) - 1):
             name = words[start:]
             if name[0] in _CONNECTORS or _initials(name) != letters:
