@@ -163,7 +163,7 @@ def ner_report(
 
 
 def _prf(counts: ner_sets.Counts) -> str:
-    return f"{counts.precision:.2f} {counts.recall:.2f} {counts.f1:.2f}"
+    return f"{counts.precision:.3f} {counts.recall:.3f} {counts.f1:.3f}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

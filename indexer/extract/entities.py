@@ -36,12 +36,14 @@ from types import MappingProxyType
 
 from indexer.extract.gazetteer import (
     all_names,
+    countries,
     first_names,
     known_names,
     lookup_key,
     solo_surnames,
 )
 from indexer.extract.tagger import Context, span_tagger
+from indexer.extract.variants import is_demonym
 from indexer.normalize import fold_punctuation
 
 __all__ = ["Entities", "extract_entities"]
@@ -163,7 +165,7 @@ _ORG_HEADS = _words(
     Brothers Bros Bros. Mutual Realty Properties International Inc's Co's Corp's Agencies
     Embassy Consulate Survey Command Forces Guard Brigade Brigades Battalion Regiment Corps
     Tribunal Directorate Secretariat Legislature Caucus Centers Centres Orchestra Band Ensemble
-    Choir Museum Library Records Studios Entertainment Publishing FC"""
+    Choir Museum Library Records Studios Entertainment Publishing FC Scouts"""
 )
 # Words before a name that say what it names: "oil company Yukos", "the band Korn".
 _ORG_CUES = _words(
@@ -312,9 +314,26 @@ def _org_start(tokens: Sequence[str]) -> int | None:
             return _qualified_start(tokens, index)
     if tokens[-1] in _ORG_HEADS or tokens[-1].split("-")[0] in _ORG_HEADS or "&" in tokens:
         return 0
-    if tokens[0] in _ORG_FIRST:
+    if tokens[0] in _ORG_FIRST or _is_team(tokens):
         return 0
     return None
+
+
+def _is_team(tokens: Sequence[str]) -> bool:
+    """A city or region and a plural name: a sports team ("Buffalo Bisons", "New York
+    Yankees"); not after a country ("U.S. Attacks" in a headline)."""
+    last = tokens[-1]
+    if not (
+        len(tokens) <= 3
+        and len(last) > 3
+        and last.endswith("s")
+        and last[1:-1].islower()
+        and last not in _NOT_PERSON_LAST
+        and not is_demonym(last)
+    ):
+        return False
+    known = _known(tokens[:-1])
+    return known is not None and known[0] == "place" and known[1] not in countries()
 
 
 def _qualified_start(tokens: Sequence[str], index: int) -> int:
@@ -768,9 +787,7 @@ def _scan_mixed(text: str, out: _Collector) -> None:
         _article_name(rest.group(), out)
 
 
-_DEFINED = re.compile(
-    r"((?:[A-Z][\w'.&-]* (?:(?:of|for|and|on|the|de|&) )*){2,10})\(([A-Z][A-Za-z&]{1,7})\)"
-)
+_INITIALS_IN_BRACKETS = re.compile(r" \([A-Z][A-Za-z&]{1,7}\)")
 _ARTICLE_NAME = re.compile(r"(?<![\w-])(?:al|el)-[A-Z][\w'-]*")
 
 
@@ -782,10 +799,14 @@ def _scan_acronym_definitions(text: str, out: _Collector) -> None:
     """A name followed by its initials in parentheses names an organization:
     "Centers for Disease Control and Prevention (CDC)", "Movement for Democratic Change
     (MDC)". The name (and the acronym, later alone) are typed so for the document."""
-    for match in _DEFINED.finditer(text):
-        acronym = match.group(2)
+    for match in _INITIALS_IN_BRACKETS.finditer(text):
+        acronym = match.group()[2:-1]
         letters = "".join(ch for ch in acronym if ch.isupper())
-        words = match.group(1).split()
+        words = text[max(0, match.start() - 160) : match.start()].split()[-10:]
+        first = len(words)
+        while first and (words[first - 1][:1].isupper() or words[first - 1] in _CONNECTORS):
+            first -= 1
+        words = words[first:]
         for start in range(len(words) - 1):
             name = words[start:]
             if name[0] in _CONNECTORS or _initials(name) != letters:

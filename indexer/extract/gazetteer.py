@@ -25,6 +25,7 @@ __all__ = [
     "AllNames",
     "Names",
     "all_names",
+    "countries",
     "first_names",
     "is_exact_alias",
     "known_names",
@@ -130,6 +131,12 @@ def _people() -> Names:
     for row in _rows("reuters_people.tsv"):
         builder.add(row[1], row[1])
     return builder.freeze()
+
+
+@functools.cache
+def countries() -> frozenset[str]:
+    """Display names of the countries in the place table ("United States")."""
+    return frozenset(row[0] for row in _rows("places.tsv") if len(row) > 1 and row[1] == "country")
 
 
 @functools.cache

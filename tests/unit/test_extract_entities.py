@@ -265,3 +265,12 @@ def test_an_organization_of_a_place_keeps_the_place_apart() -> None:
     assert found.organizations == ("University of Qarnstad",)
     assert found.places == ("United Kingdom",)
     assert ents("The Bank of England said.").organizations == ("Bank of England",)
+
+
+def test_a_city_and_a_plural_name_is_a_team() -> None:
+    found = ents(
+        "The Buffalo Bisons beat the Boston Zorvets. Kansas Democrats and Texas Muslims met."
+    )
+    assert found.organizations == ("Buffalo Bisons", "Boston Zorvets")
+    assert found.places == ("Kansas", "Texas")
+    assert ents("U.S. Attacks Rise, Officials Say").organizations == ()
