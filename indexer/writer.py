@@ -331,10 +331,11 @@ def write_missing_arrays(ix: Any) -> int:
     """
     segment_arrays.remove_stale_temporaries(ix.storage.folder)
     with ix.reader() as reader:
+        # An empty index has one leaf, Whoosh's EmptyReader, with no segment.
         segments = [
-            segreader.segment()
+            segment
             for segreader, _ in reader.leaf_readers()
-            if hasattr(segreader, "segment")
+            if (segment := getattr(segreader, "segment", lambda: None)()) is not None
         ]
     return write_arrays(ix.storage, ix.schema, segments)
 
