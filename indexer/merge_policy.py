@@ -37,8 +37,9 @@ MERGE_FACTOR = 10
 #: posting in Python and costs nearly what indexing the stories did: the
 #: 232k-story merges of the 100x build took 4.5-6.5 minutes each on two
 #: cores shared with a loaded machine (load 30-50). This bounds the worst
-#: commit; with 1,000-story runs it is reached about once every 200 runs,
-#: the others merging nothing or a few thousand stories.
+#: commit. With 1,000-story runs, one run in ten merges ~10k stories, one
+#: in a hundred ~100k, one in a thousand reaches the ceiling; the others
+#: merge nothing.
 MAX_MERGE_DOCS = 250_000
 MAX_MERGE_DOCS_ENV = "NEWSEARCH_MAX_MERGE_DOCS"
 
