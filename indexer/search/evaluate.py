@@ -56,12 +56,18 @@ VARIANT_CACHE_WORDS = 20_000
 #: Entity fields whose matches are ranked by how central the entity is to
 #: the story (topics, datelines and sources are not named in the text).
 ENTITY_FIELDS = {F.PEOPLE: "person", F.ORGANIZATIONS: "organization", F.PLACES: "place"}
-#: Sparse evaluation (see :class:`Space`): never below this many documents
-#: (dense arrays of a small index cost less than the mapping of document
-#: numbers), and only when the query's leaves touch at most this share of
-#: the documents. Chosen with ``bench/search.py --evaluation``: see
-#: bench/RESULTS.md, "Issue 16: sparse evaluation".
-SPARSE_MIN_DOCS = 100_000
+#: Sparse evaluation (see :class:`Space`): never below this many documents,
+#: and only when the query's leaves touch at most ``SPARSE_MAX_SHARE`` of
+#: them. Measured with ``bench/search.py --evaluation both`` (bench/RESULTS.md,
+#: "Issue 16: sparse evaluation"): at 21,578 and ~100,000 documents the sparse
+#: path evaluates 1.3-1.6x slower than the dense one (its fixed costs, a
+#: first pass and spreading the result back, outweigh arrays that small),
+#: whatever the share. Dense arrays cost the corpus's size per node, the
+#: sparse ones the share the query touches, so the sparse path wins only on
+#: large indexes: it is switched on at a million documents (the 100x corpus,
+#: not the 10x one), and a quarter of the corpus is where its look-ups and
+#: union cost about as much as the dense nodes it saves.
+SPARSE_MIN_DOCS = 1_000_000
 SPARSE_MAX_SHARE = 0.25
 #: A binary search into the sparse space costs about this many times a
 #: document of a dense array: beyond ``size / TAKE_SEARCH_COST`` look-ups at
@@ -281,7 +287,12 @@ class Space:
         """An array over this space as one over every document of the snapshot."""
         if self.docs is None:
             return values
-        out = np.full(self.snap.size, values[-1], dtype=values.dtype)
+        rest = values[-1]
+        # Zeros come from fresh pages (calloc): only the pages of the space's
+        # documents are written, not the whole corpus.
+        out = np.zeros(self.snap.size, dtype=values.dtype)
+        if rest:
+            out[:] = rest
         out[self.docs] = values[:-1]
         return out
 
@@ -1126,7 +1137,10 @@ class Evaluator:
         result.mask = matches.mask & space.live
         result.covered = space.size - space.sparse
         if space.sparse:
-            result.mask = space.expand(result.mask) & self.snap.live
+            rest = bool(result.mask[-1])
+            result.mask = space.expand(result.mask)
+            if rest:  # the rest's slot stands for its live documents only
+                result.mask &= self.snap.live
             result.path = "sparse"
         if result.all_words is not None:
             result.all_words = space.expand(result.all_words) & result.mask
