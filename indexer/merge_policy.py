@@ -33,9 +33,13 @@ from typing import Any
 
 #: Segments of one tier merged together (and the base of the tiers).
 MERGE_FACTOR = 10
-#: Most documents one merge may read. Whoosh merges at roughly 10-20k
-#: Reuters stories per second on this class of machine, so this bounds
-#: the merge part of a commit to tens of seconds at worst.
+#: Most documents one merge may read. A Whoosh merge rewrites every
+#: posting in Python and costs nearly what indexing the stories did: the
+#: 232k-story merges of the 100x build took 4.5-6.5 minutes each on two
+#: cores shared with a loaded machine (load 30-50). This bounds the worst
+#: commit. With 1,000-story runs, one run in ten merges ~10k stories, one
+#: in a hundred ~100k, one in a thousand reaches the ceiling; the others
+#: merge nothing.
 MAX_MERGE_DOCS = 250_000
 MAX_MERGE_DOCS_ENV = "NEWSEARCH_MAX_MERGE_DOCS"
 

@@ -89,3 +89,19 @@ def test_batch_signatures_equal_one_at_a_time() -> None:
     ]
     assert dedup.signatures(stories) == [dedup.signature(t, b) for t, b in stories]
     assert dedup.signatures([]) == []
+
+
+def test_copies_years_apart_are_no_candidates_and_do_not_split_a_cluster() -> None:
+    """Date-ordered chains: an archive with a story re-run every year (the 10x and
+    100x corpora) makes no candidate pairs across the years, and the copies a day
+    apart still join, whatever order the rows come in."""
+    year = 365 * DAY
+    sigs = np.stack([sig(STORY)] * 6)
+    # Rows 0 and 4 a day apart; the others a year or more from everything.
+    dates = np.array([0, year, 2 * year, 3 * year, DAY, 4 * year], dtype=np.int64)
+    a, b = cl.candidate_pairs(sigs, dates)
+    assert sorted(zip(a.tolist(), b.tolist(), strict=True)) == [(0, 4)]
+    assert len(cl.candidate_pairs(sigs)[0]) == 5  # without dates: the whole chain
+    groups = cl.compute(np.ones(6, dtype=bool), sigs, dates, np.full(6, 100.0, np.float32))
+    assert groups.rep.tolist() == [0, 1, 2, 3, 0, 5]
+    assert groups.size.tolist() == [2, 1, 1, 1, 2, 1]

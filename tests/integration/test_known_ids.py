@@ -1,0 +1,76 @@
+"""The duplicate-id check of an incremental run: term lookups and the id set agree.
+
+A small run on a big index looks its ids up in the index instead of reading
+the whole id lexicon (:class:`indexer.pipeline.KnownIds`); both ways must
+keep exactly one document per id, the last one written.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from whoosh.filedb.filestore import FileStorage
+
+from indexer import pipeline
+from indexer.pipeline import KnownIds, index_paths
+from indexer.store import current_directory
+
+
+def _write(path: Path, *stories: tuple[int, str]) -> None:
+    path.write_text(
+        "\n".join(
+            json.dumps(
+                {
+                    "id": f"story-{n}",
+                    "title": title,
+                    "body": f"Farmers reported harvest figures for week {n}. Prices were steady.",
+                    "date": f"2021-05-{n:02d}",
+                }
+            )
+            for n, title in stories
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+
+
+def _titles(index_dir: Path) -> list[tuple[str, str]]:
+    directory = current_directory(str(index_dir))
+    assert directory is not None
+    with FileStorage(directory).open_index("MAIN").searcher() as searcher:
+        return sorted((d["id"], d["title"]) for d in searcher.all_stored_fields())
+
+
+@pytest.mark.parametrize(("cost", "mode"), [(0.0, "lookup"), (1e12, "set")])
+def test_a_second_run_replaces_an_id_it_repeats(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cost: float, mode: str
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    index_dir = tmp_path / "index"
+    _write(corpus / "a.jsonl", (1, "Harvest one"), (2, "Harvest two"), (3, "Harvest three"))
+    index_paths([str(corpus)], str(index_dir), workers=1)
+
+    modes: list[str] = []
+    held = KnownIds.already_held
+
+    def spy(self: KnownIds, reader: object, batch_ids: set[str]) -> set[str]:
+        found = held(self, reader, batch_ids)
+        modes.append(self.mode)
+        return found
+
+    monkeypatch.setattr(pipeline, "LOOKUP_COST", cost)
+    monkeypatch.setattr(KnownIds, "already_held", spy)
+    _write(corpus / "b.jsonl", (2, "Harvest two, corrected"), (4, "Harvest four"))
+    report = index_paths([str(corpus)], str(index_dir), workers=1)
+
+    assert modes == [mode]
+    assert report.duplicates == 1
+    assert _titles(index_dir) == [
+        ("story-1", "Harvest one"),
+        ("story-2", "Harvest two, corrected"),
+        ("story-3", "Harvest three"),
+        ("story-4", "Harvest four"),
+    ]
