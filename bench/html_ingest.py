@@ -4,7 +4,7 @@ Usage::
 
     .venv/bin/python bench/html_ingest.py                 # CLI run, then the stages
     .venv/bin/python bench/html_ingest.py --no-stages     # the CLI run only
-    .venv/bin/python bench/html_ingest.py --no-cli --every 4   # stages on 1 page in 4
+    .venv/bin/python bench/html_ingest.py --every 4       # 1 page in 4 (a loaded machine)
     .venv/bin/python bench/html_ingest.py --code ../main  # another checkout's code, same pages
 
 The pages are ``../shared/corpora/html-news/htmldate`` (the manifest's pages
@@ -51,10 +51,11 @@ TARGET_PAGES_PER_S = 80.0
 SPENT: dict[str, float] = defaultdict(float)
 
 
-def unpack_pages(into: Path) -> list[Path]:
-    """The pages with an expected day, unpacked under ``into`` (distinct files)."""
+def unpack_pages(into: Path, every: int = 1) -> list[Path]:
+    """The pages with an expected day (1 in ``every``), unpacked under ``into``."""
     manifest = json.loads((HTML_NEWS / "manifest.json").read_text(encoding="utf-8"))
     names = sorted({str(p["file"]) for p in manifest["pages"] if p.get("expected_date")})
+    names = names[::every]
     total = sum(
         int(p["bytes"]) for p in manifest["pages"] if p.get("expected_date") and p["file"] in names
     )
@@ -113,8 +114,8 @@ STAGES = [
 TOP_LEVEL = [label for _, _, label in STAGES if not label.startswith(" ")]
 
 
-def stages(files: list[Path], every: int) -> None:
-    """Run the pipeline in one process over every ``every``-th page, stage timers on."""
+def stages(files: list[Path]) -> None:
+    """Run the pipeline in one process over ``files``, stage timers on."""
     present = {}
     for module_name, attribute, label in STAGES:
         owner: Any = importlib.import_module(module_name)
@@ -123,7 +124,7 @@ def stages(files: list[Path], every: int) -> None:
             owner = getattr(owner, class_name)
         present[label] = timed(owner, attribute, label)
     pipeline = importlib.import_module("indexer.pipeline")
-    sample = [str(path) for path in files[::every]]
+    sample = [str(path) for path in files]
     directory = tempfile.mkdtemp(prefix="newsearch-html-stages-")
     try:
         started = time.perf_counter()
@@ -150,7 +151,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-cli", action="store_true", help="skip the both-cores CLI run")
     parser.add_argument("--no-stages", action="store_true", help="skip the per-stage run")
-    parser.add_argument("--every", type=int, default=1, help="stages: 1 page in N")
+    parser.add_argument("--every", type=int, default=1, help="1 page in N (both parts)")
     parser.add_argument("--code", type=Path, default=REPO, help="checkout whose indexer runs")
     args = parser.parse_args()
     code = args.code.resolve()
@@ -160,7 +161,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="newsearch-html-pages-") as tmp:
         pages_dir = Path(tmp) / "pages"
         pages_dir.mkdir()
-        files = unpack_pages(pages_dir)
+        files = unpack_pages(pages_dir, args.every)
         if not args.no_cli:
             run = run_index([pages_dir], Path(tmp) / "index", cwd=code)
             rate = run["written"] / run["wall_s"]
@@ -173,7 +174,7 @@ def main() -> None:
                 flush=True,
             )
         if not args.no_stages:
-            stages(files, args.every)
+            stages(files)
 
 
 if __name__ == "__main__":
