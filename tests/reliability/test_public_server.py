@@ -37,6 +37,10 @@ import psutil
 import pytest
 from reliability_support import REPO, Reply, Server, assert_envelope, run_cli
 
+#: Each test starts a real multi-process server, most also build or rebuild
+#: an index: several seconds each, so ``make test-fast`` leaves them out.
+pytestmark = pytest.mark.slow
+
 SOURCES = (str(REPO / "seeds"), str(REPO / "tests/fixtures/webapp"))
 
 
