@@ -5,6 +5,12 @@
 * ``tenfold_files()``: the 10x corpus: every Reuters story ten times, with new
   ids and its date shifted by whole years (copy k shifts 1987 to 1987 + k),
   written once to ``bench/out/reuters-10x/`` (git-ignored).
+* ``hundredfold_files()``: the 100x corpus (2,157,800 stories, ~2.7 GB), made
+  the same way (copy k: ids + k * 1,000,000, 1987 -> 1987 + k, so dates stay
+  valid calendar dates, 1987-2086) but written OUTSIDE the repository, to
+  ``$NEWSEARCH_BENCH_DATA`` (default ``/work/bench-data``), after checking
+  that the disk has room for it and its index (``python bench/corpora.py
+  100x`` builds it and prints the space it needs first).
 * ``newsearch_index(name, files)``: an index built by the real pipeline,
   reused when it exists.
 * ``baseline_index(name, source)``: the same articles in a plain Whoosh index
@@ -16,6 +22,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -28,6 +35,13 @@ REUTERS = Path(
     os.environ.get("NEWSEARCH_REUTERS_DIR", REPO.parent / "shared" / "corpora" / "reuters21578")
 )
 TENFOLD = 10
+HUNDREDFOLD = 100
+#: Where corpora and indexes too big for ``bench/out/`` live: outside the
+#: repository, never in git (the 100x corpus and index take ~10 GB).
+BENCH_DATA = Path(os.environ.get("NEWSEARCH_BENCH_DATA", "/work/bench-data"))
+#: Bytes of index per byte of Reuters SGML, measured at 1x (70 MB of index
+#: for 27 MB of SGML), with room for a merge writing a copy of its inputs.
+INDEX_BYTES_PER_INPUT_BYTE = 2.6 * 2
 
 
 def reuters_files() -> list[Path]:
@@ -43,9 +57,51 @@ _YEAR = re.compile(rb"(<DATE>\s*\d{1,2}-[A-Za-z]{3}-)1987")
 
 def tenfold_files() -> list[Path]:
     """The 10x corpus (215,780 stories), generated on first use."""
-    target = OUT / "reuters-10x"
+    return _copies(OUT / "reuters-10x", TENFOLD)
+
+
+def hundredfold_files() -> list[Path]:
+    """The 100x corpus (2,157,800 stories) under ``BENCH_DATA``, generated on first use."""
+    target = BENCH_DATA / "reuters-100x"
+    check_space(target, HUNDREDFOLD)
+    return _copies(target, HUNDREDFOLD)
+
+
+def space_needed(copies: int, with_index: bool = True) -> int:
+    """Bytes the corpus of ``copies`` copies (and, by default, its index) will take."""
+    source = sum(path.stat().st_size for path in reuters_files())
+    corpus = source * copies
+    return corpus + (int(corpus * INDEX_BYTES_PER_INPUT_BYTE) if with_index else 0)
+
+
+def check_space(target: Path, copies: int) -> None:
+    """Refuse (exit with a message) when the disk lacks room for corpus and index.
+
+    Files already written count as done, so a half-built corpus resumes.
+    """
+    needed = space_needed(copies)
+    if target.exists():
+        needed -= sum(path.stat().st_size for path in target.glob("*.sgm"))
+    probe = target if target.exists() else target.parent
+    while not probe.exists():
+        probe = probe.parent
+    free = shutil.disk_usage(probe).free
+    print(
+        f"{target}: {copies}x Reuters needs ~{needed / 1e9:.1f} GB more "
+        f"(corpus and index); {free / 1e9:.1f} GB free",
+        flush=True,
+    )
+    if needed > free:
+        sys.exit(
+            f"not enough disk for the {copies}x corpus in {target}: needs ~{needed / 1e9:.1f} GB, "
+            f"{free / 1e9:.1f} GB free (set NEWSEARCH_BENCH_DATA to another disk)"
+        )
+
+
+def _copies(target: Path, copies: int) -> list[Path]:
+    """Every Reuters file ``copies`` times: copy k has ids + k * 1,000,000, years + k."""
     files = []
-    for copy in range(TENFOLD):
+    for copy in range(copies):
         for source in reuters_files():
             path = target / f"{source.stem}-x{copy}.sgm"
             files.append(path)
@@ -145,3 +201,13 @@ def baseline_index(name: str, source_index: str) -> str:
     writer.commit()
     print(f"  built in {time.perf_counter() - started:.1f} s", flush=True)
     return str(directory)
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Build the 10x or 100x Reuters corpus.")
+    parser.add_argument("scale", choices=["10x", "100x"])
+    args = parser.parse_args()
+    built = tenfold_files() if args.scale == "10x" else hundredfold_files()
+    print(f"{len(built)} files in {built[0].parent}")

@@ -41,8 +41,11 @@ def tree_rss(process: psutil.Process) -> int:
     return total
 
 
-def run_index(files: list[Path], index_dir: Path) -> dict[str, float]:
-    """One CLI run; wall time, report and peak RSS of the process tree."""
+def run_index(files: list[Path], index_dir: Path, cwd: Path = REPO) -> dict[str, float]:
+    """One CLI run; wall time, report and peak RSS of the process tree.
+
+    ``cwd`` is the checkout whose ``indexer`` runs (``python -m`` imports from it).
+    """
     command = [
         sys.executable,
         "-m",
@@ -56,7 +59,7 @@ def run_index(files: list[Path], index_dir: Path) -> dict[str, float]:
     ]
     cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    child = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, text=True)
     watched = psutil.Process(child.pid)
     peak = 0
     done = threading.Event()

@@ -50,6 +50,7 @@ from indexer.writer import (
     pause_point,
     remove_stale_directories,
     switch_current,
+    write_missing_arrays,
 )
 
 log = logging.getLogger(__name__)
@@ -228,6 +229,9 @@ def _unencodable_field(fields: dict[str, Any]) -> str | None:
 # -- worker processes ---------------------------------------------------------
 
 _progress_queue: Any = None
+#: Index of the next file of the current batch that a worker may take
+#: (a shared counter, reset by the parent before each batch).
+_next_file: Any = None
 
 
 #: Allocations between young collections while building segments (Python's
@@ -249,9 +253,10 @@ def _collector_for_indexing() -> Iterator[None]:
         gc.set_threshold(*saved)
 
 
-def _init_worker(queue: Any) -> None:
-    global _progress_queue
+def _init_worker(queue: Any, next_file: Any = None) -> None:
+    global _progress_queue, _next_file
     _progress_queue = queue
+    _next_file = next_file
     # What the worker inherited (modules, name tables) is never garbage:
     # keep the collector from walking it again and again. (The raised
     # threshold is inherited: the pool is forked inside
@@ -259,27 +264,28 @@ def _init_worker(queue: Any) -> None:
     gc.freeze()
 
 
-def _work(directory: str, files: list[FoundFile]) -> tuple[list[Any], list[FileResult]]:
-    """Worker entry point: segments for a share of the batch's files."""
+def _work_shared(directory: str, files: list[FoundFile]) -> tuple[list[Any], list[FileResult]]:
+    """Worker entry point: take the batch's next untaken file until none is left.
+
+    Why not fixed shares: a file's cost is not its size (an HTML page of
+    150 KB takes 20-200 ms, mostly in trafilatura, whatever its markup
+    weighs), so shares of equal bytes left one worker idle while the other
+    finished. Taking files one at a time from a shared counter, biggest
+    first, keeps both busy to the end of the batch.
+    """
     builder = SegmentBuilder(directory)
     results = []
-    for found in files:
-        result = process_file(found, builder)
+    while True:
+        with _next_file.get_lock():
+            index = _next_file.value
+            _next_file.value = index + 1
+        if index >= len(files):
+            break
+        result = process_file(files[index], builder)
         results.append(result)
         if _progress_queue is not None:
             _progress_queue.put(len(result.ids))
     return builder.finish(), results
-
-
-def _shares(files: list[FoundFile], workers: int) -> list[list[FoundFile]]:
-    """Split files into ``workers`` shares of similar total size (greedy)."""
-    shares: list[list[FoundFile]] = [[] for _ in range(workers)]
-    loads = [0] * workers
-    for found in sorted(files, key=lambda f: f.size, reverse=True):
-        lightest = loads.index(min(loads))
-        shares[lightest].append(found)
-        loads[lightest] += found.size
-    return [share for share in shares if share]
 
 
 def batch_bytes() -> int:
@@ -415,6 +421,9 @@ def index_paths(
             _write_batches(ix, directory, plan, report, workers, progress, known_ids)
         if prune and plan.missing_paths:
             _prune(ix, plan.missing_paths, report)
+        # Commits wrote their segments' arrays; this fills in those of an
+        # index written before array files existed (or a killed run's).
+        write_missing_arrays(ix)
         if rebuild:
             switch_current(index_dir, directory)
             remove_stale_directories(index_dir, directory)
@@ -436,12 +445,16 @@ def _write_batches(
 ) -> None:
     pool = None
     queue = None
+    next_file = None
     try:
         if workers > 1 and len(plan.todo) > 1:
             context = multiprocessing.get_context("fork")
             queue = context.SimpleQueue()
-            pool = context.Pool(workers, initializer=_init_worker, initargs=(queue,))
+            next_file = context.Value("q", 0)
+            pool = context.Pool(workers, initializer=_init_worker, initargs=(queue, next_file))
         for batch in _batches(plan.todo):
+            if next_file is not None:
+                next_file.value = 0  # no worker runs between batches
             _write_batch(
                 ix, directory, batch, plan, report, pool, queue, progress, workers, known_ids
             )
@@ -474,7 +487,9 @@ def _write_batch(
                 progress(len(result.ids))
         outputs = [(builder.finish(), results)]
     else:
-        pending = pool.starmap_async(_work, [(directory, s) for s in _shares(batch, workers)])
+        biggest_first = sorted(batch, key=lambda found: found.size, reverse=True)
+        tasks = [(directory, biggest_first)] * min(workers, len(batch))
+        pending = pool.starmap_async(_work_shared, tasks, chunksize=1)
         while not pending.ready():
             pending.wait(0.1)
             while not queue.empty():

@@ -27,12 +27,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from whoosh.index import Index
+from whoosh.reading import SegmentReader
 
-from indexer import dedup
+from indexer import dedup, segment_arrays
 from indexer import schema as F
 from indexer.analysis import FACET_SEPARATOR
 from indexer.errors import IndexBusyError
 from indexer.fastwrite import FastSegmentWriter
+from indexer.merge_policy import default_policy
 from indexer.model import Article
 from indexer.store import CURRENT_LINK, INDEX_NAME, corrupt_index_error, current_directory
 from indexer.whoosh_internals import FileStorage, LockHeldWriter
@@ -281,6 +283,7 @@ class SegmentBuilder:
     def finish(self) -> list[Any]:
         """Close the last segment; return all segments written (picklable)."""
         self._close_writer()
+        write_arrays(self._ix.storage, self._ix.schema, self._segments)
         pause_point("segment")
         return self._segments
 
@@ -289,13 +292,52 @@ class ParentWriter(LockHeldWriter):
     """The lock-holding writer: deletions, plus segments built elsewhere."""
 
     def commit_with(self, segments: list[Any], merge: bool = True) -> None:
-        """Commit deletions and ``segments`` as one new generation."""
+        """Commit deletions and ``segments`` as one new generation.
+
+        Existing segments are merged by :mod:`indexer.merge_policy` (tiers
+        by size, a ceiling on one merge), so a small run on a big index
+        never rewrites its big segments.
+        """
         self.commit_segments(
             segments,
             merge,
             before_toc=lambda: pause_point("before_toc"),
             after_toc=lambda: pause_point("after_toc"),
+            policy=default_policy(),
+            segments_ready=self._write_arrays,
         )
+
+    def _write_arrays(self, final: list[Any]) -> None:
+        write_arrays(self.storage, self.schema, final)
+
+
+def write_arrays(storage: Any, schema: Any, segments: list[Any]) -> int:
+    """Write the search arrays of every segment that lacks them (see :mod:`indexer.segment_arrays`).
+
+    Called for a worker's segments as it finishes them (in parallel), for a
+    commit's segments before its table of contents (merged ones), and for
+    the whole index at the end of a run, which upgrades an index written
+    before array files existed without re-indexing it.
+    """
+    return segment_arrays.ensure(
+        storage.folder, segments, lambda segment: SegmentReader(storage, schema, segment)
+    )
+
+
+def write_missing_arrays(ix: Any) -> int:
+    """Array files for every segment of the current generation of ``ix`` that lacks one.
+
+    The caller holds the index lock (temporary files of a killed run are removed).
+    """
+    segment_arrays.remove_stale_temporaries(ix.storage.folder)
+    with ix.reader() as reader:
+        # An empty index has one leaf, Whoosh's EmptyReader, with no segment.
+        segments = [
+            segment
+            for segreader, _ in reader.leaf_readers()
+            if (segment := getattr(segreader, "segment", lambda: None)()) is not None
+        ]
+    return write_arrays(ix.storage, ix.schema, segments)
 
 
 def parent_writer(ix: Index, limitmb: int = LIMIT_MB) -> ParentWriter:

@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import Flask
 
-from webapp import backend, errors, security, views
+from webapp import backend, errors, response_cache, security, views
 
 #: Rows an export streams at most unless ``EXPORT_MAX_ROWS`` says otherwise.
 DEFAULT_EXPORT_MAX_ROWS = 10_000
@@ -33,7 +33,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     Config keys: ``INDEX_DIR`` (default: env ``NEWSEARCH_INDEX`` or
     ``./newsearch-index``), ``EXPORT_MAX_ROWS``, ``SIMILAR_LIMIT`` and
-    ``SEARCH_SERVICE_FACTORY`` (a callable ``index_dir -> service``, for tests).
+    ``SEARCH_SERVICE_FACTORY`` (a callable ``index_dir -> service``, for tests)
+    and ``RESPONSE_CACHE_SIZE`` (see :mod:`webapp.response_cache`; off by default).
     """
     app = Flask(__name__)
     app.config.from_mapping(
@@ -51,4 +52,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     views.init_app(app)
+    response_cache.init_app(app)
     return app

@@ -17,7 +17,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify
 
 from indexer.search import presenter
 from indexer.search.types import Hit
-from webapp import citable, export, params
+from webapp import citable, export, params, response_cache
 from webapp.backend import get_service
 from webapp.openapi import openapi_document
 
@@ -28,9 +28,17 @@ bp = Blueprint("api", __name__)
 
 @bp.get("/api/search")
 def search() -> Response:
-    """``/api/search``: the page of results as :func:`presenter.search_json` shapes it."""
-    request = params.search_request()
-    return jsonify(presenter.search_json(get_service().search(request)))
+    """``/api/search``: the page of results as :func:`presenter.search_json` shapes it.
+
+    Served from the response cache when one is configured (see
+    :mod:`webapp.response_cache`; off by default).
+    """
+
+    def compute() -> Response:
+        request = params.search_request()
+        return jsonify(presenter.search_json(get_service().search(request)))
+
+    return response_cache.cached_json(lambda: get_service().generation, compute)
 
 
 @bp.get("/api/articles/<article_id>")

@@ -20,6 +20,13 @@ restarted worker also warms its caches first (its siblings serve meanwhile),
 so requests never wait for that; a missing or damaged index does not stop
 it (it answers 503 and picks up the index once it is built or rebuilt).
 
+Workers share the connections evenly (:class:`Balance`): a worker stops
+accepting while it holds more open connections than its least busy sibling
+plus one. Without it the first worker to wake took most of a burst of new
+connections (3 and 13 of wrk's 16 kept-alive ones), and since a kept-alive
+connection stays with its worker, one core queued most requests while the
+other idled: the tail of the latency doubled.
+
 Binds 127.0.0.1 unless told otherwise: exposing the archive is a decision
 the operator makes with ``--host`` (see the README's "Deploying publicly").
 """
@@ -28,9 +35,11 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import mmap
 import os
 import signal
 import socket
+import struct
 import sys
 import time
 import traceback
@@ -68,6 +77,63 @@ READY_TIMEOUT = 60.0
 RESPAWN_DELAY_MAX = 10.0
 #: Seconds workers get to finish their requests when the server stops.
 GRACEFUL_TIMEOUT = 10.0
+#: Open connections a worker may hold beyond its least busy sibling's and
+#: still accept more (see :class:`Balance`).
+BALANCE_SLACK = 0
+#: Seconds a worker's I/O loop sleeps at most without traffic: how soon a
+#: worker that declined to accept notices that a sibling got busier.
+BALANCE_POLL_SECONDS = 0.1
+
+
+class Balance:
+    """Every worker's count of open connections, in memory shared across the fork.
+
+    A kept-alive connection stays with the worker that accepted it, so an
+    uneven split at the start of a burst lasts as long as the connections.
+    Each worker publishes its count in its slot and takes a new connection
+    only while it has at most :data:`BALANCE_SLACK` more than the least busy
+    live sibling (a slot of a dead worker is :data:`ABSENT` and ignored), so
+    someone always accepts: the least busy worker always may.
+    """
+
+    ABSENT = -1
+    _SLOT = struct.Struct("q")
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._memory = mmap.mmap(-1, self._SLOT.size * workers)
+        for slot in range(workers):
+            self.set(slot, self.ABSENT)
+
+    def set(self, slot: int, count: int) -> None:
+        """Publish ``slot``'s count (:data:`ABSENT`: no live worker there)."""
+        self._SLOT.pack_into(self._memory, slot * self._SLOT.size, count)
+
+    def get(self, slot: int) -> int:
+        return int(self._SLOT.unpack_from(self._memory, slot * self._SLOT.size)[0])
+
+    def may_accept(self, slot: int, count: int) -> bool:
+        """Whether the worker of ``slot``, holding ``count`` connections, may take one more."""
+        self.set(slot, count)
+        others = [self.get(other) for other in range(self.workers) if other != slot]
+        live = [other for other in others if other != self.ABSENT]
+        return not live or count <= min(live) + BALANCE_SLACK
+
+
+def balance_accepts(server: Any, balance: Balance, slot: int) -> None:
+    """Make ``server`` (a waitress server) accept only while :class:`Balance` allows it.
+
+    Waitress polls the listening socket only while its ``readable()`` says
+    so; this wraps it, and shortens the poll's sleep so that a worker that
+    declined notices within :data:`BALANCE_POLL_SECONDS` when it may again.
+    """
+    readable = server.readable
+
+    def balanced_readable() -> bool:
+        return bool(readable()) and balance.may_accept(slot, len(server.active_channels))
+
+    server.readable = balanced_readable
+    server.adj.asyncore_loop_timeout = BALANCE_POLL_SECONDS
 
 
 def waitress_settings(threads: int) -> dict[str, Any]:
@@ -149,18 +215,22 @@ def run_worker(
     threads: int,
     max_exports: int | None = None,
     warmed: bool = False,
+    balance: tuple[Balance, int] | None = None,
 ) -> None:
     """One worker: open the index, then serve ``sock`` until SIGTERM or SIGINT.
 
     A worker started at launch serves as soon as the index is open (its
     caches fill in the background); a restarted one (``warmed``) first fills
-    them, while its siblings take the traffic.
+    them, while its siblings take the traffic. ``balance`` is the shared
+    :class:`Balance` and this worker's slot in it, when there are siblings.
     """
     app = open_app(index_dir, max_exports=max_exports, warmed=warmed)
     # "Task queue depth is N" on every queued request under load: noise that
     # fills logs (and, written to a pipe nobody reads, stalls the I/O loop).
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     server = create_server(app, sockets=[sock], **waitress_settings(threads))
+    if balance is not None:
+        balance_accepts(server, *balance)
 
     def stop(signum: int, frame: FrameType | None) -> None:
         raise SystemExit(0)
@@ -174,23 +244,35 @@ def run_worker(
 
 
 class Supervisor:
-    """Forks ``count`` workers and restarts any that dies, until told to stop."""
+    """Forks ``count`` workers and restarts any that dies, until told to stop.
 
-    def __init__(self, count: int, work: Callable[[bool], None]) -> None:
+    ``work(respawn, slot)`` is a worker's whole life; ``slot`` (0 to
+    ``count - 1``) stays with the worker's replacement, and ``on_exit(slot)``
+    runs in the supervisor as soon as a worker is gone.
+    """
+
+    def __init__(
+        self,
+        count: int,
+        work: Callable[[bool, int], None],
+        on_exit: Callable[[int], None] | None = None,
+    ) -> None:
         self.count = count
         self.work = work
+        self.on_exit = on_exit
         self.children: dict[int, float] = {}
+        self.slots: dict[int, int] = {}
         self.stopping = False
         self._failures = 0
 
-    def _spawn(self, respawn: bool = False) -> None:
+    def _spawn(self, respawn: bool = False, slot: int = 0) -> None:
         pid = os.fork()
         if pid == 0:  # the worker
             code = 0
             try:
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 signal.signal(signal.SIGINT, signal.SIG_DFL)
-                self.work(respawn)
+                self.work(respawn, slot)
             except SystemExit as exit_:
                 code = exit_.code if isinstance(exit_.code, int) else 1
             except BaseException:  # noqa: BLE001  the worker reports and exits
@@ -201,6 +283,7 @@ class Supervisor:
                 sys.stderr.flush()
                 os._exit(code)
         self.children[pid] = time.monotonic()
+        self.slots[pid] = slot
 
     def _stop(self, signum: int, frame: FrameType | None) -> None:
         self.stopping = True
@@ -211,27 +294,30 @@ class Supervisor:
     def run(self) -> None:
         signal.signal(signal.SIGTERM, self._stop)
         signal.signal(signal.SIGINT, self._stop)
-        for _ in range(self.count):
-            self._spawn()
+        for slot in range(self.count):
+            self._spawn(slot=slot)
         while not self.stopping:
             try:
                 pid, status = os.wait()
             except ChildProcessError:
                 break
             started = self.children.pop(pid, None)
+            slot = self.slots.pop(pid, 0)
+            if started is not None and self.on_exit is not None:
+                self.on_exit(slot)
             if started is None or self.stopping:
                 continue
-            self._restart(pid, status, time.monotonic() - started)
+            self._restart(pid, status, time.monotonic() - started, slot)
         self._reap()
 
-    def _restart(self, pid: int, status: int, lived: float) -> None:
+    def _restart(self, pid: int, status: int, lived: float, slot: int = 0) -> None:
         code = os.waitstatus_to_exitcode(status)
         log.error("worker %d exited (status %d) after %.1f s; starting another", pid, code, lived)
         self._failures = self._failures + 1 if lived < 5 else 0
         if self._failures:
             time.sleep(min(RESPAWN_DELAY_MAX, 0.5 * 2 ** (self._failures - 1)))
         if not self.stopping:
-            self._spawn(respawn=True)
+            self._spawn(respawn=True, slot=slot)
 
     def _reap(self) -> None:
         deadline = time.monotonic() + GRACEFUL_TIMEOUT
@@ -276,9 +362,13 @@ def serve(
             return
         per_worker = max(1, threads // workers)
         print(f"newsearch: serving {index_dir} at {url} ({workers} workers)", flush=True)
+        balance = Balance(workers)
         Supervisor(
             workers,
-            lambda respawn: run_worker(sock, index_dir, per_worker, max_exports, respawn),
+            lambda respawn, slot: run_worker(
+                sock, index_dir, per_worker, max_exports, respawn, (balance, slot)
+            ),
+            on_exit=lambda slot: balance.set(slot, Balance.ABSENT),
         ).run()
     finally:
         sock.close()

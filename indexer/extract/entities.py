@@ -160,7 +160,17 @@ _ORG_HEADS = _words(
     Congress Senate Army Navy Police Club Society Conference Centre Center Times Post Journal
     Herald Tribune Gazette Telegraph Television Broadcasting Radio Network Newspaper Magazine
     Cooperative Coalition Movement Front Alliance Brotherhood Church Hospital Reserve House
-    Brothers Bros Bros. Mutual Realty Properties International Inc's Co's Corp's Agencies"""
+    Brothers Bros Bros. Mutual Realty Properties International Inc's Co's Corp's Agencies
+    Embassy Consulate Survey Command Forces Guard Brigade Brigades Battalion Regiment Corps
+    Tribunal Directorate Secretariat Legislature Caucus Centers Centres Orchestra Band Ensemble
+    Choir Museum Library Records Studios Entertainment Publishing FC"""
+)
+# Words before a name that say what it names: "oil company Yukos", "the band Korn".
+_ORG_CUES = _words(
+    """company firm group party band club newspaper daily agency bank airline carrier network
+    broadcaster maker giant retailer insurer automaker conglomerate team label organization
+    organisation movement charity manufacturer publisher channel magazine militia faction
+    station"""
 )
 _LEGAL_SUFFIXES = _words(
     "Corp Corp. Corporation Inc Inc. Co Co. Ltd Ltd. Plc PLC LLC LP Pty AG SA NV Cos Limited"
@@ -180,7 +190,12 @@ _NOT_PERSON_LAST = _words(
     "Democratic Democrat Democrats Republican Republicans Socialist Socialists Communist"
     " Communists Conservative Conservatives Liberal Liberals Science Sciences"
 )
-_PLACE_HEADS = _words("County Province Prefecture Island Islands Oblast Canton")
+_PLACE_HEADS = _words(
+    """County Province Prefecture Island Islands Oblast Canton Region Valley River Dock Docks
+    Highway Empire Mountains Hills Peninsula Desert Ocean Sea Strait Territory"""
+)
+# First words of places: "Mount Kenya", "Lake Chad", "Gulf of Aden", "Port of Liverpool".
+_PLACE_FIRST = _words("Mount Mt. Lake Gulf Bay Strait Cape Port Isle Fort")
 # Capitalized words the tagger must not type: compass points and blocs used
 # as adjectives ("West German", "the West"), table headings.
 _NOT_NAMES = _words(
@@ -191,6 +206,11 @@ _NOT_NAMES = _words(
 _CAPS_WORDS = _words(
     "WHO SET FOX AID US IT IS AM PM AN AS AT BE BY DO GO IF IN NO OF ON OR SO TO UP WE"
 )
+# Words that open the name of a storm or other event: "Hurricane Katrina",
+# "Tropical Storm Gustav" name neither a person nor a place.
+_EVENT_WORDS = _words("Hurricane Typhoon Cyclone Tropical Storm Tornado Operation")
+# Lower-case particles inside people's names (the name goes on after them).
+_NAME_PARTICLES = frozenset("bin ibn da de dos del della di du van von der den la le".split())
 _MAX_NAME_WORDS = 6
 
 
@@ -217,6 +237,9 @@ class _Mention:
     context: Context | None = None
     #: Referred to as "its" right after ("X said in its review"): not a person.
     neuter: bool = False
+    #: Named after a title ("Pope Benedict", "Mr. Kim"): a person even when
+    #: the one word is also a given name.
+    titled: bool = False
 
 
 @dataclass(slots=True)
@@ -232,6 +255,9 @@ class _Collector:
     #: (kind, display name) -> spellings in the text the tables mapped to it
     #: ("Britain" -> "United Kingdom").
     spellings: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    #: Organizations the document defines with their initials, and the
+    #: initials: "Movement for Democratic Change (MDC)"; name -> display.
+    defined: dict[str, str] = field(default_factory=dict)
 
     def add(self, kind: str, name: str) -> None:
         self.mentions.append(_Mention(kind, name))
@@ -315,18 +341,57 @@ def _trim_connectors(tokens: list[str]) -> list[str]:
     return tokens[start:end]
 
 
-def _split_person(tokens: list[str], out: _Collector) -> None:
+def _split_person(tokens: list[str], out: _Collector, titled: bool = False) -> None:
     """A person's name ends at a connector or a known name: ``Heinz Hofer of Switzerland``."""
     end = len(tokens)
     for index, token in enumerate(tokens):
-        if token in _CONNECTORS:
+        if token in _CONNECTORS and not _particle(tokens, index):
             end = index
             break
     while end > 2 and _known(tokens[end - 1 : end]) is not None:
         end -= 1
-    out.add("person", " ".join(tokens[:end]))
+    out.mentions.append(_Mention("person", " ".join(tokens[:end]), titled=titled))
     if end < len(tokens):
         _classify(tokens[end:], False, out)
+
+
+def _add_organization(tokens: list[str], out: _Collector) -> None:
+    """An organization, without a trailing place it is "of" ("University of Sheffield
+    of the UK" is the University of Sheffield, in the United Kingdom) or dangling
+    connectors."""
+    for index in range(len(tokens) - 2, 1, -1):
+        if tokens[index] == "of" and "of" in tokens[:index]:
+            rest = tokens[index + 1 :]
+            if rest and rest[0] == "the":
+                rest = rest[1:]
+            known = _known(rest) if rest else None
+            if known is not None and known[0] == "place":
+                out.add_known(known, rest)
+                tokens = tokens[:index]
+                break
+    tokens = _trim_connectors(tokens)
+    if tokens:
+        out.add("organization", " ".join(tokens))
+
+
+def _particle(tokens: Sequence[str], index: int) -> bool:
+    """Whether ``tokens[index]`` is a particle inside a person's name, followed by the
+    rest of it: "Osama bin Laden", "Lula da Silva", "Ludwig van Beethoven"."""
+    return (
+        tokens[index] in _NAME_PARTICLES
+        and 0 < index < len(tokens) - 1
+        and tokens[index + 1][:1].isupper()
+        and _known(tokens[index + 1 :]) is None
+    )
+
+
+def _arabic_person(tokens: Sequence[str]) -> bool:
+    """Arabic personal names by their form: "Abu Musab al-Zarqawi", "Osama bin Laden"."""
+    return len(tokens) >= 2 and (
+        tokens[0] == "Abu"
+        or any(t in ("bin", "ibn") for t in tokens[1:-1])
+        or any(t.startswith(("al-", "el-")) and t[3:4].isupper() for t in tokens[1:])
+    )
 
 
 def _is_place(token: str) -> bool:
@@ -356,28 +421,35 @@ def _classify(
     tokens = _trim_connectors(tokens)
     if len(tokens) > 2 and _is_acronym(tokens[-1]) and _org_start(tokens[:-1]) == 0:
         tokens = tokens[:-1]  # "Saudi Press Agency SPA"
-    if not tokens or _split_person_of(tokens, out):
+    if not tokens or _pretyped(tokens, out) or _split_person_of(tokens, out):
         return
     known = _known(tokens)
     org_start = _org_start(tokens)
     if known is not None:
         out.add_known(known, tokens)
-    elif len(tokens) > 2 and tokens[1] in ("of", "in") and _is_place(tokens[0]):
+    elif (
+        len(tokens) > 2
+        and tokens[1] in ("of", "in")
+        and _is_place(tokens[0])
+        and tokens[0] not in _PLACE_FIRST  # "Gulf of Aden" is one place
+    ):
         out.add("place", known_names()["place"].get(tokens[0]) or tokens[0])
         _classify(tokens[2:], False, out)  # "Geneva of the United Nations Conference"
     elif org_start is not None:
         if org_start:
             _classify(tokens[:org_start], after_title, out)
-        out.add("organization", " ".join(tokens[org_start:]))
+        _add_organization(tokens[org_start:], out)
     elif after_title and tokens[0] not in _CONNECTORS and tokens[0] not in _ORG_HEADS:
         # "official Administration policy": a role word before a lone
         # organization word is not a person's name.
-        _split_person(tokens, out)
-    elif len(tokens) >= 2 and tokens[-1] in _PLACE_HEADS:
+        _split_person(tokens, out, titled=True)
+    elif len(tokens) >= 2 and (tokens[-1] in _PLACE_HEADS or tokens[0] in _PLACE_FIRST):
         out.add("place", " ".join(tokens))
     elif len(tokens) >= 2 and tokens[0] in first_names() and tokens[1] not in _CONNECTORS:
         if tokens[-1] not in _NOT_PERSON_LAST:
             _split_person(tokens, out)
+    elif _arabic_person(tokens):
+        _split_person(tokens, out)
     else:
         _leftover(tokens, out, before)
 
@@ -658,6 +730,8 @@ def _take_and_names(tokens: list[str], out: _Collector) -> list[str]:
 
 def _process_span(tokens: list[str], after_role: bool, out: _Collector) -> None:
     whole = _known(tokens) if len(tokens) <= _MAX_NAME_WORDS else None
+    if _add_defined(tokens, out):
+        return
     if whole is None and "and" in tokens:
         tokens = _take_and_names(tokens, out)
     if whole is not None:
@@ -677,13 +751,74 @@ def _process_span(tokens: list[str], after_role: bool, out: _Collector) -> None:
 
 def _scan_mixed(text: str, out: _Collector) -> None:
     text = _scan_marked_companies(text, out)
+    if " (" in text:
+        _scan_acronym_definitions(text, out)
+    # Names with a lower-case article first ("al-Qaida") are taken in text order.
+    pending = list(_ARTICLE_NAME.finditer(text)) if "l-" in text else []
     for match in _SPAN.finditer(text):
+        while pending and pending[0].start() < match.start():
+            _article_name(pending.pop(0).group(), out)
         role = _role_before(text, match.start())
         out.text, out.span, out.opening = text, match.span(), True
         for number, tokens in enumerate(_subspans(match.group().split(" "))):
             if tokens:
                 _process_span(tokens, number == 0 and role, out)
                 out.opening = False
+    for rest in pending:
+        _article_name(rest.group(), out)
+
+
+_DEFINED = re.compile(
+    r"((?:[A-Z][\w'.&-]* (?:(?:of|for|and|on|the|de|&) )*){2,10})\(([A-Z][A-Za-z&]{1,7})\)"
+)
+_ARTICLE_NAME = re.compile(r"(?<![\w-])(?:al|el)-[A-Z][\w'-]*")
+
+
+def _initials(words: Sequence[str]) -> str:
+    return "".join(w[0] for w in words if w[:1].isupper() and w not in _CONNECTORS)
+
+
+def _scan_acronym_definitions(text: str, out: _Collector) -> None:
+    """A name followed by its initials in parentheses names an organization:
+    "Centers for Disease Control and Prevention (CDC)", "Movement for Democratic Change
+    (MDC)". The name (and the acronym, later alone) are typed so for the document."""
+    for match in _DEFINED.finditer(text):
+        acronym = match.group(2)
+        letters = "".join(ch for ch in acronym if ch.isupper())
+        words = match.group(1).split()
+        for start in range(len(words) - 1):
+            name = words[start:]
+            if name[0] in _CONNECTORS or _initials(name) != letters:
+                continue
+            if name[0] in first_names():
+                break  # "John Smith (JS)": a person's initials
+            display = " ".join(name)
+            if _known(name) is None and _org_start(name) != 0:
+                out.defined[display] = display
+                out.defined[acronym] = display
+            break
+
+
+def _pretyped(tokens: Sequence[str], out: _Collector) -> bool:
+    """Storms and operations (no one's name), or a name the document defined."""
+    return tokens[0] in _EVENT_WORDS or _add_defined(tokens, out)
+
+
+def _add_defined(tokens: Sequence[str], out: _Collector) -> bool:
+    """Adds the organization when ``tokens`` are a name or initials the document defined."""
+    defined = out.defined.get(" ".join(tokens)) if out.defined else None
+    if defined is not None:
+        out.add("organization", defined)
+    return defined is not None
+
+
+def _article_name(word: str, out: _Collector) -> None:
+    """A known name written with a lower-case Arabic article ("al-Qaida", "al-Jazeera");
+    the span pattern needs a capital first, so it does not see them."""
+    token = _strip_possessive(word)
+    known = _known([token])
+    if known is not None:
+        out.add_known(known, [token])
 
 
 _PRONOUN = re.compile(r"\b(its|he|she|his|her|him)\b|[.!?]")
@@ -897,6 +1032,8 @@ def _tagger_decision(mention: _Mention) -> str | None:
     kind = span_tagger().classify(tokens, before, after, initial)
     if kind == "person" and mention.neuter:
         return "organization"  # "Comissaria Smith said in its weekly review"
+    if kind != "place" and before in _ORG_CUES:
+        return "organization"  # "oil company Yukos", "the band Korn"
     return kind
 
 
@@ -983,17 +1120,22 @@ def extract_entities(
 def _merge_short_people(mentions: list[_Mention]) -> list[_Mention]:
     """``Mr Smith`` (a one-word person) becomes ``John Smith`` when both occur."""
     full_by_surname: dict[str, str] = {}
+    # Family name first ("Hu Jintao" ... "Mr. Hu"): the first word, after a title only.
+    full_by_first: dict[str, str] = {}
     for mention in mentions:
         if mention.kind == "person" and " " in mention.name:
             for key in _surname_keys(mention.name):
                 full_by_surname.setdefault(key, mention.name)
+            full_by_first.setdefault(mention.name.split(" ", 1)[0], mention.name)
     merged = []
     given = first_names()
     for mention in mentions:
         if mention.kind == "person" and " " not in mention.name:
             full = full_by_surname.get(mention.name)
-            if full is None and mention.name in given:
+            if full is None and mention.titled:
+                full = full_by_first.get(mention.name)
+            if full is None and mention.name in given and not mention.titled:
                 continue  # "Ali" alone: a given name without its surname is no one
-            mention = _Mention("person", full or mention.name)
+            mention = _Mention("person", full or mention.name, titled=mention.titled)
         merged.append(mention)
     return merged

@@ -104,6 +104,10 @@ def _places() -> Names:
         builder.add(display, display)
         for alias in _aliases(row[2] if len(row) > 2 else ""):
             builder.add(alias, display)
+    # Provinces and cities of 100,000+ (bench/build_places_extra.py); the main
+    # table's names come first.
+    for row in _rows("places_extra.tsv"):
+        builder.add(row[0], row[0])
     return builder.freeze()
 
 

@@ -114,7 +114,7 @@ _DEMONYMS = frozenset(
     syrian taiwanese tajik tanzanian thai tibetan togolese tunisian turk turkish turkmen ugandan
     ukrainian uruguayan uzbek venezuelan vietnamese welsh yemeni yugoslav zambian zimbabwean
     arab arabian asian african latino hispanic sunni shiite shia muslim christian jewish
-    jew catholic protestant hindu buddhist sikh westerner easterner""".split()
+    jew catholic protestant hindu buddhist sikh westerner easterner shi'ite shi'a""".split()
 )
 
 
@@ -124,10 +124,15 @@ def is_agency(name: str) -> bool:
 
 
 def is_demonym(name: str) -> bool:
-    """Whether ``name`` is a nationality or group word ("Iraqi", "Iranians")."""
-    key = name.casefold().strip()
+    """Whether ``name`` is a nationality or group word ("Iraqi", "Iranians").
+
+    A phrase ending in a group noun in the plural is a group of people, not
+    a name: "Sunni Arabs", "Iraqi Kurds", "North Korean Catholics".
+    """
+    key = name.casefold().strip().replace("’", "'")
     if " " in key:
-        return False
+        last = key.rsplit(" ", 1)[1]
+        return last.endswith("s") and last[:-1] in _DEMONYMS
     return key in _DEMONYMS or (key.endswith("s") and key[:-1] in _DEMONYMS)
 
 

@@ -26,14 +26,12 @@ so their signatures are read once and reused by later generations.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from indexer import schema as F
-from indexer.dedup import PERMUTATIONS, SIGNATURE_BYTES
+from indexer.dedup import PERMUTATIONS
 from indexer.search.snapshot import Snapshot
-from indexer.whoosh_internals import fixed_column_bytes
 
 #: LSH bands and rows per band (BANDS * ROWS <= PERMUTATIONS).
 BANDS = 16
@@ -74,31 +72,12 @@ class Clusters:
         return bool(len(self.size)) and int(self.size.max()) > 1
 
 
-def _segment_signatures(segreader: Any, data: Any, io_lock: Any) -> np.ndarray:
-    """(size, PERMUTATIONS) uint32 signatures of one segment; zeros where none."""
-    cached = data.extras.get(F.SIGNATURE)
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    size = data.size
-    result = np.zeros((size, PERMUTATIONS), dtype=np.uint32)
-    with io_lock:
-        # An index written before signatures existed has no such field: its
-        # stories stay alone until ``newsearch index --rebuild``.
-        if F.SIGNATURE in segreader.schema and segreader.has_column(F.SIGNATURE):
-            column = segreader.column_reader(F.SIGNATURE, translate=False)
-            raw = fixed_column_bytes(column, size)
-            count = len(raw) // SIGNATURE_BYTES
-            result[:count] = np.frombuffer(raw, dtype="<u4").reshape(count, PERMUTATIONS)
-    data.extras[F.SIGNATURE] = result
-    return result
-
-
 def signatures(snap: Snapshot) -> np.ndarray:
     """(snap.size, PERMUTATIONS) signatures of every document of the snapshot."""
-    parts = [_segment_signatures(reader, data, snap.io_lock) for reader, data, _ in snap.leaves]
+    parts = [data.signatures(reader, snap.io_lock) for reader, data, _ in snap.leaves]
     if not parts:
         return np.zeros((0, PERMUTATIONS), dtype=np.uint32)
-    return np.concatenate(parts)
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 def clusters(snap: Snapshot) -> Clusters:

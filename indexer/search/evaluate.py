@@ -8,6 +8,13 @@ costs the same few vector operations: this is what keeps a full search
 response (ranking, facets, timeline) within milliseconds on a pure-Python
 index.
 
+For a large corpus and a selective query those arrays are mostly zeros, so
+the evaluator can also run *sparse* (:class:`Space`): the same node code
+over the sorted list of the documents the query's leaves touch, plus one
+slot standing for every other document. The choice is automatic
+(:func:`choose_path`), and ``NEWSEARCH_EVALUATION=dense|sparse`` forces one
+path (tests, benchmarks); both give the same results, bit for bit.
+
 Scoring is BM25 per field, summed over the title and body with field
 weights (see :class:`Ranking`). A plain word also matches the other words of
 the index that share its stem (``rates`` finds ``rate`` and ``rating``);
@@ -16,12 +23,13 @@ quoted phrases match exact words in order.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fnmatch import translate
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import pairwise
 from typing import Any, TypeGuard
 
@@ -48,6 +56,26 @@ VARIANT_CACHE_WORDS = 20_000
 #: Entity fields whose matches are ranked by how central the entity is to
 #: the story (topics, datelines and sources are not named in the text).
 ENTITY_FIELDS = {F.PEOPLE: "person", F.ORGANIZATIONS: "organization", F.PLACES: "place"}
+#: Sparse evaluation (see :class:`Space`): never below this many documents,
+#: and only when the query's leaves touch at most ``SPARSE_MAX_SHARE`` of
+#: them. Measured with ``bench/search.py --evaluation both`` (bench/RESULTS.md,
+#: "Issue 16: sparse evaluation"): at 21,578 and ~100,000 documents the sparse
+#: path evaluates 1.3-1.6x slower than the dense one (its fixed costs, a
+#: first pass and spreading the result back, outweigh arrays that small),
+#: whatever the share. Dense arrays cost the corpus's size per node, the
+#: sparse ones the share the query touches, so the sparse path wins only on
+#: large indexes: it is switched on at a million documents (the 100x corpus,
+#: not the 10x one), and a quarter of the corpus is where its look-ups and
+#: union cost about as much as the dense nodes it saves.
+SPARSE_MIN_DOCS = 1_000_000
+SPARSE_MAX_SHARE = 0.25
+#: A binary search into the sparse space costs about this many times a
+#: document of a dense array: beyond ``size / TAKE_SEARCH_COST`` look-ups at
+#: once, the space builds (once) a map of every document's slot instead.
+TAKE_SEARCH_COST = 32
+#: Environment variable forcing one path: ``dense``, ``sparse`` or ``auto``.
+PATH_VARIABLE = "NEWSEARCH_EVALUATION"
+PATHS = ("auto", "dense", "sparse")
 #: Most names one entity search reads positions for (``person:j*`` may match
 #: hundreds of people: beyond this, matches score equally).
 MAX_ENTITY_FORMS = 64
@@ -151,6 +179,162 @@ class Evaluation:
     #: (results are ordered by it first), and which documents matched them all.
     tier: np.ndarray | None = None
     all_words: np.ndarray | None = None
+    #: Which path evaluated it: ``dense`` or ``sparse`` (see :class:`Space`),
+    #: and how many documents its node arrays covered (all, when dense).
+    path: str = "dense"
+    covered: int = 0
+
+
+class Space:
+    """The documents a query's node arrays cover, and each one's slot.
+
+    Dense (``docs`` None): every document of the snapshot, slot = document
+    number. Sparse: ``docs``, the sorted numbers of the documents the
+    query's leaves touch (terms, phrases, facet values, named entities),
+    then one last slot, the *rest*, standing for every other document. No
+    leaf matches or scores a document of the rest, so every node gives all
+    of them the same value (unmatched with score 0; matched under a NOT or
+    ``*``), which one slot holds. The node code is the same on both, element
+    by element, which is why the two paths agree bit for bit; the sparse one
+    costs the size of the query's postings instead of the corpus's.
+
+    With ``collect`` (the sparse path's first pass, over the rest alone),
+    nothing is written: the document numbers each leaf touches are recorded.
+    """
+
+    def __init__(self, snap: Snapshot, docs: np.ndarray | None, collect: bool = False) -> None:
+        self.snap = snap
+        self.docs = docs
+        self.collect = collect
+        self.touched: list[np.ndarray] = []
+        self._rank: np.ndarray | None = None
+        if docs is None:
+            self.size = snap.size
+            self.live = snap.live
+        else:
+            self.size = len(docs) + 1
+            self.live = np.append(snap.live[docs], True)
+
+    @property
+    def sparse(self) -> bool:
+        return self.docs is not None
+
+    def _many(self, docs: np.ndarray) -> bool:
+        """Whether looking ``docs`` up costs less through :meth:`_ranks` than by binary search."""
+        return len(docs) * TAKE_SEARCH_COST > self.snap.size
+
+    def _ranks(self) -> np.ndarray:
+        """Slot of every document of the snapshot (-1: the rest), built on first use."""
+        if self._rank is None:
+            assert self.docs is not None
+            self._rank = np.full(self.snap.size, -1, dtype=np.int32)
+            self._rank[self.docs] = np.arange(len(self.docs), dtype=np.int32)
+        return self._rank
+
+    def _slots(self, docs: np.ndarray) -> np.ndarray:
+        assert self.docs is not None
+        if self._many(docs):
+            at = self._ranks()[docs]
+            outside = bool(len(at)) and at.min() < 0
+        else:
+            at = np.searchsorted(self.docs, docs)
+            outside = bool(len(at)) and (
+                at.max() >= len(self.docs) or not np.array_equal(self.docs[at], docs)
+            )
+        if outside:
+            raise AssertionError("a leaf touched a document outside the sparse space")
+        return at
+
+    def put(self, values: np.ndarray, docs: np.ndarray, new: Any) -> None:
+        """``values[docs] = new``, ``docs`` being document numbers."""
+        if self.docs is None:
+            values[docs] = new
+        elif self.collect:
+            self.touched.append(docs)
+        else:
+            values[self._slots(docs)] = new
+
+    def add(self, values: np.ndarray, docs: np.ndarray, more: Any) -> None:
+        """``values[docs] += more``, ``docs`` being document numbers."""
+        if self.docs is None:
+            values[docs] += more
+        elif self.collect:
+            self.touched.append(docs)
+        else:
+            values[self._slots(docs)] += more
+
+    def take(self, values: np.ndarray, docs: np.ndarray) -> np.ndarray:
+        """``values[docs]``, ``docs`` being any document numbers (the rest's value outside)."""
+        if self.docs is None:
+            return values[docs]
+        if not len(self.docs):
+            return np.full(len(docs), values[-1], dtype=values.dtype)
+        if self._many(docs):
+            # Many look-ups (positions of a common word): one map of every
+            # document's slot is cheaper than a binary search each.
+            at = self._ranks()[docs]
+            return np.where(at >= 0, values[at], values[-1])
+        at = np.minimum(np.searchsorted(self.docs, docs), len(self.docs) - 1)
+        return np.where(self.docs[at] == docs, values[at], values[-1])
+
+    def gather(self, values: np.ndarray) -> np.ndarray:
+        """A per-document array of the snapshot, over this space (the rest: ``values``' default)."""
+        if self.docs is None:
+            return values
+        return np.append(values[self.docs], values.dtype.type(0))
+
+    def expand(self, values: np.ndarray) -> np.ndarray:
+        """An array over this space as one over every document of the snapshot."""
+        if self.docs is None:
+            return values
+        rest = values[-1]
+        # Zeros come from fresh pages (calloc): only the pages of the space's
+        # documents are written, not the whole corpus.
+        out = np.zeros(self.snap.size, dtype=values.dtype)
+        if rest:
+            out[:] = rest
+        out[self.docs] = values[:-1]
+        return out
+
+
+def choose_path(path: str, size: int, touched: list[np.ndarray]) -> np.ndarray | None:
+    """The sparse space's documents, or None to evaluate dense.
+
+    ``touched``: the document numbers each leaf of the query touches. Sparse
+    when forced, or (``auto``) when the index is large and the leaves touch
+    a small share of it: a node then costs the query's postings, not the
+    corpus. The largest leaf bounds the union from below, so a query with
+    a very common word goes dense before paying for the union.
+    """
+    if path == "dense":
+        return None
+    limit = SPARSE_MAX_SHARE * size
+    if path == "auto" and (size < SPARSE_MIN_DOCS or max(map(len, touched), default=0) > limit):
+        return None
+    docs = _union(touched, size)
+    if path == "auto" and len(docs) > limit:
+        return None
+    return docs
+
+
+def _union(arrays: list[np.ndarray], size: int) -> np.ndarray:
+    """Sorted distinct values of ``arrays``, all in ``range(size)``.
+
+    Many values: marked in a bitmap of ``size``; few: sorted and compared
+    (both faster than ``np.unique``, which hashes).
+    """
+    if not arrays:
+        return np.zeros(0, dtype=np.int64)
+    if sum(map(len, arrays)) * 8 > size:
+        seen = np.zeros(size, dtype=bool)
+        for values in arrays:
+            seen[values] = True
+        return np.flatnonzero(seen).astype(np.int64, copy=False)
+    values = np.sort(np.concatenate(arrays).astype(np.int64, copy=False))
+    keep = np.empty(len(values), dtype=bool)
+    keep[:1] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
 
 
 class Budget:
@@ -268,22 +452,43 @@ def _value_word_index(snap: Snapshot, fieldname: str) -> dict[str, list[int]]:
 class Evaluator:
     """Evaluates query trees against one snapshot (one instance per search)."""
 
-    def __init__(self, snap: Snapshot, ranking: Ranking, budget: Budget) -> None:
+    def __init__(
+        self, snap: Snapshot, ranking: Ranking, budget: Budget, path: str | None = None
+    ) -> None:
         self.snap = snap
         self.ranking = ranking
         self.budget = budget
-        self.n = snap.size
-        self.result = Evaluation(self._empty_mask(), self._zeros())
+        #: ``auto``, ``dense`` or ``sparse`` (default: $NEWSEARCH_EVALUATION, else auto).
+        self.path = path or os.environ.get(PATH_VARIABLE) or "auto"
+        if self.path not in PATHS:
+            raise ValueError(
+                f"{PATH_VARIABLE} must be one of {', '.join(PATHS)}, not {self.path!r}"
+            )
+        self.space = Space(snap, None)
+        self.result = Evaluation(np.zeros(0, dtype=bool), np.zeros(0, dtype=np.float32))
         self._soft: wq.Query | None = None
         self._quoted: frozenset[str] = frozenset()
+        #: Leaf results and expansions, computed once for both sparse passes.
+        self._memo: dict[tuple[Any, ...], Any] = {}
 
     # -- helpers -----------------------------------------------------------------
 
     def _empty_mask(self) -> np.ndarray:
-        return np.zeros(self.n, dtype=bool)
+        return np.zeros(self.space.size, dtype=bool)
 
     def _zeros(self) -> np.ndarray:
-        return np.zeros(self.n, dtype=np.float32)
+        return np.zeros(self.space.size, dtype=np.float32)
+
+    def _remember(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """``compute()``, once per evaluator; the notices it adds are added again on reuse."""
+        if key in self._memo:
+            value, notices = self._memo[key]
+            self.result.notices.extend(notices)
+            return value
+        before = len(self.result.notices)
+        value = compute()
+        self._memo[key] = (value, self.result.notices[before:])
+        return value
 
     def _empty(self) -> Matches:
         return Matches(self._empty_mask(), self._zeros())
@@ -345,6 +550,12 @@ class Evaluator:
         ]
         return (word, *found)
 
+    def _expand(self, fieldname: str, node: wq.Query) -> list[str]:
+        """The index words a prefix, wildcard or fuzzy term stands for."""
+        if isinstance(node, wq.FuzzyTerm):
+            return self._expand_fuzzy(fieldname, node)
+        return self._expand_pattern(fieldname, node)
+
     def _expand_pattern(self, fieldname: str, node: wq.Query) -> list[str]:
         text: str = getattr(node, "text", "")
         if isinstance(node, wq.Prefix):
@@ -366,16 +577,30 @@ class Evaluator:
                 f"'{word}~{node.maxdist}' was limited to {maxdist} edit(s): "
                 "larger distances on short words match almost anything"
             )
-        vocab = self.snap.vocabulary(fieldname)
         prefix = word[: int(node.prefixlength)] if node.prefixlength else ""
-        pool = vocab.near_length(len(word), maxdist)
-        if prefix:
-            pool = [term for term in pool if term.startswith(prefix)]
-        hits = extract(
-            word, pool, scorer=Levenshtein.distance, score_cutoff=maxdist, limit=MAX_EXPANSION * 4
+        # Cached per snapshot like variants(): comparing the word with every
+        # index word of a similar length is most of a fuzzy query's cost.
+        cache: dict[tuple[str, int, str], tuple[str, ...]] = self.snap.cache.setdefault(
+            ("fuzzy", fieldname), {}
         )
-        self.budget.check()
-        return self._most_frequent(fieldname, [term for term, _, _ in hits], node)
+        found = cache.get((word, maxdist, prefix))
+        if found is None:
+            pool = self.snap.vocabulary(fieldname).near_length(len(word), maxdist)
+            if prefix:
+                pool = [term for term in pool if term.startswith(prefix)]
+            hits = extract(
+                word,
+                pool,
+                scorer=Levenshtein.distance,
+                score_cutoff=maxdist,
+                limit=MAX_EXPANSION * 4,
+            )
+            self.budget.check()
+            found = tuple(term for term, _, _ in hits)
+            if len(cache) >= VARIANT_CACHE_WORDS:
+                cache.clear()
+            cache[(word, maxdist, prefix)] = found
+        return self._most_frequent(fieldname, list(found), node)
 
     def _most_frequent(self, fieldname: str, terms: list[str], node: wq.Query) -> list[str]:
         if len(terms) <= MAX_EXPANSION:
@@ -413,24 +638,34 @@ class Evaluator:
 
     def _terms_in_field(self, fieldname: str, terms: list[str], weights: list[float]) -> Matches:
         """OR of exact terms in one text field, scored as one BM25 term."""
+        out = self._empty()
+        key = ("terms", fieldname, tuple(terms), tuple(weights))
+        found = self._remember(key, lambda: self._term_scores(fieldname, terms, weights))
+        if found is not None:
+            docs, scores = found
+            self.space.put(out.mask, docs, True)
+            self.space.put(out.score, docs, scores)
+        return out
+
+    def _term_scores(
+        self, fieldname: str, terms: list[str], weights: list[float]
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """Documents and weighted BM25 scores of the OR of ``terms`` (None: no document)."""
         doc_parts, tf_parts = [], []
         for term, weight in zip(terms, weights, strict=True):
             docs, tf = self.snap.postings(fieldname, term)
             if len(docs):
                 doc_parts.append(docs)
                 tf_parts.append(tf * np.float32(weight))
-        out = self._empty()
         if not doc_parts:
-            return out
+            return None
         docs = np.concatenate(doc_parts)
         tf = np.concatenate(tf_parts)
         if len(doc_parts) > 1:
             docs, inverse = np.unique(docs, return_inverse=True)
             tf = np.bincount(inverse, weights=tf).astype(np.float32)
         scores = self._bm25(fieldname, docs, tf, len(docs))
-        out.mask[docs] = True
-        out.score[docs] = scores * np.float32(self.ranking.field_weight(fieldname))
-        return out
+        return docs, scores * np.float32(self.ranking.field_weight(fieldname))
 
     def term(self, node: wq.Term, positive: bool) -> Matches:
         return self._word(node, positive, _is_plain_word(node) and node.text not in self._quoted)
@@ -439,7 +674,9 @@ class Evaluator:
         """A word in its field(s); ``expand`` adds its newswire spellings."""
         facet = self._facet_field(node.fieldname)
         if facet:
-            return self._facet_values(facet, node.text.__eq__, positive=positive)
+            return self._facet_values(
+                facet, node.text.__eq__, positive=positive, key=("word", node.text)
+            )
         out = self._empty()
         if node.fieldname == DEFAULT_FIELD and positive and not isinstance(node, JoinedWord):
             self.result.words.append(node.text)
@@ -498,17 +735,21 @@ class Evaluator:
                     facet,
                     lambda w: Levenshtein.distance(w, text, score_cutoff=dist) <= dist,
                     positive=positive,
+                    key=("fuzzy", text, dist),
                 )
-            regex = re.compile(translate(text + "*" if isinstance(node, wq.Prefix) else text))
+            expression = text + "*" if isinstance(node, wq.Prefix) else text
+            regex = re.compile(translate(expression))
             return self._facet_values(
-                facet, lambda w: regex.match(w) is not None, positive=positive
+                facet,
+                lambda w: regex.match(w) is not None,
+                positive=positive,
+                key=("pattern", expression),
             )
         out = self._empty()
         for target in self._text_fields(fieldname):
-            if isinstance(node, wq.FuzzyTerm):
-                terms = self._expand_fuzzy(target, node)
-            else:
-                terms = self._expand_pattern(target, node)
+            terms = self._remember(
+                ("expand", target, repr(node)), partial(self._expand, target, node)
+            )
             part = self._terms_in_field(target, terms, [1.0] * len(terms))
             if part.mask.any():
                 self._mark(target, terms, positive)
@@ -525,7 +766,13 @@ class Evaluator:
             return self._empty()
         facet = self._facet_field(node.fieldname)
         if facet:
-            return self._facet_values(facet, words[0].__eq__, seq=tuple(words), positive=positive)
+            return self._facet_values(
+                facet,
+                words[0].__eq__,
+                seq=tuple(words),
+                positive=positive,
+                key=("phrase", tuple(words)),
+            )
         slop = int(node.slop or 1)
         if slop > MAX_SLOP:
             raise SearchRequestError(
@@ -541,8 +788,8 @@ class Evaluator:
             total = self._zeros()
             for word in words:
                 total += self._terms_in_field(fieldname, [word], [1.0]).score
-            out.mask[docs] = True
-            out.score[docs] += total[docs]
+            self.space.put(out.mask, docs, True)
+            self.space.add(out.score, docs, self.space.take(total, docs))
             self._mark(fieldname, words, positive)
         return out
 
@@ -552,6 +799,11 @@ class Evaluator:
         return np.unique(self._phrase_keys(fieldname, words, slop) >> 32)
 
     def _phrase_keys(self, fieldname: str, words: list[str], slop: int) -> np.ndarray:
+        key = ("phrase", fieldname, tuple(words), slop)
+        keys: np.ndarray = self._remember(key, lambda: self._find_phrase(fieldname, words, slop))
+        return keys
+
+    def _find_phrase(self, fieldname: str, words: list[str], slop: int) -> np.ndarray:
         """Sorted ``doc << 32 | position`` of each occurrence of the phrase's last word.
 
         Each word's occurrences are keys ``doc << 32 | position``, already
@@ -579,28 +831,26 @@ class Evaluator:
         word_test: Callable[[str], bool],
         seq: tuple[str, ...] = (),
         positive: bool = True,
+        key: tuple[Any, ...] = (),
     ) -> Matches:
         """Documents whose ``fieldname`` value has a word passing ``word_test``.
 
         With ``seq`` (a phrase), the value must hold those words in order.
+        ``key`` names the test (its values are looked up once per evaluator).
         Values are found through a per-snapshot index from words to values,
         so the test runs once per distinct word, not once per value. Matches
         on an entity are scored by how central it is to each story
         (:meth:`_centrality`); other facets score ``facet_weight``.
         """
-        words = _value_word_index(self.snap, fieldname)
         pairs = self.snap.facets[fieldname]
-        ids: set[int] = set()
-        for word, value_ids in words.items():
-            if word_test(word):
-                ids.update(value_ids)
-        if seq:
-            ids = {i for i in ids if _contains(_value_words(pairs.values[i]), seq)}
+        ids: set[int] = self._remember(
+            ("values", fieldname, key), lambda: self._value_ids_passing(fieldname, word_test, seq)
+        )
         out = self._empty()
         if ids:
             docs = pairs.docs[np.isin(pairs.value_ids, np.fromiter(ids, dtype=np.int32))]
-            out.mask[docs] = True
-            out.score[docs] = np.float32(self.ranking.facet_weight)
+            self.space.put(out.mask, docs, True)
+            self.space.put(out.score, docs, np.float32(self.ranking.facet_weight))
             facet = ENTITY_FIELDS.get(fieldname)
             if facet is not None:
                 forms = {f for i in sorted(ids) for f in surface_forms(facet, pairs.values[i])}
@@ -609,6 +859,18 @@ class Evaluator:
                     if positive:
                         self._mark_forms(forms)
         return out
+
+    def _value_ids_passing(
+        self, fieldname: str, word_test: Callable[[str], bool], seq: tuple[str, ...]
+    ) -> set[int]:
+        pairs = self.snap.facets[fieldname]
+        ids: set[int] = set()
+        for word, value_ids in _value_word_index(self.snap, fieldname).items():
+            if word_test(word):
+                ids.update(value_ids)
+        if seq:
+            ids = {i for i in ids if _contains(_value_words(pairs.values[i]), seq)}
+        return ids
 
     def _mark_forms(self, forms: set[tuple[str, ...]]) -> None:
         for fieldname in F.TEXT_FIELDS:
@@ -627,7 +889,7 @@ class Evaluator:
             else:
                 keys = self._phrase_keys(fieldname, list(form), 1)
             if len(keys):
-                parts.append(keys[mask[keys >> 32]])
+                parts.append(keys[self.space.take(mask, keys >> 32)])
         if not parts:
             return np.zeros(0, dtype=np.int64)
         return np.unique(np.concatenate(parts))
@@ -660,22 +922,23 @@ class Evaluator:
         score = self._zeros()
         title = self._form_keys(F.TITLE, forms, mask)
         if len(title):
-            score[np.unique(title >> 32)] += np.float32(r.entity_title)
+            self.space.add(score, np.unique(title >> 32), np.float32(r.entity_title))
         body = self._form_keys(F.BODY, forms, mask)
         if len(body):
             docs, first, tf = np.unique(body >> 32, return_index=True, return_counts=True)
             position = (body[first] & 0xFFFFFFFF).astype(np.float32)
             tf = tf.astype(np.float32)
-            score[docs] += np.float32(r.entity_frequency) * tf / (tf + np.float32(r.k1))
-            score[docs] += 1.0 / (1.0 + position / np.float32(20.0))
-            score[docs] += np.where(position < r.lead_words, np.float32(r.entity_lead), 0)
+            add = self.space.add
+            add(score, docs, np.float32(r.entity_frequency) * tf / (tf + np.float32(r.k1)))
+            add(score, docs, 1.0 / (1.0 + position / np.float32(20.0)))
+            add(score, docs, np.where(position < r.lead_words, np.float32(r.entity_lead), 0))
         self.budget.check()
         return score
 
     def conjunction(self, node: wq.And, positive: bool) -> Matches:
         if node is self._soft and sum(map(_is_soft_word, node.subqueries)) > 1:
             return self._soft_conjunction(node, positive)
-        out = Matches(self.snap.live.copy(), self._zeros())
+        out = Matches(self.space.live.copy(), self._zeros())
         word_masks: dict[str, np.ndarray] = {}
         for child in node.subqueries:
             part = self.evaluate(child, positive)
@@ -698,8 +961,8 @@ class Evaluator:
         and other clauses (``Iran-Contra``, ``person:volcker``, ``-iran``)
         stay required.
         """
-        out = Matches(self.snap.live.copy(), self._zeros())
-        matched = np.zeros(self.n, dtype=np.int16)
+        out = Matches(self.space.live.copy(), self._zeros())
+        matched = np.zeros(self.space.size, dtype=np.int16)
         soft = 0
         word_masks: dict[str, np.ndarray] = {}
         for child in node.subqueries:
@@ -784,7 +1047,7 @@ class Evaluator:
         parts = []
         for term in self._word_terms(fieldname, word, expand=True)[0]:
             docs, positions = self.snap.positions(fieldname, term)
-            keep = docs_mask[docs]
+            keep = self.space.take(docs_mask, docs)
             if keep.any():
                 parts.append((docs[keep] << 32) + positions[keep])
         if len(parts) == 1:
@@ -799,12 +1062,12 @@ class Evaluator:
         out = self._zeros()
         if len(hits):
             docs, tf = np.unique(hits >> 32, return_counts=True)
-            out[docs] = self._bm25(fieldname, docs, tf.astype(np.float32), len(docs))
+            self.space.put(out, docs, self._bm25(fieldname, docs, tf.astype(np.float32), len(docs)))
         return out
 
     def negation(self, node: wq.Not, positive: bool) -> Matches:
         part = self.evaluate(node.query, not positive)
-        return Matches(~part.mask & self.snap.live, self._zeros())
+        return Matches(~part.mask & self.space.live, self._zeros())
 
     def and_not(self, node: wq.AndNot, positive: bool) -> Matches:
         a = self.evaluate(node.a, positive)
@@ -825,7 +1088,7 @@ class Evaluator:
         return a
 
     def every(self, node: wq.Query, positive: bool) -> Matches:
-        return Matches(self.snap.live.copy(), self._zeros())
+        return Matches(self.space.live.copy(), self._zeros())
 
     def null(self, node: wq.Query, positive: bool) -> Matches:
         return self._empty()
@@ -845,16 +1108,49 @@ class Evaluator:
         """
         self._soft = _top_conjunction(node) if soft else None
         self._quoted = quoted
+        docs = None
+        if self.path != "dense" and (self.path == "sparse" or self.snap.size >= SPARSE_MIN_DOCS):
+            # First pass over the rest alone: which documents the leaves touch.
+            self.space = Space(self.snap, np.zeros(0, dtype=np.int64), collect=True)
+            self._run(node, typed)
+            docs = choose_path(self.path, self.snap.size, self.space.touched)
+            self.result = Evaluation(np.zeros(0, dtype=bool), np.zeros(0, dtype=np.float32))
+        self.space = Space(self.snap, docs)
+        try:
+            return self._run(node, typed)
+        finally:
+            self.space = Space(self.snap, None)
+
+    @property
+    def sparse(self) -> bool:
+        """Whether the evaluation in progress is sparse (for tests and benchmarks)."""
+        return self.space.sparse
+
+    def _run(self, node: wq.Query, typed: str) -> Evaluation:
+        space = self.space
         matches = self.evaluate(node)
         if typed and self.result.words and self.ranking.entity_query_weight:
-            matches.score += self._entity_boost(typed, matches.mask & self.snap.live)
-        self.result.mask = matches.mask & self.snap.live
-        if self.result.all_words is not None:
-            self.result.all_words &= self.result.mask
-        self.result.score = matches.score
+            matches.score += self._entity_boost(typed, matches.mask & space.live)
+        result = self.result
+        if space.collect:
+            return result
+        result.mask = matches.mask & space.live
+        result.covered = space.size - space.sparse
+        if space.sparse:
+            rest = bool(result.mask[-1])
+            result.mask = space.expand(result.mask)
+            if rest:  # the rest's slot stands for its live documents only
+                result.mask &= self.snap.live
+            result.path = "sparse"
+        if result.all_words is not None:
+            result.all_words = space.expand(result.all_words) & result.mask
+        if result.tier is not None:
+            result.tier = space.expand(result.tier)
+        result.score = matches.score
         if self.ranking.recency_weight:
-            self.result.score = self.result.score * self._recency()
-        return self.result
+            result.score = result.score * self._recency()
+        result.score = space.expand(result.score)
+        return result
 
     def _entity_boost(self, typed: str, mask: np.ndarray) -> np.ndarray:
         """Centrality of the entities the plain words name, in the matching stories."""
@@ -867,8 +1163,8 @@ class Evaluator:
             docs = pairs.docs[pairs.value_ids == value_id]
             if len(docs) > self.ranking.entity_query_max_share * self.snap.doc_count:
                 continue
-            tagged = np.zeros(self.n, dtype=bool)
-            tagged[docs] = True
+            tagged = self._empty_mask()
+            self.space.put(tagged, docs, True)
             tagged &= mask
             if tagged.any():
                 forms = set(surface_forms(ENTITY_FIELDS[fieldname], value))
@@ -883,11 +1179,14 @@ class Evaluator:
         today, so an archive of 1987 still favours its own latest news.
         """
         r = self.ranking
-        dates = self.snap.date_ts
+        everywhere = self.snap.date_ts
+        if not (everywhere != F.UNDATED).any():
+            return np.ones(self.space.size, dtype=np.float32)
+        newest = everywhere[everywhere != F.UNDATED].max()
+        dates = self.space.gather(everywhere)
+        if self.space.sparse:
+            dates[-1] = F.UNDATED
         dated = dates != F.UNDATED
-        if not dated.any():
-            return np.ones(self.n, dtype=np.float32)
-        newest = dates[dated].max()
         age = np.maximum(newest - dates, 0) / 86400.0
         factor = 1.0 + r.recency_weight * np.exp2(-age / max(r.recency_half_life, 1e-6))
         return np.where(dated, factor, 1.0).astype(np.float32)

@@ -137,12 +137,13 @@ class Generations:
     def _open(self, previous: Snapshot | None) -> Snapshot:
         ix, version = open_generation(self.root)
         reuse = None
-        if previous is not None and previous.version.directory == version.directory:
+        same = previous is not None and previous.version.directory == version.directory
+        if same and previous is not None:
             reuse = previous.segment_data()
         # Background work gives way to requests (at full speed while there are none);
         # a commit's few new segments are built at once: requests wait for them.
         pause = self.give_way.pause if self.background and reuse is None else never_pause
-        snap = Snapshot(ix, version, reuse, pause)
+        snap = Snapshot(ix, version, reuse, pause, previous if same else None)
         snap.checked = not self.warm  # nothing more will be checked
         return snap
 

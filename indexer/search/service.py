@@ -42,6 +42,7 @@ from indexer.search.highlight import highlight_whole, snippet
 from indexer.search.origins import indexed_root, relative_origin
 from indexer.search.query import DEFAULT_FIELD, parse_query
 from indexer.search.snapshot import Snapshot
+from indexer.search.stored_cache import stored as stored_fields
 from indexer.search.suggest import should_run_suggestion, suggest
 from indexer.search.tally import BatchOutcome, Tally, tally_of
 from indexer.search.types import (
@@ -347,7 +348,7 @@ class SearchService:
     def _hit(
         self, snap: Snapshot, docnum: int, evaluation: Evaluation | None, terms: dict[str, set[str]]
     ) -> Hit:
-        stored = snap.stored(docnum)
+        stored = stored_fields(snap, docnum)
         title = stored.get(F.TITLE) or ""
         body = stored.get(F.BODY) or ""
         phrases = _phrases(evaluation if terms else None)

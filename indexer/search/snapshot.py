@@ -27,18 +27,21 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from cachetools import LRUCache
 
 from indexer import schema as F
+from indexer import segment_arrays
 from indexer.errors import NewsearchError
-from indexer.search.postings import DOC_DTYPE, decode_positions, read_postings
+from indexer.search.postings import decode_positions, read_postings
 from indexer.search.yielding import never_pause
+from indexer.segment_arrays import FacetPairs
 from indexer.store import CURRENT_LINK, IndexVersion, corrupt_index_error
-from indexer.whoosh_internals import field_lengths, numeric_column
+from indexer.whoosh_internals import terms_checksum
+
+__all__ = ["FacetPairs", "SegmentData", "Snapshot", "Vocabulary"]
 
 log = logging.getLogger(__name__)
 
@@ -95,31 +98,60 @@ def _entry_size(entry: tuple[Any, int]) -> int:
     return entry[1]
 
 
-@dataclass(frozen=True, slots=True)
-class FacetPairs:
-    """(doc, value) pairs of one facet field in one segment or snapshot."""
-
-    values: tuple[str, ...]
-    docs: np.ndarray
-    value_ids: np.ndarray
-
-
 class Vocabulary:
     """The sorted terms of one field with their document frequencies.
 
     Used for wildcard and fuzzy expansion and for spelling suggestions; built
-    on first use per snapshot (tens of milliseconds for Reuters).
+    on first use per snapshot from each segment's sorted terms and document
+    frequencies (read from the segment's array file, or from its term table).
     """
 
-    def __init__(self, reader: Any, fieldname: str) -> None:
-        counts: dict[str, int] = {}
-        for btext, info in reader.iter_field(fieldname):
-            text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
-            counts[text] = counts.get(text, 0) + info.doc_frequency()
-        self.terms: list[str] = sorted(counts)
+    def __init__(
+        self,
+        parts: list[tuple[list[str], np.ndarray]],
+        segments: frozenset[str] = frozenset(),
+        counts: dict[str, int] | None = None,
+    ) -> None:
+        """Count ``parts`` (each segment's sorted terms and frequencies), or take
+        ``counts`` as counted already (one part then gives the sorted terms)."""
+        if counts is not None:
+            self.terms: list[str] = parts[0][0]
+        elif len(parts) == 1:
+            terms, df = parts[0]
+            counts = dict(zip(terms, df.tolist(), strict=True))
+            self.terms = list(terms)  # already sorted
+        else:
+            counts = {}
+            for terms, df in parts:
+                for term, freq in zip(terms, df.tolist(), strict=True):
+                    counts[term] = counts.get(term, 0) + freq
+            self.terms = sorted(counts)
         self._df = counts
+        #: Ids of the segments counted (deletions aside, terms depend on nothing else).
+        self.segments = segments
         self._common: dict[int, list[str]] = {}
         self._lengths: dict[tuple[int, int], dict[int, list[str]]] = {}
+
+    def extended(
+        self, parts: list[tuple[list[str], np.ndarray]], segments: frozenset[str]
+    ) -> Vocabulary:
+        """This vocabulary plus the terms of more segments (a new commit's).
+
+        Cheaper than counting every segment again: the counts are copied
+        and the new terms merged into the sorted list (two sorted runs).
+        """
+        counts = dict(self._df)
+        added: list[str] = []
+        for terms, df in parts:
+            for term, freq in zip(terms, df.tolist(), strict=True):
+                known = counts.get(term)
+                if known is None:
+                    added.append(term)
+                    counts[term] = freq
+                else:
+                    counts[term] = known + freq
+        terms = sorted(self.terms + sorted(set(added))) if added else self.terms
+        return Vocabulary([(terms, np.zeros(0, np.int64))], segments, counts)
 
     def frequency(self, term: str) -> int:
         return self._df.get(term, 0)
@@ -157,68 +189,77 @@ class Vocabulary:
 
 
 class SegmentData:
-    """Arrays for one immutable Whoosh segment (deletions are kept apart)."""
+    """Arrays for one immutable Whoosh segment (deletions are kept apart).
+
+    Mapped from the segment's array file when the indexer wrote one
+    (:mod:`indexer.segment_arrays`: nothing to decode, pages shared between
+    processes), else decoded from the segment as an index written before
+    those files existed needs.
+    """
 
     def __init__(
-        self, segreader: Any, io_lock: threading.RLock, pause: Callable[[], None] = never_pause
+        self,
+        segreader: Any,
+        io_lock: threading.RLock,
+        pause: Callable[[], None] = never_pause,
+        directory: str | None = None,
     ) -> None:
         self.pause = pause
         self.segment_id: str = segreader.segment().segment_id()
         self.size: int = segreader.doc_count_all()
+        arrays = None
+        if directory is not None:
+            segment = segreader.segment()
+            arrays = segment_arrays.load(
+                directory,
+                self.segment_id,
+                self.size,
+                lambda: terms_checksum(directory, segment),
+            )
+        #: Whether the arrays came from the segment's array file.
+        self.mapped = arrays is not None
         with io_lock:
-            self.date_ts = self._dates(segreader)
-            self.lengths = {name: self._lengths(segreader, name) for name in F.TEXT_FIELDS}
-            self.facets = {facet.field: self._facet(segreader, facet.field) for facet in F.FACETS}
+            if arrays is None:
+                arrays = segment_arrays.build_core(segreader, pause)
             # Stored fields open their file on first use: open it now, so a
             # generation stays readable after a rebuild deletes its directory
             # (and a missing or damaged file shows here, not in a search).
             if self.size:
                 segreader.stored_fields(0)
+        self.arrays = arrays
+        self.date_ts = arrays.date_ts
+        self.lengths = arrays.lengths
+        self.facets = arrays.facets
         self._terms = _SizedLRU(TERM_CACHE_POSTINGS)
         self._positions = _SizedLRU(POSITION_CACHE_ENTRIES)
+        #: Whether every stored document was read once (see Snapshot.verify_stored).
+        self.verified = False
         #: Per-segment arrays other modules load on first use (e.g. the
         #: near-duplicate signatures of :mod:`indexer.search.clusters`).
         self.extras: dict[str, Any] = {}
 
-    def _dates(self, segreader: Any) -> np.ndarray:
-        if not segreader.has_column(F.DATE_TS):
-            return np.full(self.size, F.UNDATED, dtype=np.int64)
-        column = segreader.column_reader(F.DATE_TS)
-        return numeric_column(column, self.size, np.int64)
-
-    def _lengths(self, segreader: Any, fieldname: str) -> np.ndarray:
-        return field_lengths(segreader, fieldname, self.size)
-
-    def _facet(self, segreader: Any, fieldname: str) -> FacetPairs:
-        values: list[str] = []
-        doc_blocks: list[np.ndarray] = []
-        id_blocks: list[np.ndarray] = []
-        for btext in segreader.lexicon(fieldname):
-            value = btext.decode("utf-8") if isinstance(btext, bytes) else btext
-            self.pause()
-            docs, _, _ = read_postings(segreader, fieldname, value)
-            self._check_docs(docs, fieldname, value)
-            doc_blocks.append(docs)
-            id_blocks.append(np.full(len(docs), len(values), dtype=np.int32))
-            values.append(value)
-        if not values:
-            empty = np.zeros(0, dtype=np.int32)
-            return FacetPairs((), empty.astype(DOC_DTYPE), empty)
-        return FacetPairs(tuple(values), np.concatenate(doc_blocks), np.concatenate(id_blocks))
-
     def _check_docs(self, docs: np.ndarray, fieldname: str, term: str) -> None:
-        """Postings must name documents of this segment in increasing order.
+        segment_arrays.check_docs(
+            docs, self.size, f"{fieldname}:{term!r} in segment {self.segment_id}"
+        )
 
-        Whoosh stores no checksums: damaged posting blocks can decode into
-        numbers, and those must not reach an array index.
-        """
-        if len(docs) and (
-            docs[0] < 0 or docs[-1] >= self.size or (len(docs) > 1 and (np.diff(docs) <= 0).any())
-        ):
-            raise ValueError(
-                f"postings of {fieldname}:{term!r} in segment {self.segment_id} name "
-                f"documents outside 0..{self.size - 1} or out of order"
-            )
+    def signatures(self, segreader: Any, io_lock: threading.RLock) -> np.ndarray:
+        """(size, PERMUTATIONS) near-duplicate signatures (zeros where none)."""
+        if self.arrays.signatures is None:
+            with io_lock:
+                self.arrays.signatures = segment_arrays.read_signatures(segreader, self.size)
+        return self.arrays.signatures
+
+    def terms(
+        self, segreader: Any, io_lock: threading.RLock, fieldname: str
+    ) -> tuple[list[str], np.ndarray]:
+        """The segment's sorted terms of ``fieldname`` and their document frequencies."""
+        found = self.arrays.terms(fieldname)
+        if found is None:
+            with io_lock:
+                found = segment_arrays.read_terms(segreader, fieldname)
+            self.arrays.vocab[fieldname] = found
+        return found
 
     def postings(
         self, segreader: Any, io_lock: threading.RLock, fieldname: str, term: str
@@ -273,6 +314,7 @@ class Snapshot:
         version: IndexVersion,
         reuse: dict[str, SegmentData] | None = None,
         pause: Callable[[], None] = never_pause,
+        previous: Snapshot | None = None,
     ) -> None:
         self.version = version
         #: Called often by the long loops of opening and warming (see yielding).
@@ -293,6 +335,11 @@ class Snapshot:
                 raise
         self._value_index: dict[str, dict[str, int]] = {}
         self._vocabularies: dict[str, Vocabulary] = {}
+        self._vocabulary_lock = threading.Lock()
+        #: Vocabularies of the previous generation, extended rather than rebuilt.
+        self._inherited: dict[str, Vocabulary] = (
+            previous.vocabularies() if previous is not None else {}
+        )
         #: Derived lookups other modules build once per snapshot.
         self.cache: dict[Any, Any] = {}
         self._term_cache = _SizedLRU(TERM_CACHE_POSTINGS // 2)
@@ -309,7 +356,7 @@ class Snapshot:
             segment_id = segment.segment_id()
             data = reuse.get(segment_id)
             if data is None or data.size != segreader.doc_count_all():
-                data = SegmentData(segreader, self.io_lock, self.pause)
+                data = SegmentData(segreader, self.io_lock, self.pause, self.version.directory)
             self.leaves.append((segreader, data, offset))
         self.size = sum(data.size for _, data, _ in self.leaves)
         self.live = self._live_mask()
@@ -356,6 +403,10 @@ class Snapshot:
 
     @staticmethod
     def _concat(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
+        """One array of ``parts``; a single part is used as is (a mapped file's
+        pages then stay shared between processes)."""
+        if len(parts) == 1:
+            return parts[0].astype(dtype, copy=False)
         return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)
 
     def _live_mask(self) -> np.ndarray:
@@ -375,17 +426,29 @@ class Snapshot:
         ids: list[np.ndarray] = []
         for _, data, offset in self.leaves:
             pairs = data.facets[fieldname]
-            mapping = np.fromiter(
-                (values.setdefault(v, len(values)) for v in pairs.values),
-                dtype=np.int32,
-                count=len(pairs.values),
-            )
+            mapping = self._value_mapping(values, pairs.values)
             docs.append(pairs.docs.astype(np.int64) + offset)
             ids.append(mapping[pairs.value_ids] if len(pairs.value_ids) else pairs.value_ids)
         all_docs = self._concat(docs, np.int64)
         all_ids = self._concat(ids, np.int32)
         keep = self.live[all_docs] if len(all_docs) else np.zeros(0, dtype=bool)
         return FacetPairs(tuple(values), all_docs[keep], all_ids[keep])
+
+    @staticmethod
+    def _value_mapping(values: dict[str, int], segment_values: tuple[str, ...]) -> np.ndarray:
+        """Global ids of one segment's facet values, adding the new ones to ``values``.
+
+        Looked up with C-level ``map`` first; only values not seen in an
+        earlier segment take a Python step (a segment's values are distinct).
+        """
+        if not values:
+            values.update(zip(segment_values, range(len(segment_values)), strict=True))
+            return np.arange(len(segment_values), dtype=np.int32)
+        found = list(map(values.get, segment_values))
+        for i, value_id in enumerate(found):
+            if value_id is None:
+                found[i] = values.setdefault(segment_values[i], len(values))
+        return np.asarray(found, dtype=np.int32).reshape(len(segment_values))
 
     def segment_data(self) -> dict[str, SegmentData]:
         """Per-segment data, for the next generation to reuse."""
@@ -458,13 +521,41 @@ class Snapshot:
                     break
         return found
 
+    def vocabularies(self) -> dict[str, Vocabulary]:
+        """The vocabularies built so far (or inherited), by field, for the next generation."""
+        return {**self._inherited, **self._vocabularies}
+
     def vocabulary(self, fieldname: str) -> Vocabulary:
-        """The field's terms and frequencies (built once per snapshot)."""
+        """The field's terms and frequencies (built once per snapshot).
+
+        A new commit's snapshot extends the previous generation's vocabulary
+        with its new segments' terms when every segment counted there is
+        still here (no merge since).
+        """
         vocab = self._vocabularies.get(fieldname)
-        if vocab is None:
-            with self.io_lock, self.reading(f"terms of {fieldname}"):
-                vocab = Vocabulary(self.searcher.reader(), fieldname)
-            self._vocabularies[fieldname] = vocab
+        if vocab is not None:
+            return vocab
+        with self._vocabulary_lock, self.reading(f"terms of {fieldname}"):
+            vocab = self._vocabularies.get(fieldname)
+            if vocab is None:
+                segments = frozenset(data.segment_id for _, data, _ in self.leaves)
+                base = self._inherited.get(fieldname)
+                if base is not None and base.segments and base.segments <= segments:
+                    vocab = base.extended(
+                        [
+                            data.terms(reader, self.io_lock, fieldname)
+                            for reader, data, _ in self.leaves
+                            if data.segment_id not in base.segments
+                        ],
+                        segments,
+                    )
+                else:
+                    parts = [
+                        data.terms(reader, self.io_lock, fieldname)
+                        for reader, data, _ in self.leaves
+                    ]
+                    vocab = Vocabulary(parts, segments)
+                self._vocabularies[fieldname] = vocab
         return vocab
 
     def warm(self, top_terms: int = 2000) -> None:
@@ -488,12 +579,17 @@ class Snapshot:
         Whoosh keeps no checksums, so this is how damage to the stored fields
         shows in ``/healthz`` before a request meets it (about 50 µs a
         document, run in the background after warming; the lock is taken
-        per document so requests interleave).
+        per document so requests interleave). A segment read through
+        whole by an earlier generation is not read again: segment files
+        never change, and a commit then costs only its new segments.
         """
         for _, data, offset in self.leaves:
+            if data.verified:
+                continue
             for local in range(data.size):
                 self.pause()
                 self.stored(offset + local)
+            data.verified = True
 
     def doc_frequency(self, fieldname: str, term: str) -> int:
         """Live documents containing ``term`` (exact, unexpanded)."""

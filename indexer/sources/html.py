@@ -1,5 +1,14 @@
 """HTML news pages: main text by trafilatura, metadata by beautifulsoup4.
 
+One parse per page (issue 16): lxml parses the markup once; trafilatura gets
+a copy of that tree without scripts and styles, htmldate the tree itself (it
+copies before pruning), and beautifulsoup4 reads the metadata from a small
+document of just the elements it looks at (``<meta>``, ``<title>``,
+``<h1>``, ``<link rel>``, ``<a rel>``, ``<time>``, JSON-LD), cut out of the
+same tree. Building a bs4 tree of the whole page cost as much as
+trafilatura itself (a Python object per node); the small document costs
+about a millisecond.
+
 Why two libraries (measured on ``tests/fixtures/sources``; see
 ``docs/sources.md``): trafilatura is good at telling the article from the
 page around it (navigation, ads, comments, related links, scripts), which a
@@ -17,13 +26,18 @@ asides, scripts, styles and forms is used instead.
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 import warnings
+from collections.abc import Callable
 from typing import Any
 
+import lxml.html
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 from bs4.element import CData, NavigableString, Tag
+from lxml import etree
+from lxml.html import HtmlElement
 
 from indexer.errors import SourceError
 from indexer.model import RawDocument
@@ -79,6 +93,9 @@ _SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b", re.IGNORECASE)
 # expand its entities, but its text would leak into the page text.
 _INTERNAL_SUBSET = re.compile(r"<!DOCTYPE[^\[>]{0,1000}\[[^\]]*\]\s*>", re.IGNORECASE)
 _PROCESSING_INSTRUCTION = re.compile(r"<\?[^<>]{0,1000}\?>")
+# ``<script .../>``: browsers ignore the slash and read what follows as script
+# up to ``</script>``; libxml2 would close the element and show the code as text.
+_SELF_CLOSED_SCRIPT = re.compile(r"<(script|style)\b([^<>]{0,2000}?)\s*/>", re.IGNORECASE)
 _UNRESOLVED_ENTITY = re.compile(r"&#?[A-Za-z0-9]{1,32};")
 
 _NON_CONTENT = [
@@ -154,19 +171,18 @@ def parse_html(path: str, markup: str) -> RawDocument:
         if not has_words(body):
             raise SourceError("no article text in HTML")
         return RawDocument(path=path, position=None, format="html", body=body)
-    soup = make_soup(markup[:MAX_SOUP_CHARS])
-    meta = page_metadata(soup)
-    content = without_scripts(markup)
+    tree = parse_tree(markup[:MAX_SOUP_CHARS])
+    meta_tree = _metadata_tree(markup[:MAX_SOUP_CHARS], tree)
+    meta = page_metadata(metadata_soup(meta_tree) if meta_tree is not None else _soup(markup))
     body = ""
-    if len(content) <= MAX_TRAFILATURA_CHARS:
-        body = _main_text(path, content)
-    else:
-        log.info("%s: %d characters of markup, too big for trafilatura", path, len(content))
-    body = body or visible_text(soup)
+    fresh = _trafilatura_input(path, markup, tree)
+    if fresh is not None:
+        body = _main_text(path, fresh)
+    body = body or visible_text(_soup(markup))
     if not _has_real_words(body):
         raise SourceError("no article text in HTML")
     body = _drop_leading_title(body, meta.title)
-    page_date = _page_date(path, markup, meta.url)
+    page_date = _page_date(path, tree, meta.url) if len(markup) <= MAX_TRAFILATURA_CHARS else None
     return RawDocument(
         path=path,
         position=None,
@@ -181,13 +197,123 @@ def parse_html(path: str, markup: str) -> RawDocument:
     )
 
 
+def parse_tree(markup: str) -> HtmlElement | None:
+    """The page's one lxml tree, parsed as htmldate and trafilatura would parse it.
+
+    ``None`` when libxml2 makes no HTML document of it (trafilatura's own
+    test: a dubious start and fewer than two children); the bs4 path then
+    reads what it can.
+    """
+    # htmldate's parser keeps comments (some pages print their date in one);
+    # trafilatura's copy drops them (see _trafilatura_input), as its own would.
+    from htmldate.utils import load_html  # heavy import: only once HTML is read
+
+    try:
+        tree = load_html(markup)
+    # libxml2 on arbitrary bytes: a failure only means no tree, and the
+    # bs4 fallback reads the page instead.
+    except Exception:
+        log.warning("lxml could not parse the page", exc_info=True)
+        return None
+    return tree if isinstance(tree, HtmlElement) else None
+
+
+_DOCTYPE_DECLARATION = re.compile(r"< ?! ?DOCTYPE[^>]*>", re.IGNORECASE)
+
+
+def _metadata_tree(markup: str, tree: HtmlElement | None) -> HtmlElement | None:
+    """The tree metadata is read from: ``tree``, unless htmldate's repair cut the head.
+
+    Before parsing, htmldate and trafilatura remove the doctype with a
+    pattern that runs to the first ``/>`` of the first line; on a page
+    written on one line that takes the ``<head>`` with it (94 of the 996
+    html-news pages lose more than the declaration). Their trees stay as
+    they always were (their own results depend on them); metadata is then
+    read from a second parse of the page as written, as bs4 read it.
+    """
+    if tree is None or "doctype" not in markup[:50].lower():
+        return tree
+    from htmldate.utils import DOCTYPE_TAG
+
+    first_line = markup.partition("\n")[0]
+    cut = DOCTYPE_TAG.match(first_line)
+    declaration = _DOCTYPE_DECLARATION.match(first_line)
+    if cut is None or (declaration is not None and cut.end() <= declaration.end()):
+        return tree
+    try:
+        return lxml.html.document_fromstring(markup)
+    # As in parse_tree: no tree means the bs4 path reads the page.
+    except Exception:
+        log.warning("lxml could not parse the page's head", exc_info=True)
+        return None
+
+
+#: The elements :func:`~indexer.sources.html_meta.page_metadata` looks at,
+#: in document order (XPath unions keep it).
+_METADATA_XPATH = etree.XPath(
+    "//meta[@content] | //title | //h1 | //link[@rel] | //a[@rel] | //time"
+    " | //script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]"
+)
+
+
+def metadata_soup(tree: HtmlElement) -> BeautifulSoup:
+    """A small bs4 document of the elements metadata needs, cut from ``tree``.
+
+    Each element keeps its subtree (an ``<h1>``'s text, a script's JSON) and
+    is wrapped in ``<article>`` when it sits inside one, since ``<time>``
+    inside an article is preferred. Nested matches (a ``<time>`` inside an
+    ``<h1>``) appear twice, in document order, which changes no "first
+    match" lookup.
+    """
+    pieces: list[str] = []
+    for element in _METADATA_XPATH(tree):
+        # libxml2's HTML serialiser percent-encodes non-ASCII ``href``s: links
+        # (no script text in them) go out as XML, which keeps them as written.
+        method = "xml" if element.tag in ("link", "a") else "html"
+        text = etree.tostring(element, encoding="unicode", method=method, with_tail=False)
+        if element.tag == "time" and element.xpath("ancestor::article"):
+            text = f"<article>{text}</article>"
+        pieces.append(text)
+    return make_soup(f"<html><body>{''.join(pieces)}</body></html>")
+
+
+def _soup(markup: str) -> BeautifulSoup:
+    """The whole page as bs4 sees it: only for the fallback paths (rare)."""
+    return make_soup(markup[:MAX_SOUP_CHARS])
+
+
+def _trafilatura_input(
+    path: str, markup: str, tree: HtmlElement | None
+) -> Callable[[], HtmlElement | str] | None:
+    """What trafilatura reads, made fresh on each call: a copy of ``tree``
+    without scripts and styles (trafilatura prunes the tree it is given).
+
+    ``None`` when the page is too big for it. trafilatura discards scripts
+    anyway; removing them first saves it cleaning megabytes of inline
+    JavaScript state. Without a tree it gets the markup without scripts.
+    """
+    if len(markup) > MAX_TRAFILATURA_CHARS or tree is None:
+        content = without_scripts(markup)
+        if len(content) > MAX_TRAFILATURA_CHARS:
+            log.info("%s: %d characters of markup, too big for trafilatura", path, len(content))
+            return None
+        return lambda: content
+
+    def stripped() -> HtmlElement:
+        fresh = copy.deepcopy(tree)
+        etree.strip_elements(fresh, etree.Comment, "script", "style", with_tail=False)
+        return fresh
+
+    return stripped
+
+
 def _prepare(markup: str) -> str:
     markup = strip_controls(markup[:MAX_WORK_CHARS])
     if "<!" in markup[:4096]:
         markup = _INTERNAL_SUBSET.sub("", markup, count=1)
     if "<?" in markup:
         markup = _PROCESSING_INSTRUCTION.sub("", markup)
-    return markup
+    return _SELF_CLOSED_SCRIPT.sub(r"<\1\2>", markup)
 
 
 def without_scripts(markup: str) -> str:
@@ -226,14 +352,17 @@ def make_soup(markup: str) -> BeautifulSoup:
         return BeautifulSoup(markup, "lxml")
 
 
-def _main_text(path: str, markup: str) -> str:
-    """trafilatura's main text, as paragraphs; ``""`` when it finds none."""
+def _main_text(path: str, fresh: Callable[[], HtmlElement | str]) -> str:
+    """trafilatura's main text, as paragraphs; ``""`` when it finds none.
+
+    ``fresh()`` gives the page (markup or a tree of its own) for each attempt.
+    """
     import trafilatura  # heavy import (~0.3 s): only when an HTML file is read
 
     try:
-        text = trafilatura.extract(markup, **TRAFILATURA_OPTIONS)
+        text = trafilatura.extract(fresh(), **TRAFILATURA_OPTIONS)
         if not text or len(text) < SHORT_TEXT_CHARS:
-            text = trafilatura.extract(markup, **PRECISE_OPTIONS)
+            text = trafilatura.extract(fresh(), **PRECISE_OPTIONS)
     # trafilatura is a third-party heuristic run on arbitrary pages; whatever
     # it trips over, the bs4 fallback below still gets a chance, and the log
     # keeps the path so the failure can be reported upstream.
@@ -247,7 +376,7 @@ def _main_text(path: str, markup: str) -> str:
     return join_paragraphs(normalize_newlines(text).split("\n"))
 
 
-def _page_date(path: str, markup: str, url: str | None) -> str | None:
+def _page_date(path: str, tree: HtmlElement | None, url: str | None) -> str | None:
     """The publication day the page prints, as htmldate reads it (``YYYY-MM-DD``).
 
     Why htmldate: pages print their date in every language and layout
@@ -261,10 +390,11 @@ def _page_date(path: str, markup: str, url: str | None) -> str | None:
     """
     from htmldate import find_date  # imported with trafilatura, on first HTML page
 
-    if len(markup) > MAX_TRAFILATURA_CHARS:
-        return None  # same bound as trafilatura's, for the same reason
+    if tree is None:
+        return None  # htmldate parses as trafilatura does: it would find no tree either
     try:
-        found = find_date(markup, original_date=True, url=url)
+        # Given a tree, htmldate prunes a copy of it: ``tree`` stays whole.
+        found = find_date(tree, original_date=True, url=url)
     # Like trafilatura above: a third-party heuristic on arbitrary pages; a
     # failure only means the page's printed date is unknown.
     except Exception:

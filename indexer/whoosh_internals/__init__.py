@@ -62,6 +62,7 @@ from indexer.whoosh_internals.reading import (  # noqa: E402
     numeric_column,
     posting_blocks,
     term_matcher,
+    terms_checksum,
 )
 from indexer.whoosh_internals.segments import (  # noqa: E402
     LockHeldWriter,
@@ -87,4 +88,5 @@ __all__ = [
     "numeric_column",
     "posting_blocks",
     "term_matcher",
+    "terms_checksum",
 ]

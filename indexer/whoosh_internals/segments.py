@@ -338,23 +338,31 @@ class LockHeldWriter(SegmentWriter):
         merge: bool = True,
         before_toc: Callable[[], None] | None = None,
         after_toc: Callable[[], None] | None = None,
+        policy: Callable[[Any, list[Any]], list[Any]] | None = None,
+        segments_ready: Callable[[list[Any]], None] | None = None,
     ) -> None:
         """Commit this writer's deletions and ``segments`` (written elsewhere) as one generation.
 
         Whoosh's ``commit()``, with segments from other writers added to the
-        new table of contents. ``before_toc`` runs once the merged segment is
-        written and the table of contents is not; ``after_toc`` once the
-        table of contents is renamed into place and old files are not yet
-        cleaned. Both exist for crash tests.
+        new table of contents. ``segments_ready`` receives every segment the
+        new table of contents will name, once all are written (merged ones
+        included) and before it is: files derived from segments are written
+        there, so a commit is never visible without them. ``before_toc`` runs
+        next; ``after_toc`` once the table of contents is renamed into place
+        and old files are not yet cleaned. Both exist for crash tests.
+        ``policy`` chooses which existing segments to merge (Whoosh's
+        ``MERGE_SMALL`` when None).
         """
         self._check_state()
         try:
-            final = self._merge_segments(None, False, merge)
+            final = self._merge_segments(policy if merge else None, False, merge)
             if self._added:
                 final.append(self._finalize_segment())
             else:
                 self._close_segment()
             final.extend(segments)
+            if segments_ready is not None:
+                segments_ready(final)
             if before_toc is not None:
                 before_toc()
             TOC(self.schema, final, self.generation).write(self.storage, self.indexname)

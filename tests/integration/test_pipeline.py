@@ -154,6 +154,25 @@ def test_parallel_workers_give_the_same_index(corpus: Path, tmp_path: Path) -> N
     )
 
 
+def test_parallel_workers_share_every_batch_file_by_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers take a batch's files one at a time: each file indexed once, in several commits."""
+    corpus = tmp_path / "many"
+    corpus.mkdir()
+    for n in range(14):
+        write_jsonl(corpus / f"f{n:02}.jsonl", article(n), article(100 + n))
+    monkeypatch.setenv("NEWSEARCH_BATCH_BYTES", str(4 * (corpus / "f00.jsonl").stat().st_size))
+    one = index_paths([str(corpus)], str(tmp_path / "one"), workers=1)
+    two = index_paths([str(corpus)], str(tmp_path / "two"), workers=2)
+    assert one.documents_total == two.documents_total == two.indexed == 28
+    assert two.commits >= 4
+    key = lambda d: d["id"]  # noqa: E731
+    assert sorted(stored_docs(tmp_path / "one"), key=key) == sorted(
+        stored_docs(tmp_path / "two"), key=key
+    )
+
+
 def test_second_writer_waits_then_stops_with_a_clear_message(corpus: Path, tmp_path: Path) -> None:
     index_dir = str(tmp_path / "index")
     index_paths([str(corpus)], index_dir)

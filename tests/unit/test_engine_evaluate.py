@@ -106,6 +106,23 @@ def test_fuzzy(snap: Snapshot) -> None:
     assert matches(snap, wq.FuzzyTerm(TEXT, "cofee", maxdist=0)) == set()
 
 
+def test_fuzzy_expansions_are_remembered_per_snapshot_with_the_same_results(
+    snap: Snapshot,
+) -> None:
+    node = wq.FuzzyTerm(TEXT, "petrolium", maxdist=2)
+    for key in [key for key in snap.cache if isinstance(key, tuple) and key[0] == "fuzzy"]:
+        del snap.cache[key]
+    first = run(snap, node)
+    remembered = [
+        value for key, value in snap.cache.items() if isinstance(key, tuple) and key[0] == "fuzzy"
+    ]
+    assert any(word == "petrolium" for value in remembered for word, _, _ in value)
+    second = run(snap, node)
+    assert ids(snap, second.mask) == ids(snap, first.mask) == {"doc-4"}
+    assert np.array_equal(second.score, first.score)
+    assert second.highlight == first.highlight
+
+
 # -- boolean nodes -------------------------------------------------------------------------
 
 

@@ -171,3 +171,97 @@ def test_contributor_names_in_a_title_phrase_are_people() -> None:
     found = ents("Minister of Finance Zbignew Qwerty and President of Nicaragua Daniel Ortega.")
     assert found.people == ("Zbignew Qwerty", "Daniel Ortega")
     assert found.places == ("Nicaragua",)
+
+
+def test_name_particles_stay_inside_a_persons_name() -> None:
+    found = ents(
+        "Officials said Osama bin Laden is hiding. President Luiz Inacio Lula da Silva "
+        "spoke to Heinz Hofer of Switzerland."
+    )
+    assert "Osama bin Laden" in found.people
+    assert "Luiz Inacio Lula da Silva" in found.people
+    assert "Heinz Hofer" in found.people
+    assert found.places == ("Switzerland",)
+
+
+def test_arabic_names_by_their_form_are_people() -> None:
+    found = ents("Abu Musab al-Zarqawi claimed it. Mayor Qasim al-Tamimi denied it.")
+    assert found.people == ("Abu Musab al-Zarqawi", "Qasim al-Tamimi")
+    assert found.places == ()
+
+
+def test_storms_and_operations_are_no_one() -> None:
+    found = ents("Hurricane Katrina hit New Orleans. Tropical Storm Gustav and Operation Zelkova.")
+    assert found.people == ()
+    assert found.organizations == ()
+    assert found.places == ("New Orleans",)
+
+
+def test_well_known_organizations_without_a_telling_word() -> None:
+    found = ents("The Taleban and al-Qaeda were blamed by Human Rights Watch and Hizbollah.")
+    assert found.organizations == ("Taliban", "al-Qaida", "Human Rights Watch", "Hezbollah")
+    assert found.people == ()
+
+
+def test_a_name_defined_by_its_initials_is_an_organization() -> None:
+    found = ents(
+        "The Zorvath Watchers Trust? No: the Qelmari Relief Front (QRF) and Narvo Kettle "
+        "Fellowship (NKF) met. Later the NKF said. John Smith (JS) spoke."
+    )
+    assert "Narvo Kettle Fellowship" in found.organizations
+    assert "NKF" not in found.organizations
+    assert "John Smith" in found.people
+    assert "John Smith" not in found.organizations
+
+
+def test_known_names_written_with_a_lower_case_article() -> None:
+    found = ents("al-Qaida's leaders spoke to al-Jazeera. Al Gore listened.")
+    assert found.organizations == ("al-Qaida", "Al-Jazeera")
+    assert found.people == ("Al Gore",)
+
+
+def test_a_word_saying_what_a_name_is_types_it_as_an_organization() -> None:
+    found = ents("Zevrian oil company Qortex said. He later joined the band Vlorn in 1995.")
+    assert "Qortex" in found.organizations
+    assert "Vlorn" in found.organizations
+    assert found.people == ()
+
+
+def test_embassies_surveys_and_bands_are_organizations() -> None:
+    found = ents("Officials at the U.S. Embassy said. The Jimmy Manopo Band played for Parliament.")
+    assert "U.S. Embassy" in found.organizations
+    assert "Jimmy Manopo Band" in found.organizations
+    assert "Parliament" in found.organizations
+
+
+def test_provinces_and_cities_written_with_accents_in_the_sources_are_places() -> None:
+    found = ents("Fighting spread from Helmand to Kandahar and Uruzgan.")
+    assert found.places == ("Helmand", "Kandahar", "Uruzgan")
+    assert found.people == ()
+
+
+def test_one_word_after_a_title_is_a_person_even_when_a_given_name() -> None:
+    assert ents("Pope Benedict said it.").people == ("Benedict",)
+    assert ents("Mr. Kim spoke.").people == ("Kim",)
+    # ... where a given name alone, without a title, is no one.
+    assert ents("Ali said so.").people == ()
+
+
+def test_family_name_first_resolves_after_a_title() -> None:
+    found = ents("Chinese President Hu Jintao arrived. Mr. Hu said.")
+    assert found.people == ("Hu Jintao",)
+
+
+def test_places_by_their_first_or_last_word() -> None:
+    found = ents("Ships left the Zorvell Dock, passed Mount Velsk, Lake Qarn and the Tarbo River.")
+    assert found.places == ("Zorvell Dock", "Mount Velsk", "Lake Qarn", "Tarbo River")
+    assert found.people == ()
+    assert found.organizations == ()
+    assert ents("The tanker left the Gulf of Qarn.").places == ("Gulf of Qarn",)
+
+
+def test_an_organization_of_a_place_keeps_the_place_apart() -> None:
+    found = ents("Researchers from the University of Qarnstad of the United Kingdom said.")
+    assert found.organizations == ("University of Qarnstad",)
+    assert found.places == ("United Kingdom",)
+    assert ents("The Bank of England said.").organizations == ("Bank of England",)

@@ -112,3 +112,21 @@ def test_canonical_names() -> None:
     )
     assert values == ("Acme Corp",)
     assert variants == (("Acme Corp", "Acme Corporation"),)
+
+
+def test_groups_of_people_named_by_a_plural_group_noun_are_not_entities() -> None:
+    assert is_demonym("Sunni Arabs")
+    assert is_demonym("Shi'ite Muslims")
+    assert is_demonym("North Korean Catholics")
+    assert not is_demonym("United Arab Emirates")
+    assert not is_demonym("Muslim Brotherhood")
+    article = build_article(
+        RawDocument(
+            path="s.txt",
+            position=None,
+            format="text",
+            body="Sunni Arabs and Iraqi Kurds marched in Kirkuk with Shi'ite Muslims.",
+        )
+    )
+    assert article.people == ()
+    assert article.organizations == ()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from indexer.errors import SourceError
-from indexer.sources.html import make_soup, parse_html
+from indexer.sources import html
+from indexer.sources.html import make_soup, metadata_soup, parse_html, parse_tree
 from indexer.sources.html_meta import page_metadata, strip_site_name
 
 PARAGRAPHS = (
@@ -25,7 +26,16 @@ def jsonld(text: str) -> str:
 
 
 def meta(head: str, body: str = "") -> dict[str, str | None]:
-    found = page_metadata(make_soup(f"<html><head>{head}</head><body>{body}</body></html>"))
+    """The metadata as read from the whole page, checked against the reader's way.
+
+    The reader gives bs4 only the elements metadata looks at, cut out of the
+    lxml tree (:func:`metadata_soup`); both must read the same values.
+    """
+    markup = f"<html><head>{head}</head><body>{body}</body></html>"
+    found = page_metadata(make_soup(markup))
+    tree = parse_tree(markup)
+    assert tree is not None
+    assert page_metadata(metadata_soup(tree)) == found
     return {k: getattr(found, k) for k in ("title", "date", "author", "url", "source")}
 
 
@@ -182,3 +192,84 @@ def test_page_date_is_the_printed_day_and_the_article_keeps_the_publisher_day() 
     assert article.date == "2019-11-19"
     assert article.published_at == "2019-11-20T02:59:46+00:00"
     assert article.date_source == "url"
+
+
+def test_non_ascii_canonical_url_is_kept_as_written() -> None:
+    """libxml2's HTML serialiser would percent-encode it; the page declares it as is."""
+    url = "https://news.example.com/2020/8/24/وزير-الرى"
+    assert meta(f'<link rel="canonical" href="{url}">')["url"] == url
+    assert parse_html("a.html", page(f'<link rel="canonical" href="{url}">')).url == url
+
+
+def test_time_inside_heading_and_article_is_found_once_or_twice_alike() -> None:
+    nested = '<article><h1>Big news <time datetime="2020-02-03">today</time></h1></article>'
+    assert meta("<title>T</title>", '<time datetime="2019-01-01">x</time>' + nested) == {
+        "title": "T",
+        "date": "2020-02-03",
+        "author": None,
+        "url": None,
+        "source": None,
+    }
+
+
+def test_self_closed_script_hides_its_code_as_a_browser_does() -> None:
+    """``<script .../>`` opens a script in a browser: its code is script, not page text."""
+    code = "(function() { document.addEventListener('DOMContentLoaded', go); })();"
+    markup = page("", f'<div><script type="text/javascript"/>{code}</script>{PARAGRAPHS}</div>')
+    tree = parse_tree(html._prepare(markup))
+    assert tree is not None
+    assert [script.text for script in tree.iter("script")] == [code]
+    doc = parse_html("a.html", markup)
+    assert "addEventListener" not in doc.body
+    assert doc.body.startswith("PORT ELLIS")
+
+
+def test_comments_and_scripts_stay_out_of_the_body() -> None:
+    body = f"<!-- hidden remark about nothing -->{PARAGRAPHS}<script>var secret = 1;</script>"
+    doc = parse_html("a.html", page("", body))
+    assert "hidden remark" not in doc.body
+    assert "secret" not in doc.body
+
+
+def test_page_too_big_for_trafilatura_falls_back_to_visible_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past the size bound, no trafilatura and no htmldate: the bs4 text, no crash."""
+    monkeypatch.setattr(html, "MAX_TRAFILATURA_CHARS", 100)
+    doc = parse_html("a.html", page("<title>Library</title>", PARAGRAPHS))
+    assert doc.body.startswith("PORT ELLIS")
+    assert doc.page_date is None
+    assert doc.title == "Library"
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<html><body><p>Unclosed <b>bold <i>and italic text about the library reopening"
+        " after the flood, eight months later.</p></div></span></body>",
+        "<div>" * 5000
+        + "Deeply nested text about the library reopening after the flood."
+        + "</div>" * 5000,
+        "\ufeff<html><body><p>Caf\u00e9 cr\u00e8me \u2014 the library reopened after the flood"
+        " on Monday.</p></body></html>",
+    ],
+)
+def test_malformed_pages_still_give_text(markup: str) -> None:
+    doc = parse_html("a.html", markup)
+    assert "library reopen" in doc.body
+
+
+def test_metadata_of_a_page_on_one_line_survives_the_doctype_repair() -> None:
+    """htmldate's doctype repair runs to the first ``/>`` of line one; the head is still read."""
+    head = (
+        '<meta property="og:title" content="Library reopens">'
+        '<meta property="article:published_time" content="2021-06-14T08:30:00+02:00">'
+        '<link rel="canonical" href="https://news.example.com/library"/>'
+    )
+    doc = parse_html("a.html", page(head).replace("\n", " "))
+    assert (doc.title, doc.date, doc.url) == (
+        "Library reopens",
+        "2021-06-14T08:30:00+02:00",
+        "https://news.example.com/library",
+    )
+    assert doc.body.startswith("PORT ELLIS")

@@ -1,0 +1,180 @@
+"""HTML ingest: pages per second on both cores, and what each stage costs per page.
+
+Usage::
+
+    .venv/bin/python bench/html_ingest.py                 # CLI run, then the stages
+    .venv/bin/python bench/html_ingest.py --no-stages     # the CLI run only
+    .venv/bin/python bench/html_ingest.py --no-cli --every 4   # stages on 1 page in 4
+    .venv/bin/python bench/html_ingest.py --code ../main  # another checkout's code, same pages
+
+The pages are ``../shared/corpora/html-news/htmldate`` (the manifest's pages
+with an expected day: 996 entries, 995 distinct files, ~150 KB each), stored
+gzipped; they are unpacked into a temporary directory outside the repository
+(~160 MB, removed afterwards), since the indexer reads plain files.
+
+1. **Both cores**: the real CLI (``newsearch index DIR``, one worker per
+   core) on a fresh index, as ``bench/ingest.py`` runs it: pages/s on the
+   wall clock, CPU seconds of the process tree (less sensitive to other
+   tenants) and peak RSS.
+2. **Stages**: the same pipeline in one process (``workers=1``) with a
+   wall-clock timer around each stage, in ms per page: read, parse, metadata,
+   publication day, main text, entity extraction, index write. Timers nest
+   (indented rows are parts of the row above). Stages the code under test
+   does not have (``--code`` of an older checkout) print as ``-``.
+
+``--code DIR`` runs another checkout's ``indexer`` (e.g. main's) on the same
+pages with the same interpreter, for back-to-back comparisons on a shared
+machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import importlib
+import json
+import shutil
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from calibrate import describe
+from corpora import REPO
+from ingest import run_index
+
+HTML_NEWS = REPO.parent / "shared" / "corpora" / "html-news" / "htmldate"
+TARGET_PAGES_PER_S = 80.0
+SPENT: dict[str, float] = defaultdict(float)
+
+
+def unpack_pages(into: Path) -> list[Path]:
+    """The pages with an expected day, unpacked under ``into`` (distinct files)."""
+    manifest = json.loads((HTML_NEWS / "manifest.json").read_text(encoding="utf-8"))
+    names = sorted({str(p["file"]) for p in manifest["pages"] if p.get("expected_date")})
+    total = sum(
+        int(p["bytes"]) for p in manifest["pages"] if p.get("expected_date") and p["file"] in names
+    )
+    print(f"unpacking {len(names)} pages (~{total / 2**20:.0f} MB of disk) into {into}", flush=True)
+    files = []
+    for name in names:
+        target = into / Path(name).name.removesuffix(".gz")
+        if target.suffix not in (".html", ".htm"):
+            target = target.with_name(target.name + ".html")
+        with gzip.open(HTML_NEWS / name) as source:
+            target.write_bytes(source.read())
+        files.append(target)
+    return files
+
+
+def timed(owner: Any, name: str, label: str) -> bool:
+    """Wrap ``owner.name`` so that its wall time adds up under ``label``; False if absent."""
+    inner: Callable[..., Any] | None = getattr(owner, name, None)
+    if inner is None:
+        return False
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            result = inner(*args, **kwargs)
+            # A lazy reader parses while it is iterated: time that too.
+            return iter(list(result)) if hasattr(result, "__next__") else result
+        finally:
+            SPENT[label] += time.perf_counter() - started
+
+    setattr(owner, name, wrapper)
+    return True
+
+
+#: (module, attribute, label); labels starting with spaces are parts of the row above.
+STAGES = [
+    ("indexer.pipeline", "_read_bytes", "read (file bytes)"),
+    ("indexer.pipeline", "read_documents", "HTML reader (all of the below)"),
+    ("indexer.sources.html", "decode_bytes", "  decode (charset)"),
+    ("indexer.sources.html", "_prepare", "  prepare (controls, doctype subset)"),
+    ("indexer.sources.html", "parse_tree", "  parse (lxml, once)"),
+    ("indexer.sources.html", "make_soup", "  bs4 soup (metadata, fallback)"),
+    ("indexer.sources.html", "_metadata_tree", "  metadata: head re-parse (rare)"),
+    ("indexer.sources.html", "metadata_soup", "  metadata: bs4 on cut-out elements"),
+    ("indexer.sources.html", "page_metadata", "  metadata: lookups"),
+    ("indexer.sources.html", "without_scripts", "  without scripts (string)"),
+    ("indexer.sources.html", "_main_text", "  main text (trafilatura)"),
+    ("indexer.sources.html", "visible_text", "  fallback text (bs4)"),
+    ("indexer.sources.html", "_page_date", "  publication day (htmldate)"),
+    ("indexer.pipeline", "build_article", "normalize + extract"),
+    ("indexer.extract.article", "extract_entities", "  named entities"),
+    ("indexer.pipeline", "article_fields", "fields for the index"),
+    ("indexer.writer", "SegmentBuilder.add_fields", "index write: add documents"),
+    ("indexer.writer", "SegmentBuilder.finish", "index write: segment files"),
+]
+TOP_LEVEL = [label for _, _, label in STAGES if not label.startswith(" ")]
+
+
+def stages(files: list[Path], every: int) -> None:
+    """Run the pipeline in one process over every ``every``-th page, stage timers on."""
+    present = {}
+    for module_name, attribute, label in STAGES:
+        owner: Any = importlib.import_module(module_name)
+        if "." in attribute:
+            class_name, attribute = attribute.split(".")
+            owner = getattr(owner, class_name)
+        present[label] = timed(owner, attribute, label)
+    pipeline = importlib.import_module("indexer.pipeline")
+    sample = [str(path) for path in files[::every]]
+    directory = tempfile.mkdtemp(prefix="newsearch-html-stages-")
+    try:
+        started = time.perf_counter()
+        report = pipeline.index_paths(sample, directory, workers=1)
+        total = time.perf_counter() - started
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+    pages = len(sample)
+    print(
+        f"stages: {pages} pages ({report.indexed} indexed) in {total:.1f} s, one process: "
+        f"{pages / total:.1f} pages/s, {1000 * total / pages:.1f} ms/page"
+    )
+    for _, _, label in STAGES:
+        if not present[label]:
+            print(f"  {label:<42}{'-':>9}")
+            continue
+        spent = SPENT.get(label, 0.0)
+        print(f"  {label:<42}{1000 * spent / pages:8.1f} ms {100 * spent / total:5.1f}%")
+    other = total - sum(SPENT.get(label, 0.0) for label in TOP_LEVEL)
+    print(f"  {'other (planning, fingerprints, commit)':<42}{1000 * other / pages:8.1f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-cli", action="store_true", help="skip the both-cores CLI run")
+    parser.add_argument("--no-stages", action="store_true", help="skip the per-stage run")
+    parser.add_argument("--every", type=int, default=1, help="stages: 1 page in N")
+    parser.add_argument("--code", type=Path, default=REPO, help="checkout whose indexer runs")
+    args = parser.parse_args()
+    code = args.code.resolve()
+    sys.path.insert(0, str(code))
+    print(describe(), flush=True)
+    print(f"code: {code}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="newsearch-html-pages-") as tmp:
+        pages_dir = Path(tmp) / "pages"
+        pages_dir.mkdir()
+        files = unpack_pages(pages_dir)
+        if not args.no_cli:
+            run = run_index([pages_dir], Path(tmp) / "index", cwd=code)
+            rate = run["written"] / run["wall_s"]
+            print(
+                f"both cores: {run['written']:.0f} of {len(files)} pages indexed in "
+                f"{run['wall_s']:.1f} s = {rate:.1f} pages/s (target {TARGET_PAGES_PER_S:.0f}); "
+                f"{run['cpu_s']:.1f} CPU-s = {1000 * run['cpu_s'] / len(files):.1f} CPU-ms/page, "
+                f"{run['docs_per_cpu_s']:.1f} pages per CPU-second; "
+                f"peak RSS {run['peak_rss_mb']:.0f} MB",
+                flush=True,
+            )
+        if not args.no_stages:
+            stages(files, args.every)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,299 @@
+"""Start-up benchmark: server start and new commit to first full answer, one CLI call, RSS.
+
+Measures what a fresh process pays before it can answer (issue 16 targets:
+server start or new commit to first full answer <= 1 s at 1x Reuters,
+<= 3 s at 10x, <= 10 s at 100x; one ``newsearch search`` call <= 0.5 s at
+1x, <= 1 s at 10x, <= 3 s at 100x):
+
+* **server start to first full answer**: ``newsearch serve`` is spawned and
+  ``/api/search`` (a full response: hits, facets, histogram, snippets,
+  spelling) polled until it answers 200;
+* **commit to first answer**: with the server up, an incremental
+  ``newsearch index`` run adds a small JSON Lines file of new stories (a
+  word found nowhere else); the time from the end of that run (its commit
+  visible) to the first answer that finds them. The file is removed and
+  pruned from the index afterwards (``--prune``), leaving only deletions;
+* **CLI search wall time**: the median of ``--cli-runs`` separate
+  ``newsearch search`` processes (import included);
+* **peak RSS of the serving processes**: each process's high-water mark
+  (VmHWM, counts shared pages in every process) and the sum of their
+  proportional set sizes at the end (Pss, counts shared pages once).
+
+Usage::
+
+    python bench/startup.py                 # 1x Reuters (built under bench/out/ if missing)
+    python bench/startup.py --tenfold       # 10x
+    python bench/startup.py --index DIR     # any index (e.g. the 100x one)
+
+Run ``newsearch index`` over an old index first to write its per-segment
+array files (indexer.segment_arrays); ``--drop-arrays`` measures without
+them (it deletes them: the next index run writes them again).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from calibrate import python_loop_seconds
+from corpora import REPO, newsearch_index, reuters_files, tenfold_files
+
+NEWSEARCH = [sys.executable, "-m", "indexer.cli"]
+#: The checkout whose code runs (``--repo``: e.g. an export of the code before a change).
+CODE = REPO
+QUERY = "oil prices"
+#: A word of the stories the commit adds, found in no corpus.
+MARKER = "zqxjvbenchmarkword"
+NEW_STORIES = 100
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def fetch(port: int, query: str) -> dict | None:
+    """The /api/search answer for ``query``, None while the server cannot answer yet."""
+    url = f"http://127.0.0.1:{port}/api/search?q={urllib.request.quote(query)}"
+    try:
+        with urllib.request.urlopen(url, timeout=30) as reply:
+            if reply.status == 200:
+                return json.loads(reply.read())  # type: ignore[no-any-return]
+    except (OSError, urllib.error.HTTPError, ValueError):
+        return None
+    return None
+
+
+def wait_for(port: int, query: str, server: subprocess.Popen[bytes], found: bool) -> float:
+    """Poll until ``query`` answers (with hits if ``found``); the monotonic time it did."""
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit(f"startup.py: the server exited with status {server.returncode}")
+        answer = fetch(port, query)
+        if answer is not None and (not found or answer.get("total", 0) > 0):
+            return time.monotonic()
+        time.sleep(0.01)
+    sys.exit(f"startup.py: no answer to {query!r} within 300 s")
+
+
+def process_tree(pid: int) -> list[int]:
+    pids = [pid]
+    for candidate in os.listdir("/proc"):
+        if candidate.isdigit():
+            try:
+                stat = Path(f"/proc/{candidate}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                pids.extend(process_tree(int(candidate)))
+    return pids
+
+
+def memory(pids: list[int]) -> tuple[int, int, int]:
+    """(largest VmHWM, sum of VmHWM, sum of Pss) of ``pids`` in KiB."""
+    peak = 0
+    total = 0
+    pss = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]))
+                    total += int(line.split()[1])
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    pss += int(line.split()[1])
+        except OSError:
+            continue
+    return peak, total, pss
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=30)
+
+
+def run_index(args: list[str]) -> float:
+    started = time.monotonic()
+    done = subprocess.run([*NEWSEARCH, "index", *args], cwd=CODE, capture_output=True, timeout=3600)
+    if done.returncode not in (0, 1):
+        sys.exit(f"startup.py: indexing failed ({done.returncode}): {done.stderr.decode()[-500:]}")
+    return time.monotonic() - started
+
+
+def write_stories(path: Path) -> None:
+    lines = []
+    for n in range(NEW_STORIES):
+        lines.append(
+            json.dumps(
+                {
+                    "id": f"startup-bench-{n}",
+                    "title": f"Benchmark story {n} about {MARKER}",
+                    "body": f"Story {n} of the start-up benchmark mentions {MARKER} and oil "
+                    "prices, so that the new commit has something to find.",
+                    "date": "2026-01-15",
+                }
+            )
+        )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def cli_times(index_dir: str, runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        started = time.monotonic()
+        done = subprocess.run(
+            [*NEWSEARCH, "search", "--index", index_dir, *QUERY.split()],
+            cwd=CODE,
+            capture_output=True,
+            timeout=600,
+        )
+        times.append(time.monotonic() - started)
+        if done.returncode != 0:
+            sys.exit(f"startup.py: search failed: {done.stderr.decode()[-500:]}")
+    return times
+
+
+def array_files(index_dir: str) -> list[Path]:
+    current = Path(index_dir) / "current"
+    directory = current.resolve() if current.exists() else Path(index_dir)
+    return sorted(directory.glob("*.nsarrays"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", help="index to measure (default: 1x Reuters under bench/out)")
+    parser.add_argument("--tenfold", action="store_true", help="the 10x Reuters index")
+    parser.add_argument("--cli-runs", type=int, default=5, help="CLI calls (median; default 5)")
+    parser.add_argument("--workers", type=int, default=2, help="server processes (default 2)")
+    parser.add_argument("--no-commit", action="store_true", help="skip commit-to-first-answer")
+    parser.add_argument(
+        "--drop-arrays", action="store_true", help="delete the array files first (before figures)"
+    )
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument(
+        "--repo", type=Path, help="run the newsearch code of this checkout (default: this one)"
+    )
+    args = parser.parse_args()
+    global CODE
+    if args.repo:
+        CODE = args.repo.resolve()
+
+    if args.index:
+        index_dir = args.index
+    elif args.tenfold:
+        index_dir = newsearch_index("reuters-10x", tenfold_files())
+    else:
+        index_dir = newsearch_index("reuters", reuters_files())
+    if args.drop_arrays:
+        for path in array_files(index_dir):
+            path.unlink()
+    figures: dict[str, object] = {
+        "index": str(index_dir),
+        "code": str(CODE),
+        "array_files": len(array_files(index_dir)),
+        "cpus": os.cpu_count(),
+        "load_average": os.getloadavg()[0],
+        "yardstick_s": python_loop_seconds(),
+    }
+    print(
+        f"machine yardstick: 10M-step Python loop in {figures['yardstick_s']:.2f} s; "
+        f"load average {figures['load_average']:.1f}",
+        flush=True,
+    )
+    print(f"index {index_dir}: {figures['array_files']} array files", flush=True)
+
+    times = cli_times(index_dir, args.cli_runs)
+    figures["cli_search_s"] = {
+        "median": round(statistics.median(times), 3),
+        "min": round(min(times), 3),
+        "runs": [round(t, 3) for t in times],
+    }
+    print(
+        f"CLI search ({QUERY!r}): median {statistics.median(times):.3f} s, "
+        f"min {min(times):.3f} s over {len(times)} calls",
+        flush=True,
+    )
+
+    port = free_port()
+    log = Path(tempfile.gettempdir()) / "newsearch-bench" / "startup-server.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as out:
+        started = time.monotonic()
+        server = subprocess.Popen(
+            [
+                *NEWSEARCH,
+                "serve",
+                "--index",
+                index_dir,
+                "--port",
+                str(port),
+                "--workers",
+                str(args.workers),
+            ],
+            cwd=CODE,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        answered = wait_for(port, QUERY, server, found=True)
+        figures["server_start_to_first_answer_s"] = round(answered - started, 3)
+        print(f"server start to first full answer: {answered - started:.3f} s", flush=True)
+        # Every worker answers once (the port is shared: ask a few times).
+        for _ in range(4 * args.workers):
+            fetch(port, QUERY)
+        if not args.no_commit:
+            with tempfile.TemporaryDirectory() as scratch:
+                stories = Path(scratch) / "startup-bench.jsonl"
+                write_stories(stories)
+                indexing = run_index([str(stories), "--index", index_dir])
+                committed = time.monotonic()
+                shown = wait_for(port, MARKER, server, found=True)
+                figures["incremental_run_s"] = round(indexing, 3)
+                figures["commit_to_first_answer_s"] = round(shown - committed, 3)
+                print(
+                    f"incremental run of {NEW_STORIES} stories: {indexing:.3f} s; "
+                    f"commit to first answer: {shown - committed:.3f} s",
+                    flush=True,
+                )
+                stories.unlink()
+                run_index([scratch, "--prune", "--index", index_dir])
+        time.sleep(1)
+        pids = process_tree(server.pid)
+        peak, total, pss = memory(pids)
+        figures["serving_processes"] = len(pids)
+        figures["peak_rss_mib_largest_process"] = round(peak / 1024, 1)
+        figures["peak_rss_mib_sum"] = round(total / 1024, 1)
+        figures["pss_mib_all_processes"] = round(pss / 1024, 1)
+        print(
+            f"serving processes: {len(pids)}; peak RSS largest {peak / 1024:.0f} MiB, "
+            f"sum {total / 1024:.0f} MiB; PSS of all now {pss / 1024:.0f} MiB",
+            flush=True,
+        )
+    finally:
+        stop(server)
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2) + "\n")
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()

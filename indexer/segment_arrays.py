@@ -1,0 +1,466 @@
+"""Per-segment arrays of the search service, written beside each segment and read with mmap.
+
+The search service needs, for every Whoosh segment, arrays Whoosh keeps in
+other shapes: dates, title/body lengths, facet (document, value) pairs,
+near-duplicate signatures and the terms of the fields it expands (wildcards,
+fuzzy terms, spelling). Decoding them from the segment costs seconds per
+process (a facet value's postings are read one term at a time; a field's
+terms one Python call each), which every server worker and every CLI call
+paid again. So the indexer writes them once, when it writes the segment,
+into one file ``<segment id>.nsarrays`` beside it: immutable like the
+segment, read with ``mmap`` (the worker processes of a server share the
+pages; start-up decodes nothing but a small JSON header and, on first use,
+the term lists).
+
+File layout (little-endian): ``MAGIC``, the header length (u64), the
+header's CRC-32 (u32), the header (JSON: format version, segment id,
+document count, total file size, and the offset/dtype/shape of each array
+or the offset/length of each JSON string list), then the sections, each
+aligned to :data:`ALIGN` bytes.
+
+Crash safety: the file is written to a temporary name, flushed with
+``fsync`` and renamed into place (then the directory is synced), before the
+table of contents naming its segment is committed. A reader that finds no
+file, or one whose magic, header checksum, segment id, document count or
+size disagrees (a truncated copy, a file from another version), or whose
+segment files no longer have the sizes recorded in it (a truncated postings
+file), builds the arrays from the segment in memory as before: an index without these files,
+or with damaged ones, opens and searches with the same results, only slower.
+The name matches Whoosh's segment file pattern, so Whoosh's own clean-up
+deletes the file with its segment when a merge retires it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import mmap
+import os
+import struct
+import zlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from indexer import schema as F
+from indexer.dedup import PERMUTATIONS, SIGNATURE_BYTES
+from indexer.search.postings import DOC_DTYPE, read_postings
+from indexer.search.yielding import never_pause
+from indexer.whoosh_internals import (
+    field_lengths,
+    fixed_column_bytes,
+    numeric_column,
+    terms_checksum,
+)
+
+log = logging.getLogger(__name__)
+
+#: File name suffix after the segment id (``MAIN_<id>.nsarrays``).
+SUFFIX = ".nsarrays"
+#: Prefix of the temporary name a file is written under before its rename.
+TMP_MARK = ".tmp"
+MAGIC = b"NSARRAY1"
+#: Bumped whenever what is stored, or how, changes: older files are rebuilt.
+VERSION = 1
+ALIGN = 64
+_PREAMBLE = struct.Struct("<8sQI")
+#: Fields whose terms (with document frequencies) are stored: the ones the
+#: search service expands or corrects (others are read from the segment).
+VOCAB_FIELDS: tuple[str, ...] = (*F.TEXT_FIELDS, F.NAME_VARIANTS)
+
+
+@dataclass(frozen=True, slots=True)
+class FacetPairs:
+    """(doc, value) pairs of one facet field in one segment or snapshot."""
+
+    values: tuple[str, ...]
+    docs: np.ndarray
+    value_ids: np.ndarray
+
+
+@dataclass(slots=True)
+class SegmentArrays:
+    """Everything :mod:`indexer.search.snapshot` needs of one segment, built or mapped."""
+
+    segment_id: str
+    size: int
+    date_ts: np.ndarray
+    lengths: dict[str, np.ndarray]
+    facets: dict[str, FacetPairs]
+    #: (size, PERMUTATIONS) uint32, zeros where a story has none; None: not stored.
+    signatures: np.ndarray | None = None
+    #: field -> (sorted terms, document frequencies); terms may still be
+    #: undecoded (see :meth:`terms`).
+    vocab: dict[str, tuple[Any, np.ndarray]] = field(default_factory=dict)
+
+    def terms(self, fieldname: str) -> tuple[list[str], np.ndarray] | None:
+        """The stored terms of ``fieldname`` (decoded on first use), or None if not stored."""
+        found = self.vocab.get(fieldname)
+        if found is None:
+            return None
+        terms, df = found
+        if not isinstance(terms, list):
+            terms = terms()
+            self.vocab[fieldname] = (terms, df)
+        return terms, df
+
+
+# -- building from a segment --------------------------------------------------------
+
+
+def check_docs(docs: np.ndarray, size: int, what: str) -> None:
+    """Postings must name documents of this segment in increasing order.
+
+    Whoosh stores no checksums: damaged posting blocks can decode into
+    numbers, and those must not reach an array index.
+    """
+    if len(docs) and (
+        docs[0] < 0 or docs[-1] >= size or (len(docs) > 1 and (np.diff(docs) <= 0).any())
+    ):
+        raise ValueError(f"postings of {what} name documents outside 0..{size - 1} or out of order")
+
+
+def read_dates(segreader: Any, size: int) -> np.ndarray:
+    if not segreader.has_column(F.DATE_TS):
+        return np.full(size, F.UNDATED, dtype=np.int64)
+    return numeric_column(segreader.column_reader(F.DATE_TS), size, np.int64)
+
+
+def read_facet(
+    segreader: Any, fieldname: str, size: int, pause: Callable[[], None] = never_pause
+) -> FacetPairs:
+    """The (doc, value id) pairs of one facet field, one posting list per value."""
+    values: list[str] = []
+    doc_blocks: list[np.ndarray] = []
+    id_blocks: list[np.ndarray] = []
+    segment_id = segreader.segment().segment_id()
+    for btext in segreader.lexicon(fieldname):
+        value = btext.decode("utf-8") if isinstance(btext, bytes) else btext
+        pause()
+        docs, _, _ = read_postings(segreader, fieldname, value)
+        check_docs(docs, size, f"{fieldname}:{value!r} in segment {segment_id}")
+        doc_blocks.append(docs)
+        id_blocks.append(np.full(len(docs), len(values), dtype=np.int32))
+        values.append(value)
+    if not values:
+        empty = np.zeros(0, dtype=np.int32)
+        return FacetPairs((), empty.astype(DOC_DTYPE), empty)
+    return FacetPairs(tuple(values), np.concatenate(doc_blocks), np.concatenate(id_blocks))
+
+
+def read_signatures(segreader: Any, size: int) -> np.ndarray:
+    """(size, PERMUTATIONS) uint32 signatures of one segment; zeros where none."""
+    result = np.zeros((size, PERMUTATIONS), dtype=np.uint32)
+    # An index written before signatures existed has no such field: its
+    # stories stay alone until ``newsearch index --rebuild``.
+    if F.SIGNATURE in segreader.schema and segreader.has_column(F.SIGNATURE):
+        column = segreader.column_reader(F.SIGNATURE, translate=False)
+        raw = fixed_column_bytes(column, size)
+        count = len(raw) // SIGNATURE_BYTES
+        result[:count] = np.frombuffer(raw, dtype="<u4").reshape(count, PERMUTATIONS)
+    return result
+
+
+def read_terms(segreader: Any, fieldname: str) -> tuple[list[str], np.ndarray]:
+    """The terms of ``fieldname`` in one segment (sorted) with their document frequencies.
+
+    One pass over the segment's term table: far cheaper than asking a
+    multi-segment reader, which looks every term up in every segment.
+    """
+    terms: list[str] = []
+    counts: list[int] = []
+    if fieldname in segreader.schema:
+        for btext, info in segreader.iter_field(fieldname):
+            terms.append(btext.decode("utf-8") if isinstance(btext, bytes) else btext)
+            counts.append(info.doc_frequency())
+    return terms, np.asarray(counts, dtype=np.int64)
+
+
+def build(segreader: Any, pause: Callable[[], None] = never_pause) -> SegmentArrays:
+    """Every array of one segment, decoded from the segment (what the file stores)."""
+    size = int(segreader.doc_count_all())
+    arrays = build_core(segreader, pause)
+    arrays.signatures = read_signatures(segreader, size)
+    arrays.vocab = {name: read_terms(segreader, name) for name in VOCAB_FIELDS}
+    return arrays
+
+
+def build_core(segreader: Any, pause: Callable[[], None] = never_pause) -> SegmentArrays:
+    """What every snapshot needs at once (dates, lengths, facets); the rest on first use."""
+    size = int(segreader.doc_count_all())
+    return SegmentArrays(
+        segment_id=segreader.segment().segment_id(),
+        size=size,
+        date_ts=read_dates(segreader, size),
+        lengths={name: field_lengths(segreader, name, size) for name in F.TEXT_FIELDS},
+        facets={f.field: read_facet(segreader, f.field, size, pause) for f in F.FACETS},
+    )
+
+
+# -- the file ---------------------------------------------------------------------
+
+
+def path_for(directory: str, segment_id: str) -> str:
+    return os.path.join(directory, segment_id + SUFFIX)
+
+
+def _sections(arrays: SegmentArrays) -> Iterable[tuple[str, np.ndarray | bytes]]:
+    yield "date_ts", np.ascontiguousarray(arrays.date_ts, dtype="<i8")
+    for name, lengths in arrays.lengths.items():
+        yield f"len:{name}", np.ascontiguousarray(lengths, dtype="<f4")
+    for name, pairs in arrays.facets.items():
+        yield f"facet:{name}:docs", np.ascontiguousarray(pairs.docs, dtype="<i4")
+        yield f"facet:{name}:ids", np.ascontiguousarray(pairs.value_ids, dtype="<i4")
+        yield f"facet:{name}:values", json.dumps(list(pairs.values)).encode()
+    if arrays.signatures is not None:
+        yield "signatures", np.ascontiguousarray(arrays.signatures, dtype="<u4")
+    for name in arrays.vocab:
+        found = arrays.terms(name)
+        assert found is not None
+        terms, df = found
+        yield f"vocab:{name}:df", np.ascontiguousarray(df, dtype="<i8")
+        yield f"vocab:{name}:terms", json.dumps(terms).encode()
+
+
+def _align(offset: int) -> int:
+    return (offset + ALIGN - 1) // ALIGN * ALIGN
+
+
+def save(
+    directory: str,
+    arrays: SegmentArrays,
+    terms_crc: int | None = None,
+    before_rename: Callable[[], None] | None = None,
+) -> str:
+    """Write ``arrays`` beside their segment, atomically; return the file's path.
+
+    ``terms_crc`` is the segment's term table checksum
+    (:func:`~indexer.whoosh_internals.terms_checksum`), checked by
+    :func:`load`. ``before_rename`` runs once the temporary file is complete
+    and synced (for crash tests).
+    """
+    sections = list(_sections(arrays))
+    # The header holds the sections' offsets, and its own length decides
+    # where they start: lay it out until the two agree.
+    entries: dict[str, list[Any]] = {}
+    for name, data in sections:
+        if isinstance(data, bytes):
+            entries[name] = ["json", 0, len(data)]
+        else:
+            entries[name] = [data.dtype.str, 0, list(data.shape)]
+    header = {
+        "version": VERSION,
+        "segment": arrays.segment_id,
+        "size": arrays.size,
+        "files": segment_files(directory, arrays.segment_id),
+        "terms_crc": terms_crc,
+        "total": 0,
+        "sections": entries,
+    }
+    for _ in range(3):  # offsets' digits change the header's length: settle it
+        encoded = json.dumps(header, sort_keys=True).encode()
+        offset = _align(_PREAMBLE.size + len(encoded))
+        for name, data in sections:
+            entries[name][1] = offset
+            offset = _align(offset + (len(data) if isinstance(data, bytes) else data.nbytes))
+        header["total"] = offset
+    encoded = json.dumps(header, sort_keys=True).encode()
+    if sections and _align(_PREAMBLE.size + len(encoded)) > entries[sections[0][0]][1]:
+        raise AssertionError("array file header did not settle")  # pragma: no cover
+    final = path_for(directory, arrays.segment_id)
+    tmp = f"{final}{TMP_MARK}{os.getpid()}"
+    with open(tmp, "wb") as out:
+        out.write(_PREAMBLE.pack(MAGIC, len(encoded), zlib.crc32(encoded)))
+        out.write(encoded)
+        for name, data in sections:
+            out.seek(entries[name][1])
+            out.write(data if isinstance(data, bytes) else data.reshape(-1).view(np.uint8).data)
+        out.truncate(offset)
+        out.flush()
+        os.fsync(out.fileno())
+    if before_rename is not None:
+        before_rename()
+    os.replace(tmp, final)
+    _sync_directory(directory)
+    return final
+
+
+def segment_files(directory: str, segment_id: str) -> dict[str, int]:
+    """Name -> size of the segment's own files (postings, terms, columns...)."""
+    prefix = segment_id + "."
+    found = {}
+    for name in os.listdir(directory):
+        if name.startswith(prefix) and SUFFIX not in name:
+            found[name] = os.path.getsize(os.path.join(directory, name))
+    return found
+
+
+def _check_segment_files(directory: str, recorded: dict[str, int]) -> None:
+    """The segment's files must still have the sizes they had when the arrays were written.
+
+    The arrays stand in for what opening used to decode from those files,
+    which is how a truncated postings or terms file showed at once; a size
+    check (one ``stat`` a file) keeps that: the arrays are then not
+    trusted, and decoding the segment meets the damage as before.
+    """
+    for name, size in recorded.items():
+        try:
+            actual = os.path.getsize(os.path.join(directory, name))
+        except OSError as exc:
+            raise ValueError(f"segment file {name} is missing") from exc
+        if actual != size:
+            raise ValueError(f"segment file {name} has {actual} bytes, {size} when written")
+
+
+def _sync_directory(directory: str) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _read_header(buf: Any, segment_id: str, size: int, total: int) -> dict[str, Any]:
+    magic, length, crc = _PREAMBLE.unpack_from(buf, 0)
+    if magic != MAGIC:
+        raise ValueError("not an array file")
+    if _PREAMBLE.size + length > total:
+        raise ValueError("truncated header")
+    encoded = bytes(buf[_PREAMBLE.size : _PREAMBLE.size + length])
+    if zlib.crc32(encoded) != crc:
+        raise ValueError("header checksum mismatch")
+    header: dict[str, Any] = json.loads(encoded)
+    if header.get("version") != VERSION:
+        raise ValueError(f"format version {header.get('version')}, expected {VERSION}")
+    if header.get("segment") != segment_id or header.get("size") != size:
+        raise ValueError("written for another segment")
+    if header.get("total") != total:
+        raise ValueError(f"{total} bytes, the header says {header.get('total')}")
+    return header
+
+
+def is_valid(directory: str, segment_id: str, size: int) -> bool:
+    """Whether the segment's array file exists and its header matches (cheap: one read)."""
+    path = path_for(directory, segment_id)
+    try:
+        with open(path, "rb") as handle:
+            total = os.fstat(handle.fileno()).st_size
+            head = handle.read(_PREAMBLE.size)
+            if len(head) < _PREAMBLE.size:
+                return False
+            length = _PREAMBLE.unpack(head)[1]
+            if length > total:
+                return False
+            _read_header(head + handle.read(length), segment_id, size, total)
+    except (OSError, ValueError, struct.error):
+        return False
+    return True
+
+
+def load(
+    directory: str, segment_id: str, size: int, terms_crc: Callable[[], int] | None = None
+) -> SegmentArrays | None:
+    """The segment's arrays mapped from its file, or None when missing or not trustworthy.
+
+    ``terms_crc`` computes the segment's term table checksum now: a table
+    changed since the arrays were written (damage) makes them untrusted, so
+    that decoding the segment meets the damage, as opening did before.
+    """
+    path = path_for(directory, segment_id)
+    try:
+        with open(path, "rb") as handle:
+            total = os.fstat(handle.fileno()).st_size
+            if total < _PREAMBLE.size:
+                raise ValueError("truncated")
+            buf = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        header = _read_header(buf, segment_id, size, total)
+        _check_segment_files(directory, header.get("files") or {})
+        recorded = header.get("terms_crc")
+        if terms_crc is not None and recorded is not None and terms_crc() != recorded:
+            raise ValueError("the segment's term table changed since the arrays were written")
+        return _from_buffer(buf, header, segment_id, size, total)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError, struct.error) as exc:
+        log.info("array file %s not used (%s); building from the segment", path, exc)
+        return None
+
+
+def _from_buffer(
+    buf: Any, header: dict[str, Any], segment_id: str, size: int, total: int
+) -> SegmentArrays:
+    sections: dict[str, list[Any]] = header["sections"]
+
+    def array(name: str) -> np.ndarray:
+        dtype, offset, shape = sections[name]
+        count = int(np.prod(shape)) if shape else 1
+        if offset < 0 or offset + count * np.dtype(dtype).itemsize > total:
+            raise ValueError(f"section {name} outside the file")
+        return np.frombuffer(buf, dtype=dtype, count=count, offset=offset).reshape(shape)
+
+    def strings(name: str) -> Any:
+        kind, offset, length = sections[name]
+        if kind != "json" or offset < 0 or offset + length > total:
+            raise ValueError(f"section {name} outside the file")
+        return lambda: json.loads(bytes(buf[offset : offset + length]))
+
+    lengths = {name: array(f"len:{name}") for name in F.TEXT_FIELDS}
+    facets = {}
+    for facet in F.FACETS:
+        docs = array(f"facet:{facet.field}:docs")
+        ids = array(f"facet:{facet.field}:ids")
+        values = tuple(strings(f"facet:{facet.field}:values")())
+        if len(docs) != len(ids) or (len(ids) and (ids.min() < 0 or ids.max() >= len(values))):
+            raise ValueError(f"facet {facet.field} pairs do not match its values")
+        if len(docs) and (docs.min() < 0 or docs.max() >= size):
+            raise ValueError(f"facet {facet.field} names documents outside the segment")
+        facets[facet.field] = FacetPairs(values, docs, ids)
+    date_ts = array("date_ts")
+    if len(date_ts) != size or any(len(v) != size for v in lengths.values()):
+        raise ValueError("arrays do not match the segment's document count")
+    vocab = {}
+    for name in VOCAB_FIELDS:
+        if f"vocab:{name}:df" in sections:
+            vocab[name] = (strings(f"vocab:{name}:terms"), array(f"vocab:{name}:df"))
+    signatures = array("signatures") if "signatures" in sections else None
+    if signatures is not None and signatures.shape != (size, PERMUTATIONS):
+        raise ValueError("signatures do not match the segment")
+    return SegmentArrays(segment_id, size, date_ts, lengths, facets, signatures, vocab)
+
+
+# -- what the indexer calls ----------------------------------------------------------
+
+
+def ensure(
+    directory: str,
+    segments: Iterable[Any],
+    open_reader: Callable[[Any], Any],
+) -> int:
+    """Write the array file of every segment that lacks a valid one; return how many.
+
+    ``open_reader`` opens a Whoosh ``SegmentReader`` on a segment (the
+    caller knows its storage and schema).
+    """
+    written = 0
+    for segment in segments:
+        segment_id = segment.segment_id()
+        if is_valid(directory, segment_id, int(segment.doc_count_all())):
+            continue
+        reader = open_reader(segment)
+        try:
+            save(directory, build(reader), terms_checksum(directory, segment))
+        finally:
+            reader.close()
+        written += 1
+    return written
+
+
+def remove_stale_temporaries(directory: str) -> None:
+    """Delete temporary array files a killed run left (the caller holds the index lock)."""
+    for name in os.listdir(directory):
+        if SUFFIX + TMP_MARK in name:
+            with contextlib.suppress(OSError):
+                os.remove(os.path.join(directory, name))

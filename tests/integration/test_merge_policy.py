@@ -1,0 +1,116 @@
+"""Merges that do not stall: small runs never rewrite big segments, segment count stays bounded.
+
+The policy (:mod:`indexer.merge_policy`) on numbers first, then on a real
+index grown by many small incremental runs of the real pipeline.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from whoosh.filedb.filestore import FileStorage
+
+from indexer.merge_policy import MAX_MERGE_DOCS_ENV, TieredMerge, tier
+from indexer.pipeline import index_paths
+from indexer.store import current_directory
+
+
+def test_tiers_are_orders_of_magnitude() -> None:
+    assert [tier(n) for n in (0, 1, 9, 10, 99, 100, 999, 1000, 250_000)] == [
+        0,
+        0,
+        0,
+        1,
+        1,
+        2,
+        2,
+        3,
+        5,
+    ]
+    assert tier(8, factor=2) == 3
+
+
+def test_nothing_merges_until_a_tier_is_full() -> None:
+    policy = TieredMerge(factor=4, max_merge_docs=1_000)
+    assert policy.choose([(5, 5)] * 3) == []
+    assert sorted(policy.choose([(5, 5)] * 4)) == [0, 1, 2, 3]
+
+
+def test_the_lowest_full_tier_is_merged_first_and_alone() -> None:
+    policy = TieredMerge(factor=3, max_merge_docs=10_000)
+    sizes = [(50, 50), (1, 1), (60, 60), (2, 2), (55, 55), (1, 1), (2, 2)]
+    # Base 3: tier 0 is 1-2 documents and has four members, tier 3 (27-80)
+    # three; the lowest full tier goes first, its three smallest only.
+    assert sorted(policy.choose(sizes)) == [1, 3, 5]
+
+
+def test_segments_at_the_ceiling_are_never_merged() -> None:
+    policy = TieredMerge(factor=3, max_merge_docs=1_000)
+    big = (2_000_000, 2_000_000)
+    assert policy.choose([big, big, big, big]) == []
+    # Merging must not read more than the ceiling either: 3 x 400 > 1,000.
+    assert sorted(policy.choose([(400, 400)] * 3)) == [0, 1]
+
+
+def test_the_ceiling_counts_deleted_documents_a_merge_must_read() -> None:
+    policy = TieredMerge(factor=2, max_merge_docs=100)
+    # Few live documents but many to read: not worth a merge past the ceiling.
+    assert policy.choose([(5, 90), (5, 90)]) == []
+
+
+def _segments(index_dir: Path) -> dict[str, int]:
+    """Segment id -> documents (all, deleted included) of the current commit."""
+    directory = current_directory(str(index_dir))
+    assert directory is not None
+    ix = FileStorage(directory).open_index("MAIN")
+    return {segment.segment_id(): segment.doc_count_all() for segment in ix._segments()}
+
+
+def _story(n: int) -> dict[str, str]:
+    return {
+        "id": f"story-{n}",
+        "title": f"Harvest report number {n}",
+        "body": f"Farmers in valley {n} reported harvest figures. Prices were steady.",
+        "date": f"2021-05-{n % 28 + 1:02d}",
+    }
+
+
+def test_small_runs_leave_the_big_segment_alone_and_bound_the_count(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """30 one-story runs on an index with one big segment.
+
+    With the ceiling at 30 documents the 40-story segment is "big": it must
+    keep its id (never rewritten) through every run, while the small
+    segments the runs add are merged in tiers, so the count stays below
+    ``factor`` per tier plus the big one. (Whoosh's default policy rewrites
+    the big segment on the fifth run: 4 + 40 documents are below its
+    Fibonacci threshold of 55 at the fifth segment; at 100x Reuters the
+    same rule merges ~0.5M documents in an ordinary commit.)
+    """
+    monkeypatch.setenv(MAX_MERGE_DOCS_ENV, "30")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    index_dir = tmp_path / "index"
+    (corpus / "big.jsonl").write_text(
+        "\n".join(json.dumps(_story(n)) for n in range(40)) + "\n", encoding="utf-8"
+    )
+    index_paths([str(corpus)], str(index_dir), workers=1)
+    (big,) = _segments(index_dir)
+    counts = []
+    merged_something = False
+    for run in range(30):
+        (corpus / f"run-{run}.jsonl").write_text(json.dumps(_story(1000 + run)) + "\n")
+        report = index_paths([str(corpus)], str(index_dir), workers=1)
+        assert report.indexed == 1
+        segments = _segments(index_dir)
+        assert segments.get(big) == 40, f"run {run} rewrote the big segment"
+        merged_something |= any(docs > 1 for sid, docs in segments.items() if sid != big)
+        counts.append(len(segments))
+    assert merged_something, "the small segments were never merged"
+    # Tiers 0 and 1 (factor 10) hold at most 9 segments each before a
+    # merge; the new run's own segment and the big one come on top.
+    assert max(counts) <= 9 + 9 + 2, counts
+    assert sum(_segments(index_dir).values()) == 70
