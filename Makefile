@@ -30,15 +30,18 @@ run: install
 	$(BIN)/newsearch index seeds --index $(INDEX)
 	$(BIN)/newsearch serve --index $(INDEX) --host $(HOST) --port $(PORT)
 
-## test: install with test extras (and Debian's chromium), lint, run the whole suite
+## test: install with test extras (and Debian's chromium), lint, run the whole suite on both
+## cores (pytest-xdist, one module per unit of work so that module fixtures are built once;
+## tests marked `alone` run with the other worker paused, see tests/conftest.py)
+TEST_WORKERS ?= 2
+XDIST := -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder
 test: install-test system-deps lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(XDIST)
 
 ## test-fast: the inner loop: everything but the slow reliability tests and the Reuters-wide ones,
 ## on both cores (pytest-xdist; TEST_WORKERS=0 runs them in one process)
-TEST_WORKERS ?= 2
 test-fast: install-test
-	$(BIN)/python -m pytest -q -m "not slow and not reuters" -n $(TEST_WORKERS)
+	$(BIN)/python -m pytest -q -m "not slow and not reuters" $(XDIST)
 
 system-deps:
 	bash .ci/system-deps

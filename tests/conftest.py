@@ -5,8 +5,12 @@ Keep this file small and additive: several areas of the project add to it.
 
 from __future__ import annotations
 
+import fcntl
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -44,13 +48,108 @@ def reuters_index(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A real index of all 22 Reuters-21578 SGML files, built once per session.
 
     Only the ``reut2-*.sgm`` files are indexed (the corpus folder also holds
-    its README and category lists, which are not news).
+    its README and category lists, which are not news). Under pytest-xdist
+    the workers share one build: the first to ask builds it under a file
+    lock, the others wait for it and open the same directory (every test
+    only reads it; a test that changes an index copies it first).
     """
     from indexer.pipeline import index_paths
 
     corpus = require_reuters()
-    directory = tmp_path_factory.mktemp("reuters") / "index"
-    files = sorted(str(path) for path in corpus.glob("reut2-*.sgm"))
-    report = index_paths(files, str(directory))
-    assert report.documents_total > 0, report
+    root = shared_tmp(tmp_path_factory) / "reuters"
+    root.mkdir(exist_ok=True)
+    directory, done = root / "index", root / "built"
+    with _flock(root / "lock", fcntl.LOCK_EX):
+        if not done.exists():
+            files = sorted(str(path) for path in corpus.glob("reut2-*.sgm"))
+            report = index_paths(files, str(directory))
+            assert report.documents_total > 0, report
+            done.write_text(str(report.documents_total), encoding="utf-8")
     return str(directory)
+
+
+# -- running on several pytest-xdist workers ----------------------------------------
+#
+# ``make test`` and ``make test-fast`` run the suite on two workers (one per
+# core). Tests marked ``alone`` measure wall time (a latency bound, a p95):
+# while one runs, no other worker runs a test, so the measurement sees the
+# machine as a single-process run would. Every other test holds a shared
+# lock for its whole run (fixtures included); an ``alone`` run holds it
+# exclusively, from its first consecutive ``alone`` test to its last (the
+# ``alone`` tests of a module stay together on one worker: the suite runs
+# with ``--dist loadscope``, one module per unit of work). A "turnstile"
+# lock taken by both kinds keeps the other worker from starting new tests
+# while an ``alone`` run waits for its turn.
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Modules with ``slow`` tests first, so that the long ones start early.
+
+    A worker that draws a minutes-long module at the end of the run leaves
+    the other worker idle meanwhile. The sort is stable and by module, so a
+    module's tests stay together (module fixtures are built once).
+    """
+    slow = {item.nodeid.split("::")[0] for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.nodeid.split("::")[0] not in slow)
+
+
+def shared_tmp(factory: pytest.TempPathFactory) -> Path:
+    """A temporary directory of this session that every xdist worker shares."""
+    base = factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@contextmanager
+def _flock(path: Path, operation: int) -> Iterator[IO[str]]:
+    """Hold ``flock(operation)`` on ``path`` (created if missing) for the block."""
+    with path.open("a", encoding="utf-8") as handle:
+        fcntl.flock(handle, operation)
+        try:
+            yield handle
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+class _Alone:
+    """The exclusive hold of one worker (see above); None outside a run of ``alone`` tests."""
+
+    turnstile: IO[str] | None = None
+    running: IO[str] | None = None
+
+
+def _open_lock(path: Path, operation: int) -> IO[str]:
+    handle = path.open("a", encoding="utf-8")
+    fcntl.flock(handle, operation)
+    return handle
+
+
+def _release(handle: IO[str] | None) -> None:
+    if handle is not None:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """Under xdist: a shared hold for ordinary tests, an exclusive one for ``alone`` tests."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        yield
+        return
+    locks = shared_tmp(item.config._tmp_path_factory)  # type: ignore[attr-defined]
+    if item.get_closest_marker("alone") is None:
+        with _flock(locks / "turnstile.lock", fcntl.LOCK_EX):
+            pass  # waits while an ``alone`` run is queued or running
+        with _flock(locks / "running.lock", fcntl.LOCK_SH):
+            yield
+        return
+    if _Alone.running is None:
+        _Alone.turnstile = _open_lock(locks / "turnstile.lock", fcntl.LOCK_EX)
+        _Alone.running = _open_lock(locks / "running.lock", fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        if nextitem is None or nextitem.get_closest_marker("alone") is None:
+            _release(_Alone.running)
+            _release(_Alone.turnstile)
+            _Alone.running = _Alone.turnstile = None

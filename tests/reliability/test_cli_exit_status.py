@@ -53,6 +53,7 @@ def require_tmpfs() -> None:
         pytest.skip(message)
 
 
+@pytest.mark.slow  # indexes 5 MB in a subprocess
 def test_a_full_disk_has_its_own_message_and_exit_status(tmp_path: Path) -> None:
     require_tmpfs()
     corpus = write_corpus(tmp_path / "corpus")
@@ -86,6 +87,7 @@ def _small_file_limit() -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))
 
 
+@pytest.mark.slow  # indexes 5 MB in a subprocess
 @pytest.mark.parametrize("verbose", [False, True], ids=["quiet", "verbose"])
 def test_an_unexpected_error_shows_its_traceback_with_v_only(tmp_path: Path, verbose: bool) -> None:
     corpus = write_corpus(tmp_path / "corpus", files=2)

@@ -21,7 +21,10 @@ from urllib.parse import quote
 import pytest
 from reliability_support import Server, run_cli
 
-pytestmark = [pytest.mark.reuters, pytest.mark.slow, pytest.mark.timeout(900)]
+#: ``alone``: the 1 s bound is about the server, not about a second
+#: pytest-xdist worker's test sharing the two cores (one run beside the
+#: crash-safety test at a load average of 25 saw 1.14 s); see tests/conftest.py.
+pytestmark = [pytest.mark.reuters, pytest.mark.slow, pytest.mark.alone, pytest.mark.timeout(900)]
 
 #: Varied words, phrases, prefixes and filters, so the new generation's
 #: postings are asked for cold, not just one cached term.

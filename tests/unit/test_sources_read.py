@@ -269,7 +269,8 @@ def test_hostile_input(hostile: Case) -> None:
         ("5 MB single line of text", 5),
         ("5 MB single json line", 5),
         ("5 MB single line of html", 12),
-        ("50 MB text file", 3),
+        # Reads and decodes 50 MB in a subprocess: seconds.
+        pytest.param("50 MB text file", 3, marks=pytest.mark.slow),
     ],
 )
 def test_memory_is_a_small_multiple_of_the_input(name: str, bound: int) -> None:
