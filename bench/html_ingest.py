@@ -37,18 +37,16 @@ import shutil
 import sys
 import tempfile
 import time
-from collections import defaultdict
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from calibrate import describe
 from corpora import REPO
 from ingest import run_index
+from stagetime import SPENT, timed
 
 HTML_NEWS = REPO.parent / "shared" / "corpora" / "html-news" / "htmldate"
 TARGET_PAGES_PER_S = 80.0
-SPENT: dict[str, float] = defaultdict(float)
 
 
 def unpack_pages(into: Path, every: int = 1) -> list[Path]:
@@ -69,25 +67,6 @@ def unpack_pages(into: Path, every: int = 1) -> list[Path]:
             target.write_bytes(source.read())
         files.append(target)
     return files
-
-
-def timed(owner: Any, name: str, label: str) -> bool:
-    """Wrap ``owner.name`` so that its wall time adds up under ``label``; False if absent."""
-    inner: Callable[..., Any] | None = getattr(owner, name, None)
-    if inner is None:
-        return False
-
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            result = inner(*args, **kwargs)
-            # A lazy reader parses while it is iterated: time that too.
-            return iter(list(result)) if hasattr(result, "__next__") else result
-        finally:
-            SPENT[label] += time.perf_counter() - started
-
-    setattr(owner, name, wrapper)
-    return True
 
 
 #: (module, attribute, label); labels starting with spaces are parts of the row above.

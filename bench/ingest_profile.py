@@ -21,33 +21,15 @@ import gc
 import shutil
 import tempfile
 import time
-from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
 from calibrate import describe
 from corpora import reuters_files
+from stagetime import SPENT, timed
 
 from indexer import analysis, fastwrite, pipeline, writer
 from indexer.extract import article
-
-SPENT: dict[str, float] = defaultdict(float)
-
-
-def timed(owner: Any, name: str, label: str) -> None:
-    """Wrap ``owner.name`` so that its wall time adds up under ``label``."""
-    inner: Callable[..., Any] = getattr(owner, name)
-
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            result = inner(*args, **kwargs)
-            # A lazy reader parses while it is iterated: time that too.
-            return iter(list(result)) if hasattr(result, "__next__") else result
-        finally:
-            SPENT[label] += time.perf_counter() - started
-
-    setattr(owner, name, wrapper)
 
 
 def collector_timer() -> Callable[[str, dict[str, Any]], None]:

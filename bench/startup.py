@@ -35,7 +35,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import socket
 import statistics
 import subprocess
@@ -48,6 +47,7 @@ from pathlib import Path
 
 from calibrate import python_loop_seconds
 from corpora import REPO, newsearch_index, reuters_files, tenfold_files
+from load import stop_server
 
 NEWSEARCH = [sys.executable, "-m", "indexer.cli"]
 #: The checkout whose code runs (``--repo``: e.g. an export of the code before a change).
@@ -119,15 +119,6 @@ def memory(pids: list[int]) -> tuple[int, int, int]:
         except OSError:
             continue
     return peak, total, pss
-
-
-def stop(server: subprocess.Popen[bytes]) -> None:
-    try:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait(timeout=30)
 
 
 def run_index(args: list[str]) -> float:
@@ -289,7 +280,7 @@ def main() -> None:
             flush=True,
         )
     finally:
-        stop(server)
+        stop_server(server)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
     print(json.dumps(figures))
