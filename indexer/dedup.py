@@ -96,6 +96,11 @@ def word_hashes(text: str) -> np.ndarray:
     data = np.frombuffer(text.casefold().encode("utf-8", "surrogatepass"), dtype=np.uint8)
     if not len(data):
         return np.zeros(0, dtype=np.uint64)
+    return _hash_words(data)[1]
+
+
+def _hash_words(data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Byte offsets where the words of UTF-8 ``data`` start, and their hashes."""
     inside = np.concatenate(([False], _WORD_BYTE[data], [False]))
     edges = np.flatnonzero(inside[1:] != inside[:-1])
     starts, ends = edges[::2], edges[1::2]
@@ -103,7 +108,7 @@ def word_hashes(text: str) -> np.ndarray:
     # Unsigned array arithmetic wraps modulo 2**64 silently, as wanted.
     prefix = np.zeros(len(data) + 1, dtype=np.uint64)
     np.cumsum(data.astype(np.uint64) * up[: len(data)], out=prefix[1:])
-    return (prefix[ends] - prefix[starts]) * down[starts]
+    return starts, (prefix[ends] - prefix[starts]) * down[starts]
 
 
 def shingle_hashes(word_hash: np.ndarray) -> np.ndarray:
@@ -185,13 +190,7 @@ def _signatures(stories: list[tuple[str, str]]) -> list[bytes]:
         (len(t.encode("utf-8", "surrogatepass")) + 1 for t in texts), np.int64, len(texts)
     )
     starts_of_text = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-    inside = np.concatenate(([False], _WORD_BYTE[data], [False]))
-    edges = np.flatnonzero(inside[1:] != inside[:-1])
-    starts, ends = edges[::2], edges[1::2]
-    up, down = _power_tables(len(data) + 1)
-    prefix = np.zeros(len(data) + 1, dtype=np.uint64)
-    np.cumsum(data.astype(np.uint64) * up[: len(data)], out=prefix[1:])
-    words = (prefix[ends] - prefix[starts]) * down[starts]
+    starts, words = _hash_words(data)
     story = np.searchsorted(starts_of_text, starts, side="right") - 1
     word_counts = np.bincount(story, minlength=len(texts))
     result = [EMPTY_SIGNATURE] * len(texts)
