@@ -327,44 +327,61 @@ def compute_incremental(
     kept = clustered & ~broken & alive
     if int(fresh.sum()) > INCREMENTAL_SHARE * max(size, 1):
         return None
-    members = moved[kept]
+    if (inputs.dates[fresh] == F.UNDATED).any():
+        return None  # an undated story may pair with any date: cluster everything
+    # Kept clusters as they were (all members alive, in unchanged segments,
+    # whose order Whoosh keeps: the representative stays the earliest).
+    rep = np.arange(size, dtype=np.int64)
+    members = np.ones(size, dtype=np.int32)
     reps = moved[before.rep[kept]]
     if (reps < 0).any():
         return None  # a kept cluster's representative is gone: not consistent
-    fresh_rows = np.flatnonzero(fresh)
-    a_parts = [members]
-    b_parts = [reps]
-    if len(fresh_rows):
-        fresh_dates = inputs.dates[fresh_rows]
-        if (fresh_dates == F.UNDATED).any():
-            return None  # an undated story pairs with any date
-        # Candidates: every live document within the window of a fresh one's date.
-        window = cl.WINDOW_DAYS * 86400
-        marks = np.unique(fresh_dates)
-        dates = inputs.dates
-        at = np.searchsorted(marks, dates)
-        after = np.abs(marks[np.minimum(at, len(marks) - 1)] - dates)
-        before_gap = np.abs(dates - marks[np.maximum(at - 1, 0)])
-        near = (np.minimum(after, before_gap) <= window) | (dates == F.UNDATED)
-        rows = np.flatnonzero(near & inputs.live)
-        sigs = inputs.signatures(rows)
-        signed = sigs[:, 0] != 0
-        rows, sigs = rows[signed], sigs[signed]
-        if len(rows) >= 2:
-            a, b = cl.edges(sigs, inputs.dates[rows], inputs.lengths[rows])
-            a, b = rows[a], rows[b]
-            touches = fresh[a] | fresh[b]
-            a_parts.append(a[touches])
-            b_parts.append(b[touches])
-    a = np.concatenate(a_parts)
-    b = np.concatenate(b_parts)
+    rep[moved[kept]] = reps
+    members[moved[kept]] = before.size[kept]
+    a, b = _fresh_links(inputs, fresh)
     if not len(a):
-        return cl.singletons(size)
-    # Components over the documents named by a link only.
-    docs, inverse = np.unique(np.concatenate([a, b]), return_inverse=True)
-    labels = cl.components(len(docs), inverse[: len(a)], inverse[len(a) :])
-    first_values = inputs.signatures(docs)[:, 0]
-    return cl.from_labels(size, docs, labels, inputs.dates[docs], first_values)
+        return cl.Clusters(rep, members)
+    # Clusters a new link touches are joined (as wholes) and ranked again.
+    touched = np.unique(np.concatenate([rep[a], rep[b]]))
+    docs = np.flatnonzero(np.isin(rep, touched))
+    position = np.searchsorted(docs, np.concatenate([a, b, docs]))
+    own = np.searchsorted(docs, rep[docs])
+    pairs_a = np.concatenate([position[: len(a)], own])
+    pairs_b = np.concatenate([position[len(a) : 2 * len(a)], np.arange(len(docs))])
+    labels = cl.components(len(docs), pairs_a, pairs_b)
+    joined = cl.from_labels(size, docs, labels, inputs.dates[docs], inputs.signatures(docs)[:, 0])
+    rep[docs] = joined.rep[docs]
+    members[docs] = joined.size[docs]
+    return cl.Clusters(rep, members)
+
+
+def _fresh_links(inputs: _Inputs, fresh: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Near-duplicate links (global docnums) with at least one ``fresh`` end.
+
+    Only documents within the clustering window of a fresh one's date can
+    be its partners, so only those are paired (undated ones pair with any).
+    """
+    empty = np.zeros(0, np.int64)
+    fresh_rows = np.flatnonzero(fresh)
+    if not len(fresh_rows):
+        return empty, empty
+    window = cl.WINDOW_DAYS * 86400
+    marks = np.unique(inputs.dates[fresh_rows])
+    dates = inputs.dates
+    at = np.searchsorted(marks, dates)
+    after = np.abs(marks[np.minimum(at, len(marks) - 1)] - dates)
+    before_gap = np.abs(dates - marks[np.maximum(at - 1, 0)])
+    near = (np.minimum(after, before_gap) <= window) | (dates == F.UNDATED)
+    rows = np.flatnonzero(near & inputs.live)
+    sigs = inputs.signatures(rows)
+    signed = sigs[:, 0] != 0
+    rows, sigs = rows[signed], sigs[signed]
+    if len(rows) < 2:
+        return empty, empty
+    a, b = cl.edges(sigs, inputs.dates[rows], inputs.lengths[rows])
+    a, b = rows[a], rows[b]
+    touches = fresh[a] | fresh[b]
+    return a[touches], b[touches]
 
 
 def write(directory: str, generation: int, segments: Sequence[Any]) -> str | None:
