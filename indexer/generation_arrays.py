@@ -371,8 +371,9 @@ def _fresh_links(inputs: _Inputs, fresh: np.ndarray) -> tuple[np.ndarray, np.nda
     at = np.searchsorted(marks, dates)
     after = np.abs(marks[np.minimum(at, len(marks) - 1)] - dates)
     before_gap = np.abs(dates - marks[np.maximum(at - 1, 0)])
-    near = (np.minimum(after, before_gap) <= window) | (dates == F.UNDATED)
-    rows = np.flatnonzero(near & inputs.live)
+    undated = dates == F.UNDATED
+    near = (np.minimum(after, before_gap) <= window) & ~undated & inputs.live
+    rows = np.union1d(np.flatnonzero(near), _undated_partners(inputs, fresh_rows, undated))
     sigs = inputs.signatures(rows)
     signed = sigs[:, 0] != 0
     rows, sigs = rows[signed], sigs[signed]
@@ -382,6 +383,32 @@ def _fresh_links(inputs: _Inputs, fresh: np.ndarray) -> tuple[np.ndarray, np.nda
     a, b = rows[a], rows[b]
     touches = fresh[a] | fresh[b]
     return a[touches], b[touches]
+
+
+#: Undated documents whose band keys are computed at a time (bounds memory).
+CHUNK = 262_144
+
+
+def _undated_partners(inputs: _Inputs, fresh_rows: np.ndarray, undated: np.ndarray) -> np.ndarray:
+    """The live undated documents sharing an LSH band with a fresh one.
+
+    An undated story pairs with a story of any date, so the window does not
+    narrow them down; their band keys are compared with the fresh ones' (in
+    chunks: O(undated documents), no sort of the whole index).
+    """
+    rows = np.flatnonzero(undated & inputs.live)
+    if not len(rows):
+        return rows
+    fresh_keys = cl.band_keys(inputs.signatures(fresh_rows))
+    found = []
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        keys = cl.band_keys(inputs.signatures(chunk))
+        match = np.zeros(len(chunk), dtype=bool)
+        for band in range(cl.BANDS):
+            match |= np.isin(keys[:, band], fresh_keys[:, band])
+        found.append(chunk[match])
+    return np.concatenate(found)
 
 
 def write(directory: str, generation: int, segments: Sequence[Any]) -> str | None:

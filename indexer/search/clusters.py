@@ -107,7 +107,7 @@ def mapped(snap: Snapshot) -> Clusters | None:
     return generation_arrays.load(snap.version.directory, layout)
 
 
-def _band_keys(sigs: np.ndarray) -> np.ndarray:
+def band_keys(sigs: np.ndarray) -> np.ndarray:
     """(n, BANDS) uint64 keys: each band's ROWS values folded into one number."""
     # Band b holds columns b*ROWS .. b*ROWS+ROWS-1; one row of every band at
     # a time (widening all 64 columns at once cost 8 bytes each: 1.1 GB at 100x).
@@ -136,7 +136,7 @@ def candidate_pairs(
     """
     # One contiguous row per band, sorted together (any order among equal
     # keys will do: each group's members are chained whatever their order).
-    keys = np.ascontiguousarray(_band_keys(sigs).T)
+    keys = np.ascontiguousarray(band_keys(sigs).T)
     if dates is None:
         orders = np.argsort(keys, axis=1)
     else:

@@ -277,3 +277,33 @@ def test_deleting_a_representative_updates_the_clusters(index: str, corpus: Path
         assert four is not None and int(mapped.size[four]) == 2
     finally:
         service.close()
+
+
+def test_a_dated_copy_of_an_undated_story_joins_it(
+    index: str, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    undated = story(50)
+    del undated["date"]
+    write_jsonl(corpus / "d.jsonl", [undated])
+    index_paths([str(corpus)], index, workers=1)  # an undated story: clustered in full
+    fresh, mapped = computed_and_mapped(index)
+    assert_same(fresh, mapped)
+    write_jsonl(corpus / "e.jsonl", [story(50, 1, 1)])
+
+    def no_full(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a small commit clustered the whole generation")
+
+    monkeypatch.setattr(generation_arrays, "compute_full", no_full)
+    index_paths([str(corpus)], index, workers=1)  # incremental: the undated one is a partner
+    fresh, mapped = computed_and_mapped(index)
+    assert_same(fresh, mapped)
+    assert mapped is not None
+    service = SearchService(index)
+    try:
+        snap = service._current()
+        original = snap.docnum_for_id("story-50")
+        copy = snap.docnum_for_id("story-50-copy1")
+        assert original is not None and copy is not None
+        assert int(mapped.size[copy]) == 2 and mapped.rep[copy] == mapped.rep[original]
+    finally:
+        service.close()
