@@ -399,14 +399,19 @@ def _undated_partners(inputs: _Inputs, fresh_rows: np.ndarray, undated: np.ndarr
     rows = np.flatnonzero(undated & inputs.live)
     if not len(rows):
         return rows
-    fresh_keys = cl.band_keys(inputs.signatures(fresh_rows))
+    # Each band's fresh keys sorted: an undated key is looked up by binary
+    # search (O(log fresh)), the undated keys are never sorted.
+    fresh_keys = np.sort(cl.band_keys(inputs.signatures(fresh_rows)), axis=0)
+    last = len(fresh_rows) - 1
     found = []
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start : start + CHUNK]
         keys = cl.band_keys(inputs.signatures(chunk))
         match = np.zeros(len(chunk), dtype=bool)
         for band in range(cl.BANDS):
-            match |= np.isin(keys[:, band], fresh_keys[:, band])
+            column = fresh_keys[:, band]
+            at = np.minimum(np.searchsorted(column, keys[:, band]), last)
+            match |= column[at] == keys[:, band]
         found.append(chunk[match])
     return np.concatenate(found)
 
