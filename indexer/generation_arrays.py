@@ -327,8 +327,6 @@ def compute_incremental(
     kept = clustered & ~broken & alive
     if int(fresh.sum()) > INCREMENTAL_SHARE * max(size, 1):
         return None
-    if (inputs.dates[fresh] == F.UNDATED).any():
-        return None  # an undated story may pair with any date: cluster everything
     # Kept clusters as they were (all members alive, in unchanged segments,
     # whose order Whoosh keeps: the representative stays the earliest).
     rep = np.arange(size, dtype=np.int64)
@@ -365,15 +363,20 @@ def _fresh_links(inputs: _Inputs, fresh: np.ndarray) -> tuple[np.ndarray, np.nda
     fresh_rows = np.flatnonzero(fresh)
     if not len(fresh_rows):
         return empty, empty
-    window = cl.WINDOW_DAYS * 86400
-    marks = np.unique(inputs.dates[fresh_rows])
-    dates = inputs.dates
-    at = np.searchsorted(marks, dates)
-    after = np.abs(marks[np.minimum(at, len(marks) - 1)] - dates)
-    before_gap = np.abs(dates - marks[np.maximum(at - 1, 0)])
-    undated = dates == F.UNDATED
-    near = (np.minimum(after, before_gap) <= window) & ~undated & inputs.live
-    rows = np.union1d(np.flatnonzero(near), _undated_partners(inputs, fresh_rows, undated))
+    undated = inputs.dates == F.UNDATED
+    if undated[fresh_rows].any():
+        # An undated story pairs with any date: every story sharing a band.
+        rows = _band_partners(inputs, fresh_rows, inputs.live)
+    else:
+        window = cl.WINDOW_DAYS * 86400
+        marks = np.unique(inputs.dates[fresh_rows])
+        dates = inputs.dates
+        at = np.searchsorted(marks, dates)
+        after = np.abs(marks[np.minimum(at, len(marks) - 1)] - dates)
+        before_gap = np.abs(dates - marks[np.maximum(at - 1, 0)])
+        near = (np.minimum(after, before_gap) <= window) & ~undated & inputs.live
+        partners = _band_partners(inputs, fresh_rows, undated & inputs.live)
+        rows = np.union1d(np.flatnonzero(near), partners)
     sigs = inputs.signatures(rows)
     signed = sigs[:, 0] != 0
     rows, sigs = rows[signed], sigs[signed]
@@ -385,18 +388,20 @@ def _fresh_links(inputs: _Inputs, fresh: np.ndarray) -> tuple[np.ndarray, np.nda
     return a[touches], b[touches]
 
 
-#: Undated documents whose band keys are computed at a time (bounds memory).
+#: Documents whose band keys are computed at a time (bounds memory).
 CHUNK = 262_144
 
 
-def _undated_partners(inputs: _Inputs, fresh_rows: np.ndarray, undated: np.ndarray) -> np.ndarray:
-    """The live undated documents sharing an LSH band with a fresh one.
+def _band_partners(inputs: _Inputs, fresh_rows: np.ndarray, among: np.ndarray) -> np.ndarray:
+    """The documents of the mask ``among`` that share an LSH band with a fresh one.
 
     An undated story pairs with a story of any date, so the window does not
-    narrow them down; their band keys are compared with the fresh ones' (in
-    chunks: O(undated documents), no sort of the whole index).
+    narrow those pairs down; band keys are compared with the fresh ones'
+    instead (in chunks: O(documents), no sort of the whole index). Every
+    member of a band group holding a fresh story is found, so the fresh
+    story's neighbours in the group's chain are those of a full clustering.
     """
-    rows = np.flatnonzero(undated & inputs.live)
+    rows = np.flatnonzero(among)
     if not len(rows):
         return rows
     # Each band's fresh keys sorted: an undated key is looked up by binary

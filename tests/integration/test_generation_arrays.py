@@ -307,3 +307,24 @@ def test_a_dated_copy_of_an_undated_story_joins_it(
         assert int(mapped.size[copy]) == 2 and mapped.rep[copy] == mapped.rep[original]
     finally:
         service.close()
+    # An undated copy of an undated story, then the original deleted: the
+    # copies' cluster is paired again (undated: against every band), still
+    # without clustering everything.
+    second = story(50, 2)
+    del second["date"]
+    write_jsonl(corpus / "f.jsonl", [second])
+    index_paths([str(corpus)], index, workers=1)
+    assert_same(*computed_and_mapped(index))
+    (corpus / "d.jsonl").unlink()
+    index_paths([str(corpus)], index, workers=1, prune=True)
+    fresh, mapped = computed_and_mapped(index)
+    assert_same(fresh, mapped)
+    assert mapped is not None
+    service = SearchService(index)
+    try:
+        snap = service._current()
+        assert snap.docnum_for_id("story-50") is None
+        copy = snap.docnum_for_id("story-50-copy1")
+        assert copy is not None and int(mapped.size[copy]) == 2
+    finally:
+        service.close()
