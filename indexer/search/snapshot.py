@@ -52,8 +52,9 @@ POSITION_CACHE_ENTRIES = 20_000_000
 #: Postings warming may load per field: the top 2000 terms' are ~1.1 M at
 #: 1x Reuters and ~11 M at 10x, but ~110 M at 100x, where warming them cost
 #: each server process 83 CPU-s and 2.8 GB (postings cached per segment and
-#: per snapshot), more than the 3 GB both workers may use.
-WARM_POSTINGS = 16_000_000
+#: per snapshot, ~20 bytes each), more than the 3 GB both workers may use.
+#: The most frequent terms come first: the costliest to read at query time.
+WARM_POSTINGS = 8_000_000
 
 
 class _SizedLRU:
