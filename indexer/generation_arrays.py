@@ -23,11 +23,16 @@ Incremental: a commit usually adds a few new segments to many unchanged
 ones. The previous generation's file gives the clusters of every unchanged
 document; only the new documents (and the members of a cluster that lost
 one, by deletion or a merge) are paired again, against the documents within
-the clustering window of their dates (:data:`~indexer.search.clusters.WINDOW_DAYS`),
-and their near-duplicate links are joined to the kept clusters. A copy
-indexed later therefore joins its original's cluster without the whole
-index being clustered again. (The one difference from clustering from
-scratch: an insertion never splits a cluster the previous generation had.)
+the clustering window of their dates (:data:`~indexer.search.clusters.WINDOW_DAYS`)
+and the undated ones sharing an LSH band with them (an undated new story:
+against every story sharing a band), and their near-duplicate links join
+the kept clusters. A copy indexed later therefore joins its original's
+cluster without the whole index being clustered again. Every band group
+holding a new story is complete in what is paired, so the new story's links
+are those a full clustering makes. The one possible difference from
+clustering from scratch: a kept cluster is not split by an insertion that
+would reorder the chain of its band group (measured on the 100x index: a
+1,000-story commit and its removal both equal a full clustering).
 """
 
 from __future__ import annotations
