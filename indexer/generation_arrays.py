@@ -55,17 +55,24 @@ from indexer import schema as F
 from indexer import segment_arrays
 from indexer.dedup import PERMUTATIONS
 from indexer.search import clusters as cl
+from indexer.search.snapshot import merge_facet
+from indexer.segment_arrays import FacetPairs
 from indexer.segment_arrays import load as load_segment_arrays
 
 log = logging.getLogger(__name__)
 
 SUFFIX = ".nsclusters"
+#: The generation's merged facet pairs (global value ids, live documents).
+FACETS_SUFFIX = ".nsfacets"
+FACETS_MAGIC = b"NSFACET1"
 TMP_MARK = ".tmp"
 MAGIC = b"NSCLUST1"
 VERSION = 1
 ALIGN = 64
 _PREAMBLE = struct.Struct("<8sQI")
-_NAME = re.compile(r"^generation_(\d+)" + re.escape(SUFFIX) + r"$")
+_NAME = re.compile(
+    r"^generation_(\d+)(" + re.escape(SUFFIX) + "|" + re.escape(FACETS_SUFFIX) + r")$"
+)
 #: Above this share of documents to pair again, the whole generation is clustered.
 INCREMENTAL_SHARE = 0.5
 
@@ -92,6 +99,21 @@ class Layout:
 
 def path_for(directory: str, generation: int) -> str:
     return os.path.join(directory, f"generation_{generation}{SUFFIX}")
+
+
+def facets_path_for(directory: str, generation: int) -> str:
+    return os.path.join(directory, f"generation_{generation}{FACETS_SUFFIX}")
+
+
+def layout_of(generation: int, leaves: Sequence[tuple[Any, Any, int]]) -> Layout:
+    """The layout of a snapshot's generation from its leaves (reader, data, offset)."""
+    return Layout(
+        generation,
+        tuple(
+            (data.segment_id, data.size, int(reader.segment().deleted_count()))
+            for reader, data, _ in leaves
+        ),
+    )
 
 
 # -- the file ---------------------------------------------------------------------
@@ -186,9 +208,9 @@ def read(path: str, expected: Layout | None = None) -> tuple[Layout, cl.Clusters
         return None
 
 
-def _header(buf: Any, total: int) -> dict[str, Any]:
+def _header(buf: Any, total: int, expected_magic: bytes = MAGIC) -> dict[str, Any]:
     magic, length, crc = _PREAMBLE.unpack_from(buf, 0)
-    if magic != MAGIC:
+    if magic != expected_magic:
         raise ValueError("not a cluster file")
     if _PREAMBLE.size + length > total:
         raise ValueError("truncated header")
@@ -214,6 +236,112 @@ def _arrays(buf: Any, header: dict[str, Any], documents: int) -> cl.Clusters:
     return cl.Clusters(rep, size)
 
 
+def save_facets(directory: str, layout: Layout, facets: dict[str, FacetPairs]) -> str:
+    """Write the generation's merged facet pairs atomically (see :func:`load_facets`)."""
+    sections: list[tuple[str, bytes | np.ndarray]] = []
+    for name, pairs in facets.items():
+        sections.append((f"{name}:docs", np.ascontiguousarray(pairs.docs, dtype="<i8")))
+        sections.append((f"{name}:ids", np.ascontiguousarray(pairs.value_ids, dtype="<i4")))
+        sections.append((f"{name}:values", json.dumps(list(pairs.values)).encode()))
+    header: dict[str, Any] = {
+        "version": VERSION,
+        "generation": layout.generation,
+        "segments": [list(s) for s in layout.segments],
+        "documents": layout.size,
+        "crc": 0,
+        "sections": {
+            name: [0, len(data) if isinstance(data, bytes) else data.nbytes]
+            for name, data in sections
+        },
+        "total": 0,
+    }
+    header["crc"] = "0" * 8
+    for _ in range(3):  # the offsets' digits change the header's length: settle it
+        encoded = json.dumps(header, sort_keys=True).encode()
+        offset = _align(_PREAMBLE.size + len(encoded))
+        end = offset
+        for name, _data in sections:
+            header["sections"][name][0] = offset
+            end = offset + header["sections"][name][1]
+            offset = _align(end)
+        header["total"] = end  # no padding after the last section: every byte is checked
+    # The checksum covers every byte after the header (sections and the zero
+    # padding between them), as load_facets reads them.
+    crc = 0
+    position = header["sections"][sections[0][0]][0] if sections else header["total"]
+    first = position
+    for name, data in sections:
+        offset = header["sections"][name][0]
+        crc = zlib.crc32(bytes(offset - position), crc)
+        crc = zlib.crc32(data if isinstance(data, bytes) else data.view(np.uint8).data, crc)
+        position = offset + header["sections"][name][1]
+    header["crc"] = f"{crc:08x}"  # fixed width: the layout is settled already
+    encoded = json.dumps(header, sort_keys=True).encode()
+    if _align(_PREAMBLE.size + len(encoded)) > first:
+        raise AssertionError("facet file header did not settle")  # pragma: no cover
+    final = facets_path_for(directory, layout.generation)
+    tmp = f"{final}{TMP_MARK}{os.getpid()}"
+    with open(tmp, "wb") as out:
+        out.write(_PREAMBLE.pack(FACETS_MAGIC, len(encoded), zlib.crc32(encoded)))
+        out.write(encoded)
+        for name, data in sections:
+            out.seek(header["sections"][name][0])
+            out.write(data if isinstance(data, bytes) else data.view(np.uint8).data)
+        out.truncate(header["total"])
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, final)
+    _sync_directory(directory)
+    return final
+
+
+def load_facets(directory: str, layout: Layout) -> dict[str, FacetPairs] | None:
+    """The generation's merged facet pairs (mapped), or None when missing or not trustworthy."""
+    path = facets_path_for(directory, layout.generation)
+    try:
+        with open(path, "rb") as handle:
+            total = os.fstat(handle.fileno()).st_size
+            if total < _PREAMBLE.size:
+                raise ValueError("truncated")
+            buf = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        header = _header(buf, total, FACETS_MAGIC)
+        found = Layout(
+            int(header["generation"]),
+            tuple((str(s), int(n), int(d)) for s, n, d in header["segments"]),
+        )
+        if found != layout:
+            raise ValueError("stale: written for another generation or segments")
+        return _facets_from(buf, header, layout.size, total)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError, struct.error) as exc:
+        log.info("facet file %s not used (%s); facets are merged", path, exc)
+        return None
+
+
+def _facets_from(buf: Any, header: dict[str, Any], size: int, total: int) -> dict[str, FacetPairs]:
+    sections: dict[str, list[int]] = header["sections"]
+    views = {}
+    for name, (offset, length) in sections.items():
+        if offset < 0 or offset + length > total:
+            raise ValueError(f"section {name} outside the file")
+        views[name] = memoryview(buf)[offset : offset + length]
+    first = min((offset for offset, _ in sections.values()), default=total)
+    if f"{zlib.crc32(memoryview(buf)[first:total]):08x}" != header["crc"]:
+        raise ValueError("array checksum mismatch")
+    facets = {}
+    for facet in F.FACETS:
+        docs = np.frombuffer(views[f"{facet.field}:docs"], dtype="<i8")
+        ids = np.frombuffer(views[f"{facet.field}:ids"], dtype="<i4")
+        values = tuple(json.loads(bytes(views[f"{facet.field}:values"])))
+        if len(docs) != len(ids) or (len(ids) and (ids.min() < 0 or ids.max() >= len(values))):
+            raise ValueError(f"facet {facet.field} pairs do not match its values")
+        if len(docs) and (docs.min() < 0 or docs.max() >= size):
+            raise ValueError(f"facet {facet.field} names documents outside the generation")
+        facets[facet.field] = FacetPairs(values, docs, ids)
+    return facets
+
+
 def load(directory: str, layout: Layout) -> cl.Clusters | None:
     """The mapped clusters of ``layout``'s generation, if its valid file exists."""
     found = read(path_for(directory, layout.generation), layout)
@@ -225,7 +353,7 @@ def generations(directory: str) -> list[int]:
     found = []
     for name in os.listdir(directory):
         match = _NAME.match(name)
-        if match:
+        if match and match.group(2) == SUFFIX:
             found.append(int(match.group(1)))
     return sorted(found, reverse=True)
 
@@ -460,6 +588,15 @@ def write(directory: str, generation: int, segments: Sequence[Any]) -> str | Non
             break
     if groups is None:
         groups = compute_full(inputs)
+    offsets = layout.offsets()
+    facets = {
+        facet.field: merge_facet(
+            [(part.facets[facet.field], offsets[part.segment_id]) for part in inputs.parts],
+            inputs.live,
+        )
+        for facet in F.FACETS
+    }
+    save_facets(directory, layout, facets)
     path = save(directory, layout, groups)
     remove_old(directory, keep={generation, generation - 1})
     return path
@@ -471,7 +608,10 @@ def write_missing(directory: str, generation: int, segments: Sequence[Any]) -> s
         generation,
         tuple((s.segment_id(), int(s.doc_count_all()), int(s.deleted_count())) for s in segments),
     )
-    if read(path_for(directory, generation), layout) is not None:
+    if (
+        read(path_for(directory, generation), layout) is not None
+        and load_facets(directory, layout) is not None
+    ):
         remove_old(directory, keep={generation, generation - 1})
         return None
     return write(directory, generation, segments)
@@ -485,8 +625,8 @@ def remove_old(directory: str, keep: set[int]) -> None:
     """
     for name in os.listdir(directory):
         match = _NAME.match(name)
-        stale = (match is not None and int(match.group(1)) not in keep) or (
-            SUFFIX + TMP_MARK in name
+        stale = (match is not None and int(match.group(1)) not in keep) or any(
+            suffix + TMP_MARK in name for suffix in (SUFFIX, FACETS_SUFFIX)
         )
         if stale:
             with contextlib.suppress(OSError):

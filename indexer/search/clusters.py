@@ -95,13 +95,7 @@ def mapped(snap: Snapshot) -> Clusters | None:
     """The clusters the indexer saved for this generation, if its file is valid."""
     from indexer import generation_arrays  # it computes with this module
 
-    layout = generation_arrays.Layout(
-        snap.version.generation,
-        tuple(
-            (data.segment_id, data.size, int(reader.segment().deleted_count()))
-            for reader, data, _ in snap.leaves
-        ),
-    )
+    layout = generation_arrays.layout_of(snap.version.generation, snap.leaves)
     if layout.size != snap.size:
         return None
     return generation_arrays.load(snap.version.directory, layout)

@@ -299,6 +299,22 @@ class SegmentData:
         return cached
 
 
+def merge_facet(parts: list[tuple[FacetPairs, int]], live: np.ndarray) -> FacetPairs:
+    """One facet's pairs over a generation: each segment's (pairs, docnum offset),
+    value ids made global (in order of first appearance), dead documents left out."""
+    values: dict[str, int] = {}
+    docs: list[np.ndarray] = []
+    ids: list[np.ndarray] = []
+    for pairs, offset in parts:
+        mapping = Snapshot._value_mapping(values, pairs.values)
+        docs.append(pairs.docs.astype(np.int64) + offset)
+        ids.append(mapping[pairs.value_ids] if len(pairs.value_ids) else pairs.value_ids)
+    all_docs = Snapshot._concat(docs, np.int64)
+    all_ids = Snapshot._concat(ids, np.int32)
+    keep = live[all_docs] if len(all_docs) else np.zeros(0, dtype=bool)
+    return FacetPairs(tuple(values), all_docs[keep], all_ids[keep])
+
+
 def index_root(directory: str) -> str:
     """The index directory a user names (``--index``) for one of its ``ix-*`` directories."""
     parent = os.path.dirname(directory)
@@ -376,7 +392,8 @@ class Snapshot:
             name: float(lengths[self.live].mean()) if self.doc_count else 1.0
             for name, lengths in self.lengths.items()
         }
-        self.facets = {facet.field: self._merge_facet(facet.field) for facet in F.FACETS}
+        mapped = self._mapped_facets()
+        self.facets = mapped or {facet.field: self._merge_facet(facet.field) for facet in F.FACETS}
 
     @contextlib.contextmanager
     def reading(self, what: str) -> Iterator[None]:
@@ -427,18 +444,18 @@ class Snapshot:
         return live
 
     def _merge_facet(self, fieldname: str) -> FacetPairs:
-        values: dict[str, int] = {}
-        docs: list[np.ndarray] = []
-        ids: list[np.ndarray] = []
-        for _, data, offset in self.leaves:
-            pairs = data.facets[fieldname]
-            mapping = self._value_mapping(values, pairs.values)
-            docs.append(pairs.docs.astype(np.int64) + offset)
-            ids.append(mapping[pairs.value_ids] if len(pairs.value_ids) else pairs.value_ids)
-        all_docs = self._concat(docs, np.int64)
-        all_ids = self._concat(ids, np.int32)
-        keep = self.live[all_docs] if len(all_docs) else np.zeros(0, dtype=bool)
-        return FacetPairs(tuple(values), all_docs[keep], all_ids[keep])
+        return merge_facet(
+            [(data.facets[fieldname], offset) for _, data, offset in self.leaves], self.live
+        )
+
+    def _mapped_facets(self) -> dict[str, FacetPairs] | None:
+        """The merged facet pairs the indexer saved for this generation, if valid."""
+        from indexer import generation_arrays  # it computes with this module
+
+        layout = generation_arrays.layout_of(self.version.generation, self.leaves)
+        if layout.size != self.size:
+            return None
+        return generation_arrays.load_facets(self.version.directory, layout)
 
     @staticmethod
     def _value_mapping(values: dict[str, int], segment_values: tuple[str, ...]) -> np.ndarray:
