@@ -9,7 +9,10 @@ paid again. So the indexer computes them while it holds the writer lock,
 before the generation's table of contents is written, and stores them in
 ``generation_<N>.nsclusters`` beside the index: a small JSON header and two
 arrays (each document's representative and its cluster's live size), read
-with ``mmap`` (both server workers share the pages).
+with ``mmap`` (both server workers share the pages). The same commit writes
+``generation_<N>.nsfacets``: every facet's (document, value id) pairs over
+the generation with global value ids, which each snapshot otherwise merges
+from the segments' pairs (~1 CPU-s and ~200 MB per process at 100x).
 
 Validity: the header names the generation, its segments in order (id,
 document count, deleted count) and the CRC-32 of the arrays. A reader uses
