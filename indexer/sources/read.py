@@ -7,8 +7,15 @@ from collections.abc import Callable, Iterable, Iterator
 from indexer.errors import NotAnArticleError, SourceError
 from indexer.model import RawDocument, SkippedDocument
 from indexer.sources.decode import binary_reason, strip_stray_nuls
-from indexer.sources.detect import FORMATS, HEAD_BYTES, classify, has_article_suffix, is_not_article
-from indexer.sources.html import read_html
+from indexer.sources.detect import (
+    FORMATS,
+    HEAD_BYTES,
+    classify,
+    has_article_suffix,
+    is_not_article,
+    suffix_format,
+)
+from indexer.sources.html import read_html, warm_up
 from indexer.sources.jsonl import read_jsonl
 from indexer.sources.reuters import read_reuters
 from indexer.sources.text import read_text
@@ -21,6 +28,16 @@ _READERS: dict[str, Callable[[str, bytes], Iterable[Item]]] = {
     "reuters": read_reuters,
     "jsonl": read_jsonl,
 }
+
+
+def warm_up_readers(paths: Iterable[str]) -> None:
+    """Load the heavy readers these files will need (HTML's libraries), here and now.
+
+    Called before worker processes fork, so that they share what was loaded
+    instead of each loading it again (see :func:`indexer.sources.html.warm_up`).
+    """
+    if any(suffix_format(path) == "html" for path in paths):
+        warm_up()
 
 
 def read_documents(path: str, data: bytes, fmt: str | None = None) -> Iterator[Item]:
