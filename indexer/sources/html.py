@@ -183,6 +183,8 @@ def parse_html(path: str, markup: str) -> RawDocument:
     tree = parse_tree(markup[:MAX_SOUP_CHARS])
     meta_tree = _metadata_tree(markup[:MAX_SOUP_CHARS], tree)
     meta = tree_metadata(meta_tree) if meta_tree is not None else page_metadata(_soup(markup))
+    page_date = _page_date(path, tree, meta.url) if len(markup) <= MAX_TRAFILATURA_CHARS else None
+    # Nothing reads ``tree`` after this: trafilatura may take it as it is.
     body = ""
     fresh = _trafilatura_input(path, markup, tree)
     if fresh is not None:
@@ -191,7 +193,6 @@ def parse_html(path: str, markup: str) -> RawDocument:
     if not _has_real_words(body):
         raise SourceError("no article text in HTML")
     body = _drop_leading_title(body, meta.title)
-    page_date = _page_date(path, tree, meta.url) if len(markup) <= MAX_TRAFILATURA_CHARS else None
     return RawDocument(
         path=path,
         position=None,
@@ -265,8 +266,13 @@ def _soup(markup: str) -> BeautifulSoup:
 def _trafilatura_input(
     path: str, markup: str, tree: HtmlElement | None
 ) -> Callable[[], HtmlElement | str] | None:
-    """What trafilatura reads, made fresh on each call: a copy of ``tree``
-    without scripts and styles (trafilatura prunes the tree it is given).
+    """What trafilatura reads, made fresh on each call: ``tree`` without
+    scripts and styles (trafilatura prunes the tree it is given).
+
+    The first call hands over ``tree`` itself (its other readers are done
+    with it); a second attempt (the full extraction after the fast one, the
+    precise mode) parses the page again, which on the few pages that need
+    it costs less than copying every page's tree.
 
     ``None`` when the page is too big for it. trafilatura discards scripts
     anyway; removing them first saves it cleaning megabytes of inline
@@ -279,8 +285,12 @@ def _trafilatura_input(
             return None
         return lambda: content
 
-    def stripped() -> HtmlElement:
-        fresh = copy.deepcopy(tree)
+    unused = [tree]
+
+    def stripped() -> HtmlElement | str:
+        fresh = unused.pop() if unused else parse_tree(markup)
+        if fresh is None:  # libxml2 is deterministic: it parsed this page before
+            return without_scripts(markup)
         etree.strip_elements(fresh, etree.Comment, "script", "style", with_tail=False)
         return fresh
 
@@ -411,7 +421,11 @@ def warm_up() -> None:
     from htmldate.extractors import get_external_parser, month_words
 
     month_words()
+    # A string no locale reads makes dateparser try (and compile its word
+    # splitter for) every locale: ~1.9 CPU-s, which each worker paid again
+    # as soon as one of its pages had such a date-like string.
     get_external_parser().get_date_data("12 janvier 2019")
+    get_external_parser().get_date_data("Qxz 12 Zqx 2019")
     sample = (
         "<html><head><title>Warm-up</title></head><body><article><p>"
         + "Words of a page that only warms the readers up, published 3 March 2020. " * 8

@@ -30,13 +30,19 @@ _READERS: dict[str, Callable[[str, bytes], Iterable[Item]]] = {
 }
 
 
+#: HTML pages from which a run warms the HTML readers up before forking.
+WARM_UP_MIN_PAGES = 100
+
+
 def warm_up_readers(paths: Iterable[str]) -> None:
     """Load the heavy readers these files will need (HTML's libraries), here and now.
 
     Called before worker processes fork, so that they share what was loaded
     instead of each loading it again (see :func:`indexer.sources.html.warm_up`).
+    Only for a run of many pages: the warm-up costs ~2 CPU-s, which a run of
+    a few pages, that may never need all of it, would pay for nothing.
     """
-    if any(suffix_format(path) == "html" for path in paths):
+    if sum(suffix_format(path) == "html" for path in paths) >= WARM_UP_MIN_PAGES:
         warm_up()
 
 
