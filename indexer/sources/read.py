@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator
 
 from indexer.errors import NotAnArticleError, SourceError
@@ -19,6 +20,8 @@ from indexer.sources.html import read_html, warm_up
 from indexer.sources.jsonl import read_jsonl
 from indexer.sources.reuters import read_reuters
 from indexer.sources.text import read_text
+
+log = logging.getLogger(__name__)
 
 Item = RawDocument | SkippedDocument
 
@@ -42,8 +45,14 @@ def warm_up_readers(paths: Iterable[str]) -> None:
     Only for a run of many pages: the warm-up costs ~2 CPU-s, which a run of
     a few pages, that may never need all of it, would pay for nothing.
     """
-    if sum(suffix_format(path) == "html" for path in paths) >= WARM_UP_MIN_PAGES:
+    if sum(suffix_format(path) == "html" for path in paths) < WARM_UP_MIN_PAGES:
+        return
+    try:
         warm_up()
+    # Only a head start: a library that fails here fails (and is handled) per
+    # page in the workers too; the run must not stop for it.
+    except Exception:
+        log.warning("warming up the HTML readers failed", exc_info=True)
 
 
 def read_documents(path: str, data: bytes, fmt: str | None = None) -> Iterator[Item]:

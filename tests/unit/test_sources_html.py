@@ -333,3 +333,13 @@ def test_guard_keeps_the_fast_text_of_an_ordinary_page() -> None:
     assert html.fast_text_suspect("", 20)
     assert html.fast_text_suspect(None, 20)
     assert html.fast_text_suspect("one two", 100)
+
+
+def test_warm_up_loads_what_the_workers_share() -> None:
+    # Run in the parent before the workers fork (runs of >= 100 pages); it
+    # must work on its own and leave dateparser's parser built.
+    from htmldate.extractors import get_external_parser
+
+    html.warm_up()
+    assert get_external_parser.cache_info().currsize == 1
+    assert parse_html("a.html", page()).body.startswith("PORT ELLIS")
