@@ -1,7 +1,7 @@
 """Tune and check the guard on trafilatura's fast mode (issue 16), train/test halves.
 
 The HTML reader asks trafilatura's fast mode first (no readability/jusText
-second opinion, half the cost) and re-does the page with the full extraction
+second opinion, about a fifth of its cost) and re-does the page with the full extraction
 when :func:`indexer.sources.html.fast_text_suspect` says the fast text looks
 wrong (too few words, or too small a share of the page's words). This bench
 measures, on the 764 pages of ``html-news/trafilatura`` (read in place):
