@@ -377,18 +377,16 @@ class _Inputs:
 
     def signatures(self, rows: np.ndarray) -> np.ndarray:
         """(len(rows), PERMUTATIONS) signatures of sorted global ``rows``."""
-        out = []
+        out = np.empty((len(rows), PERMUTATIONS), dtype=np.uint32)
         start = 0
         for part in self.parts:
             end = start + part.size
             lo, hi = np.searchsorted(rows, [start, end])
             if hi > lo:
                 assert part.signatures is not None
-                out.append(part.signatures[rows[lo:hi] - start])
+                np.take(part.signatures, rows[lo:hi] - start, axis=0, out=out[lo:hi])
             start = end
-        if not out:
-            return np.zeros((0, PERMUTATIONS), dtype=np.uint32)
-        return out[0] if len(out) == 1 else np.concatenate(out)
+        return out
 
 
 def _inputs(directory: str, layout: Layout, deleted: Sequence[np.ndarray]) -> _Inputs | None:
