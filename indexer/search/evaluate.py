@@ -804,7 +804,9 @@ class Evaluator:
 
         Evaluated as a phrase whose link positions are the union of the
         link's words' positions; scored as the sum of each link's words
-        scored as one term, over the documents holding the chain.
+        scored as one term, over the documents holding the chain. Only the
+        words that occur in a chain somewhere are scored and marked:
+        ``Iran-Con*`` marks ``contra``, not every ``concern`` of the story.
         """
         out = self._empty()
         if self._facet_field(node.fieldname):
@@ -819,12 +821,27 @@ class Evaluator:
             if not len(docs):
                 continue
             total = self._zeros()
-            for terms in links:
-                total += self._terms_in_field(fieldname, list(terms), [1.0] * len(terms)).score
+            marked: list[str] = []
+            for i, terms in enumerate(links):
+                # Adjacent links: link i of a chain ending at key k is at k - (last - i).
+                used = self._terms_at(fieldname, terms, keys - (len(links) - 1 - i))
+                total += self._terms_in_field(fieldname, used, [1.0] * len(used)).score
+                marked.extend(used)
             self.space.put(out.mask, docs, True)
             self.space.add(out.score, docs, self.space.take(total, docs))
-            self._mark(fieldname, [term for terms in links for term in terms], positive)
+            self._mark(fieldname, marked, positive)
         return out
+
+    def _terms_at(self, fieldname: str, terms: tuple[str, ...], at: np.ndarray) -> list[str]:
+        """The ``terms`` occurring at one of the sorted keys ``at`` at least once."""
+        if len(terms) == 1:
+            return list(terms)
+        used = []
+        for term in terms:
+            docs, positions = self.snap.positions(fieldname, term)
+            if _members((docs << 32) + positions, at).any():
+                used.append(term)
+        return used
 
     def _link_terms(self, fieldname: str, link: wq.Query) -> tuple[str, ...]:
         """The index words one link of a :class:`LinkedPhrase` stands for."""
