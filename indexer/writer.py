@@ -37,7 +37,7 @@ from indexer.fastwrite import FastSegmentWriter
 from indexer.merge_policy import default_policy
 from indexer.model import Article
 from indexer.store import CURRENT_LINK, INDEX_NAME, corrupt_index_error, current_directory
-from indexer.whoosh_internals import FileStorage, LockHeldWriter
+from indexer.whoosh_internals import FileStorage, LockHeldWriter, terms_checksum
 
 LOCK_FILE = ".lock"
 #: Memory Whoosh may use for its posting pool before spilling to disk (the
@@ -231,12 +231,19 @@ class SegmentBuilder:
     def __init__(self, directory: str, max_postings: int = MAX_POSTINGS) -> None:
         self._ix = FileStorage(directory).open_index(indexname=INDEX_NAME)
         self._max_postings = max_postings
-        self._writer = FastSegmentWriter(self._ix)
+        self._writer = self._new_writer()
         self._segments: list[Any] = []
         # Asked once: ``Index.schema`` reads the table of contents from disk.
         #: False for an index created before near-duplicate signatures existed.
         self._signatures = F.SIGNATURE in self._ix.schema
         self._pending = 0
+
+    def _new_writer(self) -> FastSegmentWriter:
+        writer = FastSegmentWriter(self._ix)
+        # The segment's array file is built from what the writer keeps as it
+        # writes, not decoded back from the finished segment (see _close_writer).
+        segment_arrays.keep_while_writing(writer)
+        return writer
 
     def add(self, article: Article, filekey: str) -> None:
         self.add_fields(article_fields(article, filekey))
@@ -271,17 +278,29 @@ class SegmentBuilder:
         commits after all workers are done, and its own ``_finish()`` clears
         the folder then.
         """
+        kept = self._writer.kept
         segment = self._writer.finish_unlocked(keep=bool(self._pending))
+        self._writer.kept = None
         if segment is not None:
+            if kept is not None:
+                folder = self._ix.storage.folder
+                arrays = segment_arrays.from_kept(
+                    segment.segment_id(), int(segment.doc_count_all()), kept
+                )
+                segment_arrays.save(folder, arrays, terms_checksum(folder, segment))
             self._segments.append(segment)
 
     def _rotate(self) -> None:
         self._close_writer()
-        self._writer = FastSegmentWriter(self._ix)
+        self._writer = self._new_writer()
         self._pending = 0
 
     def finish(self) -> list[Any]:
-        """Close the last segment; return all segments written (picklable)."""
+        """Close the last segment; return all segments written (picklable).
+
+        Each segment's array file was written as it closed; any still
+        missing (a writer without the fast path) is decoded from its segment.
+        """
         self._close_writer()
         write_arrays(self._ix.storage, self._ix.schema, self._segments)
         pause_point("segment")
