@@ -322,7 +322,8 @@ class ParentWriter(LockHeldWriter):
             merge,
             before_toc=lambda: pause_point("before_toc"),
             after_toc=lambda: pause_point("after_toc"),
-            policy=default_policy(),
+            # Merges are held to a budget proportional to what this commit adds.
+            policy=default_policy(added=sum(int(s.doc_count_all()) for s in segments)),
             segments_ready=self._write_arrays,
         )
 
