@@ -235,7 +235,10 @@ class SegmentBuilder:
         self._segments: list[Any] = []
         # Asked once: ``Index.schema`` reads the table of contents from disk.
         #: False for an index created before near-duplicate signatures existed.
-        self._signatures = F.SIGNATURE in self._ix.schema
+        schema = self._ix.schema
+        self._signatures = F.SIGNATURE in schema
+        #: False for an index created before ``published_at`` and its siblings.
+        self._newer_fields = F.PUBLISHED_AT in schema
         self._pending = 0
 
     def _new_writer(self) -> FastSegmentWriter:
@@ -254,7 +257,7 @@ class SegmentBuilder:
             # An index created before near-duplicate signatures existed:
             # its schema has no column for them (``--rebuild`` adds it).
             fields = {name: value for name, value in fields.items() if name != F.SIGNATURE}
-        if F.PUBLISHED_AT not in self._ix.schema:  # an index built before the field existed
+        if not self._newer_fields:  # an index built before the field existed
             fields = {k: v for k, v in fields.items() if k not in _NEWER_FIELDS}
         self._writer.add_document(**fields)
         self._pending += 1
