@@ -52,7 +52,7 @@ check_version(tuple(whoosh.__version__))
 
 # Imported after the version check on purpose: on another version these
 # modules may not even import.
-from indexer.whoosh_internals.compound import install as _install_in_place_compound  # noqa: E402
+from indexer.whoosh_internals import compound  # noqa: E402
 from indexer.whoosh_internals.reading import (  # noqa: E402
     FileStorage,
     field_lengths,
@@ -72,8 +72,8 @@ from indexer.whoosh_internals.segments import (  # noqa: E402
     length_code,
 )
 
-# Compound segment files are read in place from their map, not copied (see .compound).
-_install_in_place_compound()
+# Compound (merged) segments are read in place, not copied (see compound.py).
+compound.install()
 
 __all__ = [
     "WRITTEN_FOR",
