@@ -15,9 +15,10 @@ the index: pass a copy). The run's steps are wrapped to print, for each,
 wall and CPU seconds and this process's RSS before and after; a thread
 samples the RSS of this process and of its worker processes (their own
 memory, USS, so pages shared with the parent are not counted twice) every
-0.2 s. Printed: the writer-lock hold time, the commit time (merge, array
-files, table of contents), the peak RSS of the parent and of the whole
-tree, and stories per CPU-second.
+0.5 s (its own CPU is counted in the parent's). Printed: the writer-lock
+hold time, the commit time (merge, array files, cluster file, table of
+contents), the peak RSS of the parent and of the whole tree, and stories
+per CPU-second.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from corpora import _NEWID, _YEAR, BENCH_DATA, REPO, reuters_files
 
 sys.path.insert(0, str(REPO))
 
-from indexer import pipeline, writer
+from indexer import generation_arrays, pipeline, writer
 
 MB = 2**20
 
@@ -118,14 +119,14 @@ class Phases:
             )
 
 
-def sample(stop: threading.Event, peaks: dict[str, float], every: float = 0.2) -> None:
+def sample(stop: threading.Event, peaks: dict[str, float], every: float = 0.5) -> None:
     me = psutil.Process()
     started = time.perf_counter()
     while not stop.is_set():
         with contextlib.suppress(psutil.Error):
             rss = me.memory_info().rss
             children = 0
-            for child in me.children(recursive=True):
+            for child in me.children(recursive=True):  # USS reads smaps: not cheap
                 with contextlib.suppress(psutil.Error):
                     children += child.memory_full_info().uss
             if rss > peaks["parent"]:
@@ -156,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     phases.wrap(writer.ParentWriter, "commit_with", "commit")
     phases.wrap(writer.ParentWriter, "_merge_segments", "commit: merge")
     phases.wrap(writer.ParentWriter, "_write_arrays", "commit: array files")
+    phases.wrap(generation_arrays, "write", "commit: cluster file")
     phases.wrap(pipeline, "write_missing_arrays", "array files of the whole index")
     peaks = {"parent": 0.0, "tree": 0.0, "workers_uss": 0.0, "parent_at": 0.0}
     stop = threading.Event()
