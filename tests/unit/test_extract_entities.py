@@ -274,3 +274,33 @@ def test_a_city_and_a_plural_name_is_a_team() -> None:
     assert found.organizations == ("Buffalo Bisons", "Boston Zorvets")
     assert found.places == ("Kansas", "Texas")
     assert ents("U.S. Attacks Rise, Officials Say").organizations == ()
+
+
+def test_a_name_defined_by_initials_keeps_its_and_part() -> None:
+    found = ents(
+        "The Bureau for Tarn Control and Prevention (BTC) warned. The BTC said more cases came."
+    )
+    assert found.organizations == ("Bureau for Tarn Control and Prevention",)
+    assert found.people == ()
+
+
+def test_words_after_a_name_that_say_it_is_a_company() -> None:
+    assert ents("Traders sold Zorvex shares after the report.").organizations == ("Zorvex",)
+    assert ents("Analysts met a Qarnell spokesman on Friday.").organizations == ("Qarnell",)
+
+
+def test_two_people_joined_by_an_ampersand_are_not_a_firm() -> None:
+    found = ents("The show was hosted by David Marsh & Mary Tarbo.")
+    assert found.people == ("David Marsh", "Mary Tarbo")
+    assert found.organizations == ()
+    assert ents("Zorvell & Qarn Ltd fell.").organizations == ("Zorvell & Qarn Ltd",)
+
+
+def test_gazetteer_has_no_dateline_junk_and_keeps_capitals() -> None:
+    assert ents("The delegates flew to Athens on Monday.").places == ("Athens",)
+    assert ents("The United Nations met in New York.").places == ("New York",)
+    from indexer.extract.gazetteer import known_names
+
+    places = known_names()["place"]
+    assert places.get("****london") is None
+    assert places.get("United Nations") is None
