@@ -1203,8 +1203,16 @@ def _merge_short_people(mentions: list[_Mention]) -> list[_Mention]:
             full = full_by_surname.get(mention.name)
             if full is None and mention.titled:
                 full = full_by_first.get(mention.name)
-            if full is None and mention.name in given and not mention.titled:
-                continue  # "Ali" alone: a given name without its surname is no one
+            if (
+                full is None
+                and not mention.titled
+                and mention.name in given
+                and mention.name in full_by_first
+            ):
+                # "Ali" alone where "Ali Akbar Velayati" is named: a fragment, not
+                # someone else; a given name no full name starts with is kept
+                # ("Toby played drums").
+                continue
             mention = _Mention("person", full or mention.name, titled=mention.titled)
         merged.append(mention)
     return merged

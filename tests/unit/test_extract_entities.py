@@ -243,8 +243,14 @@ def test_provinces_and_cities_written_with_accents_in_the_sources_are_places() -
 def test_one_word_after_a_title_is_a_person_even_when_a_given_name() -> None:
     assert ents("Pope Benedict said it.").people == ("Benedict",)
     assert ents("Mr. Kim spoke.").people == ("Kim",)
-    # ... where a given name alone, without a title, is no one.
-    assert ents("Ali said so.").people == ()
+    # ... where a given name alone, without a title, that begins a full name of the
+    # story is a fragment of it, not someone else.
+    found = ents("Foreign Minister Ali Akbar Velayati arrived. Ali said so.")
+    assert found.people == ("Ali Akbar Velayati",)
+
+
+def test_a_given_name_alone_that_no_full_name_starts_with_is_a_person() -> None:
+    assert ents("Toby played drums on the album.").people == ("Toby",)
 
 
 def test_family_name_first_resolves_after_a_title() -> None:
