@@ -803,6 +803,9 @@ def _process_span(tokens: list[str], after_role: bool, out: _Collector) -> None:
 
 def _scan_mixed(text: str, out: _Collector) -> None:
     text = _scan_marked_companies(text, out)
+    if ", D.C." in text:
+        # One place, not Washington and the District of Columbia apart.
+        text = text.replace("Washington, D.C.", "Washington D.C.")
     if " (" in text:
         _scan_acronym_definitions(text, out)
     # Names with a lower-case article first ("al-Qaida") are taken in text order.

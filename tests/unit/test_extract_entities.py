@@ -310,3 +310,9 @@ def test_gazetteer_has_no_dateline_junk_and_keeps_capitals() -> None:
     places = known_names()["place"]
     assert places.get("****london") is None
     assert places.get("United Nations") is None
+
+
+def test_washington_dc_is_one_place() -> None:
+    found = ents("The delegates flew to Washington, D.C., on Monday.")
+    assert found.places == ("Washington",)
+    assert ("place", "Washington", "Washington D.C.") in found.spellings
