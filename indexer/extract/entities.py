@@ -796,9 +796,19 @@ def _process_span(tokens: list[str], after_role: bool, out: _Collector) -> None:
             start = _index_from(tokens, segment[0], cursor)
             cursor = start + len(segment)
             if title_part:
-                _search_inside(_trim_connectors(segment), out)
+                _title_part(_trim_connectors(segment), out)
             else:
                 _classify(segment, after_title, out, tokens[start - 1].lower() if start else None)
+
+
+def _title_part(tokens: list[str], out: _Collector) -> None:
+    """The "of ..." part of a title: an organization by its form ("Chairman of the
+    Qarn Centre for Tarn Studies"), else only the known names inside it ("Secretary of
+    State", "Minister of Finance")."""
+    if len(tokens) > 2 and _org_start(tokens) == 0:  # not "for Financial Communications"
+        _add_organization(tokens, out)
+    else:
+        _search_inside(tokens, out)
 
 
 def _scan_mixed(text: str, out: _Collector) -> None:

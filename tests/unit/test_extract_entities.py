@@ -316,3 +316,11 @@ def test_washington_dc_is_one_place() -> None:
     found = ents("The delegates flew to Washington, D.C., on Monday.")
     assert found.places == ("Washington",)
     assert ("place", "Washington", "Washington D.C.") in found.spellings
+
+
+def test_an_organization_in_the_of_part_of_a_title() -> None:
+    found = ents("Said Vorn, Chairman of the Qarnish Centre for Tarn Studies, spoke.")
+    assert found.organizations == ("Qarnish Centre for Tarn Studies",)
+    assert ents("Secretary of State Velma Qarn said.").organizations == ()
+    # A short "for ..." part of a title is a department, not an organization.
+    assert ents("Vice President for Financial Communications John Zorn said.").organizations == ()
