@@ -299,6 +299,30 @@ class SegmentData:
         return cached
 
 
+def _concat(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
+    """One array of ``parts``; a single part is used as is (a mapped file's
+    pages then stay shared between processes)."""
+    if len(parts) == 1:
+        return parts[0].astype(dtype, copy=False)
+    return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)
+
+
+def _value_mapping(values: dict[str, int], segment_values: tuple[str, ...]) -> np.ndarray:
+    """Global ids of one segment's facet values, adding the new ones to ``values``.
+
+    Looked up with C-level ``map`` first; only values not seen in an
+    earlier segment take a Python step (a segment's values are distinct).
+    """
+    if not values:
+        values.update(zip(segment_values, range(len(segment_values)), strict=True))
+        return np.arange(len(segment_values), dtype=np.int32)
+    found = list(map(values.get, segment_values))
+    for i, value_id in enumerate(found):
+        if value_id is None:
+            found[i] = values.setdefault(segment_values[i], len(values))
+    return np.asarray(found, dtype=np.int32).reshape(len(segment_values))
+
+
 def merge_facet(parts: list[tuple[FacetPairs, int]], live: np.ndarray) -> FacetPairs:
     """One facet's pairs over a generation: each segment's (pairs, docnum offset),
     value ids made global (in order of first appearance), dead documents left out."""
@@ -306,11 +330,11 @@ def merge_facet(parts: list[tuple[FacetPairs, int]], live: np.ndarray) -> FacetP
     docs: list[np.ndarray] = []
     ids: list[np.ndarray] = []
     for pairs, offset in parts:
-        mapping = Snapshot._value_mapping(values, pairs.values)
+        mapping = _value_mapping(values, pairs.values)
         docs.append(pairs.docs.astype(np.int64) + offset)
         ids.append(mapping[pairs.value_ids] if len(pairs.value_ids) else pairs.value_ids)
-    all_docs = Snapshot._concat(docs, np.int64)
-    all_ids = Snapshot._concat(ids, np.int32)
+    all_docs = _concat(docs, np.int64)
+    all_ids = _concat(ids, np.int32)
     keep = live[all_docs] if len(all_docs) else np.zeros(0, dtype=bool)
     return FacetPairs(tuple(values), all_docs[keep], all_ids[keep])
 
@@ -383,9 +407,9 @@ class Snapshot:
         self.size = sum(data.size for _, data, _ in self.leaves)
         self.live = self._live_mask()
         self.doc_count = int(self.live.sum())
-        self.date_ts = self._concat([data.date_ts for _, data, _ in self.leaves], np.int64)
+        self.date_ts = _concat([data.date_ts for _, data, _ in self.leaves], np.int64)
         self.lengths = {
-            name: self._concat([data.lengths[name] for _, data, _ in self.leaves], np.float32)
+            name: _concat([data.lengths[name] for _, data, _ in self.leaves], np.float32)
             for name in F.TEXT_FIELDS
         }
         self.avg_length = {
@@ -424,14 +448,6 @@ class Snapshot:
 
     # -- construction -----------------------------------------------------------
 
-    @staticmethod
-    def _concat(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
-        """One array of ``parts``; a single part is used as is (a mapped file's
-        pages then stay shared between processes)."""
-        if len(parts) == 1:
-            return parts[0].astype(dtype, copy=False)
-        return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)
-
     def _live_mask(self) -> np.ndarray:
         live = np.ones(self.size, dtype=bool)
         with self.io_lock:
@@ -456,22 +472,6 @@ class Snapshot:
         if layout.size != self.size:
             return None
         return generation_arrays.load_facets(self.version.directory, layout)
-
-    @staticmethod
-    def _value_mapping(values: dict[str, int], segment_values: tuple[str, ...]) -> np.ndarray:
-        """Global ids of one segment's facet values, adding the new ones to ``values``.
-
-        Looked up with C-level ``map`` first; only values not seen in an
-        earlier segment take a Python step (a segment's values are distinct).
-        """
-        if not values:
-            values.update(zip(segment_values, range(len(segment_values)), strict=True))
-            return np.arange(len(segment_values), dtype=np.int32)
-        found = list(map(values.get, segment_values))
-        for i, value_id in enumerate(found):
-            if value_id is None:
-                found[i] = values.setdefault(segment_values[i], len(values))
-        return np.asarray(found, dtype=np.int32).reshape(len(segment_values))
 
     def segment_data(self) -> dict[str, SegmentData]:
         """Per-segment data, for the next generation to reuse."""
