@@ -150,6 +150,7 @@ def query_set() -> list[tuple[str, dict[str, list[str]]]]:
 
 
 def newsearch_runner(index_dir: str) -> Callable[[dict[str, list[str]]], str]:
+    from indexer.errors import SearchBudgetError
     from indexer.search.presenter import search_json
     from indexer.search.request import parse_search_params
     from indexer.search.service import SearchService
@@ -157,9 +158,19 @@ def newsearch_runner(index_dir: str) -> Callable[[dict[str, list[str]]], str]:
     service = SearchService(index_dir)
 
     def run(params: dict[str, list[str]]) -> str:
-        return json.dumps(search_json(service.search(parse_search_params(params))))
+        try:
+            return json.dumps(search_json(service.search(parse_search_params(params))))
+        except SearchBudgetError:
+            # What a user gets then is a 503 after the budget: counted and
+            # timed as such, never dropped from the sample.
+            REFUSED.append(" ".join(params.get("q", [])))
+            return ""
 
     return run
+
+
+#: Queries the service refused as over its CPU budget (warm-up included).
+REFUSED: list[str] = []
 
 
 # -- the naive baseline -----------------------------------------------------------------
@@ -489,8 +500,12 @@ def main() -> None:
             # The same sample for newsearch, so the ratio compares like with like.
             systems.append(("newsearch-sample", systems[0][1], sampled, args.passes))
     for system, run, chosen, passes in systems:
+        REFUSED.clear()
         samples, warmup = measure(run, chosen, passes)
         report(results, system, samples, warmup)
+        if REFUSED:
+            results.setdefault("refused_over_budget", {})[system] = list(REFUSED)
+            print(f"{system}: {len(REFUSED)} requests refused over budget (503): {REFUSED[:5]}")
     results["load_after"] = os.getloadavg()
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if "baseline" in results:
