@@ -34,8 +34,6 @@ from itertools import pairwise
 from typing import Any, TypeGuard
 
 import numpy as np
-from rapidfuzz.distance import Levenshtein
-from rapidfuzz.process import extract
 from whoosh import query as wq
 
 from indexer import schema as F
@@ -585,6 +583,9 @@ class Evaluator:
         )
         found = cache.get((word, maxdist, prefix))
         if found is None:
+            from rapidfuzz.distance import Levenshtein  # only fuzzy terms need it
+            from rapidfuzz.process import extract
+
             pool = self.snap.vocabulary(fieldname).near_length(len(word), maxdist)
             if prefix:
                 pool = [term for term in pool if term.startswith(prefix)]
@@ -730,6 +731,8 @@ class Evaluator:
         facet = self._facet_field(fieldname)
         if facet:
             if isinstance(node, wq.FuzzyTerm):
+                from rapidfuzz.distance import Levenshtein
+
                 dist = min(int(node.maxdist), 2)
                 return self._facet_values(
                     facet,

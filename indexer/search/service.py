@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from whoosh import query as wq
@@ -32,10 +32,7 @@ from indexer.errors import (
     SearchRequestError,
 )
 from indexer.search import clusters as cl
-from indexer.search import compare as cmp
 from indexer.search import facets as fc
-from indexer.search import significant as sig
-from indexer.search.entities_page import EntityView, entity_view
 from indexer.search.evaluate import Budget, Evaluation, Evaluator, Ranking
 from indexer.search.generations import Generations
 from indexer.search.highlight import highlight_whole, snippet
@@ -57,6 +54,12 @@ from indexer.search.types import (
     SimilarArticle,
 )
 from indexer.store import corrupt_index_error
+
+if TYPE_CHECKING:
+    # Imported where used: a search (and so every CLI call) needs none of them.
+    from indexer.search import compare as cmp
+    from indexer.search import significant as sig
+    from indexer.search.entities_page import EntityView
 
 log = logging.getLogger(__name__)
 
@@ -468,6 +471,8 @@ class SearchService:
 
     def significant(self, request: SearchRequest) -> sig.Significant:
         """Words, phrases and entities unusually frequent in ``request``'s results."""
+        from indexer.search import significant as sig
+
         snap = self._current()
         evaluation = self._evaluate(snap, request.q, Budget(self.budget_seconds))
         base, selections = self._result_mask(snap, request, evaluation)
@@ -486,6 +491,8 @@ class SearchService:
 
     def entity(self, facet_name: str, value: str) -> EntityView | None:
         """The entity page of ``value`` in facet ``facet_name``; None when unknown."""
+        from indexer.search.entities_page import entity_view
+
         facet = F.FACETS_BY_NAME.get(facet_name)
         if facet is None:
             return None
@@ -577,6 +584,8 @@ class SearchService:
         the same period. One snapshot serves every series; each query has
         the budget of one search, as it costs one.
         """
+        from indexer.search import compare as cmp
+
         started = time.perf_counter()
         snap = self._current()
         masks = []
