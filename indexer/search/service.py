@@ -685,7 +685,7 @@ def _clustered(
 ) -> Hit:
     """``hit`` with its cluster id and how many of its copies the collapse hid."""
     rep = int(groups.rep[docnum])
-    cluster_id = hit.id if rep == docnum else str(snap.stored(rep)[F.ID])
+    cluster_id = hit.id if rep == docnum else str(stored_fields(snap, rep)[F.ID])
     hidden = int(duplicates[docnum]) if duplicates is not None else 0
     return dataclasses.replace(hit, cluster=cluster_id, duplicates=hidden)
 
