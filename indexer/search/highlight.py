@@ -100,7 +100,7 @@ def _candidates(terms: frozenset[str]) -> re.Pattern[str]:
     the middle of a word or of a joined word such as ``5.93``.
     """
     starts = set()
-    firsts = set()
+    firsts: set[str] = set()
     for term in terms:
         starts.add(re.escape(term[:2]))
         if term.isalpha() and len(term) <= 5:
