@@ -249,10 +249,8 @@ class SearchService:
         page_docs = order[(request.page - 1) * request.per_page :]
         terms = evaluation.highlight if evaluation else {}
         hits = tuple(
-            _clustered(
-                snap, groups, duplicates, int(doc), self._hit(snap, int(doc), evaluation, terms)
-            )
-            for doc in page_docs
+            self._hit(snap, doc, evaluation, terms, *_cluster_of(snap, groups, duplicates, doc))
+            for doc in page_docs.tolist()
         )
         return SearchPage(
             request=request,
@@ -349,8 +347,16 @@ class SearchService:
         return docs[order][:limit]
 
     def _hit(
-        self, snap: Snapshot, docnum: int, evaluation: Evaluation | None, terms: dict[str, set[str]]
+        self,
+        snap: Snapshot,
+        docnum: int,
+        evaluation: Evaluation | None,
+        terms: dict[str, set[str]],
+        cluster: str = "",
+        duplicates: int = 0,
     ) -> Hit:
+        """The hit of ``docnum``; ``cluster`` (its own id when empty) and ``duplicates``
+        as :func:`_cluster_of` gives them."""
         stored = stored_fields(snap, docnum)
         title = stored.get(F.TITLE) or ""
         body = stored.get(F.BODY) or ""
@@ -370,6 +376,8 @@ class SearchService:
             score=round(float(evaluation.score[docnum]), 4) if evaluation else 0.0,
             title_fragments=highlight_whole(title, terms.get(F.TITLE, set()), phrases[F.TITLE]),
             snippet=snippet(body, terms.get(F.BODY, set()), phrases[F.BODY]),
+            cluster=cluster or stored[F.ID],
+            duplicates=duplicates,
         )
 
     # -- articles -----------------------------------------------------------------
@@ -680,14 +688,21 @@ def _ranking_score(evaluation: Evaluation | None) -> np.ndarray | None:
     return score + tier.astype(np.float64) * (float(score.max()) + 1.0)
 
 
+def _cluster_of(
+    snap: Snapshot, groups: cl.Clusters, duplicates: np.ndarray | None, docnum: int
+) -> tuple[str, int]:
+    """A hit's cluster id ("" for its own) and how many of its copies the collapse hid."""
+    rep = int(groups.rep[docnum])
+    cluster_id = "" if rep == docnum else str(stored_fields(snap, rep)[F.ID])
+    return cluster_id, int(duplicates[docnum]) if duplicates is not None else 0
+
+
 def _clustered(
     snap: Snapshot, groups: cl.Clusters, duplicates: np.ndarray | None, docnum: int, hit: Hit
 ) -> Hit:
     """``hit`` with its cluster id and how many of its copies the collapse hid."""
-    rep = int(groups.rep[docnum])
-    cluster_id = hit.id if rep == docnum else str(stored_fields(snap, rep)[F.ID])
-    hidden = int(duplicates[docnum]) if duplicates is not None else 0
-    return dataclasses.replace(hit, cluster=cluster_id, duplicates=hidden)
+    cluster_id, hidden = _cluster_of(snap, groups, duplicates, docnum)
+    return dataclasses.replace(hit, cluster=cluster_id or hit.id, duplicates=hidden)
 
 
 def _exclusion_notices(snap: Snapshot, request: SearchRequest) -> list[str]:
