@@ -65,14 +65,26 @@ class IndexLoadingError(NewsearchError):
     code = "index_loading"
 
 
-class ExportBusyError(NewsearchError):
-    """Too many exports are running at once; the client should retry later."""
+class TooManyRunningError(NewsearchError):
+    """Too many requests of one expensive kind are running; retry later (a 429)."""
 
-    code = "too_many_exports"
+    code = "too_many_running"
 
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class ExportBusyError(TooManyRunningError):
+    """Too many exports are running at once; the client should retry later."""
+
+    code = "too_many_exports"
+
+
+class BatchBusyError(TooManyRunningError):
+    """Too many batch searches are running at once; the client should retry later."""
+
+    code = "too_many_batches"
 
 
 class SearchRequestError(NewsearchError):

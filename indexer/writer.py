@@ -29,7 +29,7 @@ from typing import Any
 from whoosh.index import Index
 from whoosh.reading import SegmentReader
 
-from indexer import dedup, segment_arrays
+from indexer import dedup, generation_arrays, segment_arrays
 from indexer import schema as F
 from indexer.analysis import FACET_SEPARATOR
 from indexer.errors import IndexBusyError
@@ -309,6 +309,8 @@ class ParentWriter(LockHeldWriter):
 
     def _write_arrays(self, final: list[Any]) -> None:
         write_arrays(self.storage, self.schema, final)
+        # The generation's clusters, before its table of contents (see generation_arrays).
+        generation_arrays.write(self.storage.folder, self.generation, final)
 
 
 def write_arrays(storage: Any, schema: Any, segments: list[Any]) -> int:
@@ -337,7 +339,11 @@ def write_missing_arrays(ix: Any) -> int:
             for segreader, _ in reader.leaf_readers()
             if (segment := getattr(segreader, "segment", lambda: None)()) is not None
         ]
-    return write_arrays(ix.storage, ix.schema, segments)
+        generation = ix.latest_generation()
+    written = write_arrays(ix.storage, ix.schema, segments)
+    if segments and generation is not None:
+        generation_arrays.write_missing(ix.storage.folder, generation, segments)
+    return written
 
 
 def parent_writer(ix: Index, limitmb: int = LIMIT_MB) -> ParentWriter:

@@ -10,7 +10,10 @@ order given.
 Bounded three ways: the body (:data:`MAX_BODY_BYTES`), the lines
 (:data:`MAX_LINES`) and the CPU time of the whole batch
 (``BATCH_BUDGET_SECONDS``): lines the budget does not reach are listed as
-unfinished rather than failing the batch. The form is protected against
+unfinished rather than failing the batch. At most ``BATCH_CONCURRENCY``
+batches run at once in each server process (:mod:`webapp.slots`); the next
+one is answered 429 with ``Retry-After``, so a few clients looping over the
+endpoint cannot hold every server thread for ten seconds at a time. The form is protected against
 cross-site request forgery (:mod:`webapp.csrf`); the JSON endpoint accepts
 only ``application/json``, which a cross-site form cannot send.
 """
@@ -28,7 +31,7 @@ from urllib.parse import parse_qs
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
-from indexer.errors import SearchRequestError
+from indexer.errors import BatchBusyError, SearchRequestError
 from indexer.search.request import EXCLUDE_PARAMS, parse_search_params
 from indexer.search.tally import BatchOutcome
 from indexer.search.types import FACET_NAMES, SearchRequest
@@ -36,6 +39,7 @@ from webapp import csrf
 from webapp.backend import get_service
 from webapp.export import safe_cell
 from webapp.links import search_href
+from webapp.slots import app_slots
 
 #: Most lines one batch may hold (blank lines are not counted).
 MAX_LINES = 500
@@ -43,6 +47,10 @@ MAX_LINES = 500
 MAX_BODY_BYTES = 256 * 1024
 #: CPU seconds the whole batch may use unless ``BATCH_BUDGET_SECONDS`` says otherwise.
 DEFAULT_BUDGET_SECONDS = 10.0
+#: Batches one server process runs at once unless ``BATCH_CONCURRENCY`` says otherwise.
+DEFAULT_BATCH_CONCURRENCY = 1
+#: Seconds a refused batch is told to wait (a batch takes up to its budget).
+BATCH_RETRY_AFTER = 10
 #: Most fields a form post may hold (the form has about a dozen).
 MAX_FORM_FIELDS = 100
 FORM_MIMETYPE = "application/x-www-form-urlencoded"
@@ -173,10 +181,27 @@ def batch_from_form(form: Mapping[str, Sequence[str]]) -> BatchRequest:
     return BatchRequest(lines, runs, parse_shared(filters), phrase)
 
 
+def batch_slots() -> Callable[[], None]:
+    """Claim a batch slot (or raise :class:`BatchBusyError`); returns its release."""
+    slots = app_slots(
+        current_app,
+        "BATCH_CONCURRENCY",
+        DEFAULT_BATCH_CONCURRENCY,
+        BatchBusyError,
+        "batches are",
+        BATCH_RETRY_AFTER,
+    )
+    return slots.claim()
+
+
 def run(batch: BatchRequest) -> BatchOutcome:
     """Count every line within the app's batch budget."""
     budget = float(current_app.config.get("BATCH_BUDGET_SECONDS", DEFAULT_BUDGET_SECONDS))
-    return get_service().batch(batch.queries, batch.shared, budget)
+    release = batch_slots()
+    try:
+        return get_service().batch(batch.queries, batch.shared, budget)
+    finally:
+        release()
 
 
 def rows(batch: BatchRequest, outcome: BatchOutcome) -> list[dict[str, Any]]:
@@ -310,6 +335,10 @@ def form_post() -> Response:
         outcome = run(batch)
     except SearchRequestError as error:
         return _render(state, 400, error=str(error), error_code=error.code)
+    except BatchBusyError as error:
+        busy = _render(state, 429, error=str(error), error_code=error.code)
+        busy.headers["Retry-After"] = str(error.retry_after)
+        return busy
     table = sorted_rows(rows(batch, outcome), state["sort"])
     if (form.get("format") or [""])[0] == "csv":
         response = Response(

@@ -16,7 +16,6 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from indexer.errors import (
-    ExportBusyError,
     IndexBusyError,
     IndexCorruptError,
     IndexEmptyError,
@@ -25,6 +24,7 @@ from indexer.errors import (
     NewsearchError,
     SearchBudgetError,
     SearchRequestError,
+    TooManyRunningError,
 )
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ STATUS_BY_ERROR: tuple[tuple[type[NewsearchError], int], ...] = (
     (IndexCorruptError, 503),
     (IndexEmptyError, 503),
     (IndexLoadingError, 503),
-    (ExportBusyError, 429),
+    (TooManyRunningError, 429),
 )
 
 #: Seconds a client is told to wait (``Retry-After``) after a passing 503.

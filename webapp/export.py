@@ -9,7 +9,7 @@ are prefixed with a single quote, the OWASP advice against CSV injection:
 article titles are untrusted text.
 
 An export reads up to 10,000 stored documents, so a few clients looping
-over it could take every core from the searches: :class:`ExportSlots` lets
+over it could take every core from the searches: :mod:`webapp.slots` lets
 at most ``EXPORT_CONCURRENCY`` run at once in each server process, and
 answers the next one 429 with ``Retry-After`` at once instead of queueing it.
 """
@@ -19,8 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from flask import Flask
@@ -29,46 +28,24 @@ from indexer.errors import ExportBusyError
 from indexer.search.presenter import EXPORT_COLUMNS
 from indexer.search.types import Hit
 from webapp.citable import comment_lines, export_row
+from webapp.slots import Slots, app_slots
 
 #: Exports one server process runs at once unless ``EXPORT_CONCURRENCY`` says otherwise.
 DEFAULT_EXPORT_CONCURRENCY = 2
 #: Seconds a refused export is told to wait (an export takes a second or two).
 EXPORT_RETRY_AFTER = 5
-#: Key of the slots in ``app.extensions``.
-SLOTS_EXTENSION = "newsearch-export-slots"
 
 
-class ExportSlots:
-    """A counter of running exports; :meth:`claim` never waits."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self._free = threading.BoundedSemaphore(limit)
-
-    def claim(self) -> Callable[[], None]:
-        """Take a slot or raise :class:`ExportBusyError`; returns its (idempotent) release."""
-        if not self._free.acquire(blocking=False):
-            raise ExportBusyError(
-                f"{self.limit} exports are already running; try again in a few seconds.",
-                retry_after=EXPORT_RETRY_AFTER,
-            )
-        released = threading.Event()
-
-        def release() -> None:
-            if not released.is_set():
-                released.set()
-                self._free.release()
-
-        return release
-
-
-def export_slots(app: Flask) -> ExportSlots:
-    """The app's slots, created on first use from ``EXPORT_CONCURRENCY``."""
-    slots: ExportSlots | None = app.extensions.get(SLOTS_EXTENSION)
-    if slots is None:
-        limit = int(app.config.get("EXPORT_CONCURRENCY") or DEFAULT_EXPORT_CONCURRENCY)
-        slots = app.extensions.setdefault(SLOTS_EXTENSION, ExportSlots(max(1, limit)))
-    return slots
+def export_slots(app: Flask) -> Slots:
+    """The app's export slots, created on first use from ``EXPORT_CONCURRENCY``."""
+    return app_slots(
+        app,
+        "EXPORT_CONCURRENCY",
+        DEFAULT_EXPORT_CONCURRENCY,
+        ExportBusyError,
+        "exports are",
+        EXPORT_RETRY_AFTER,
+    )
 
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

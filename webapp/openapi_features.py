@@ -25,6 +25,10 @@ NULLABLE_STRING = {"type": ["string", "null"]}
 
 INTERNAL = _error("Unexpected server error (no details are disclosed).")
 UNAVAILABLE = "The queries are too expensive, or the index is missing, busy or unreadable."
+TOO_MANY_BATCHES = (
+    "Too many batches are running in this server process (`too_many_batches`); "
+    "retry after `Retry-After` seconds."
+)
 
 
 def compare_parameters(search_parameters: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -297,6 +301,7 @@ def paths(search_parameters: list[dict[str, Any]]) -> dict[str, Any]:
                     "400": _html("Invalid lines or filters, or a missing/foreign form token."),
                     "413": _html(too_large),
                     "415": _html("Not a form post."),
+                    "429": _html(TOO_MANY_BATCHES),
                     "503": _html(UNAVAILABLE),
                     "500": _html("Unexpected error."),
                 },
@@ -322,6 +327,7 @@ def paths(search_parameters: list[dict[str, Any]]) -> dict[str, Any]:
                     ),
                     "413": _error(too_large),
                     "415": _error("The body is not sent as application/json."),
+                    "429": _error(TOO_MANY_BATCHES),
                     "503": _error(UNAVAILABLE),
                     "500": INTERNAL,
                 },

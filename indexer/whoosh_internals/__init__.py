@@ -52,6 +52,7 @@ check_version(tuple(whoosh.__version__))
 
 # Imported after the version check on purpose: on another version these
 # modules may not even import.
+from indexer.whoosh_internals import compound  # noqa: E402
 from indexer.whoosh_internals.reading import (  # noqa: E402
     FileStorage,
     field_lengths,
@@ -70,6 +71,9 @@ from indexer.whoosh_internals.segments import (  # noqa: E402
     WorkerSegmentWriter,
     length_code,
 )
+
+# Compound (merged) segments are read in place, not copied (see compound.py).
+compound.install()
 
 __all__ = [
     "WRITTEN_FOR",

@@ -28,6 +28,7 @@ from web_helpers import assert_error_envelope, assert_security_headers, soup_of
 from indexer.pipeline import index_paths
 from webapp import create_app
 from webapp.backend import close_service
+from webapp.batch import BATCH_RETRY_AFTER, batch_slots
 from webapp.citable import EXPORT_FIELDS
 from webapp.csrf import COOKIE, FIELD
 
@@ -393,6 +394,30 @@ def test_batch_budget_leaves_lines_unfinished(features_index: str) -> None:
             {"line": 1, "query": "lumber"},
             {"line": 2, "query": "tariff"},
         ]
+    finally:
+        close_service(app)
+
+
+def test_a_batch_beyond_the_concurrency_limit_is_refused_at_once(features_index: str) -> None:
+    """With every batch slot taken, the API and the form answer 429 and Retry-After."""
+    app = create_app({"INDEX_DIR": features_index, "BATCH_CONCURRENCY": 1})
+    try:
+        client = app.test_client()
+        assert post_batch(client, {"queries": ["lumber"]}).status_code == 200
+        with app.app_context():
+            release = batch_slots()
+        refused = post_batch(client, {"queries": ["lumber"]})
+        assert_error_envelope(refused, 429, "too_many_batches")
+        assert refused.headers["Retry-After"] == str(BATCH_RETRY_AFTER)
+        form = client.get("/batch")
+        token = client.get_cookie(COOKIE, path="/batch").value
+        posted = client.post("/batch", data={"lines": "lumber\ntariff", FIELD: token})
+        assert posted.status_code == 429
+        assert posted.headers["Retry-After"] == str(BATCH_RETRY_AFTER)
+        assert "batches are already running" in posted.get_data(as_text=True)
+        assert form.status_code == 200
+        release()
+        assert post_batch(client, {"queries": ["lumber"]}).status_code == 200
     finally:
         close_service(app)
 

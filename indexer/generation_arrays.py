@@ -1,0 +1,483 @@
+"""Per-generation arrays (near-duplicate clusters), computed once by the indexer and mapped.
+
+The per-segment array files (:mod:`indexer.segment_arrays`) hold what one
+segment knows. Near-duplicate clusters span segments: they are a property
+of a whole committed generation (its segments and deletions), and computing
+them from the signatures (:mod:`indexer.search.clusters`) costs ~1 CPU-s at
+10x Reuters and ~24 s at 100x, which every server worker and every CLI call
+paid again. So the indexer computes them while it holds the writer lock,
+before the generation's table of contents is written, and stores them in
+``generation_<N>.nsclusters`` beside the index: a small JSON header and two
+arrays (each document's representative and its cluster's live size), read
+with ``mmap`` (both server workers share the pages).
+
+Validity: the header names the generation, its segments in order (id,
+document count, deleted count) and the CRC-32 of the arrays. A reader uses
+the file only when all of that matches the generation it opened (the
+deleted count suffices: a segment's deletions only ever grow); anything
+else (a missing, truncated, damaged or stale file, one of a commit that
+was never made visible) is ignored, and the clusters are computed on open
+as before. The next ``newsearch index`` run writes a missing file.
+
+Incremental: a commit usually adds a few new segments to many unchanged
+ones. The previous generation's file gives the clusters of every unchanged
+document; only the new documents (and the members of a cluster that lost
+one, by deletion or a merge) are paired again, against the documents within
+the clustering window of their dates (:data:`~indexer.search.clusters.WINDOW_DAYS`),
+and their near-duplicate links are joined to the kept clusters. A copy
+indexed later therefore joins its original's cluster without the whole
+index being clustered again. (The one difference from clustering from
+scratch: an insertion never splits a cluster the previous generation had.)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import mmap
+import os
+import re
+import struct
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from indexer import schema as F
+from indexer import segment_arrays
+from indexer.dedup import PERMUTATIONS
+from indexer.search import clusters as cl
+from indexer.segment_arrays import load as load_segment_arrays
+
+log = logging.getLogger(__name__)
+
+SUFFIX = ".nsclusters"
+TMP_MARK = ".tmp"
+MAGIC = b"NSCLUST1"
+VERSION = 1
+ALIGN = 64
+_PREAMBLE = struct.Struct("<8sQI")
+_NAME = re.compile(r"^generation_(\d+)" + re.escape(SUFFIX) + r"$")
+#: Above this share of documents to pair again, the whole generation is clustered.
+INCREMENTAL_SHARE = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """The segments of one generation, in order: (segment id, documents, deleted)."""
+
+    generation: int
+    segments: tuple[tuple[str, int, int], ...]
+
+    @property
+    def size(self) -> int:
+        return sum(size for _, size, _ in self.segments)
+
+    def offsets(self) -> dict[str, int]:
+        found: dict[str, int] = {}
+        offset = 0
+        for segment_id, size, _ in self.segments:
+            found[segment_id] = offset
+            offset += size
+        return found
+
+
+def path_for(directory: str, generation: int) -> str:
+    return os.path.join(directory, f"generation_{generation}{SUFFIX}")
+
+
+# -- the file ---------------------------------------------------------------------
+
+
+def save(
+    directory: str,
+    layout: Layout,
+    groups: cl.Clusters,
+    before_rename: Callable[[], None] | None = None,
+) -> str:
+    """Write the clusters of ``layout``'s generation atomically; return the path."""
+    rep = np.ascontiguousarray(groups.rep, dtype="<i8")
+    size = np.ascontiguousarray(groups.size, dtype="<i4")
+    if len(rep) != layout.size or len(size) != layout.size:
+        raise ValueError("clusters do not match the generation's document count")
+    body_crc = zlib.crc32(size.view(np.uint8).data, zlib.crc32(rep.view(np.uint8).data))
+    header: dict[str, Any] = {
+        "version": VERSION,
+        "generation": layout.generation,
+        "segments": [list(s) for s in layout.segments],
+        "documents": layout.size,
+        "crc": body_crc,
+        "rep": 0,
+        "size": 0,
+        "total": 0,
+    }
+    for _ in range(3):  # the offsets' digits change the header's length: settle it
+        encoded = json.dumps(header, sort_keys=True).encode()
+        header["rep"] = _align(_PREAMBLE.size + len(encoded))
+        header["size"] = _align(header["rep"] + rep.nbytes)
+        header["total"] = header["size"] + size.nbytes
+    encoded = json.dumps(header, sort_keys=True).encode()
+    if _align(_PREAMBLE.size + len(encoded)) > header["rep"]:
+        raise AssertionError("cluster file header did not settle")  # pragma: no cover
+    final = path_for(directory, layout.generation)
+    tmp = f"{final}{TMP_MARK}{os.getpid()}"
+    with open(tmp, "wb") as out:
+        out.write(_PREAMBLE.pack(MAGIC, len(encoded), zlib.crc32(encoded)))
+        out.write(encoded)
+        out.seek(header["rep"])
+        out.write(rep.view(np.uint8).data)
+        out.seek(header["size"])
+        out.write(size.view(np.uint8).data)
+        out.truncate(header["total"])
+        out.flush()
+        os.fsync(out.fileno())
+    if before_rename is not None:
+        before_rename()
+    os.replace(tmp, final)
+    _sync_directory(directory)
+    return final
+
+
+def _align(offset: int) -> int:
+    return (offset + ALIGN - 1) // ALIGN * ALIGN
+
+
+def _sync_directory(directory: str) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def read(path: str, expected: Layout | None = None) -> tuple[Layout, cl.Clusters] | None:
+    """The file's layout and clusters (mapped), or None when missing or not trustworthy.
+
+    With ``expected``, the file must describe exactly that generation.
+    """
+    try:
+        with open(path, "rb") as handle:
+            total = os.fstat(handle.fileno()).st_size
+            if total < _PREAMBLE.size:
+                raise ValueError("truncated")
+            buf = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        header = _header(buf, total)
+        layout = Layout(
+            int(header["generation"]),
+            tuple((str(s), int(n), int(d)) for s, n, d in header["segments"]),
+        )
+        if int(header["documents"]) != layout.size:
+            raise ValueError("document count does not match the segments")
+        if expected is not None and layout != expected:
+            raise ValueError("stale: written for another generation or segments")
+        return layout, _arrays(buf, header, layout.size)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError, struct.error) as exc:
+        log.info("cluster file %s not used (%s); clusters are computed", path, exc)
+        return None
+
+
+def _header(buf: Any, total: int) -> dict[str, Any]:
+    magic, length, crc = _PREAMBLE.unpack_from(buf, 0)
+    if magic != MAGIC:
+        raise ValueError("not a cluster file")
+    if _PREAMBLE.size + length > total:
+        raise ValueError("truncated header")
+    encoded = bytes(buf[_PREAMBLE.size : _PREAMBLE.size + length])
+    if zlib.crc32(encoded) != crc:
+        raise ValueError("header checksum mismatch")
+    header: dict[str, Any] = json.loads(encoded)
+    if header.get("version") != VERSION:
+        raise ValueError(f"format version {header.get('version')}")
+    if header.get("total") != total:
+        raise ValueError(f"{total} bytes, the header says {header.get('total')}")
+    return header
+
+
+def _arrays(buf: Any, header: dict[str, Any], documents: int) -> cl.Clusters:
+    rep = np.frombuffer(buf, dtype="<i8", count=documents, offset=int(header["rep"]))
+    size = np.frombuffer(buf, dtype="<i4", count=documents, offset=int(header["size"]))
+    body_crc = zlib.crc32(size.view(np.uint8).data, zlib.crc32(rep.view(np.uint8).data))
+    if body_crc != header["crc"]:
+        raise ValueError("array checksum mismatch")
+    if documents and (int(rep.min()) < 0 or int(rep.max()) >= documents or int(size.min()) < 1):
+        raise ValueError("representatives outside the generation")
+    return cl.Clusters(rep, size)
+
+
+def load(directory: str, layout: Layout) -> cl.Clusters | None:
+    """The mapped clusters of ``layout``'s generation, if its valid file exists."""
+    found = read(path_for(directory, layout.generation), layout)
+    return None if found is None else found[1]
+
+
+def generations(directory: str) -> list[int]:
+    """Generations that have a cluster file in ``directory``, newest first."""
+    found = []
+    for name in os.listdir(directory):
+        match = _NAME.match(name)
+        if match:
+            found.append(int(match.group(1)))
+    return sorted(found, reverse=True)
+
+
+# -- computing (the indexer) ------------------------------------------------------
+
+
+@dataclass
+class _Inputs:
+    """The arrays clustering reads, concatenated over a generation's segments (mapped
+    per segment; gathered by row so that a small update reads only what it needs)."""
+
+    layout: Layout
+    parts: list[segment_arrays.SegmentArrays]
+    live: np.ndarray
+    dates: np.ndarray
+    lengths: np.ndarray
+
+    def signatures(self, rows: np.ndarray) -> np.ndarray:
+        """(len(rows), PERMUTATIONS) signatures of sorted global ``rows``."""
+        out = []
+        start = 0
+        for part in self.parts:
+            end = start + part.size
+            lo, hi = np.searchsorted(rows, [start, end])
+            if hi > lo:
+                assert part.signatures is not None
+                out.append(part.signatures[rows[lo:hi] - start])
+            start = end
+        if not out:
+            return np.zeros((0, PERMUTATIONS), dtype=np.uint32)
+        return out[0] if len(out) == 1 else np.concatenate(out)
+
+
+def _inputs(directory: str, layout: Layout, deleted: Sequence[np.ndarray]) -> _Inputs | None:
+    parts = []
+    for segment_id, size, _ in layout.segments:
+        arrays = load_segment_arrays(directory, segment_id, size)
+        if arrays is None or arrays.signatures is None:
+            return None
+        parts.append(arrays)
+    live = np.ones(layout.size, dtype=bool)
+    offset = 0
+    for part, dead in zip(parts, deleted, strict=True):
+        if len(dead):
+            live[dead + offset] = False
+        offset += part.size
+
+    def cat(arrays: list[np.ndarray], dtype: Any) -> np.ndarray:
+        return np.concatenate(arrays).astype(dtype, copy=False) if arrays else np.zeros(0, dtype)
+
+    return _Inputs(
+        layout,
+        parts,
+        live,
+        cat([p.date_ts for p in parts], np.int64),
+        cat([p.lengths[F.BODY] for p in parts], np.float32),
+    )
+
+
+def compute_full(inputs: _Inputs) -> cl.Clusters:
+    """Cluster the whole generation (what a reader without the file computes)."""
+    rows = np.flatnonzero(inputs.live)
+    sigs = inputs.signatures(rows)
+    signed = sigs[:, 0] != 0
+    rows, sigs = rows[signed], sigs[signed]
+    size = inputs.layout.size
+    if len(rows) < 2:
+        return cl.singletons(size)
+    a, b = cl.edges(sigs, inputs.dates[rows], inputs.lengths[rows])
+    if not len(a):
+        return cl.singletons(size)
+    labels = cl.components(len(rows), a, b)
+    return cl.from_labels(size, rows, labels, inputs.dates[rows], sigs[:, 0])
+
+
+def compute_incremental(
+    inputs: _Inputs, previous: Layout, before: cl.Clusters
+) -> cl.Clusters | None:
+    """The generation's clusters from the previous generation's, or None when
+    too much changed (then :func:`compute_full` is cheaper)."""
+    layout = inputs.layout
+    size = layout.size
+    old_offsets = previous.offsets()
+    new_offsets = layout.offsets()
+    old_sizes = {s: n for s, n, _ in previous.segments}
+    # Old global docnum -> new global docnum (-1: gone, by merge or deletion).
+    moved = np.full(previous.size, -1, dtype=np.int64)
+    fresh = np.ones(size, dtype=bool)  # documents to pair again
+    for segment_id, count, _ in layout.segments:
+        if old_sizes.get(segment_id) == count:
+            old, new = old_offsets[segment_id], new_offsets[segment_id]
+            moved[old : old + count] = np.arange(new, new + count)
+            fresh[new : new + count] = False
+    alive = moved >= 0
+    alive[alive] = inputs.live[moved[alive]]
+    moved[~alive] = -1
+    # A cluster that lost a member may fall apart: pair its members again.
+    clustered = before.size > 1
+    broken_reps = np.unique(before.rep[clustered & ~alive])
+    broken = clustered & np.isin(before.rep, broken_reps)
+    fresh[moved[broken & alive]] = True
+    fresh &= inputs.live
+    kept = clustered & ~broken & alive
+    if int(fresh.sum()) > INCREMENTAL_SHARE * max(size, 1):
+        return None
+    if (inputs.dates[fresh] == F.UNDATED).any():
+        return None  # an undated story may pair with any date: cluster everything
+    # Kept clusters as they were (all members alive, in unchanged segments,
+    # whose order Whoosh keeps: the representative stays the earliest).
+    rep = np.arange(size, dtype=np.int64)
+    members = np.ones(size, dtype=np.int32)
+    reps = moved[before.rep[kept]]
+    if (reps < 0).any():
+        return None  # a kept cluster's representative is gone: not consistent
+    rep[moved[kept]] = reps
+    members[moved[kept]] = before.size[kept]
+    a, b = _fresh_links(inputs, fresh)
+    if not len(a):
+        return cl.Clusters(rep, members)
+    # Clusters a new link touches are joined (as wholes) and ranked again.
+    touched = np.unique(np.concatenate([rep[a], rep[b]]))
+    docs = np.flatnonzero(np.isin(rep, touched))
+    position = np.searchsorted(docs, np.concatenate([a, b, docs]))
+    own = np.searchsorted(docs, rep[docs])
+    pairs_a = np.concatenate([position[: len(a)], own])
+    pairs_b = np.concatenate([position[len(a) : 2 * len(a)], np.arange(len(docs))])
+    labels = cl.components(len(docs), pairs_a, pairs_b)
+    joined = cl.from_labels(size, docs, labels, inputs.dates[docs], inputs.signatures(docs)[:, 0])
+    rep[docs] = joined.rep[docs]
+    members[docs] = joined.size[docs]
+    return cl.Clusters(rep, members)
+
+
+def _fresh_links(inputs: _Inputs, fresh: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Near-duplicate links (global docnums) with at least one ``fresh`` end.
+
+    Only documents within the clustering window of a fresh one's date can
+    be its partners, so only those are paired (undated ones pair with any).
+    """
+    empty = np.zeros(0, np.int64)
+    fresh_rows = np.flatnonzero(fresh)
+    if not len(fresh_rows):
+        return empty, empty
+    window = cl.WINDOW_DAYS * 86400
+    marks = np.unique(inputs.dates[fresh_rows])
+    dates = inputs.dates
+    at = np.searchsorted(marks, dates)
+    after = np.abs(marks[np.minimum(at, len(marks) - 1)] - dates)
+    before_gap = np.abs(dates - marks[np.maximum(at - 1, 0)])
+    undated = dates == F.UNDATED
+    near = (np.minimum(after, before_gap) <= window) & ~undated & inputs.live
+    rows = np.union1d(np.flatnonzero(near), _undated_partners(inputs, fresh_rows, undated))
+    sigs = inputs.signatures(rows)
+    signed = sigs[:, 0] != 0
+    rows, sigs = rows[signed], sigs[signed]
+    if len(rows) < 2:
+        return empty, empty
+    a, b = cl.edges(sigs, inputs.dates[rows], inputs.lengths[rows])
+    a, b = rows[a], rows[b]
+    touches = fresh[a] | fresh[b]
+    return a[touches], b[touches]
+
+
+#: Undated documents whose band keys are computed at a time (bounds memory).
+CHUNK = 262_144
+
+
+def _undated_partners(inputs: _Inputs, fresh_rows: np.ndarray, undated: np.ndarray) -> np.ndarray:
+    """The live undated documents sharing an LSH band with a fresh one.
+
+    An undated story pairs with a story of any date, so the window does not
+    narrow them down; their band keys are compared with the fresh ones' (in
+    chunks: O(undated documents), no sort of the whole index).
+    """
+    rows = np.flatnonzero(undated & inputs.live)
+    if not len(rows):
+        return rows
+    # Each band's fresh keys sorted: an undated key is looked up by binary
+    # search (O(log fresh)), the undated keys are never sorted.
+    fresh_keys = np.sort(cl.band_keys(inputs.signatures(fresh_rows)), axis=0)
+    last = len(fresh_rows) - 1
+    found = []
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        keys = cl.band_keys(inputs.signatures(chunk))
+        match = np.zeros(len(chunk), dtype=bool)
+        for band in range(cl.BANDS):
+            column = fresh_keys[:, band]
+            at = np.minimum(np.searchsorted(column, keys[:, band]), last)
+            match |= column[at] == keys[:, band]
+        found.append(chunk[match])
+    return np.concatenate(found)
+
+
+def write(directory: str, generation: int, segments: Sequence[Any]) -> str | None:
+    """Compute and save the clusters of the generation made of Whoosh ``segments``.
+
+    Called with the writer lock held, once the segments' array files exist
+    and before the table of contents naming them is written. Returns the
+    file's path, or None when a segment has no usable array file (readers
+    then compute the clusters, as for an index written before these files).
+    """
+    deleted = [
+        np.fromiter(segment.deleted_docs(), dtype=np.int64)
+        if segment.has_deletions()
+        else np.zeros(0, np.int64)
+        for segment in segments
+    ]
+    layout = Layout(
+        generation,
+        tuple(
+            (s.segment_id(), int(s.doc_count_all()), len(dead))
+            for s, dead in zip(segments, deleted, strict=True)
+        ),
+    )
+    inputs = _inputs(directory, layout, deleted)
+    if inputs is None:
+        return None
+    groups = None
+    for older in generations(directory):
+        if older >= generation:
+            continue
+        found = read(path_for(directory, older))
+        if found is not None:
+            groups = compute_incremental(inputs, *found)
+            break
+    if groups is None:
+        groups = compute_full(inputs)
+    path = save(directory, layout, groups)
+    remove_old(directory, keep={generation, generation - 1})
+    return path
+
+
+def write_missing(directory: str, generation: int, segments: Sequence[Any]) -> str | None:
+    """:func:`write` unless the generation's valid file exists already (lock held)."""
+    layout = Layout(
+        generation,
+        tuple((s.segment_id(), int(s.doc_count_all()), int(s.deleted_count())) for s in segments),
+    )
+    if read(path_for(directory, generation), layout) is not None:
+        remove_old(directory, keep={generation, generation - 1})
+        return None
+    return write(directory, generation, segments)
+
+
+def remove_old(directory: str, keep: set[int]) -> None:
+    """Delete the cluster files of other generations and temporary ones (lock held).
+
+    A reader that mapped a deleted file keeps its pages; one that opens an
+    older generation afterwards computes its clusters.
+    """
+    for name in os.listdir(directory):
+        match = _NAME.match(name)
+        stale = (match is not None and int(match.group(1)) not in keep) or (
+            SUFFIX + TMP_MARK in name
+        )
+        if stale:
+            with contextlib.suppress(OSError):
+                os.remove(os.path.join(directory, name))

@@ -1,0 +1,309 @@
+"""Per-generation cluster files (indexer.generation_arrays) on real indexes built by the pipeline.
+
+The files are an optimisation only: the mapped clusters must equal those
+computed from the signatures, an index without the file (or with a
+damaged, stale or half-written one) must answer exactly as with it, the
+next ``newsearch index`` run must write a missing one, and an incremental
+commit must update the clusters so that new copies join existing clusters.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from indexer import generation_arrays
+from indexer import schema as F
+from indexer.pipeline import index_paths
+from indexer.search import clusters as cl
+from indexer.search.presenter import search_json
+from indexer.search.request import parse_search_params
+from indexer.search.service import SearchService
+from indexer.store import current_directory
+from indexer.writer import index_lock, open_writable, write_missing_arrays
+
+REPO = Path(__file__).resolve().parents[2]
+
+REQUESTS: tuple[dict[str, list[str]], ...] = (
+    {"q": ["harvest"]},
+    {"q": ["harvest prices"], "sort": ["newest"]},
+    {"q": ["farmers"], "collapse": ["0"]},
+    {"q": ["*"], "topic": ["grain"]},
+    {"q": ["wheat"], "sort": ["oldest"]},
+)
+
+TOPICS = ("grain", "wheat", "corn")
+WORDS = (
+    "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november "
+    "oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu"
+).split()
+
+
+def story(n: int, copy: int = 0, day_shift: int = 0) -> dict[str, Any]:
+    """Story ``n`` (distinct words per story); ``copy`` > 0 is a wire copy of it."""
+    words = " ".join(
+        WORDS[(n * 7 + i * 3) % len(WORDS)] + str((n * 13 + i) % 97) for i in range(60)
+    )
+    return {
+        "id": f"story-{n}" + (f"-copy{copy}" if copy else ""),
+        "title": f"Harvest report {n}" + (" (repeat)" if copy else ""),
+        "body": f"Farmers reported harvest figures number {n}. {words}. "
+        f"{TOPICS[n % 3].capitalize()} prices were steady, traders said.",
+        "date": f"2021-05-{1 + (3 * n) % 27 + day_shift:02d}",
+        "topics": [TOPICS[n % 3]],
+    }
+
+
+def write_jsonl(path: Path, articles: list[dict[str, Any]]) -> None:
+    path.write_text("\n".join(json.dumps(a) for a in articles) + "\n", encoding="utf-8")
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    root = tmp_path / "corpus"
+    root.mkdir()
+    write_jsonl(root / "a.jsonl", [story(n) for n in range(0, 20)])
+    # Copies of every fourth story, a day later, in another file (another segment).
+    write_jsonl(root / "b.jsonl", [story(n, 1, 1) for n in range(0, 20, 4)])
+    return root
+
+
+@pytest.fixture
+def index(corpus: Path, tmp_path: Path) -> str:
+    directory = str(tmp_path / "index")
+    index_paths([str(corpus)], directory, workers=2)
+    return directory
+
+
+def answers(index_dir: str) -> list[dict[str, Any]]:
+    service = SearchService(index_dir)
+    try:
+        found = []
+        for request in REQUESTS:
+            page = search_json(service.search(parse_search_params(request)))
+            page.pop("took_ms")
+            found.append(page)
+        return found
+    finally:
+        service.close()
+
+
+def computed_and_mapped(index_dir: str) -> tuple[cl.Clusters, cl.Clusters | None]:
+    """The current generation's clusters computed from the signatures, and as mapped."""
+    service = SearchService(index_dir)
+    try:
+        snap = service._current()
+        fresh = cl.compute(snap.live, cl.signatures(snap), snap.date_ts, snap.lengths[F.BODY])
+        return fresh, cl.mapped(snap)
+    finally:
+        service.close()
+
+
+def cluster_files(index_dir: str) -> list[Path]:
+    directory = current_directory(index_dir)
+    assert directory is not None
+    return sorted(Path(directory).glob("generation_*" + generation_arrays.SUFFIX))
+
+
+def assert_same(a: cl.Clusters, b: cl.Clusters | None) -> None:
+    assert b is not None
+    np.testing.assert_array_equal(a.rep, b.rep)
+    np.testing.assert_array_equal(a.size, b.size)
+
+
+def test_the_indexer_writes_clusters_equal_to_computed_ones(index: str) -> None:
+    fresh, mapped = computed_and_mapped(index)
+    assert_same(fresh, mapped)
+    assert int(fresh.size.max()) == 2  # the copies were found
+    assert int((fresh.size == 2).sum()) == 10
+    # Only the current generation and the one before keep a file.
+    assert 1 <= len(cluster_files(index)) <= 2
+
+
+def test_a_service_uses_the_mapped_clusters(index: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_compute(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("clusters computed although the generation's file is valid")
+
+    monkeypatch.setattr(cl, "compute", no_compute)
+    found = answers(index)
+    assert found[0]["clusters"] < found[0]["total"]
+
+
+def test_an_index_without_the_file_answers_the_same_and_the_next_run_writes_it(
+    index: str,
+) -> None:
+    expected = answers(index)
+    for path in cluster_files(index):
+        path.unlink()
+    assert computed_and_mapped(index)[1] is None
+    assert answers(index) == expected
+    with index_lock(index, timeout=5):
+        ix, _ = open_writable(index)
+        write_missing_arrays(ix)
+    fresh, mapped = computed_and_mapped(index)
+    assert_same(fresh, mapped)
+    assert answers(index) == expected
+
+
+@pytest.mark.parametrize("damage", ["truncate", "zeroes", "flipped-byte", "stale"])
+def test_a_damaged_or_stale_file_is_ignored_and_rewritten(index: str, damage: str) -> None:
+    expected = answers(index)
+    directory = current_directory(index)
+    assert directory is not None
+    ix, _ = open_writable(index)
+    generation = ix.latest_generation()
+    target = Path(generation_arrays.path_for(directory, generation))
+    data = target.read_bytes()
+    if damage == "truncate":
+        target.write_bytes(data[: len(data) - 8])
+    elif damage == "zeroes":
+        target.write_bytes(bytes(len(data)))
+    elif damage == "flipped-byte":  # in the arrays, past the header
+        damaged = bytearray(data)
+        damaged[-3] ^= 0xFF
+        target.write_bytes(bytes(damaged))
+    else:  # an intact file written before a deletion (another deleted count)
+        found = generation_arrays.read(str(target))
+        assert found is not None
+        layout, groups = found
+        (first, size, deleted), *rest = layout.segments
+        stale = generation_arrays.Layout(generation, ((first, size, deleted + 1), *rest))
+        generation_arrays.save(directory, stale, cl.Clusters(groups.rep.copy(), groups.size.copy()))
+    assert computed_and_mapped(index)[1] is None
+    assert answers(index) == expected
+    with index_lock(index, timeout=5):
+        ix, _ = open_writable(index)
+        write_missing_arrays(ix)
+    fresh, mapped = computed_and_mapped(index)
+    assert_same(fresh, mapped)
+
+
+KILLED_WRITER = """
+import os, signal, sys
+from indexer import generation_arrays
+from indexer.search import clusters as cl
+from indexer.writer import open_writable
+
+ix, directory = open_writable(sys.argv[1])
+generation = ix.latest_generation()
+found = generation_arrays.read(generation_arrays.path_for(directory, generation))
+layout, groups = found
+os.remove(generation_arrays.path_for(directory, generation))
+generation_arrays.save(
+    directory, layout, cl.Clusters(groups.rep.copy(), groups.size.copy()),
+    before_rename=lambda: os.kill(os.getpid(), signal.SIGKILL),
+)
+"""
+
+
+def test_a_writer_killed_mid_write_leaves_the_index_readable(index: str) -> None:
+    expected = answers(index)
+    done = subprocess.run(
+        [sys.executable, "-c", KILLED_WRITER, index], cwd=REPO, capture_output=True, timeout=120
+    )
+    assert done.returncode == -9, done.stderr.decode()
+    directory = current_directory(index)
+    assert directory is not None
+    leftovers = [n for n in os.listdir(directory) if generation_arrays.TMP_MARK in n]
+    assert [n for n in leftovers if generation_arrays.SUFFIX in n]
+    assert computed_and_mapped(index)[1] is None
+    assert answers(index) == expected
+    with index_lock(index, timeout=5):
+        ix, _ = open_writable(index)
+        write_missing_arrays(ix)
+    assert not [
+        n
+        for n in os.listdir(directory)
+        if generation_arrays.SUFFIX + generation_arrays.TMP_MARK in n
+    ]
+    fresh, mapped = computed_and_mapped(index)
+    assert_same(fresh, mapped)
+    assert answers(index) == expected
+
+
+def test_an_incremental_commit_joins_new_copies_to_existing_clusters(
+    index: str, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_full(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a small commit clustered the whole generation")
+
+    monkeypatch.setattr(generation_arrays, "compute_full", no_full)
+    # Second copies of clustered stories (two days after the original), a
+    # copy of a story that had none, and new stories.
+    write_jsonl(
+        corpus / "c.jsonl",
+        [story(n, 2, 2) for n in (0, 4)] + [story(5, 1, 1)] + [story(n) for n in (40, 41)],
+    )
+    report = index_paths([str(corpus)], index, workers=1)
+    assert report.indexed == 5
+    fresh, mapped = computed_and_mapped(index)
+    assert_same(fresh, mapped)
+    assert mapped is not None
+    service = SearchService(index)
+    try:
+        snap = service._current()
+        for n, members in ((0, 3), (4, 3), (5, 2), (8, 2), (40, 1)):
+            original = snap.docnum_for_id(f"story-{n}")
+            assert original is not None
+            assert int(mapped.size[original]) == members
+            assert int(mapped.rep[original]) == original  # the earliest member names it
+        copy = snap.docnum_for_id("story-0-copy2")
+        assert copy is not None and int(mapped.rep[copy]) == snap.docnum_for_id("story-0")
+    finally:
+        service.close()
+
+
+def test_deleting_a_representative_updates_the_clusters(index: str, corpus: Path) -> None:
+    # Rewrite a.jsonl without story 0 (its copy stays): the changed file's
+    # documents are replaced, and story-0-copy1 is now alone.
+    write_jsonl(corpus / "a.jsonl", [story(n) for n in range(1, 20)])
+    index_paths([str(corpus)], index, workers=1)
+    fresh, mapped = computed_and_mapped(index)
+    assert_same(fresh, mapped)
+    assert mapped is not None
+    service = SearchService(index)
+    try:
+        snap = service._current()
+        copy = snap.docnum_for_id("story-0-copy1")
+        assert copy is not None and int(mapped.size[copy]) == 1
+        four = snap.docnum_for_id("story-4")
+        assert four is not None and int(mapped.size[four]) == 2
+    finally:
+        service.close()
+
+
+def test_a_dated_copy_of_an_undated_story_joins_it(
+    index: str, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    undated = story(50)
+    del undated["date"]
+    write_jsonl(corpus / "d.jsonl", [undated])
+    index_paths([str(corpus)], index, workers=1)  # an undated story: clustered in full
+    fresh, mapped = computed_and_mapped(index)
+    assert_same(fresh, mapped)
+    write_jsonl(corpus / "e.jsonl", [story(50, 1, 1)])
+
+    def no_full(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a small commit clustered the whole generation")
+
+    monkeypatch.setattr(generation_arrays, "compute_full", no_full)
+    index_paths([str(corpus)], index, workers=1)  # incremental: the undated one is a partner
+    fresh, mapped = computed_and_mapped(index)
+    assert_same(fresh, mapped)
+    assert mapped is not None
+    service = SearchService(index)
+    try:
+        snap = service._current()
+        original = snap.docnum_for_id("story-50")
+        copy = snap.docnum_for_id("story-50-copy1")
+        assert original is not None and copy is not None
+        assert int(mapped.size[copy]) == 2 and mapped.rep[copy] == mapped.rep[original]
+    finally:
+        service.close()
