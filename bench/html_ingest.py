@@ -40,6 +40,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import stagetime
 from calibrate import describe
 from corpora import REPO
 from ingest import run_index
@@ -79,7 +80,8 @@ STAGES = [
     ("indexer.sources.html", "make_soup", "  bs4 soup (metadata, fallback)"),
     ("indexer.sources.html", "_metadata_tree", "  metadata: head re-parse (rare)"),
     ("indexer.sources.html", "metadata_soup", "  metadata: bs4 on cut-out elements"),
-    ("indexer.sources.html", "page_metadata", "  metadata: lookups"),
+    ("indexer.sources.html", "page_metadata", "  metadata: lookups (bs4)"),
+    ("indexer.sources.html", "tree_metadata", "  metadata: lookups (lxml tree)"),
     ("indexer.sources.html", "without_scripts", "  without scripts (string)"),
     ("indexer.sources.html", "_main_text", "  main text (trafilatura)"),
     ("indexer.sources.html", "visible_text", "  fallback text (bs4)"),
@@ -106,14 +108,15 @@ def stages(files: list[Path]) -> None:
     sample = [str(path) for path in files]
     directory = tempfile.mkdtemp(prefix="newsearch-html-stages-")
     try:
-        started = time.perf_counter()
+        started = stagetime.CLOCK()
         report = pipeline.index_paths(sample, directory, workers=1)
-        total = time.perf_counter() - started
+        total = stagetime.CLOCK() - started
     finally:
         shutil.rmtree(directory, ignore_errors=True)
     pages = len(sample)
     print(
-        f"stages: {pages} pages ({report.indexed} indexed) in {total:.1f} s, one process: "
+        f"stages: {pages} pages ({report.indexed} indexed) in {total:.1f} s "
+        f"({'CPU' if stagetime.CLOCK is time.process_time else 'wall'}), one process: "
         f"{pages / total:.1f} pages/s, {1000 * total / pages:.1f} ms/page"
     )
     for _, _, label in STAGES:
@@ -132,7 +135,12 @@ def main() -> None:
     parser.add_argument("--no-stages", action="store_true", help="skip the per-stage run")
     parser.add_argument("--every", type=int, default=1, help="1 page in N (both parts)")
     parser.add_argument("--code", type=Path, default=REPO, help="checkout whose indexer runs")
+    parser.add_argument(
+        "--cpu", action="store_true", help="stages in CPU time (steadier on a shared machine)"
+    )
     args = parser.parse_args()
+    if args.cpu:
+        stagetime.CLOCK = time.process_time
     code = args.code.resolve()
     sys.path.insert(0, str(code))
     print(describe(), flush=True)

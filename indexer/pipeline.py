@@ -39,7 +39,7 @@ from indexer.errors import NewsearchError, NotAnArticleError, SourceError
 from indexer.extract import build_article
 from indexer.fingerprint import Fingerprint, content_digest
 from indexer.model import SkippedDocument
-from indexer.sources import FoundFile, SkippedFile, discover, read_documents
+from indexer.sources import FoundFile, SkippedFile, discover, read_documents, warm_up_readers
 from indexer.writer import (
     SegmentBuilder,
     article_fields,
@@ -448,6 +448,8 @@ def _write_batches(
     next_file = None
     try:
         if workers > 1 and len(plan.todo) > 1:
+            # Loaded once here, shared by the forked workers (HTML's libraries).
+            warm_up_readers(found.path for found in plan.todo)
             context = multiprocessing.get_context("fork")
             queue = context.SimpleQueue()
             next_file = context.Value("q", 0)

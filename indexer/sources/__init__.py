@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from indexer.sources.detect import FORMATS, detect_format
 from indexer.sources.discover import FoundFile, SkippedFile, discover
-from indexer.sources.read import read_documents
+from indexer.sources.read import read_documents, warm_up_readers
 
 __all__ = [
     "FORMATS",
@@ -25,4 +25,5 @@ __all__ = [
     "detect_format",
     "discover",
     "read_documents",
+    "warm_up_readers",
 ]

@@ -37,9 +37,40 @@ _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufeff\ufffe\uffff]+")
 _WORD = re.compile(r"\S+")
 
 
+# The same characters as UTF-8: C0 controls and DEL are single bytes that
+# never occur inside a multi-byte sequence; the C1 controls are \xc2\x80-\x9f;
+# U+FEFF, U+FFFE and U+FFFF are three bytes each.
+_C0_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
+
+
 def strip_controls(text: str) -> str:
-    """Remove control characters (keeping tab, newline, CR, VT and FF)."""
-    return _CONTROLS.sub("", text)
+    """Remove control characters (keeping tab, newline, CR, VT and FF).
+
+    Most texts have none, and proving it is most of the cost: the regex
+    walks ~10 ns per character (1.4 ms for a 150 KB HTML page), while
+    deleting the single-byte controls from the UTF-8 bytes and looking for
+    the multi-byte ones where their lead byte occurs runs in C, ~0.6 ms.
+    Any hit takes the regex.
+    """
+    if len(text) < 4096:
+        return _CONTROLS.sub("", text)
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data.translate(None, _C0_BYTES)) != len(data) or _has_multibyte_control(data):
+        return _CONTROLS.sub("", text)
+    return text
+
+
+def _has_multibyte_control(data: bytes) -> bool:
+    """Whether UTF-8 ``data`` holds a C1 control, U+FEFF, U+FFFE or U+FFFF."""
+    if b"\xef\xbb\xbf" in data or b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data:
+        return True
+    position = data.find(b"\xc2")  # no-break spaces, Latin-1 signs: a few per page
+    while position != -1:
+        follower = data[position + 1 : position + 2]
+        if follower and 0x80 <= follower[0] <= 0x9F:
+            return True
+        position = data.find(b"\xc2", position + 1)
+    return False
 
 
 def normalize_newlines(text: str) -> str:

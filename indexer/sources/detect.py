@@ -130,6 +130,11 @@ def classify(path: str, head: bytes) -> tuple[str | None, str]:
     return _decide(sniffed, by_suffix, suffix.lower(), stem.lower())
 
 
+def suffix_format(path: str) -> str | None:
+    """The format the file's name claims (``"html"`` for ``.htm``...), or ``None``."""
+    return _SUFFIXES.get(os.path.splitext(path)[1].lower())
+
+
 def has_article_suffix(path: str) -> bool:
     """Whether the file's name claims an article format (``.txt``, ``.html``, ``.sgm``...)."""
     return os.path.splitext(path)[1].lower() in _SUFFIXES

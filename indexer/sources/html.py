@@ -1,20 +1,25 @@
-"""HTML news pages: main text by trafilatura, metadata by beautifulsoup4.
+"""HTML news pages: main text by trafilatura, metadata read from the same lxml tree.
 
-One parse per page (issue 16): lxml parses the markup once; trafilatura gets
-a copy of that tree without scripts and styles, htmldate the tree itself (it
-copies before pruning), and beautifulsoup4 reads the metadata from a small
-document of just the elements it looks at (``<meta>``, ``<title>``,
-``<h1>``, ``<link rel>``, ``<a rel>``, ``<time>``, JSON-LD), cut out of the
-same tree. Building a bs4 tree of the whole page cost as much as
-trafilatura itself (a Python object per node); the small document costs
-about a millisecond.
+One parse per page (issue 16): lxml parses the markup once. The metadata
+code reads the few elements it looks at (``<meta>``, ``<title>``, ``<h1>``,
+``<link rel>``, ``<a rel>``, ``<time>``, JSON-LD) from that tree with one
+XPath (:func:`~indexer.sources.html_meta.tree_metadata`); htmldate reads it
+next (it prunes a copy); then trafilatura gets the tree itself, without
+scripts and styles. beautifulsoup4 builds a whole-page document only for
+the fallbacks (no lxml tree, no main text).
+
+trafilatura runs in its fast mode first (its own extractor without the
+readability/jusText second opinion: 19 instead of 25 CPU-ms per page on the
+html-news pages), and the full extraction re-does the page only when the
+fast text looks wrong (:func:`fast_text_suspect`, tuned by
+``bench/html_guard.py``).
 
 Why two libraries (measured on ``tests/fixtures/sources``; see
 ``docs/sources.md``): trafilatura is good at telling the article from the
 page around it (navigation, ads, comments, related links, scripts), which a
 generic parser cannot do; but its metadata comes out interpreted (dates
 normalised by htmldate, sometimes guessed from URLs or body text), while a
-reader must hand over the raw strings the page declares. beautifulsoup4 reads
+reader must hand over the raw strings the page declares. lxml (or beautifulsoup4) reads
 those declarations exactly: Open Graph and ``<meta>`` tags, JSON-LD, ``<time>``
 (:mod:`indexer.sources.html_meta`).
 
@@ -52,7 +57,7 @@ from indexer.sources.cleanup import (
     text_to_body,
 )
 from indexer.sources.decode import decode_bytes
-from indexer.sources.html_meta import page_metadata
+from indexer.sources.html_meta import page_metadata, tree_metadata
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +86,11 @@ TRAFILATURA_OPTIONS: dict[str, Any] = {
     "deduplicate": False,
     "with_metadata": False,
 }
+#: trafilatura's fast mode: its own extractor only, without the second
+#: opinions (readability, jusText), about a fifth of its time. Asked first;
+#: :func:`fast_text_suspect` decides when its text is not to be trusted and
+#: the full extraction runs after all.
+FAST_OPTIONS: dict[str, Any] = {**TRAFILATURA_OPTIONS, "fast": True}
 #: On a short page the balanced mode returns the navigation as "text"; below
 #: this many characters the precise mode is asked instead, and the bs4
 #: fallback (limited to the page's main container) is the last chance.
@@ -173,7 +183,9 @@ def parse_html(path: str, markup: str) -> RawDocument:
         return RawDocument(path=path, position=None, format="html", body=body)
     tree = parse_tree(markup[:MAX_SOUP_CHARS])
     meta_tree = _metadata_tree(markup[:MAX_SOUP_CHARS], tree)
-    meta = page_metadata(metadata_soup(meta_tree) if meta_tree is not None else _soup(markup))
+    meta = tree_metadata(meta_tree) if meta_tree is not None else page_metadata(_soup(markup))
+    page_date = _page_date(path, tree, meta.url) if len(markup) <= MAX_TRAFILATURA_CHARS else None
+    # Nothing reads ``tree`` after this: trafilatura may take it as it is.
     body = ""
     fresh = _trafilatura_input(path, markup, tree)
     if fresh is not None:
@@ -182,7 +194,6 @@ def parse_html(path: str, markup: str) -> RawDocument:
     if not _has_real_words(body):
         raise SourceError("no article text in HTML")
     body = _drop_leading_title(body, meta.title)
-    page_date = _page_date(path, tree, meta.url) if len(markup) <= MAX_TRAFILATURA_CHARS else None
     return RawDocument(
         path=path,
         position=None,
@@ -248,35 +259,6 @@ def _metadata_tree(markup: str, tree: HtmlElement | None) -> HtmlElement | None:
         return None
 
 
-#: The elements :func:`~indexer.sources.html_meta.page_metadata` looks at,
-#: in document order (XPath unions keep it).
-_METADATA_XPATH = etree.XPath(
-    "//meta[@content] | //title | //h1 | //link[@rel] | //a[@rel] | //time"
-    " | //script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]"
-)
-
-
-def metadata_soup(tree: HtmlElement) -> BeautifulSoup:
-    """A small bs4 document of the elements metadata needs, cut from ``tree``.
-
-    Each element keeps its subtree (an ``<h1>``'s text, a script's JSON) and
-    is wrapped in ``<article>`` when it sits inside one, since ``<time>``
-    inside an article is preferred. Nested matches (a ``<time>`` inside an
-    ``<h1>``) appear twice, in document order, which changes no "first
-    match" lookup.
-    """
-    pieces: list[str] = []
-    for element in _METADATA_XPATH(tree):
-        # libxml2's HTML serialiser percent-encodes non-ASCII ``href``s: links
-        # (no script text in them) go out as XML, which keeps them as written.
-        method = "xml" if element.tag in ("link", "a") else "html"
-        text = etree.tostring(element, encoding="unicode", method=method, with_tail=False)
-        if element.tag == "time" and element.xpath("ancestor::article"):
-            text = f"<article>{text}</article>"
-        pieces.append(text)
-    return make_soup(f"<html><body>{''.join(pieces)}</body></html>")
-
-
 def _soup(markup: str) -> BeautifulSoup:
     """The whole page as bs4 sees it: only for the fallback paths (rare)."""
     return make_soup(markup[:MAX_SOUP_CHARS])
@@ -285,8 +267,13 @@ def _soup(markup: str) -> BeautifulSoup:
 def _trafilatura_input(
     path: str, markup: str, tree: HtmlElement | None
 ) -> Callable[[], HtmlElement | str] | None:
-    """What trafilatura reads, made fresh on each call: a copy of ``tree``
-    without scripts and styles (trafilatura prunes the tree it is given).
+    """What trafilatura reads, made fresh on each call: ``tree`` without
+    scripts and styles (trafilatura prunes the tree it is given).
+
+    The first call hands over ``tree`` itself (its other readers are done
+    with it); a second attempt (the full extraction after the fast one, the
+    precise mode) parses the page again, which on the few pages that need
+    it costs less than copying every page's tree.
 
     ``None`` when the page is too big for it. trafilatura discards scripts
     anyway; removing them first saves it cleaning megabytes of inline
@@ -299,8 +286,12 @@ def _trafilatura_input(
             return None
         return lambda: content
 
-    def stripped() -> HtmlElement:
-        fresh = copy.deepcopy(tree)
+    unused = [tree]
+
+    def stripped() -> HtmlElement | str:
+        fresh = unused.pop() if unused else parse_tree(markup)
+        if fresh is None:  # libxml2 is deterministic: it parsed this page before
+            return without_scripts(markup)
         etree.strip_elements(fresh, etree.Comment, "script", "style", with_tail=False)
         return fresh
 
@@ -356,11 +347,22 @@ def _main_text(path: str, fresh: Callable[[], HtmlElement | str]) -> str:
     """trafilatura's main text, as paragraphs; ``""`` when it finds none.
 
     ``fresh()`` gives the page (markup or a tree of its own) for each attempt.
+    The fast mode is asked first; the full extraction (readability and
+    jusText as second opinions) only when :func:`fast_text_suspect` says the
+    fast text does not look like the page's article, or when there is no
+    tree to measure the page by.
     """
     import trafilatura  # heavy import (~0.3 s): only when an HTML file is read
 
     try:
-        text = trafilatura.extract(fresh(), **TRAFILATURA_OPTIONS)
+        page = fresh()
+        if isinstance(page, str):
+            text = trafilatura.extract(page, **TRAFILATURA_OPTIONS)
+        else:
+            page_words = _word_count(page)
+            text = trafilatura.extract(page, **FAST_OPTIONS)
+            if fast_text_suspect(text, page_words):
+                text = trafilatura.extract(fresh(), **TRAFILATURA_OPTIONS)
         if not text or len(text) < SHORT_TEXT_CHARS:
             text = trafilatura.extract(fresh(), **PRECISE_OPTIONS)
     # trafilatura is a third-party heuristic run on arbitrary pages; whatever
@@ -374,6 +376,66 @@ def _main_text(path: str, fresh: Callable[[], HtmlElement | str]) -> str:
     if not text:
         return ""
     return join_paragraphs(normalize_newlines(text).split("\n"))
+
+
+#: The guard on the fast mode, tuned on the train half of html-news/trafilatura
+#: (``bench/html_guard.py``): a fast text under this share of the page's
+#: words (scripts and styles out) is re-done by the full extraction. On the
+#: 764 pages: 4,209 must/must-not checks pass (full extraction always: 4,208;
+#: fast mode only: 4,196; trafilatura's defaults: 4,194) with 4% of the pages
+#: re-done. A minimum word count as well (the grid's other axis) re-did far
+#: more pages for no gain on the train half.
+FAST_MIN_SHARE = 0.1
+
+
+def fast_text_suspect(text: str | None, page_words: int) -> bool:
+    """Whether trafilatura's fast-mode text should be re-done by its full extraction.
+
+    The full mode differs where trafilatura's own extractor under-delivers:
+    nothing found, or a text that is a small part of the page's words
+    (readability then often finds the article the rules missed: a page of
+    ``<div>``s and ``<br>``s, a story split into blocks the rules drop).
+    Everywhere else both modes give the same text or nearly, and the fast
+    one costs about a fifth less.
+    """
+    if not text:
+        return True
+    return len(text.split()) < FAST_MIN_SHARE * page_words
+
+
+def _word_count(tree: HtmlElement) -> int:
+    """Words of the page's text (a tree without scripts and styles)."""
+    return len(tree.text_content().split())
+
+
+def warm_up() -> None:
+    """Load what every HTML page needs, once, in the process that forks the workers.
+
+    trafilatura, htmldate and dateparser are imported on the first page and
+    load data on first use (dateparser's month names of every locale, its
+    parser; trafilatura's tables); a forked worker that finds them loaded
+    shares those pages with its parent instead of paying for them again.
+    A throwaway page runs both libraries once to get there.
+    """
+    import trafilatura
+    from htmldate import find_date
+    from htmldate.extractors import get_external_parser, month_words
+
+    month_words()
+    # A string no locale reads makes dateparser try (and compile its word
+    # splitter for) every locale: ~1.9 CPU-s, which each worker paid again
+    # as soon as one of its pages had such a date-like string.
+    get_external_parser().get_date_data("12 janvier 2019")
+    get_external_parser().get_date_data("Qxz 12 Zqx 2019")
+    sample = (
+        "<html><head><title>Warm-up</title></head><body><article><p>"
+        + "Words of a page that only warms the readers up, published 3 March 2020. " * 8
+        + "</p></article></body></html>"
+    )
+    tree = parse_tree(sample)
+    if tree is not None:
+        find_date(tree, original_date=True)
+        trafilatura.extract(copy.deepcopy(tree), **TRAFILATURA_OPTIONS)
 
 
 def _page_date(path: str, tree: HtmlElement | None, url: str | None) -> str | None:

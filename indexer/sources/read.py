@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator
 
 from indexer.errors import NotAnArticleError, SourceError
 from indexer.model import RawDocument, SkippedDocument
 from indexer.sources.decode import binary_reason, strip_stray_nuls
-from indexer.sources.detect import FORMATS, HEAD_BYTES, classify, has_article_suffix, is_not_article
-from indexer.sources.html import read_html
+from indexer.sources.detect import (
+    FORMATS,
+    HEAD_BYTES,
+    classify,
+    has_article_suffix,
+    is_not_article,
+    suffix_format,
+)
+from indexer.sources.html import read_html, warm_up
 from indexer.sources.jsonl import read_jsonl
 from indexer.sources.reuters import read_reuters
 from indexer.sources.text import read_text
+
+log = logging.getLogger(__name__)
 
 Item = RawDocument | SkippedDocument
 
@@ -21,6 +31,28 @@ _READERS: dict[str, Callable[[str, bytes], Iterable[Item]]] = {
     "reuters": read_reuters,
     "jsonl": read_jsonl,
 }
+
+
+#: HTML pages from which a run warms the HTML readers up before forking.
+WARM_UP_MIN_PAGES = 100
+
+
+def warm_up_readers(paths: Iterable[str]) -> None:
+    """Load the heavy readers these files will need (HTML's libraries), here and now.
+
+    Called before worker processes fork, so that they share what was loaded
+    instead of each loading it again (see :func:`indexer.sources.html.warm_up`).
+    Only for a run of many pages: the warm-up costs ~2 CPU-s, which a run of
+    a few pages, that may never need all of it, would pay for nothing.
+    """
+    if sum(suffix_format(path) == "html" for path in paths) < WARM_UP_MIN_PAGES:
+        return
+    try:
+        warm_up()
+    # Only a head start: a library that fails here fails (and is handled) per
+    # page in the workers too; the run must not stop for it.
+    except Exception:
+        log.warning("warming up the HTML readers failed", exc_info=True)
 
 
 def read_documents(path: str, data: bytes, fmt: str | None = None) -> Iterator[Item]:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from indexer.sources import cleanup
 from indexer.sources.cleanup import (
     MAX_BODY_CHARS,
     cap_body,
@@ -68,3 +72,39 @@ def test_has_words() -> None:
     assert has_words("a b c ok")
     assert not has_words("a 1 ; - ")
     assert not has_words("one two", minimum=3)
+
+
+_AWKWARD = st.sampled_from(
+    [
+        "a",
+        " ",
+        "\n",
+        "\t",
+        "\x00",
+        "\x08",
+        "\x1f",
+        "\x7f",
+        "\x80",
+        "\x9f",
+        "\xa0",
+        "\xc2",
+        "é",
+        "\ufeff",
+        "\ufffe",
+        "\uffff",
+        "\ufffd",
+        "\u20ac",
+        "\ud800",
+        "\U0001f600",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_AWKWARD, max_size=40), st.integers(0, 5000))
+def test_strip_controls_fast_path_agrees_with_the_regex(pieces: list[str], at: int) -> None:
+    # Long texts take the byte-level shortcut; it must remove exactly what
+    # the regex removes, wherever the controls sit.
+    filler = "x" * 5000
+    text = filler[:at] + "".join(pieces) + filler[at:]
+    assert strip_controls(text) == cleanup._CONTROLS.sub("", text)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from indexer.errors import SourceError
 from indexer.sources import html
-from indexer.sources.html import make_soup, metadata_soup, parse_html, parse_tree
-from indexer.sources.html_meta import page_metadata, strip_site_name
+from indexer.sources.html import make_soup, parse_html, parse_tree
+from indexer.sources.html_meta import page_metadata, strip_site_name, tree_metadata
 
 PARAGRAPHS = (
     "<p>PORT ELLIS – The town library opened again on Monday, eight months after the flood "
@@ -28,14 +30,14 @@ def jsonld(text: str) -> str:
 def meta(head: str, body: str = "") -> dict[str, str | None]:
     """The metadata as read from the whole page, checked against the reader's way.
 
-    The reader gives bs4 only the elements metadata looks at, cut out of the
-    lxml tree (:func:`metadata_soup`); both must read the same values.
+    The reader reads them from its lxml tree (:func:`tree_metadata`); the
+    bs4 fallback (no tree) must read the same values.
     """
     markup = f"<html><head>{head}</head><body>{body}</body></html>"
     found = page_metadata(make_soup(markup))
     tree = parse_tree(markup)
     assert tree is not None
-    assert page_metadata(metadata_soup(tree)) == found
+    assert tree_metadata(tree) == found
     return {k: getattr(found, k) for k in ("title", "date", "author", "url", "source")}
 
 
@@ -273,3 +275,71 @@ def test_metadata_of_a_page_on_one_line_survives_the_doctype_repair() -> None:
         "https://news.example.com/library",
     )
     assert doc.body.startswith("PORT ELLIS")
+
+
+# -- trafilatura's fast mode and its guard (issue 16) --------------------------
+
+_TEASER = (
+    "<p>Port Ellis will get its harbour back: after two winters of storms and a year of "
+    "arguing about money, the harbour board has found the funds, and the work on the piers, "
+    "the quays and the sea wall starts in the new year. Here is what the fishermen, the "
+    "builders and the people of the town can expect from the plan.</p>"
+)
+_WORKS = ["north pier", "south quay", "fish market", "old lighthouse", "ferry ramp", "boat yard"]
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August"]
+
+
+def _story_paragraphs(count: int) -> str:
+    return "".join(
+        f"<p>Work on the {_WORKS[i % 6]} (part {i + 1}) is to begin in {_MONTHS[i % 8]}, the "
+        f"harbour board said, and {i + 3} crews will take part in it; the board expects it to "
+        f"cost about {i + 2} million and to be finished within {i + 10} months.</p>"
+        for i in range(count)
+    )
+
+
+def _fast_and_page_words(markup: str) -> tuple[str, int]:
+    import trafilatura
+
+    tree = parse_tree(markup)
+    assert tree is not None
+    page_words = html._word_count(copy.deepcopy(tree))
+    return trafilatura.extract(copy.deepcopy(tree), **html.FAST_OPTIONS) or "", page_words
+
+
+def test_guard_recovers_the_story_the_fast_mode_misses() -> None:
+    # The teaser sits in the page's first "entry-content" block, the story in a
+    # second one: trafilatura's own rules stop at the first; readability (the
+    # full mode's second opinion) finds the long one.
+    markup = (
+        "<html><head><title>Harbour works</title></head><body><div id='page'>"
+        f"<div class='entry-content intro'>{_TEASER}</div><div class='text-wrapper'>"
+        f"<div class='entry-content text'>{_story_paragraphs(24)}</div></div></div></body></html>"
+    )
+    fast, page_words = _fast_and_page_words(markup)
+    assert "part 24" not in fast  # the fixture does what it claims: fast mode loses the story
+    assert html.fast_text_suspect(fast, page_words)
+    doc = parse_html("harbour.html", markup)
+    assert "Work on the north pier (part 1) is to begin in January" in doc.body
+    assert "(part 24)" in doc.body
+
+
+def test_guard_keeps_the_fast_text_of_an_ordinary_page() -> None:
+    markup = page(body=_story_paragraphs(8))
+    fast, page_words = _fast_and_page_words(markup)
+    assert "(part 8)" in fast
+    assert not html.fast_text_suspect(fast, page_words)
+    assert not html.fast_text_suspect("one two three", 20)
+    assert html.fast_text_suspect("", 20)
+    assert html.fast_text_suspect(None, 20)
+    assert html.fast_text_suspect("one two", 100)
+
+
+def test_warm_up_loads_what_the_workers_share() -> None:
+    # Run in the parent before the workers fork (runs of >= 100 pages); it
+    # must work on its own and leave dateparser's parser built.
+    from htmldate.extractors import get_external_parser
+
+    html.warm_up()
+    assert get_external_parser.cache_info().currsize == 1
+    assert parse_html("a.html", page()).body.startswith("PORT ELLIS")
