@@ -191,7 +191,7 @@ AMBIGUOUS = set(
 )
 # Places kept even though their name is ambiguous: capitals and the big ones
 # where the place is the usual reading in news copy.
-KEEP = {"Paris", "Moscow", "Washington", "Phoenix", "Portland", "Richmond", "Columbus",
+KEEP = {"Athens", "Paris", "Moscow", "Washington", "Phoenix", "Portland", "Richmond", "Columbus",
         "Rochester", "Buffalo", "Oakland", "Anaheim", "Irvine", "Pasadena", "Berkeley",
         "Orlando", "Sacramento", "Lansing", "Hartford", "Stamford", "Providence", "Toledo",
         "Dayton", "Akron", "Syracuse", "Albany", "Spokane", "Tacoma", "Tucson", "Scottsdale",
@@ -201,6 +201,10 @@ KEEP = {"Paris", "Moscow", "Washington", "Phoenix", "Portland", "Richmond", "Col
         "Dover", "Trenton", "Wilmington", "Worcester", "Jacksonville", "Minneapolis",
         "Duluth", "Fresno", "Stockton", "Modesto", "Bakersfield", "Riverside",
         "Anchorage"}  # fmt: skip
+
+
+# Dateline "cities" that are not places.
+NOT_PLACES = {"United Nations"}
 
 
 def word_counts(corpus: Path) -> collections.Counter[str]:
@@ -305,7 +309,9 @@ def main() -> None:
         if city["population"] >= floor and city["name"].isascii():
             gazetteer.add_city(city["name"])
     for name, count in dateline_cities(args.corpus).items():
-        if count >= 2 and "." not in name:
+        # Datelines also name bodies ("UNITED NATIONS") and carry markup ("****LONDON").
+        plain = "." not in name and name.replace(" ", "").isalpha()
+        if count >= 2 and plain and name not in NOT_PLACES:
             gazetteer.add_city(name)
     OUT.write_text("\n".join(gazetteer.lines()) + "\n", encoding="utf-8")
     print(f"{len(gazetteer.rows)} places -> {OUT}")

@@ -6,8 +6,10 @@
   ids and its date shifted by whole years (copy k shifts 1987 to 1987 + k),
   written once to ``bench/out/reuters-10x/`` (git-ignored).
 * ``hundredfold_files()``: the 100x corpus (2,157,800 stories, ~2.7 GB), made
-  the same way (copy k: ids + k * 1,000,000, 1987 -> 1987 + k, so dates stay
-  valid calendar dates, 1987-2086) but written OUTSIDE the repository, to
+  the same way (copy k: ids + k * 1,000,000, 1987 -> 1987 + k up to 2026,
+  then back from 1986 to 1927, so every date is one the extractor accepts;
+  indexes built before stop 20 used 1987 + k for every copy and left the
+  copies past 2027 undated) but written OUTSIDE the repository, to
   ``$NEWSEARCH_BENCH_DATA`` (default ``/work/bench-data``), after checking
   that the disk has room for it and its index (``python bench/corpora.py
   100x`` builds it and prints the space it needs first).
@@ -98,12 +100,30 @@ def check_space(target: Path, copies: int) -> None:
         )
 
 
+#: Copies whose shifted year stays in the past. The date extractor refuses
+#: years after next year (a future date is an extraction error), so copy 40
+#: of 1987 (2027) would be indexed undated: later copies go back in time.
+FORWARD_COPIES = 40
+
+
+def copy_year(copy: int) -> int:
+    """The year copy ``copy`` moves 1987 to: 1987-2026 forward, then 1986 back to 1927."""
+    return 1987 + copy if copy < FORWARD_COPIES else 1987 + FORWARD_COPIES - 1 - copy
+
+
 def _copies(target: Path, copies: int) -> list[Path]:
-    """Every Reuters file ``copies`` times: copy k has ids + k * 1,000,000, years + k."""
+    """Every Reuters file ``copies`` times: copy k has ids + k * 1,000,000, 1987 -> copy_year(k).
+
+    Copies past :data:`FORWARD_COPIES` carry their year in the file name, so a
+    corpus written by the old scheme (1987 + k for every k, which left 56% of
+    the 100x stories undated) is not mistaken for the new one.
+    """
     files = []
     for copy in range(copies):
+        year = copy_year(copy)
+        suffix = "" if copy < FORWARD_COPIES else f"-y{year}"
         for source in reuters_files():
-            path = target / f"{source.stem}-x{copy}.sgm"
+            path = target / f"{source.stem}-x{copy}{suffix}.sgm"
             files.append(path)
             if path.exists():
                 continue
@@ -111,7 +131,7 @@ def _copies(target: Path, copies: int) -> list[Path]:
             data = source.read_bytes()
             offset = copy * 1_000_000
             data = _NEWID.sub(lambda m, o=offset: b'NEWID="%d"' % (int(m.group(1)) + o), data)
-            data = _YEAR.sub(lambda m, c=copy: m.group(1) + b"%d" % (1987 + c), data)
+            data = _YEAR.sub(lambda m, y=year: m.group(1) + b"%d" % y, data)
             tmp = path.with_suffix(".tmp")
             tmp.write_bytes(data)
             tmp.rename(path)

@@ -34,6 +34,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from calibrate import describe
@@ -42,9 +43,10 @@ from ingest import run_index
 
 sys.path.insert(0, str(REPO))
 
-from indexer.merge_policy import TieredMerge, default_policy
+from indexer.merge_policy import TieredMerge, budget_for, default_policy
 
-Policy = Callable[[list[int]], list[int]]
+#: A policy on numbers: segment sizes and the stories the commit adds -> indexes to merge.
+Policy = Callable[[list[int], int], list[int]]
 
 
 def fib(n: int) -> int:
@@ -57,7 +59,7 @@ def fib(n: int) -> int:
     return b
 
 
-def merge_small(sizes: list[int]) -> list[int]:
+def merge_small(sizes: list[int], added: int = 0) -> list[int]:
     """Indexes Whoosh's ``MERGE_SMALL`` merges, given each segment's documents."""
     order = sorted(range(len(sizes)), key=lambda i: sizes[i])
     total = 0
@@ -70,24 +72,48 @@ def merge_small(sizes: list[int]) -> list[int]:
     return []
 
 
-def tiered(policy: TieredMerge) -> Policy:
-    return lambda sizes: policy.choose([(n, n) for n in sizes])
+def tiered(policy: TieredMerge, budgeted: bool = False) -> Policy:
+    """The tiered policy; ``budgeted``: with each commit's budget (:func:`budget_for`)."""
+
+    def choose(sizes: list[int], added: int) -> list[int]:
+        chosen = replace(policy, budget=budget_for(added)) if budgeted else policy
+        return chosen.choose([(n, n) for n in sizes])
+
+    return choose
 
 
-def simulate(sizes: Sequence[int], policy: Policy, runs: int) -> dict[str, int]:
-    """``runs`` incremental commits, each merging per ``policy`` then adding two segments."""
+def simulate(
+    sizes: Sequence[int], policy: Policy, runs: int, big_every: int = 0, big: int = 52_156
+) -> dict[str, int]:
+    """``runs`` incremental commits, each merging per ``policy`` then adding two segments.
+
+    Every run adds 1,000 stories, except every ``big_every``-th (0: none),
+    which adds ``big`` (a nightly import, say; 52,156 is one 64 MB batch of
+    Reuters): worst merges are reported for the small and the big runs apart.
+    """
     segments = list(sizes)
-    worst = total = 0
-    for _ in range(runs):
-        chosen = set(policy(segments))
+    worst = worst_big = total = most = 0
+    for run in range(1, runs + 1):
+        added = big if big_every and run % big_every == 0 else 1000
+        chosen = set(policy(segments, added))
         merged = sum(segments[i] for i in chosen)
         segments = [n for i, n in enumerate(segments) if i not in chosen]
         if merged:
             segments.append(merged)
-        segments += [500, 500]
-        worst = max(worst, merged)
+        segments += [added // 2, added - added // 2]
+        if added == 1000:
+            worst = max(worst, merged)
+        else:
+            worst_big = max(worst_big, merged)
         total += merged
-    return {"worst_commit_docs": worst, "total_merged_docs": total, "segments": len(segments)}
+        most = max(most, len(segments))
+    return {
+        "worst_commit_docs": worst,
+        "worst_big_commit_docs": worst_big,
+        "total_merged_docs": total,
+        "segments": len(segments),
+        "most_segments": most,
+    }
 
 
 def build(policy: Policy, documents: int, segment: int = 26_078) -> tuple[list[int], int]:
@@ -95,7 +121,7 @@ def build(policy: Policy, documents: int, segment: int = 26_078) -> tuple[list[i
     segments: list[int] = []
     worst = 0
     for _ in range(max(1, round(documents / (2 * segment)))):
-        chosen = set(policy(segments))
+        chosen = set(policy(segments, 2 * segment))
         merged = sum(segments[i] for i in chosen)
         segments = [n for i, n in enumerate(segments) if i not in chosen]
         segments += ([merged] if merged else []) + [segment, segment]
@@ -132,6 +158,9 @@ def main() -> None:
     parser.add_argument("--index", help="the (big) index to measure")
     parser.add_argument("--synthetic", type=int, help="simulate a build of this many stories")
     parser.add_argument("--simulate", type=int, default=100, help="simulated runs (100)")
+    parser.add_argument(
+        "--big-every", type=int, default=0, help="every Nth simulated run adds 52,156 stories"
+    )
     parser.add_argument("--runs", type=int, default=0, help="real 1,000-story runs (0)")
     args = parser.parse_args()
     if not args.index and not args.synthetic:
@@ -145,19 +174,30 @@ def main() -> None:
         print(f"{args.index}: {sum(sizes):,} documents in {len(sizes)} segments: {sizes}")
         results["segments"] = sizes
     ours = default_policy()
-    for name, policy in (("whoosh MERGE_SMALL", merge_small), ("tiered", tiered(ours))):
+    for name, policy in (
+        ("whoosh MERGE_SMALL", merge_small),
+        ("tiered", tiered(ours)),
+        ("tiered + budget", tiered(ours, budgeted=True)),
+    ):
         if args.synthetic:
             sizes, worst = build(policy, args.synthetic)
             print(
                 f"simulated build of {args.synthetic:,} stories, {name}: worst commit merges "
                 f"{worst:,} documents; {len(sizes)} segments: {sorted(sizes, reverse=True)}"
             )
-        outcome = simulate(sizes, policy, args.simulate)
+        outcome = simulate(sizes, policy, args.simulate, args.big_every)
         results[name] = outcome
         print(
-            f"simulated {args.simulate} runs of 1,000 stories, {name}: worst commit merges "
+            f"simulated {args.simulate} runs of 1,000 stories"
+            + (f" (every {args.big_every}th: 52,156)" if args.big_every else "")
+            + f", {name}: worst commit merges "
             f"{outcome['worst_commit_docs']:,} documents, {outcome['total_merged_docs']:,} in "
-            f"all, {outcome['segments']} segments at the end",
+            f"all, {outcome['segments']} segments at the end (at most {outcome['most_segments']})"
+            + (
+                f"; worst merge of a big run {outcome['worst_big_commit_docs']:,}"
+                if args.big_every
+                else ""
+            ),
             flush=True,
         )
     measured = []

@@ -180,6 +180,22 @@ def cli_times(index_dir: str, runs: int) -> tuple[list[float], list[float]]:
     return times, cpu
 
 
+def missing_sources(index_dir: str, ours: str) -> list[str]:
+    """Indexed files, other than ``ours``, that no longer exist (what --prune would delete)."""
+    sys.path.insert(0, str(CODE))
+    from indexer.pipeline import read_manifest
+    from indexer.store import open_generation
+
+    ix, _ = open_generation(index_dir)
+    with ix.searcher() as searcher:
+        manifest = read_manifest(searcher.reader())
+    return sorted(
+        path
+        for path in manifest
+        if not os.path.exists(path) and os.path.realpath(path) != os.path.realpath(ours)
+    )
+
+
 def array_files(index_dir: str) -> list[Path]:
     current = Path(index_dir) / "current"
     directory = current.resolve() if current.exists() else Path(index_dir)
@@ -295,7 +311,17 @@ def main() -> None:
                     flush=True,
                 )
                 stories.unlink()
-                run_index([scratch, "--prune", "--index", index_dir])
+                gone = missing_sources(index_dir, str(stories))
+                if gone:
+                    # `--prune` would delete every story whose file is gone,
+                    # not just ours: a corpus moved away would empty the index.
+                    print(
+                        f"not pruning: {len(gone)} other indexed files are missing "
+                        f"(e.g. {gone[0]}); the {NEW_STORIES} benchmark stories stay",
+                        flush=True,
+                    )
+                else:
+                    run_index([scratch, "--prune", "--index", index_dir])
         time.sleep(1)
         pids = process_tree(server.pid)
         peak, total, pss = memory(pids)

@@ -141,7 +141,11 @@ def main(verbose: bool) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @index_option
 @click.option("--rebuild", is_flag=True, help="Build a fresh index and switch to it atomically.")
-@click.option("--prune", is_flag=True, help="Remove documents whose files no longer exist.")
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Remove documents whose files no longer exist under the PATHS given.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option(
     "--workers", type=click.IntRange(1, 64), default=None, help="Worker processes (default: cores)."
@@ -231,6 +235,11 @@ def _print_report(report: Any) -> None:
         click.echo(f"  {kind} {skip.origin}: {skip.reason}")
     if len(report.skipped) > 50:
         click.echo(f"  ... and {len(report.skipped) - 50} more (use --json for all)")
+    if report.missing_elsewhere:
+        click.echo(
+            f"  note: {report.missing_elsewhere} indexed files outside the paths given no "
+            "longer exist; they were kept (index their folder with --prune to remove them)"
+        )
 
 
 # -- search -------------------------------------------------------------------------

@@ -24,7 +24,8 @@ for any other codec the stock path runs unchanged.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from indexer.analysis import PackedPositions
@@ -38,6 +39,34 @@ _Entry = tuple[array, array, list[bytes]] | tuple[array, array, array]
 _Postings = tuple[bytes, array, array, list[bytes]]
 #: Distinct facet/ID values whose postings are remembered per field.
 _MEMO_LIMIT = 50_000
+
+
+@dataclass(slots=True)
+class Kept:
+    """What a writer kept of its segment while writing it, for the segment's array file.
+
+    The search arrays (:mod:`indexer.segment_arrays`) are dates, lengths,
+    facet postings, signatures and term lists: all of it passes through
+    the writer, so keeping it as it goes by costs a dictionary look-up per
+    field, where reading it back from the finished segment cost ~15% of a
+    worker's time (one posting-list read per facet value, one Python call
+    per term).
+    """
+
+    #: field -> {docnum: column value} of the columns asked for.
+    columns: dict[str, dict[int, Any]]
+    #: field -> (terms in byte order, each term's doc numbers).
+    postings: dict[str, tuple[list[bytes], list[array]]] = field(default_factory=dict)
+    #: field -> (terms in byte order, each term's document frequency).
+    counts: dict[str, tuple[list[bytes], list[int]]] = field(default_factory=dict)
+    #: field -> one-byte length codes by docnum (None: no document had the field).
+    lengths: dict[str, bytearray | None] = field(default_factory=dict)
+    #: Fields whose postings (doc numbers) are kept.
+    postings_fields: frozenset[str] = frozenset()
+    #: Fields whose terms and document frequencies are kept.
+    count_fields: frozenset[str] = frozenset()
+    #: Fields whose length codes are kept.
+    length_fields: frozenset[str] = frozenset()
 
 
 class MemoryPool:
@@ -94,9 +123,34 @@ class FastSegmentWriter(WorkerSegmentWriter):
         self._lengths: dict[str, dict[int, int]] = {}
         self._text_fields: dict[str, Any] = {}
         self._memo: dict[str, dict[str | None, list[tuple[bytes, int, float, bytes]]]] = {}
+        #: What is kept for the array file (see :meth:`keep`); None: nothing.
+        self.kept: Kept | None = None
         if self._fast:
             self.pool.cleanup()
             self.pool: Any = MemoryPool()
+
+    def keep(
+        self,
+        columns: Iterable[str],
+        postings: Iterable[str],
+        counts: Iterable[str],
+        lengths: Iterable[str],
+    ) -> Kept | None:
+        """Keep these columns' values, fields' postings or term counts, and length codes.
+
+        Call before the first document; returns the record filled as the
+        segment is written (complete once it is finished), or None when
+        this writer cannot (not the Whoosh 3 fast path).
+        """
+        if not self._fast:
+            return None
+        self.kept = Kept(
+            columns={name: {} for name in columns},
+            postings_fields=frozenset(postings),
+            count_fields=frozenset(counts),
+            length_fields=frozenset(lengths),
+        )
+        return self.kept
 
     @property
     def pending_postings(self) -> int:
@@ -143,7 +197,10 @@ class FastSegmentWriter(WorkerSegmentWriter):
         self.add_stored(fieldname, field, customval if field.stored else None, length)
         column = field.column_type
         if column and customval is not None:
-            self.add_column(fieldname, column, field.to_column_value(customval))
+            colvalue = field.to_column_value(customval)
+            self.add_column(fieldname, column, colvalue)
+            if self.kept is not None and (kept := self.kept.columns.get(fieldname)) is not None:
+                kept[docnum] = colvalue
 
     def _add_text(self, docnum: int, fieldname: str, analyzer: Any, text: str) -> int:
         """``PackedPositions.word_values`` inlined: term -> positions.
@@ -220,15 +277,37 @@ class FastSegmentWriter(WorkerSegmentWriter):
 
     def write_terms(self, out: PostingsOutput) -> None:
         """Every field's terms in byte order, each term's postings in docnum order."""
+        kept = self.kept
         for fieldname in sorted(self.pool.fields):
             terms = self.pool.fields[fieldname]
             fieldobj = self.schema[fieldname]
             lengths = self._field_lengths(fieldname)
             out.start_field(fieldname, fieldobj)
             boost = fieldobj.format.field_boost
+            keep_ids = kept is not None and fieldname in kept.postings_fields
+            keep_df = kept is not None and fieldname in kept.count_fields
+            names: list[bytes] = []
+            ids_kept: list[array] = []
+            dfs: list[int] = []
             for tbytes, ids, weights, values in _by_bytes(terms, boost):
                 out.add_term(tbytes, ids, weights, values, lengths)
+                if keep_ids or keep_df:
+                    names.append(tbytes)
+                    if keep_ids:
+                        ids_kept.append(ids)
+                    if keep_df:
+                        dfs.append(len(ids))
             out.finish_field()
+            if kept is not None:
+                if fieldname in kept.length_fields:
+                    kept.lengths[fieldname] = lengths
+                if keep_ids:
+                    kept.postings[fieldname] = (names, ids_kept)
+                if keep_df:
+                    kept.counts[fieldname] = (names, dfs)
+        if kept is not None:
+            for fieldname in kept.length_fields - kept.lengths.keys():
+                kept.lengths[fieldname] = self._field_lengths(fieldname)
         out.close()
         self.pool.cleanup()
         self._memo = {}
@@ -286,4 +365,4 @@ def _as_values(entry: _Entry, boost: float) -> tuple[array, array, list[bytes]]:
     return ids, weights, cut
 
 
-__all__ = ["FastSegmentWriter", "MemoryPool"]
+__all__ = ["FastSegmentWriter", "Kept", "MemoryPool"]

@@ -22,6 +22,21 @@ This policy is the usual log-structured one (as in Lucene's tiered merging):
 
 The segment count stays bounded too: fewer than ``factor`` per tier below
 the ceiling, plus about ``N / (max_merge_docs / 2)`` segments at it.
+
+A commit's merge is also held to a **budget proportional to what it adds**:
+at most ``budget_ratio`` times the stories of the commit (never less than
+``min_budget``). Without it, the one 1,000-story run in several hundred that
+completed a tier of ~25k segments merged 250,000 stories (~5 CPU-minutes
+holding the writer lock at 100x) for 1,000 stories of its own; with it, a
+run's commit costs at most ~``budget_ratio`` times its own indexing, and a
+big merge waits for a big run (a batch of the first build, a re-index, a
+large import: their 64 MB commits of ~50k stories have a budget above the
+ceiling). A tier that a small run cannot merge within its budget merges its
+smallest members that fit, so small segments keep being folded together;
+what waits is only the merge into the next tier, and only while fewer than
+``MAX_WAITING_SEGMENTS`` segments are below the ceiling: past that, the
+budget is lifted (the ceiling remains), so an index that only ever gets
+small runs keeps a bounded segment count and pays the big merge anyway.
 """
 
 from __future__ import annotations
@@ -42,6 +57,13 @@ MERGE_FACTOR = 10
 #: merge nothing.
 MAX_MERGE_DOCS = 250_000
 MAX_MERGE_DOCS_ENV = "NEWSEARCH_MAX_MERGE_DOCS"
+#: A commit merges at most this many times the stories it adds...
+MERGE_BUDGET_RATIO = 25
+#: ... and may always merge this many (small runs still fold their segments).
+MIN_MERGE_BUDGET = 10_000
+#: Segments below the ceiling beyond which a commit's budget is lifted (the
+#: ceiling still holds): what waits for a big run must not grow without end.
+MAX_WAITING_SEGMENTS = 60
 
 
 def tier(docs: int, factor: int = MERGE_FACTOR) -> int:
@@ -60,6 +82,9 @@ class TieredMerge:
 
     factor: int = MERGE_FACTOR
     max_merge_docs: int = MAX_MERGE_DOCS
+    #: Most documents this commit's merge may read (see :func:`budget_for`);
+    #: None: only the ceiling.
+    budget: int | None = None
 
     def choose(self, sizes: Sequence[tuple[int, int]]) -> list[int]:
         """Indexes of the segments to merge, given ``(live, all)`` documents of each.
@@ -67,6 +92,10 @@ class TieredMerge:
         Pure (no index needed), so the policy itself is testable on numbers.
         Returns an empty list when nothing should be merged.
         """
+        cap = self.max_merge_docs
+        waiting = sum(1 for _, total in sizes if total < self.max_merge_docs)
+        if self.budget is not None and waiting <= MAX_WAITING_SEGMENTS:
+            cap = min(self.budget, self.max_merge_docs)
         tiers: dict[int, list[int]] = {}
         for i, (live, total) in enumerate(sizes):
             if total >= self.max_merge_docs:
@@ -79,7 +108,7 @@ class TieredMerge:
             chosen: list[int] = []
             reads = 0
             for i in members[: self.factor]:
-                if reads + sizes[i][1] > self.max_merge_docs:
+                if reads + sizes[i][1] > cap:
                     break
                 chosen.append(i)
                 reads += sizes[i][1]
@@ -101,7 +130,18 @@ class TieredMerge:
         return [segment for i, segment in enumerate(kept) if i not in chosen]
 
 
-def default_policy() -> TieredMerge:
-    """The policy commits use; ``NEWSEARCH_MAX_MERGE_DOCS`` overrides the ceiling."""
+def budget_for(added: int) -> int:
+    """Most documents a commit adding ``added`` stories may merge."""
+    return max(MIN_MERGE_BUDGET, MERGE_BUDGET_RATIO * added)
+
+
+def default_policy(added: int | None = None) -> TieredMerge:
+    """The policy a commit adding ``added`` stories uses (None: no budget, the ceiling only).
+
+    ``NEWSEARCH_MAX_MERGE_DOCS`` overrides the ceiling.
+    """
     ceiling = os.environ.get(MAX_MERGE_DOCS_ENV)
-    return TieredMerge(max_merge_docs=int(ceiling)) if ceiling else TieredMerge()
+    budget = None if added is None else budget_for(added)
+    if ceiling:
+        return TieredMerge(max_merge_docs=int(ceiling), budget=budget)
+    return TieredMerge(budget=budget)

@@ -10,7 +10,8 @@ import each other. A run:
    one segment per worker, in batches that end on file boundaries;
 4. commits each batch atomically, replacing the documents of changed files
    in the same commit that adds their new versions;
-5. with ``prune``, deletes documents whose files no longer exist;
+5. with ``prune``, deletes documents whose files no longer exist under the
+   paths given (files elsewhere are never pruned);
 6. with ``rebuild``, does all of this into a fresh directory and switches to
    it only when complete.
 
@@ -99,6 +100,9 @@ class Report:
     new_files: int = 0
     changed_files: int = 0
     pruned_files: int = 0
+    #: Indexed files that no longer exist but lie outside the paths given
+    #: (another folder, an unmounted disk): kept, even with ``prune``.
+    missing_elsewhere: int = 0
     #: Documents whose id another document also had; the later one was kept.
     duplicates: int = 0
     skipped: list[Skip] = field(default_factory=list)
@@ -137,6 +141,8 @@ class Plan:
     skipped: list[Skip]
     #: Memo entries of unchanged files that earlier runs skipped whole.
     remembered: list[dict[str, Any]]
+    #: Indexed files gone from disk outside the run's paths (never pruned).
+    missing_elsewhere: int = 0
 
 
 def _read_bytes(found: FoundFile) -> bytes:
@@ -368,8 +374,24 @@ def plan_run(
         if known is not None:
             changed.add(found.path)
         todo.append(found)
-    missing = [path for path in manifest if path not in seen and not os.path.exists(path)]
-    return Plan(todo, changed, unchanged, missing, skipped, remembered)
+    gone = [path for path in manifest if path not in seen and not os.path.exists(path)]
+    inside = _within(paths)
+    missing = [path for path in gone if inside(path)]
+    return Plan(todo, changed, unchanged, missing, skipped, remembered, len(gone) - len(missing))
+
+
+def _within(paths: Sequence[str]) -> Callable[[str], bool]:
+    """Whether an indexed file lies in the run's scope: one of ``paths`` or under one.
+
+    Pruning is limited to that scope so that ``newsearch index seeds/ --prune``
+    cannot remove another folder's stories because its disk is unmounted or
+    the folder was moved: only the user's own deletions in the folder they
+    named are pruned.
+    """
+    roots = [os.path.abspath(path) for path in paths]
+    prefixes = tuple(root.rstrip(os.sep) + os.sep for root in roots)
+    exact = set(roots)
+    return lambda path: path in exact or path.startswith(prefixes)
 
 
 # -- the run ------------------------------------------------------------------
@@ -415,6 +437,7 @@ def index_paths(
                 reader.doc_frequency(F.FILEKEY, key) for key in plan.unchanged_keys
             )
         report.skipped.extend(plan.skipped)
+        report.missing_elsewhere = plan.missing_elsewhere
         if on_plan is not None:
             on_plan(len(plan.todo))
         with _collector_for_indexing():

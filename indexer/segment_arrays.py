@@ -47,11 +47,13 @@ import numpy as np
 
 from indexer import schema as F
 from indexer.dedup import PERMUTATIONS, SIGNATURE_BYTES
+from indexer.fastwrite import FastSegmentWriter, Kept
 from indexer.search.postings import DOC_DTYPE, read_postings
 from indexer.search.yielding import never_pause
 from indexer.whoosh_internals import (
     field_lengths,
     fixed_column_bytes,
+    length_table,
     numeric_column,
     terms_checksum,
 )
@@ -198,6 +200,73 @@ def build_core(segreader: Any, pause: Callable[[], None] = never_pause) -> Segme
         lengths={name: field_lengths(segreader, name, size) for name in F.TEXT_FIELDS},
         facets={f.field: read_facet(segreader, f.field, size, pause) for f in F.FACETS},
     )
+
+
+# -- building from what the writer kept ----------------------------------------------
+
+_LENGTHS = length_table()
+
+
+def keep_while_writing(writer: FastSegmentWriter) -> Kept | None:
+    """Ask ``writer`` to keep what :func:`from_kept` needs (call before its first document)."""
+    return writer.keep(
+        columns=(F.DATE_TS, F.SIGNATURE),
+        postings=[f.field for f in F.FACETS],
+        counts=VOCAB_FIELDS,
+        lengths=F.TEXT_FIELDS,
+    )
+
+
+def from_kept(segment_id: str, size: int, kept: Kept) -> SegmentArrays:
+    """The arrays :func:`build` would decode from the segment, from what its writer kept.
+
+    Same values, same order (terms in byte order as in the term table, a
+    facet value's documents ascending, column defaults for documents
+    without a value); tests/integration/test_segment_arrays.py compares the
+    two on real indexes.
+    """
+    date_ts = np.full(size, F.UNDATED, dtype=np.int64)
+    dates = kept.columns.get(F.DATE_TS) or {}
+    if dates:
+        date_ts[np.fromiter(dates.keys(), dtype=np.int64, count=len(dates))] = np.fromiter(
+            dates.values(), dtype=np.int64, count=len(dates)
+        )
+    signatures = np.zeros((size, PERMUTATIONS), dtype=np.uint32)
+    found = kept.columns.get(F.SIGNATURE) or {}
+    if found:
+        raw = b"".join(found.values())
+        if len(raw) != len(found) * SIGNATURE_BYTES:
+            raise ValueError("a signature of the wrong size")
+        docs = np.fromiter(found.keys(), dtype=np.int64, count=len(found))
+        signatures[docs] = np.frombuffer(raw, dtype="<u4").reshape(len(found), PERMUTATIONS)
+    lengths = {}
+    for name in F.TEXT_FIELDS:
+        codes = kept.lengths.get(name)
+        if codes is None:
+            lengths[name] = np.zeros(size, dtype=np.float32)
+        else:
+            if len(codes) != size:
+                raise ValueError(f"{len(codes)} length codes of {name} for {size} documents")
+            lengths[name] = _LENGTHS[np.frombuffer(bytes(codes), dtype=np.uint8)]
+    facets = {}
+    for facet in F.FACETS:
+        terms, id_lists = kept.postings.get(facet.field) or ([], [])
+        if not terms:
+            empty = np.zeros(0, dtype=np.int32)
+            facets[facet.field] = FacetPairs((), empty.astype(DOC_DTYPE), empty)
+            continue
+        docs = np.concatenate([np.frombuffer(ids, dtype=np.uint32) for ids in id_lists])
+        counts = np.fromiter((len(ids) for ids in id_lists), dtype=np.int64, count=len(id_lists))
+        facets[facet.field] = FacetPairs(
+            tuple(t.decode("utf-8") for t in terms),
+            docs.astype(DOC_DTYPE),
+            np.repeat(np.arange(len(terms), dtype=np.int32), counts),
+        )
+    vocab: dict[str, tuple[Any, np.ndarray]] = {}
+    for name in VOCAB_FIELDS:
+        terms, dfs = kept.counts.get(name) or ([], [])
+        vocab[name] = ([t.decode("utf-8") for t in terms], np.asarray(dfs, dtype=np.int64))
+    return SegmentArrays(segment_id, size, date_ts, lengths, facets, signatures, vocab)
 
 
 # -- the file ---------------------------------------------------------------------

@@ -37,7 +37,7 @@ from indexer.fastwrite import FastSegmentWriter
 from indexer.merge_policy import default_policy
 from indexer.model import Article
 from indexer.store import CURRENT_LINK, INDEX_NAME, corrupt_index_error, current_directory
-from indexer.whoosh_internals import FileStorage, LockHeldWriter
+from indexer.whoosh_internals import FileStorage, LockHeldWriter, terms_checksum
 
 LOCK_FILE = ".lock"
 #: Memory Whoosh may use for its posting pool before spilling to disk (the
@@ -231,12 +231,22 @@ class SegmentBuilder:
     def __init__(self, directory: str, max_postings: int = MAX_POSTINGS) -> None:
         self._ix = FileStorage(directory).open_index(indexname=INDEX_NAME)
         self._max_postings = max_postings
-        self._writer = FastSegmentWriter(self._ix)
+        self._writer = self._new_writer()
         self._segments: list[Any] = []
         # Asked once: ``Index.schema`` reads the table of contents from disk.
         #: False for an index created before near-duplicate signatures existed.
-        self._signatures = F.SIGNATURE in self._ix.schema
+        schema = self._ix.schema
+        self._signatures = F.SIGNATURE in schema
+        #: False for an index created before ``published_at`` and its siblings.
+        self._newer_fields = F.PUBLISHED_AT in schema
         self._pending = 0
+
+    def _new_writer(self) -> FastSegmentWriter:
+        writer = FastSegmentWriter(self._ix)
+        # The segment's array file is built from what the writer keeps as it
+        # writes, not decoded back from the finished segment (see _close_writer).
+        segment_arrays.keep_while_writing(writer)
+        return writer
 
     def add(self, article: Article, filekey: str) -> None:
         self.add_fields(article_fields(article, filekey))
@@ -247,7 +257,7 @@ class SegmentBuilder:
             # An index created before near-duplicate signatures existed:
             # its schema has no column for them (``--rebuild`` adds it).
             fields = {name: value for name, value in fields.items() if name != F.SIGNATURE}
-        if F.PUBLISHED_AT not in self._ix.schema:  # an index built before the field existed
+        if not self._newer_fields:  # an index built before the field existed
             fields = {k: v for k, v in fields.items() if k not in _NEWER_FIELDS}
         self._writer.add_document(**fields)
         self._pending += 1
@@ -271,17 +281,29 @@ class SegmentBuilder:
         commits after all workers are done, and its own ``_finish()`` clears
         the folder then.
         """
+        kept = self._writer.kept
         segment = self._writer.finish_unlocked(keep=bool(self._pending))
+        self._writer.kept = None
         if segment is not None:
+            if kept is not None:
+                folder = self._ix.storage.folder
+                arrays = segment_arrays.from_kept(
+                    segment.segment_id(), int(segment.doc_count_all()), kept
+                )
+                segment_arrays.save(folder, arrays, terms_checksum(folder, segment))
             self._segments.append(segment)
 
     def _rotate(self) -> None:
         self._close_writer()
-        self._writer = FastSegmentWriter(self._ix)
+        self._writer = self._new_writer()
         self._pending = 0
 
     def finish(self) -> list[Any]:
-        """Close the last segment; return all segments written (picklable)."""
+        """Close the last segment; return all segments written (picklable).
+
+        Each segment's array file was written as it closed; any still
+        missing (a writer without the fast path) is decoded from its segment.
+        """
         self._close_writer()
         write_arrays(self._ix.storage, self._ix.schema, self._segments)
         pause_point("segment")
@@ -303,7 +325,8 @@ class ParentWriter(LockHeldWriter):
             merge,
             before_toc=lambda: pause_point("before_toc"),
             after_toc=lambda: pause_point("after_toc"),
-            policy=default_policy(),
+            # Merges are held to a budget proportional to what this commit adds.
+            policy=default_policy(added=sum(int(s.doc_count_all()) for s in segments)),
             segments_ready=self._write_arrays,
         )
 

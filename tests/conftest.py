@@ -82,16 +82,44 @@ def reuters_index(tmp_path_factory: pytest.TempPathFactory) -> str:
 # while an ``alone`` run waits for its turn.
 
 
+def _work_unit(item: pytest.Item) -> str:
+    """What ``--dist loadscope`` hands a worker at once: the module, or the test class."""
+    return item.nodeid.rsplit("::", 1)[0]
+
+
+def _unit_rank(unit: list[pytest.Item]) -> int:
+    """When a unit of work should start (lower first); see :func:`pytest_collection_modifyitems`."""
+    if any(item.get_closest_marker("alone") for item in unit):
+        return 5
+    slow = any(item.get_closest_marker("slow") for item in unit)
+    if any("reuters_index" in item.fixturenames for item in unit):
+        return 1 if slow else 2
+    if slow:
+        return 0
+    return 3 if any(item.get_closest_marker("browser") for item in unit) else 4
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Modules with ``slow`` tests first, so that the long ones start early.
+    """Order the units of work so that both workers stay busy to the end.
 
-    A worker that draws a minutes-long module at the end of the run leaves
-    the other worker idle meanwhile. The sort is stable and by module, so a
-    module's tests stay together (module fixtures are built once).
+    pytest-xdist (``--dist loadscope --no-loadscope-reorder``) hands out
+    modules in this order, one at a time, to whichever worker is free. So:
+    first the long ``slow`` modules that need no Reuters index (one worker
+    spends minutes in the crash-safety chain while the other gets through the
+    rest); then the modules on the shared Reuters index (the first of them
+    builds it while the other worker is still busy with a slow module, so
+    nobody waits on the build lock), the browser modules (a browser and a
+    server per worker), the small ones; last the modules with ``alone``
+    tests: an ``alone`` test waits until the other worker's current test
+    ends, which at the end is a short one (a minutes-long test beside it
+    would idle both workers). A module's tests stay together and in order.
     """
-    slow = {item.nodeid.split("::")[0] for item in items if item.get_closest_marker("slow")}
-    items.sort(key=lambda item: item.nodeid.split("::")[0] not in slow)
+    units: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        units.setdefault(_work_unit(item), []).append(item)
+    rank = {name: (_unit_rank(unit), n) for n, (name, unit) in enumerate(units.items())}
+    items.sort(key=lambda item: rank[_work_unit(item)])
 
 
 def shared_tmp(factory: pytest.TempPathFactory) -> Path:

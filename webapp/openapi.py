@@ -38,7 +38,9 @@ def search_parameters() -> list[dict[str, Any]]:
     scalars = [
         _query(
             "q",
-            'Query: words, "phrases", AND/OR/NOT, field:value, prefix*, fuzzy~, "proximity"~N.',
+            'Query: words, "phrases", AND/OR/NOT, field:value, prefix*, fuzzy~, "proximity"~N; '
+            "a hyphenated word's parts are adjacent words, with a wildcard part (Coca-Co*, "
+            "co*-cola) or a fuzzy last part (iran-contr~) too.",
             {"type": "string", "maxLength": MAX_QUERY_CHARS},
         ),
         _query(

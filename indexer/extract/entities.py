@@ -174,6 +174,12 @@ _ORG_CUES = _words(
     organisation movement charity manufacturer publisher channel magazine militia faction
     station"""
 )
+# Words right after a name that say it is an organization's: "Yukos shares
+# fell", "a Gazprom spokesman".
+_ORG_AFTER = _words(
+    """shares stock stake subsidiary subsidiaries headquarters spokesman spokeswoman
+    shareholders stockholders employees executives"""
+)
 _LEGAL_SUFFIXES = _words(
     "Corp Corp. Corporation Inc Inc. Co Co. Ltd Ltd. Plc PLC LLC LP Pty AG SA NV Cos Limited"
 )
@@ -440,7 +446,7 @@ def _classify(
     tokens = _trim_connectors(tokens)
     if len(tokens) > 2 and _is_acronym(tokens[-1]) and _org_start(tokens[:-1]) == 0:
         tokens = tokens[:-1]  # "Saudi Press Agency SPA"
-    if not tokens or _pretyped(tokens, out) or _split_person_of(tokens, out):
+    if not tokens or _pretyped(tokens, out) or _split_pair(tokens, out):
         return
     known = _known(tokens)
     org_start = _org_start(tokens)
@@ -482,6 +488,30 @@ def _leftover(tokens: list[str], out: _Collector, before: str | None) -> None:
     _search_inside(tokens, out)
     if len(out.mentions) == count:
         out.add_unclassified("segment", " ".join(tokens), before)
+
+
+def _split_people_pair(tokens: list[str], out: _Collector) -> bool:
+    """``David Marsh & Lena Tate``: two people, not a firm, when each side is a given name
+    and a surname (a firm's "&" joins surnames: "Procter & Gamble", "Marks & Spencer")."""
+    amp = tokens.index("&")
+    sides = (tokens[:amp], tokens[amp + 1 :])
+    if not all(
+        2 <= len(side) <= 3
+        and side[0] in first_names()
+        and not any(word in _ORG_HEADS or word in _CONNECTORS for word in side)
+        for side in sides
+    ):
+        return False
+    for side in sides:
+        _split_person(side, out)
+    return True
+
+
+def _split_pair(tokens: list[str], out: _Collector) -> bool:
+    """A person "of" an organization, or two people joined by "&": typed apart."""
+    if "&" in tokens and _split_people_pair(tokens, out):
+        return True
+    return _split_person_of(tokens, out)
 
 
 def _split_person_of(tokens: list[str], out: _Collector) -> bool:
@@ -749,7 +779,10 @@ def _take_and_names(tokens: list[str], out: _Collector) -> list[str]:
 
 def _process_span(tokens: list[str], after_role: bool, out: _Collector) -> None:
     whole = _known(tokens) if len(tokens) <= _MAX_NAME_WORDS else None
-    if _add_defined(tokens, out):
+    lead = 0  # "The" before a name the document defined
+    while lead < len(tokens) - 1 and tokens[lead] in _STOP:
+        lead += 1
+    if out.defined and _add_defined(tokens[lead:], out):
         return
     if whole is None and "and" in tokens:
         tokens = _take_and_names(tokens, out)
@@ -763,13 +796,26 @@ def _process_span(tokens: list[str], after_role: bool, out: _Collector) -> None:
             start = _index_from(tokens, segment[0], cursor)
             cursor = start + len(segment)
             if title_part:
-                _search_inside(_trim_connectors(segment), out)
+                _title_part(_trim_connectors(segment), out)
             else:
                 _classify(segment, after_title, out, tokens[start - 1].lower() if start else None)
 
 
+def _title_part(tokens: list[str], out: _Collector) -> None:
+    """The "of ..." part of a title: an organization by its form ("Chairman of the
+    Qarn Centre for Tarn Studies"), else only the known names inside it ("Secretary of
+    State", "Minister of Finance")."""
+    if len(tokens) > 2 and _org_start(tokens) == 0:  # not "for Financial Communications"
+        _add_organization(tokens, out)
+    else:
+        _search_inside(tokens, out)
+
+
 def _scan_mixed(text: str, out: _Collector) -> None:
     text = _scan_marked_companies(text, out)
+    if ", D.C." in text:
+        # One place, not Washington and the District of Columbia apart.
+        text = text.replace("Washington, D.C.", "Washington D.C.")
     if " (" in text:
         _scan_acronym_definitions(text, out)
     # Names with a lower-case article first ("al-Qaida") are taken in text order.
@@ -809,15 +855,28 @@ def _scan_acronym_definitions(text: str, out: _Collector) -> None:
         words = words[first:]
         for start in range(len(words) - 1):
             name = words[start:]
-            if name[0] in _CONNECTORS or _initials(name) != letters:
+            if name[0] in _CONNECTORS or not _initials_match(name, letters):
                 continue
             if name[0] in first_names():
                 break  # "John Smith (JS)": a person's initials
             display = " ".join(name)
-            if _known(name) is None and _org_start(name) != 0:
+            # A name with "and" inside would be cut there: defined whole.
+            joined = "and" in name or "&" in name
+            if _known(name) is None and (joined or _org_start(name) != 0):
                 out.defined[display] = display
                 out.defined[acronym] = display
             break
+
+
+def _initials_match(name: Sequence[str], letters: str) -> bool:
+    """Whether ``letters`` are the initials of ``name``, or of its part before a final
+    "and ...": "Centers for Disease Control and Prevention (CDC)"."""
+    if _initials(name) == letters:
+        return True
+    for index, word in enumerate(name):
+        if word in ("and", "&") and index and _initials(name[:index]) == letters:
+            return True
+    return False
 
 
 def _pretyped(tokens: Sequence[str], out: _Collector) -> bool:
@@ -1055,6 +1114,8 @@ def _tagger_decision(mention: _Mention) -> str | None:
         return "organization"  # "Comissaria Smith said in its weekly review"
     if kind != "place" and before in _ORG_CUES:
         return "organization"  # "oil company Yukos", "the band Korn"
+    if kind != "place" and after in _ORG_AFTER:
+        return "organization"  # "Yukos shares fell", "a Gazprom spokesman said"
     return kind
 
 
@@ -1155,8 +1216,16 @@ def _merge_short_people(mentions: list[_Mention]) -> list[_Mention]:
             full = full_by_surname.get(mention.name)
             if full is None and mention.titled:
                 full = full_by_first.get(mention.name)
-            if full is None and mention.name in given and not mention.titled:
-                continue  # "Ali" alone: a given name without its surname is no one
+            if (
+                full is None
+                and not mention.titled
+                and mention.name in given
+                and mention.name in full_by_first
+            ):
+                # "Ali" alone where "Ali Akbar Velayati" is named: a fragment, not
+                # someone else; a given name no full name starts with is kept
+                # ("Toby played drums").
+                continue
             mention = _Mention("person", full or mention.name, titled=mention.titled)
         merged.append(mention)
     return merged

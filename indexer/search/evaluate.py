@@ -40,7 +40,13 @@ from indexer import schema as F
 from indexer.analysis import analyze, stem
 from indexer.errors import SearchBudgetError, SearchRequestError
 from indexer.extract.aliases import facet_aliases
-from indexer.search.query import DEFAULT_FIELD, Compound, JoinedWord, value_analyzer
+from indexer.search.query import (
+    DEFAULT_FIELD,
+    Compound,
+    JoinedWord,
+    LinkedPhrase,
+    value_analyzer,
+)
 from indexer.search.snapshot import Snapshot
 from indexer.search.vocabulary import expansions
 
@@ -804,6 +810,59 @@ class Evaluator:
             self._mark(fieldname, words, positive)
         return out
 
+    def linked_phrase(self, node: LinkedPhrase, positive: bool) -> Matches:
+        """Adjacent links, each a word or a pattern's expansions (``Coca-Co*``).
+
+        Evaluated as a phrase whose link positions are the union of the
+        link's words' positions; scored as the sum of each link's words
+        scored as one term, over the documents holding the chain. Only the
+        words that occur in a chain somewhere are scored and marked:
+        ``Iran-Con*`` marks ``contra``, not every ``concern`` of the story.
+        """
+        out = self._empty()
+        if self._facet_field(node.fieldname):
+            return out
+        for fieldname in self._text_fields(node.fieldname):
+            links = [self._link_terms(fieldname, link) for link in node.links]
+            if not all(links):
+                continue
+            key = ("linked", fieldname, tuple(links))
+            keys: np.ndarray = self._remember(key, partial(self._find_phrase, fieldname, links, 1))
+            docs = np.unique(keys >> 32)
+            if not len(docs):
+                continue
+            total = self._zeros()
+            marked: list[str] = []
+            for i, terms in enumerate(links):
+                # Adjacent links: link i of a chain ending at key k is at k - (last - i).
+                used = self._terms_at(fieldname, terms, keys - (len(links) - 1 - i))
+                total += self._terms_in_field(fieldname, used, [1.0] * len(used)).score
+                marked.extend(used)
+            self.space.put(out.mask, docs, True)
+            self.space.add(out.score, docs, self.space.take(total, docs))
+            self._mark(fieldname, marked, positive)
+        return out
+
+    def _terms_at(self, fieldname: str, terms: tuple[str, ...], at: np.ndarray) -> list[str]:
+        """The ``terms`` occurring at one of the sorted keys ``at`` at least once."""
+        if len(terms) == 1:
+            return list(terms)
+        used = []
+        for term in terms:
+            docs, positions = self.snap.positions(fieldname, term)
+            if _members((docs << 32) + positions, at).any():
+                used.append(term)
+        return used
+
+    def _link_terms(self, fieldname: str, link: wq.Query) -> tuple[str, ...]:
+        """The index words one link of a :class:`LinkedPhrase` stands for."""
+        if isinstance(link, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)):
+            terms: list[str] = self._remember(
+                ("expand", fieldname, repr(link)), partial(self._expand, fieldname, link)
+            )
+            return tuple(terms)
+        return (str(getattr(link, "text", "")),)
+
     def _phrase_docs(self, fieldname: str, words: list[str], slop: int) -> np.ndarray:
         """Documents where ``words`` occur in order, each within ``slop``
         positions after the previous one (1: adjacent), as Whoosh's Phrase."""
@@ -811,20 +870,23 @@ class Evaluator:
 
     def _phrase_keys(self, fieldname: str, words: list[str], slop: int) -> np.ndarray:
         key = ("phrase", fieldname, tuple(words), slop)
-        keys: np.ndarray = self._remember(key, lambda: self._find_phrase(fieldname, words, slop))
+        links: list[tuple[str, ...]] = [(word,) for word in words]
+        keys: np.ndarray = self._remember(key, lambda: self._find_phrase(fieldname, links, slop))
         return keys
 
-    def _find_phrase(self, fieldname: str, words: list[str], slop: int) -> np.ndarray:
-        """Sorted ``doc << 32 | position`` of each occurrence of the phrase's last word.
+    def _find_phrase(self, fieldname: str, links: list[tuple[str, ...]], slop: int) -> np.ndarray:
+        """Sorted ``doc << 32 | position`` of each occurrence of the phrase's last link.
 
-        Each word's occurrences are keys ``doc << 32 | position``, already
-        sorted because postings are; the chain of occurrences is followed with
-        binary searches between sorted key arrays, with no sort on the hot path.
+        Each link is one word or several (a pattern's expansions, any of
+        which fills the link). Each word's occurrences are keys
+        ``doc << 32 | position``, already sorted because postings are; the
+        chain of occurrences is followed with binary searches between
+        sorted key arrays, with no sort on the hot path but the merge of a
+        link's several words.
         """
         chain: np.ndarray | None = None
-        for word in words:
-            docs, positions = self.snap.positions(fieldname, word)
-            keys = (docs << 32) + positions
+        for link in links:
+            keys = self._link_keys(fieldname, link, chain)
             if chain is not None:
                 hit = np.zeros(len(keys), dtype=bool)
                 for distance in range(1, slop + 1):
@@ -835,6 +897,29 @@ class Evaluator:
                 break
             self.budget.check()
         return chain if chain is not None else np.zeros(0, np.int64)
+
+    def _link_keys(
+        self, fieldname: str, link: tuple[str, ...], chain: np.ndarray | None
+    ) -> np.ndarray:
+        """Sorted keys of a link's words; of a pattern's words, only in the
+        documents the chain so far reached (its words can be many and common)."""
+        if len(link) == 1:
+            docs, positions = self.snap.positions(fieldname, link[0])
+            return (docs << 32) + positions
+        chain_docs = np.unique(chain >> 32) if chain is not None else None
+        parts = []
+        for term in link:
+            docs, positions = self.snap.positions(fieldname, term)
+            if chain_docs is not None:
+                keep = _members(docs, chain_docs)
+                docs, positions = docs[keep], positions[keep]
+            if len(docs):
+                parts.append((docs << 32) + positions)
+            self.budget.check()
+        if not parts:
+            return np.zeros(0, dtype=np.int64)
+        # Each part is sorted: a stable sort merges the runs in near-linear time.
+        return np.sort(np.concatenate(parts), kind="stable")
 
     def _facet_values(
         self,
@@ -1208,7 +1293,15 @@ def _is_plain_word(node: wq.Query) -> TypeGuard[wq.Term]:
     return type(node) is wq.Term and node.fieldname == DEFAULT_FIELD
 
 
-_SOFT_TYPES = (wq.Term, wq.Phrase, wq.Prefix, wq.Wildcard, wq.FuzzyTerm, Compound)
+_SOFT_TYPES = (
+    wq.Term,
+    wq.Phrase,
+    wq.Prefix,
+    wq.Wildcard,
+    wq.FuzzyTerm,
+    Compound,
+    LinkedPhrase,
+)
 
 
 def _is_soft_word(node: wq.Query) -> bool:
@@ -1267,6 +1360,7 @@ def _contains(words: tuple[str, ...], seq: tuple[str, ...]) -> bool:
 _HANDLERS: dict[type, Callable[[Evaluator, Any, bool], Matches]] = {
     wq.Term: Evaluator.term,
     wq.Phrase: Evaluator.phrase,
+    LinkedPhrase: Evaluator.linked_phrase,
     wq.FuzzyTerm: Evaluator.pattern,
     wq.Prefix: Evaluator.pattern,
     wq.Wildcard: Evaluator.pattern,

@@ -13,7 +13,8 @@ start of the query, after whitespace or after an opening bracket (``-iran``,
 ``oil -iran``, ``(-iran)``). Inside a word it is part of the word:
 ``Iran-Contra``, ``U.S.-Japan``, ``anti-dumping``, ``1986-87`` and ``F-16``
 are compounds, matched as written (see :class:`Compound`), never as
-``iran NOT contra``.
+``iran NOT contra``. A compound with a wildcard or a fuzzy part
+(``Coca-Co*``, ``Iran-contr~``) is a :class:`LinkedPhrase` of its parts.
 """
 
 from __future__ import annotations
@@ -83,6 +84,108 @@ def compound_query(
     if joined is None or joined in parts:
         return phrase
     return Compound([phrase, JoinedWord(fieldname, joined, boost=boost)])
+
+
+class LinkedPhrase(wq.Query):
+    """Adjacent words whose links may be patterns: ``Coca-Co*`` is ``coca``
+    followed by a word starting ``co``.
+
+    Whoosh would search ``coca-co*`` as one word, which the index never
+    holds (it splits hyphenated words into adjacent words); each link is a
+    :class:`~whoosh.query.Term` or a pattern (``Prefix``, ``Wildcard``,
+    ``FuzzyTerm``) whose expansions are that link's positions.
+    """
+
+    def __init__(self, fieldname: str, links: list[wq.Query], boost: float = 1.0) -> None:
+        self.fieldname = fieldname
+        self.links = links
+        self.boost = boost
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.fieldname!r}, {self.links!r}, boost={self.boost})"
+
+    def __str__(self) -> str:
+        return "-".join(_link_text(link) for link in self.links)
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            type(other) is type(self)
+            and isinstance(other, LinkedPhrase)
+            and (other.fieldname, other.links, other.boost)
+            == (self.fieldname, self.links, self.boost)
+        )
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self.fieldname, tuple(self.links), self.boost))
+
+
+def _link_text(link: wq.Query) -> str:
+    text = str(getattr(link, "text", ""))
+    if isinstance(link, wq.Prefix):
+        return text + "*"
+    if isinstance(link, wq.FuzzyTerm):
+        return f"{text}~{link.maxdist}" if link.maxdist != 1 else f"{text}~"
+    return text
+
+
+#: Fields whose words are split at hyphens (the facets keep values whole).
+_SPLIT_FIELDS = (DEFAULT_FIELD, F.TITLE, F.BODY)
+_PATTERNS = (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)
+
+
+def _linked_pattern(node: wq.Query) -> wq.Query | None:
+    """A pattern typed with hyphens as a :class:`LinkedPhrase` of its parts
+    (or'ed with its solid spelling, as a :class:`Compound`); None when it has no hyphen."""
+    text = str(getattr(node, "text", ""))
+    fieldname = str(getattr(node, "fieldname", ""))
+    if fieldname not in _SPLIT_FIELDS or not re.search(f"[{_JOINERS}]", text):
+        return None
+    parts = [part for part in re.split(f"[{_JOINERS}]+", text) if part]
+    if len(parts) < 2:
+        return None
+    schema = _parser().schema
+    assert schema is not None  # the parser is built with its parsing schema
+    field = schema[fieldname]
+    boost = float(getattr(node, "boost", 1.0))
+    links: list[wq.Query] = []
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if last and isinstance(node, wq.Prefix):
+            links.append(wq.Prefix(fieldname, part))
+        elif last and isinstance(node, wq.FuzzyTerm):
+            links.append(
+                wq.FuzzyTerm(fieldname, part, maxdist=node.maxdist, prefixlength=node.prefixlength)
+            )
+        elif re.fullmatch(r"[^*?]+\*", part):
+            links.append(wq.Prefix(fieldname, part[:-1]))
+        elif "*" in part or "?" in part:
+            links.append(wq.Wildcard(fieldname, part))
+        else:
+            words = field.process_text(part, mode="query")
+            links.extend(wq.Term(fieldname, word) for word in words)
+    if len(links) < 2:
+        return links[0] if links else wq.NullQuery
+    linked = LinkedPhrase(fieldname, links, boost=boost)
+    solid = re.sub(f"[{_JOINERS}]", "", text)
+    if isinstance(node, wq.FuzzyTerm) or not re.fullmatch(r"[\w*?]+", solid):
+        # A fuzzy solid word (``irancontr~``) would compare it with a large
+        # part of the vocabulary for the rare story that writes it so.
+        return linked
+    alternative: wq.Query = (
+        wq.Prefix(fieldname, solid, boost=boost)
+        if isinstance(node, wq.Prefix)
+        else wq.Wildcard(fieldname, solid, boost=boost)
+    )
+    return Compound([linked, alternative])
+
+
+def _link_patterns(node: wq.Query) -> wq.Query:
+    """``node`` with each hyphenated pattern replaced by :func:`_linked_pattern`."""
+    if isinstance(node, _PATTERNS):
+        return _linked_pattern(node) or node
+    if node.is_leaf():
+        return node
+    return node.apply(_link_patterns)
 
 
 class _NewsParser(qparser.QueryParser):
@@ -185,6 +288,7 @@ def parse_query(text: str) -> Query | None:
         raise SearchRequestError(
             f"the query could not be understood ({exc})", code="bad_query", param="q"
         ) from None
+    query = _link_patterns(query)
     if _leaves(query) > MAX_CLAUSES:
         raise SearchRequestError(
             f"the query has too many terms (the limit is {MAX_CLAUSES})",

@@ -49,6 +49,12 @@ log = logging.getLogger(__name__)
 TERM_CACHE_POSTINGS = 40_000_000
 #: Positions (array entries) the phrase cache may hold per segment.
 POSITION_CACHE_ENTRIES = 20_000_000
+#: Postings warming may load per field: the top 2000 terms' are ~1.1 M at
+#: 1x Reuters and ~11 M at 10x, but ~110 M at 100x, where warming them cost
+#: each server process 83 CPU-s and 2.8 GB (postings cached per segment and
+#: per snapshot, ~20 bytes each), more than the 3 GB both workers may use.
+#: The most frequent terms come first: the costliest to read at query time.
+WARM_POSTINGS = 8_000_000
 
 
 class _SizedLRU:
@@ -293,6 +299,46 @@ class SegmentData:
         return cached
 
 
+def _concat(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
+    """One array of ``parts``; a single part is used as is (a mapped file's
+    pages then stay shared between processes)."""
+    if len(parts) == 1:
+        return parts[0].astype(dtype, copy=False)
+    return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)
+
+
+def _value_mapping(values: dict[str, int], segment_values: tuple[str, ...]) -> np.ndarray:
+    """Global ids of one segment's facet values, adding the new ones to ``values``.
+
+    Looked up with C-level ``map`` first; only values not seen in an
+    earlier segment take a Python step (a segment's values are distinct).
+    """
+    if not values:
+        values.update(zip(segment_values, range(len(segment_values)), strict=True))
+        return np.arange(len(segment_values), dtype=np.int32)
+    found = list(map(values.get, segment_values))
+    for i, value_id in enumerate(found):
+        if value_id is None:
+            found[i] = values.setdefault(segment_values[i], len(values))
+    return np.asarray(found, dtype=np.int32).reshape(len(segment_values))
+
+
+def merge_facet(parts: list[tuple[FacetPairs, int]], live: np.ndarray) -> FacetPairs:
+    """One facet's pairs over a generation: each segment's (pairs, docnum offset),
+    value ids made global (in order of first appearance), dead documents left out."""
+    values: dict[str, int] = {}
+    docs: list[np.ndarray] = []
+    ids: list[np.ndarray] = []
+    for pairs, offset in parts:
+        mapping = _value_mapping(values, pairs.values)
+        docs.append(pairs.docs.astype(np.int64) + offset)
+        ids.append(mapping[pairs.value_ids] if len(pairs.value_ids) else pairs.value_ids)
+    all_docs = _concat(docs, np.int64)
+    all_ids = _concat(ids, np.int32)
+    keep = live[all_docs] if len(all_docs) else np.zeros(0, dtype=bool)
+    return FacetPairs(tuple(values), all_docs[keep], all_ids[keep])
+
+
 def index_root(directory: str) -> str:
     """The index directory a user names (``--index``) for one of its ``ix-*`` directories."""
     parent = os.path.dirname(directory)
@@ -361,16 +407,17 @@ class Snapshot:
         self.size = sum(data.size for _, data, _ in self.leaves)
         self.live = self._live_mask()
         self.doc_count = int(self.live.sum())
-        self.date_ts = self._concat([data.date_ts for _, data, _ in self.leaves], np.int64)
+        self.date_ts = _concat([data.date_ts for _, data, _ in self.leaves], np.int64)
         self.lengths = {
-            name: self._concat([data.lengths[name] for _, data, _ in self.leaves], np.float32)
+            name: _concat([data.lengths[name] for _, data, _ in self.leaves], np.float32)
             for name in F.TEXT_FIELDS
         }
         self.avg_length = {
             name: float(lengths[self.live].mean()) if self.doc_count else 1.0
             for name, lengths in self.lengths.items()
         }
-        self.facets = {facet.field: self._merge_facet(facet.field) for facet in F.FACETS}
+        mapped = self._mapped_facets()
+        self.facets = mapped or {facet.field: self._merge_facet(facet.field) for facet in F.FACETS}
 
     @contextlib.contextmanager
     def reading(self, what: str) -> Iterator[None]:
@@ -401,14 +448,6 @@ class Snapshot:
 
     # -- construction -----------------------------------------------------------
 
-    @staticmethod
-    def _concat(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
-        """One array of ``parts``; a single part is used as is (a mapped file's
-        pages then stay shared between processes)."""
-        if len(parts) == 1:
-            return parts[0].astype(dtype, copy=False)
-        return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)
-
     def _live_mask(self) -> np.ndarray:
         live = np.ones(self.size, dtype=bool)
         with self.io_lock:
@@ -421,34 +460,18 @@ class Snapshot:
         return live
 
     def _merge_facet(self, fieldname: str) -> FacetPairs:
-        values: dict[str, int] = {}
-        docs: list[np.ndarray] = []
-        ids: list[np.ndarray] = []
-        for _, data, offset in self.leaves:
-            pairs = data.facets[fieldname]
-            mapping = self._value_mapping(values, pairs.values)
-            docs.append(pairs.docs.astype(np.int64) + offset)
-            ids.append(mapping[pairs.value_ids] if len(pairs.value_ids) else pairs.value_ids)
-        all_docs = self._concat(docs, np.int64)
-        all_ids = self._concat(ids, np.int32)
-        keep = self.live[all_docs] if len(all_docs) else np.zeros(0, dtype=bool)
-        return FacetPairs(tuple(values), all_docs[keep], all_ids[keep])
+        return merge_facet(
+            [(data.facets[fieldname], offset) for _, data, offset in self.leaves], self.live
+        )
 
-    @staticmethod
-    def _value_mapping(values: dict[str, int], segment_values: tuple[str, ...]) -> np.ndarray:
-        """Global ids of one segment's facet values, adding the new ones to ``values``.
+    def _mapped_facets(self) -> dict[str, FacetPairs] | None:
+        """The merged facet pairs the indexer saved for this generation, if valid."""
+        from indexer import generation_arrays  # it computes with this module
 
-        Looked up with C-level ``map`` first; only values not seen in an
-        earlier segment take a Python step (a segment's values are distinct).
-        """
-        if not values:
-            values.update(zip(segment_values, range(len(segment_values)), strict=True))
-            return np.arange(len(segment_values), dtype=np.int32)
-        found = list(map(values.get, segment_values))
-        for i, value_id in enumerate(found):
-            if value_id is None:
-                found[i] = values.setdefault(segment_values[i], len(values))
-        return np.asarray(found, dtype=np.int32).reshape(len(segment_values))
+        layout = generation_arrays.layout_of(self.version.generation, self.leaves)
+        if layout.size != self.size:
+            return None
+        return generation_arrays.load_facets(self.version.directory, layout)
 
     def segment_data(self) -> dict[str, SegmentData]:
         """Per-segment data, for the next generation to reuse."""
@@ -558,18 +581,23 @@ class Snapshot:
                 self._vocabularies[fieldname] = vocab
         return vocab
 
-    def warm(self, top_terms: int = 2000) -> None:
+    def warm(self, top_terms: int = 2000, budget: int = WARM_POSTINGS) -> None:
         """Build what first searches would otherwise pay for.
 
         Vocabularies (wildcards, fuzzy terms, suggestions) and the postings
-        of the most frequent body and title terms; run in a background thread
-        by the web app after opening a generation.
+        of the most frequent body and title terms, most frequent first, up
+        to ``budget`` postings per field; run in a background thread by the
+        web app after opening a generation.
         """
         for fieldname in F.TEXT_FIELDS:
             vocab = self.vocabulary(fieldname)
             vocab.common(5)
             frequent = sorted(vocab.terms, key=vocab.frequency, reverse=True)[:top_terms]
+            spent = 0
             for term in frequent:
+                spent += vocab.frequency(term)
+                if spent > budget:
+                    break
                 self.pause()
                 self.postings(fieldname, term)
 

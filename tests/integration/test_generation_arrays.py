@@ -127,6 +127,55 @@ def test_the_indexer_writes_clusters_equal_to_computed_ones(index: str) -> None:
     assert 1 <= len(cluster_files(index)) <= 2
 
 
+def test_the_mapped_facet_pairs_equal_merged_ones(index: str) -> None:
+    service = SearchService(index)
+    try:
+        snap = service._current()
+        directory = snap.version.directory
+        layout = generation_arrays.layout_of(snap.version.generation, snap.leaves)
+        mapped = generation_arrays.load_facets(directory, layout)
+        assert mapped is not None
+        for name, pairs in mapped.items():
+            merged = snap._merge_facet(name)
+            assert pairs.values == merged.values
+            np.testing.assert_array_equal(pairs.docs, merged.docs)
+            np.testing.assert_array_equal(pairs.value_ids, merged.value_ids)
+        # The snapshot uses the mapped arrays (read-only views of the file).
+        assert not snap.facets[F.TOPICS].docs.flags.writeable
+    finally:
+        service.close()
+
+
+@pytest.mark.parametrize("damage", ["flipped-byte", "truncate", "removed"])
+def test_a_damaged_facet_file_is_ignored_and_rewritten(index: str, damage: str) -> None:
+    expected = answers(index)
+    directory = current_directory(index)
+    assert directory is not None
+    ix, _ = open_writable(index)
+    target = Path(generation_arrays.facets_path_for(directory, ix.latest_generation()))
+    data = target.read_bytes()
+    if damage == "flipped-byte":
+        damaged = bytearray(data)
+        damaged[-5] ^= 0xFF
+        target.write_bytes(bytes(damaged))
+    elif damage == "truncate":
+        target.write_bytes(data[: len(data) // 2])
+    else:
+        target.unlink()
+    service = SearchService(index)
+    try:
+        snap = service._current()
+        assert snap.facets[F.TOPICS].docs.flags.writeable  # merged, not mapped
+    finally:
+        service.close()
+    assert answers(index) == expected
+    with index_lock(index, timeout=5):
+        ix, _ = open_writable(index)
+        write_missing_arrays(ix)
+    assert target.read_bytes() == data
+    assert answers(index) == expected
+
+
 def test_a_service_uses_the_mapped_clusters(index: str, monkeypatch: pytest.MonkeyPatch) -> None:
     def no_compute(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("clusters computed although the generation's file is valid")
@@ -305,5 +354,26 @@ def test_a_dated_copy_of_an_undated_story_joins_it(
         copy = snap.docnum_for_id("story-50-copy1")
         assert original is not None and copy is not None
         assert int(mapped.size[copy]) == 2 and mapped.rep[copy] == mapped.rep[original]
+    finally:
+        service.close()
+    # An undated copy of an undated story, then the original deleted: the
+    # copies' cluster is paired again (undated: against every band), still
+    # without clustering everything.
+    second = story(50, 2)
+    del second["date"]
+    write_jsonl(corpus / "f.jsonl", [second])
+    index_paths([str(corpus)], index, workers=1)
+    assert_same(*computed_and_mapped(index))
+    (corpus / "d.jsonl").unlink()
+    index_paths([str(corpus)], index, workers=1, prune=True)
+    fresh, mapped = computed_and_mapped(index)
+    assert_same(fresh, mapped)
+    assert mapped is not None
+    service = SearchService(index)
+    try:
+        snap = service._current()
+        assert snap.docnum_for_id("story-50") is None
+        copy = snap.docnum_for_id("story-50-copy1")
+        assert copy is not None and int(mapped.size[copy]) == 2
     finally:
         service.close()

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from whoosh.filedb.filestore import FileStorage
 
-from indexer.merge_policy import MAX_MERGE_DOCS_ENV, TieredMerge, tier
+from indexer import merge_policy
+from indexer.merge_policy import MAX_MERGE_DOCS_ENV, TieredMerge, budget_for, tier
 from indexer.pipeline import index_paths
 from indexer.store import current_directory
 
@@ -58,6 +59,27 @@ def test_the_ceiling_counts_deleted_documents_a_merge_must_read() -> None:
     policy = TieredMerge(factor=2, max_merge_docs=100)
     # Few live documents but many to read: not worth a merge past the ceiling.
     assert policy.choose([(5, 90), (5, 90)]) == []
+
+
+def test_a_commit_merges_within_a_budget_proportional_to_what_it_adds() -> None:
+    assert budget_for(1_000) == 25 * 1_000
+    assert budget_for(10) == merge_policy.MIN_MERGE_BUDGET
+    sizes = [(10, 10)] * 4
+    # A full tier of 40 documents: a commit with a budget of 20 merges the
+    # smallest that fit (two), one with 100 merges the whole tier.
+    assert len(TieredMerge(factor=4, max_merge_docs=1_000, budget=20).choose(sizes)) == 2
+    assert len(TieredMerge(factor=4, max_merge_docs=1_000, budget=100).choose(sizes)) == 4
+    # Nothing fits twice: nothing is merged (no single-segment rewrite).
+    assert TieredMerge(factor=4, max_merge_docs=1_000, budget=15).choose(sizes) == []
+    # The ceiling still holds above a big budget.
+    assert TieredMerge(factor=4, max_merge_docs=25, budget=100).choose(sizes) == [0, 1]
+
+
+def test_the_budget_is_lifted_when_too_many_segments_wait() -> None:
+    many = [(10, 10)] * (merge_policy.MAX_WAITING_SEGMENTS + 1)
+    policy = TieredMerge(factor=10, max_merge_docs=1_000, budget=20)
+    assert len(policy.choose(many)) == 10
+    assert len(policy.choose(many[: merge_policy.MAX_WAITING_SEGMENTS])) == 2
 
 
 def _segments(index_dir: Path) -> dict[str, int]:
@@ -114,3 +136,40 @@ def test_small_runs_leave_the_big_segment_alone_and_bound_the_count(
     # merge; the new run's own segment and the big one come on top.
     assert max(counts) <= 9 + 9 + 2, counts
     assert sum(_segments(index_dir).values()) == 70
+
+
+def test_small_runs_merge_within_their_budget_and_a_big_run_does_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Real runs of the pipeline, with the budget scaled down (2 stories, or
+    twice what a commit adds): one-story runs never merge more than two
+    documents in their commit, however full a tier gets; a 30-story run then
+    merges the waiting tier in one go."""
+    monkeypatch.setattr(merge_policy, "MIN_MERGE_BUDGET", 2)
+    monkeypatch.setattr(merge_policy, "MERGE_BUDGET_RATIO", 2)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    index_dir = tmp_path / "index"
+    before: dict[str, int] = {}
+    largest_merge = 0
+    for run in range(14):
+        (corpus / f"run-{run}.jsonl").write_text(json.dumps(_story(run)) + "\n")
+        index_paths([str(corpus)], str(index_dir), workers=1)
+        after = _segments(index_dir)
+        new = [docs for sid, docs in after.items() if sid not in before]
+        # The run's own one-story segment, plus at most one merged segment.
+        assert len(new) <= 2 and 1 in new, new
+        largest_merge = max([largest_merge, *new])
+        before = after
+    assert largest_merge == 2, "one-story runs merged more than their budget (or nothing)"
+    waiting = len(before)
+    assert waiting > 9  # without the budget, tier 0 (1-9 documents) would hold at most 9
+    (corpus / "big.jsonl").write_text(
+        "\n".join(json.dumps(_story(100 + n)) for n in range(30)) + "\n", encoding="utf-8"
+    )
+    index_paths([str(corpus)], str(index_dir), workers=1)
+    after = _segments(index_dir)
+    merged = [docs for sid, docs in after.items() if sid not in before and docs != 30]
+    assert merged and max(merged) > 2, "the big run did not merge the waiting segments"
+    assert len(after) < waiting
+    assert sum(after.values()) == 44

@@ -120,6 +120,27 @@ def test_prune_removes_documents_of_deleted_files(corpus: Path, tmp_path: Path) 
     assert (pruned.pruned_files, pruned.deleted, pruned.documents_total) == (1, 2, 4)
 
 
+def test_prune_touches_only_the_paths_given(tmp_path: Path) -> None:
+    """A folder that moved or whose disk is unmounted is not pruned by another folder's run."""
+    index_dir = str(tmp_path / "index")
+    here, there = tmp_path / "here", tmp_path / "there"
+    here.mkdir()
+    there.mkdir()
+    write_jsonl(here / "a.jsonl", article(1), article(2))
+    write_jsonl(here / "b.jsonl", article(3))
+    write_jsonl(there / "c.jsonl", article(4), article(5))
+    index_paths([str(here)], index_dir)
+    index_paths([str(there / "c.jsonl")], index_dir)
+    (here / "b.jsonl").unlink()
+    there.rename(tmp_path / "moved")
+    run = index_paths([str(here)], index_dir, prune=True)
+    assert (run.pruned_files, run.deleted, run.missing_elsewhere) == (1, 1, 1)
+    assert {d["id"] for d in stored_docs(index_dir)} == {"story-1", "story-2", "story-4", "story-5"}
+    gone = index_paths([str(there / "c.jsonl")], index_dir, prune=True)
+    assert (gone.pruned_files, gone.deleted, gone.missing_elsewhere) == (1, 2, 0)
+    assert {d["id"] for d in stored_docs(index_dir)} == {"story-1", "story-2"}
+
+
 def test_rebuild_switches_atomically_to_a_new_directory(corpus: Path, tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
     index_paths([str(corpus)], str(index_dir))

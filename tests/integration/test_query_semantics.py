@@ -69,6 +69,12 @@ def ids(page: SearchPage) -> set[str]:
         ("Hewlett-Packard", {"hp"}),
         ("title:coca-cola", {"coke"}),
         ("organization:coca-cola", {"coke"}),
+        # A wildcard or fuzzy part: the parts adjacent (or the word solid),
+        # never the decoys holding them apart.
+        ("Coca-Co*", {"coke", "coke-solid"}),
+        ("Iran-Con*", {"iran-contra"}),
+        ("iran-contr~", {"iran-contra"}),
+        ("co*-cola", {"coke", "coke-solid"}),
     ],
 )
 def test_a_hyphenated_word_matches_the_compound(

@@ -19,17 +19,26 @@ from typing import Any
 
 import numpy as np
 import pytest
+from whoosh.reading import SegmentReader
 
 from indexer import schema as F
 from indexer import segment_arrays
 from indexer.errors import IndexCorruptError
+from indexer.model import Article
 from indexer.pipeline import index_paths
 from indexer.search.presenter import search_json
 from indexer.search.request import parse_search_params
 from indexer.search.service import SearchService
 from indexer.search.snapshot import Vocabulary
-from indexer.store import current_directory, open_generation
-from indexer.writer import index_lock, open_writable, write_missing_arrays
+from indexer.store import INDEX_NAME, current_directory, open_generation
+from indexer.writer import (
+    SegmentBuilder,
+    article_fields,
+    index_lock,
+    new_index_directory,
+    open_writable,
+    write_missing_arrays,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -154,6 +163,66 @@ def test_mapped_arrays_equal_freshly_built_ones(index: str, segreaders: list[Any
         built = segment_arrays.build(reader)
         assert built.facets["topics"].values  # the comparison is not between empties
         assert_same_arrays(mapped, built)
+
+
+def odd_article(n: int) -> Article:
+    """Stories with what the kept arrays must get right: no date, no facets,
+    no title, non-ASCII terms and facet values, repeated values."""
+    return Article(
+        id=f"odd-{n}",
+        title="" if n % 4 == 0 else f"Zürich café report {n} über alles",
+        body=f"Prices at the café in Zürich moved {n} points; naïve traders said week {n % 5}.",
+        origin="test",
+        path=f"odd/{n}.txt",
+        date=None if n % 3 == 0 else f"2020-02-{1 + n % 27:02d}",
+        dateline="ZÜRICH" if n % 2 else None,
+        places=() if n % 5 == 0 else ("Zürich", "São Paulo")[: 1 + n % 2],
+        topics=("coffee",) if n % 2 else (),
+        people=(f"Jürgen Müller {n % 3}",) if n % 3 else (),
+    )
+
+
+def test_arrays_kept_while_writing_equal_the_ones_read_from_the_segment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The indexer builds each worker segment's arrays from what it kept while
+    writing (no decoding); they must equal the ones decoded from the segment."""
+
+    def no_decoding(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a worker segment was decoded to write its array file")
+
+    directory = new_index_directory(str(tmp_path / "kept"))
+    monkeypatch.setattr(segment_arrays, "build", no_decoding)
+    # A small posting budget: the builder rotates to new segments mid-run.
+    builder = SegmentBuilder(directory, max_postings=250)
+    for n in range(60):
+        builder.add_fields(article_fields(odd_article(n), f"odd-file-{n // 10}"))
+        builder.end_of_file()
+    segments = builder.finish()
+    monkeypatch.undo()
+    assert len(segments) >= 3
+    ix = open_generation_for_segments(directory, segments)
+    dates = []
+    for segment in segments:
+        reader = SegmentReader(ix.storage, ix.schema, segment)
+        try:
+            mapped = segment_arrays.load(directory, segment.segment_id(), segment.doc_count_all())
+            assert mapped is not None
+            built = segment_arrays.build(reader)
+            assert built.facets["places"].values  # not comparing empties
+            assert_same_arrays(mapped, built)
+            dates.append(built.date_ts)
+        finally:
+            reader.close()
+    every = np.concatenate(dates)
+    assert len(every) == 60 and (every == F.UNDATED).sum() == 20
+
+
+def open_generation_for_segments(directory: str, segments: list[Any]) -> Any:
+    """The index at ``directory`` (its storage and schema, to open uncommitted segments)."""
+    from indexer.whoosh_internals import FileStorage
+
+    return FileStorage(directory).open_index(indexname=INDEX_NAME)
 
 
 def test_an_index_without_array_files_answers_the_same(index: str) -> None:

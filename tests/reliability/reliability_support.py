@@ -89,18 +89,23 @@ def census(index_dir: str | Path) -> Census:
     ix, version = open_readonly(str(index_dir))
     with ix.reader() as reader:
         result = Census(version.generation, reader.doc_count())
-        for fieldname, counter in ((F.ID, result.ids), (F.PATH, result.per_path)):
-            for term in reader.lexicon(fieldname):
-                text = term.decode("utf-8")
-                live = len(list(reader.postings(fieldname, text).all_ids()))
-                if live:
-                    counter[text] = live
-        for term in reader.lexicon(F.FILEKEY):
-            text = term.decode("utf-8")
-            if any(True for _ in reader.postings(F.FILEKEY, text).all_ids()):
-                fingerprint = Fingerprint.parse(text)
-                assert fingerprint is not None, f"malformed manifest entry {text!r}"
-                result.manifest.add(fingerprint.path)
+        # Segment by segment, summed: a term looked up through the index's
+        # multi-segment reader is looked up in every segment (a census of
+        # Reuters in 20 segments cost 2.8 CPU-s that way, and the crash-safety
+        # chain takes a dozen). Each segment's postings skip its deleted
+        # documents, so the sums are what a searcher sees.
+        for leaf, _ in reader.leaf_readers():
+            for fieldname, counter in ((F.ID, result.ids), (F.PATH, result.per_path)):
+                for term in leaf.lexicon(fieldname):
+                    live = sum(1 for _ in leaf.postings(fieldname, term).all_ids())
+                    if live:
+                        counter[term.decode("utf-8")] += live
+            for term in leaf.lexicon(F.FILEKEY):
+                if any(True for _ in leaf.postings(F.FILEKEY, term).all_ids()):
+                    text = term.decode("utf-8")
+                    fingerprint = Fingerprint.parse(text)
+                    assert fingerprint is not None, f"malformed manifest entry {text!r}"
+                    result.manifest.add(fingerprint.path)
     return result
 
 

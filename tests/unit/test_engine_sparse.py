@@ -43,7 +43,7 @@ from indexer.search.evaluate import (
     choose_path,
 )
 from indexer.search.presenter import search_json
-from indexer.search.query import DEFAULT_FIELD
+from indexer.search.query import DEFAULT_FIELD, LinkedPhrase
 from indexer.search.request import parse_search_params
 from indexer.search.service import SearchService
 from indexer.search.snapshot import Snapshot
@@ -126,6 +126,17 @@ def _fuzzed(word: str) -> str:
     return word[:-1] if len(word) > 4 else word + "x"
 
 
+def _linked(parts: list[str], kind: str) -> wq.Query:
+    """Adjacent words, the last a pattern (``oil-pri*``), as the parser makes them."""
+    last = parts[-1]
+    pattern: wq.Query = {
+        "*": wq.Prefix(DEFAULT_FIELD, last[:3]),
+        "~": wq.FuzzyTerm(DEFAULT_FIELD, _fuzzed(last)),
+        "?": wq.Wildcard(DEFAULT_FIELD, last[:2] + "?" + last[3:]),
+    }[kind]
+    return LinkedPhrase(DEFAULT_FIELD, [wq.Term(DEFAULT_FIELD, w) for w in parts[:-1]] + [pattern])
+
+
 leaf_nodes = st.one_of(
     st.builds(wq.Term, st.just(DEFAULT_FIELD), words),
     st.builds(wq.Term, st.sampled_from(("title", "body")), words),
@@ -138,6 +149,7 @@ leaf_nodes = st.one_of(
     st.builds(wq.Prefix, st.just(DEFAULT_FIELD), words.map(lambda w: w[:3])),
     st.builds(wq.Wildcard, st.just(DEFAULT_FIELD), words.map(lambda w: w[:2] + "?" + w[3:])),
     st.builds(wq.FuzzyTerm, st.just(DEFAULT_FIELD), words.map(_fuzzed)),
+    st.builds(_linked, st.lists(words, min_size=2, max_size=3), st.sampled_from(("*", "~", "?"))),
     st.builds(wq.Term, st.just("person"), st.sampled_from(("volcker", "baker", "paul"))),
     st.builds(wq.Prefix, st.just("person"), st.sampled_from(("vol", "b"))),
     st.builds(wq.Term, st.just("place"), st.sampled_from(("japan", "ghana", "states"))),
@@ -182,6 +194,8 @@ query_texts = st.lists(
         st.lists(words, min_size=2, max_size=3).map(lambda ws: '"' + " ".join(ws) + '"'),
         words.map(lambda w: w[:3] + "*"),
         words.map(lambda w: _fuzzed(w) + "~"),
+        st.lists(words, min_size=2, max_size=3).map(lambda ws: "-".join(ws)[:-1] + "*"),
+        st.lists(words, min_size=2, max_size=2).map(lambda ws: ws[0] + "-" + _fuzzed(ws[1]) + "~"),
         st.sampled_from(
             (
                 "person:volcker",

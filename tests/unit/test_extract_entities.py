@@ -243,8 +243,14 @@ def test_provinces_and_cities_written_with_accents_in_the_sources_are_places() -
 def test_one_word_after_a_title_is_a_person_even_when_a_given_name() -> None:
     assert ents("Pope Benedict said it.").people == ("Benedict",)
     assert ents("Mr. Kim spoke.").people == ("Kim",)
-    # ... where a given name alone, without a title, is no one.
-    assert ents("Ali said so.").people == ()
+    # ... where a given name alone, without a title, that begins a full name of the
+    # story is a fragment of it, not someone else.
+    found = ents("Foreign Minister Ali Akbar Velayati arrived. Ali said so.")
+    assert found.people == ("Ali Akbar Velayati",)
+
+
+def test_a_given_name_alone_that_no_full_name_starts_with_is_a_person() -> None:
+    assert ents("Toby played drums on the album.").people == ("Toby",)
 
 
 def test_family_name_first_resolves_after_a_title() -> None:
@@ -274,3 +280,47 @@ def test_a_city_and_a_plural_name_is_a_team() -> None:
     assert found.organizations == ("Buffalo Bisons", "Boston Zorvets")
     assert found.places == ("Kansas", "Texas")
     assert ents("U.S. Attacks Rise, Officials Say").organizations == ()
+
+
+def test_a_name_defined_by_initials_keeps_its_and_part() -> None:
+    found = ents(
+        "The Bureau for Tarn Control and Prevention (BTC) warned. The BTC said more cases came."
+    )
+    assert found.organizations == ("Bureau for Tarn Control and Prevention",)
+    assert found.people == ()
+
+
+def test_words_after_a_name_that_say_it_is_a_company() -> None:
+    assert ents("Traders sold Zorvex shares after the report.").organizations == ("Zorvex",)
+    assert ents("Analysts met a Qarnell spokesman on Friday.").organizations == ("Qarnell",)
+
+
+def test_two_people_joined_by_an_ampersand_are_not_a_firm() -> None:
+    found = ents("The show was hosted by David Marsh & Mary Tarbo.")
+    assert found.people == ("David Marsh", "Mary Tarbo")
+    assert found.organizations == ()
+    assert ents("Zorvell & Qarn Ltd fell.").organizations == ("Zorvell & Qarn Ltd",)
+
+
+def test_gazetteer_has_no_dateline_junk_and_keeps_capitals() -> None:
+    assert ents("The delegates flew to Athens on Monday.").places == ("Athens",)
+    assert ents("The United Nations met in New York.").places == ("New York",)
+    from indexer.extract.gazetteer import known_names
+
+    places = known_names()["place"]
+    assert places.get("****london") is None
+    assert places.get("United Nations") is None
+
+
+def test_washington_dc_is_one_place() -> None:
+    found = ents("The delegates flew to Washington, D.C., on Monday.")
+    assert found.places == ("Washington",)
+    assert ("place", "Washington", "Washington D.C.") in found.spellings
+
+
+def test_an_organization_in_the_of_part_of_a_title() -> None:
+    found = ents("Said Vorn, Chairman of the Qarnish Centre for Tarn Studies, spoke.")
+    assert found.organizations == ("Qarnish Centre for Tarn Studies",)
+    assert ents("Secretary of State Velma Qarn said.").organizations == ()
+    # A short "for ..." part of a title is a department, not an organization.
+    assert ents("Vice President for Financial Communications John Zorn said.").organizations == ()

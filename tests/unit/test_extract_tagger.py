@@ -36,3 +36,18 @@ def test_weights_file_format() -> None:
     assert tagger.classify(["Acme"], "", "", False) == "organization"
     assert tagger.classify(["Other"], "", "", False) is None
     assert "w=acme" in features(["Acme"], "", "", False)
+
+
+def test_initial_bias_lowers_none_for_names_that_open_a_sentence() -> None:
+    text = "# margin: 0.0\n# initial-bias: 1.0\nbias\t0.5\t0\t0\t0\nn=2\t0\t0.2\t0\t0\n"
+    tagger = parse_weights(text)
+    assert tagger.initial_bias == 1.0
+    # Two words at a sentence's start: "none" loses the bias, the person class wins.
+    assert tagger.classify(["Margit", "Halvorsen"], "", "resigned", True) == "person"
+    assert tagger.classify(["Margit", "Halvorsen"], "", "resigned", False) is None
+    assert tagger.classify(["Halvorsen"], "", "resigned", True) is None  # one word: no bias
+
+
+def test_a_sentence_opening_name_before_a_verb_is_a_person() -> None:
+    found = extract_entities(["The vote was close. Margit Halvorsen resigned on Tuesday."])
+    assert found.people == ("Margit Halvorsen",)
