@@ -41,13 +41,12 @@ import struct
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from indexer import schema as F
 from indexer.dedup import PERMUTATIONS, SIGNATURE_BYTES
-from indexer.fastwrite import FastSegmentWriter, Kept
 from indexer.search.postings import DOC_DTYPE, read_postings
 from indexer.search.yielding import never_pause
 from indexer.whoosh_internals import (
@@ -57,6 +56,9 @@ from indexer.whoosh_internals import (
     numeric_column,
     terms_checksum,
 )
+
+if TYPE_CHECKING:  # the writer's types only: a search never loads the writer
+    from indexer.fastwrite import FastSegmentWriter, Kept
 
 log = logging.getLogger(__name__)
 

@@ -34,8 +34,6 @@ from itertools import pairwise
 from typing import Any, TypeGuard
 
 import numpy as np
-from rapidfuzz.distance import Levenshtein
-from rapidfuzz.process import extract
 from whoosh import query as wq
 
 from indexer import schema as F
@@ -355,10 +353,18 @@ class Budget:
     def __init__(self, seconds: float, wall_factor: float = 5.0) -> None:
         self.seconds = seconds
         self.cpu_deadline = time.thread_time() + seconds
-        self.wall_deadline = time.perf_counter() + seconds * wall_factor
+        now = time.perf_counter()
+        #: Until then the thread cannot have used ``seconds`` of CPU (it runs on
+        #: one core at most), so ``check`` need not ask the kernel for its CPU
+        #: time, a system call, on every unit of work of every request.
+        self.cpu_possible = now + seconds
+        self.wall_deadline = now + seconds * wall_factor
 
     def check(self) -> None:
-        if time.thread_time() > self.cpu_deadline or time.perf_counter() > self.wall_deadline:
+        now = time.perf_counter()
+        if now > self.wall_deadline or (
+            now > self.cpu_possible and time.thread_time() > self.cpu_deadline
+        ):
             raise SearchBudgetError(
                 f"the query took longer than {self.seconds:g} s to evaluate; "
                 "make it more specific (fewer wildcards or fuzzy terms)"
@@ -591,6 +597,9 @@ class Evaluator:
         )
         found = cache.get((word, maxdist, prefix))
         if found is None:
+            from rapidfuzz.distance import Levenshtein  # only fuzzy terms need it
+            from rapidfuzz.process import extract
+
             pool = self.snap.vocabulary(fieldname).near_length(len(word), maxdist)
             if prefix:
                 pool = [term for term in pool if term.startswith(prefix)]
@@ -736,6 +745,8 @@ class Evaluator:
         facet = self._facet_field(fieldname)
         if facet:
             if isinstance(node, wq.FuzzyTerm):
+                from rapidfuzz.distance import Levenshtein
+
                 dist = min(int(node.maxdist), 2)
                 return self._facet_values(
                     facet,

@@ -100,12 +100,22 @@ def _candidates(terms: frozenset[str]) -> re.Pattern[str]:
     the middle of a word or of a joined word such as ``5.93``.
     """
     starts = set()
+    firsts: set[str] = set()
     for term in terms:
         starts.add(re.escape(term[:2]))
         if term.isalpha() and len(term) <= 5:
             starts.add(re.escape(term[0]) + r"\.")
+        firsts.update(re.escape(c) for c in (term[:1].lower(), term[:1].upper()) if c)
     alternatives = "|".join(sorted(starts, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?<!\w['’.])(?=(?i:{alternatives})|[^\x00-\x7f])" + WORD_PATTERN)
+    # The leading class only says what the rest requires (an ASCII letter's other
+    # case forms outside ASCII are in the non-ASCII range), but as a plain
+    # character set it lets the regex engine skip the other positions in its
+    # scan loop instead of trying the lookbehinds at each: half the time.
+    first = "".join(sorted(firsts))
+    return re.compile(
+        rf"(?=[{first}\x80-\U0010ffff])(?<!\w)(?<!\w['’.])(?=(?i:{alternatives})|[^\x00-\x7f])"
+        + WORD_PATTERN
+    )
 
 
 def fragments(

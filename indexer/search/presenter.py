@@ -108,11 +108,17 @@ def fragments_html(fragments: Iterable[Fragment]) -> Markup:
     >>> str(fragments_html([Fragment("a <b> "), Fragment("cocoa", matched=True)]))
     'a &lt;b&gt; <mark>cocoa</mark>'
     """
-    parts: list[Markup] = []
+    # Every text is escaped here; the pieces are then joined as plain strings
+    # (Markup's own ``+`` and ``join`` re-check each piece in Python, which was
+    # most of the cost of a page's snippets).
+    parts: list[str] = []
     for fragment in fragments:
         text = escape(fragment.text)
-        parts.append(MARK_OPEN + text + MARK_CLOSE if fragment.matched and fragment.text else text)
-    return Markup("").join(parts)
+        if fragment.matched and fragment.text:
+            parts.extend((MARK_OPEN, text, MARK_CLOSE))
+        else:
+            parts.append(text)
+    return Markup("".join(parts))
 
 
 def text_html(text: str) -> Markup:

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from whoosh import query as wq
@@ -32,10 +32,7 @@ from indexer.errors import (
     SearchRequestError,
 )
 from indexer.search import clusters as cl
-from indexer.search import compare as cmp
 from indexer.search import facets as fc
-from indexer.search import significant as sig
-from indexer.search.entities_page import EntityView, entity_view
 from indexer.search.evaluate import Budget, Evaluation, Evaluator, Ranking
 from indexer.search.generations import Generations
 from indexer.search.highlight import highlight_whole, snippet
@@ -57,6 +54,12 @@ from indexer.search.types import (
     SimilarArticle,
 )
 from indexer.store import corrupt_index_error
+
+if TYPE_CHECKING:
+    # Imported where used: a search (and so every CLI call) needs none of them.
+    from indexer.search import compare as cmp
+    from indexer.search import significant as sig
+    from indexer.search.entities_page import EntityView
 
 log = logging.getLogger(__name__)
 
@@ -246,10 +249,8 @@ class SearchService:
         page_docs = order[(request.page - 1) * request.per_page :]
         terms = evaluation.highlight if evaluation else {}
         hits = tuple(
-            _clustered(
-                snap, groups, duplicates, int(doc), self._hit(snap, int(doc), evaluation, terms)
-            )
-            for doc in page_docs
+            self._hit(snap, doc, evaluation, terms, *_cluster_of(snap, groups, duplicates, doc))
+            for doc in page_docs.tolist()
         )
         return SearchPage(
             request=request,
@@ -346,8 +347,16 @@ class SearchService:
         return docs[order][:limit]
 
     def _hit(
-        self, snap: Snapshot, docnum: int, evaluation: Evaluation | None, terms: dict[str, set[str]]
+        self,
+        snap: Snapshot,
+        docnum: int,
+        evaluation: Evaluation | None,
+        terms: dict[str, set[str]],
+        cluster: str = "",
+        duplicates: int = 0,
     ) -> Hit:
+        """The hit of ``docnum``; ``cluster`` (its own id when empty) and ``duplicates``
+        as :func:`_cluster_of` gives them."""
         stored = stored_fields(snap, docnum)
         title = stored.get(F.TITLE) or ""
         body = stored.get(F.BODY) or ""
@@ -367,6 +376,8 @@ class SearchService:
             score=round(float(evaluation.score[docnum]), 4) if evaluation else 0.0,
             title_fragments=highlight_whole(title, terms.get(F.TITLE, set()), phrases[F.TITLE]),
             snippet=snippet(body, terms.get(F.BODY, set()), phrases[F.BODY]),
+            cluster=cluster or stored[F.ID],
+            duplicates=duplicates,
         )
 
     # -- articles -----------------------------------------------------------------
@@ -468,6 +479,8 @@ class SearchService:
 
     def significant(self, request: SearchRequest) -> sig.Significant:
         """Words, phrases and entities unusually frequent in ``request``'s results."""
+        from indexer.search import significant as sig
+
         snap = self._current()
         evaluation = self._evaluate(snap, request.q, Budget(self.budget_seconds))
         base, selections = self._result_mask(snap, request, evaluation)
@@ -486,6 +499,8 @@ class SearchService:
 
     def entity(self, facet_name: str, value: str) -> EntityView | None:
         """The entity page of ``value`` in facet ``facet_name``; None when unknown."""
+        from indexer.search.entities_page import entity_view
+
         facet = F.FACETS_BY_NAME.get(facet_name)
         if facet is None:
             return None
@@ -577,6 +592,8 @@ class SearchService:
         the same period. One snapshot serves every series; each query has
         the budget of one search, as it costs one.
         """
+        from indexer.search import compare as cmp
+
         started = time.perf_counter()
         snap = self._current()
         masks = []
@@ -671,14 +688,21 @@ def _ranking_score(evaluation: Evaluation | None) -> np.ndarray | None:
     return score + tier.astype(np.float64) * (float(score.max()) + 1.0)
 
 
+def _cluster_of(
+    snap: Snapshot, groups: cl.Clusters, duplicates: np.ndarray | None, docnum: int
+) -> tuple[str, int]:
+    """A hit's cluster id ("" for its own) and how many of its copies the collapse hid."""
+    rep = int(groups.rep[docnum])
+    cluster_id = "" if rep == docnum else str(stored_fields(snap, rep)[F.ID])
+    return cluster_id, int(duplicates[docnum]) if duplicates is not None else 0
+
+
 def _clustered(
     snap: Snapshot, groups: cl.Clusters, duplicates: np.ndarray | None, docnum: int, hit: Hit
 ) -> Hit:
     """``hit`` with its cluster id and how many of its copies the collapse hid."""
-    rep = int(groups.rep[docnum])
-    cluster_id = hit.id if rep == docnum else str(snap.stored(rep)[F.ID])
-    hidden = int(duplicates[docnum]) if duplicates is not None else 0
-    return dataclasses.replace(hit, cluster=cluster_id, duplicates=hidden)
+    cluster_id, hidden = _cluster_of(snap, groups, duplicates, docnum)
+    return dataclasses.replace(hit, cluster=cluster_id or hit.id, duplicates=hidden)
 
 
 def _exclusion_notices(snap: Snapshot, request: SearchRequest) -> list[str]:

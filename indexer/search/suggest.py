@@ -36,8 +36,6 @@ from __future__ import annotations
 import re
 
 import numpy as np
-from rapidfuzz.distance import OSA
-from rapidfuzz.process import extract
 
 from indexer import schema as F
 from indexer.analysis import WORD_PATTERN, analyze_word
@@ -150,6 +148,12 @@ def correction_candidates(snap: Snapshot, word: str) -> list[str]:
     """
     if len(word) < 3 or not word.isalpha():
         return []
+    if F.BODY not in snap.vocabularies() and snap.doc_frequency(F.BODY, word) >= SUSPECT_DF:
+        # A common word, known from its postings (the query loaded them) without
+        # building the whole vocabulary, which a one-shot CLI call would pay
+        # for. The vocabulary counts deleted stories too, so it could only say
+        # "more": the answer is the same.
+        return []
     vocab = snap.vocabulary(F.BODY)
     df = vocab.frequency(word)
     if df >= SUSPECT_DF:
@@ -173,6 +177,9 @@ def _best(
     at the end (``regulator``/``regulatory``) is another real word, not a fix,
     and so is one that changes the first letter (``lights``/``rights``).
     """
+    from rapidfuzz.distance import OSA  # only a word that may be misspelled needs it
+    from rapidfuzz.process import extract
+
     hits = extract(
         word,
         vocab.common(MIN_COMMON_DF),
