@@ -86,9 +86,11 @@ def clusters(snap: Snapshot) -> Clusters:
     """The snapshot's clusters (computed once per snapshot)."""
     cached = snap.cache.get(_CACHE_KEY)
     if cached is None:
+        # The mapped file is cached too: reading it checks its checksums over
+        # every document (1 CPU-s per 150 searches at 100x when it was not).
         cached = mapped(snap)
-    if cached is None:
-        cached = compute(snap.live, signatures(snap), snap.date_ts, snap.lengths[F.BODY])
+        if cached is None:
+            cached = compute(snap.live, signatures(snap), snap.date_ts, snap.lengths[F.BODY])
         snap.cache[_CACHE_KEY] = cached
     return cached  # type: ignore[no-any-return]
 

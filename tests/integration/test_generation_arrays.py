@@ -185,6 +185,23 @@ def test_a_service_uses_the_mapped_clusters(index: str, monkeypatch: pytest.Monk
     assert found[0]["clusters"] < found[0]["total"]
 
 
+def test_the_mapped_clusters_are_read_once_per_generation(
+    index: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading the file checks checksums over every document: once, not per search."""
+    reads: list[str] = []
+    real_read = generation_arrays.read
+
+    def counted(path: str, expected: Any = None) -> Any:
+        reads.append(path)
+        return real_read(path, expected)
+
+    monkeypatch.setattr(generation_arrays, "read", counted)
+    answers(index)
+    assert len(REQUESTS) > 1
+    assert len(reads) == 1
+
+
 def test_an_index_without_the_file_answers_the_same_and_the_next_run_writes_it(
     index: str,
 ) -> None:
