@@ -74,6 +74,8 @@ _CONNECTOR = (
 _ARTICLE_PREFIX = r"(?:al-|el-|ad-|as-|ash-|ar-|an-|at-|az-)?"
 _SPAN = re.compile(rf"{_TOKEN}(?:(?: {_CONNECTOR})* {_ARTICLE_PREFIX}{_TOKEN}| ?& ?{_TOKEN})*")
 _INITIALS = re.compile(r"(?:[A-Z]\.)+")
+#: People's names hold no digits; aircraft and weapon models do ("Il-62").
+_DIGIT = re.compile(r"[0-9]")
 _POSSESSIVE = re.compile(r"(?:'s|')$")
 # Lower-case role words right before a name make it a person's name.
 _ROLE_WORDS = frozenset(
@@ -1183,6 +1185,8 @@ def extract_entities(
     mentions = _merge_short_people(mentions)
     by_kind: dict[str, list[str]] = {"person": [], "organization": [], "place": []}
     for mention in mentions:
+        if mention.kind == "person" and _DIGIT.search(mention.name):
+            continue  # a model, not a person: "Ilyushin Il-62", "Lockheed F-16"
         by_kind[mention.kind].append(mention.name)
     people = _unique(by_kind["person"])
     organizations = _unique(by_kind["organization"], organizations=True)

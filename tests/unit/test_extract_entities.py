@@ -324,3 +324,9 @@ def test_an_organization_in_the_of_part_of_a_title() -> None:
     assert ents("Secretary of State Velma Qarn said.").organizations == ()
     # A short "for ..." part of a title is a department, not an organization.
     assert ents("Vice President for Financial Communications John Zorn said.").organizations == ()
+
+
+def test_an_aircraft_model_is_not_a_person() -> None:
+    assert ents("A smaller Ilyushin Il-62, landed at the airport.").people == ()
+    found = ents("A smaller Ilyushin Il-62 landed, said Velma Qarn.")
+    assert found.people == ("Velma Qarn",)
