@@ -59,8 +59,11 @@ from indexer import segment_arrays
 from indexer.dedup import PERMUTATIONS
 from indexer.search import clusters as cl
 from indexer.search.snapshot import merge_facet
+from indexer.segment_arrays import PREAMBLE as _PREAMBLE
 from indexer.segment_arrays import FacetPairs
+from indexer.segment_arrays import align as _align
 from indexer.segment_arrays import load as load_segment_arrays
+from indexer.segment_arrays import sync_directory as _sync_directory
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +74,6 @@ FACETS_MAGIC = b"NSFACET1"
 TMP_MARK = ".tmp"
 MAGIC = b"NSCLUST1"
 VERSION = 1
-ALIGN = 64
-_PREAMBLE = struct.Struct("<8sQI")
 _NAME = re.compile(
     r"^generation_(\d+)(" + re.escape(SUFFIX) + "|" + re.escape(FACETS_SUFFIX) + r")$"
 )
@@ -171,18 +172,6 @@ def save(
     return final
 
 
-def _align(offset: int) -> int:
-    return (offset + ALIGN - 1) // ALIGN * ALIGN
-
-
-def _sync_directory(directory: str) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def read(path: str, expected: Layout | None = None) -> tuple[Layout, cl.Clusters] | None:
     """The file's layout and clusters (mapped), or None when missing or not trustworthy.
 
@@ -212,20 +201,8 @@ def read(path: str, expected: Layout | None = None) -> tuple[Layout, cl.Clusters
 
 
 def _header(buf: Any, total: int, expected_magic: bytes = MAGIC) -> dict[str, Any]:
-    magic, length, crc = _PREAMBLE.unpack_from(buf, 0)
-    if magic != expected_magic:
-        raise ValueError("not a cluster file")
-    if _PREAMBLE.size + length > total:
-        raise ValueError("truncated header")
-    encoded = bytes(buf[_PREAMBLE.size : _PREAMBLE.size + length])
-    if zlib.crc32(encoded) != crc:
-        raise ValueError("header checksum mismatch")
-    header: dict[str, Any] = json.loads(encoded)
-    if header.get("version") != VERSION:
-        raise ValueError(f"format version {header.get('version')}")
-    if header.get("total") != total:
-        raise ValueError(f"{total} bytes, the header says {header.get('total')}")
-    return header
+    what = "a cluster file" if expected_magic == MAGIC else "a facet file"
+    return segment_arrays.read_header(buf, total, expected_magic, VERSION, what)
 
 
 def _arrays(buf: Any, header: dict[str, Any], documents: int) -> cl.Clusters:

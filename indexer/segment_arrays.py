@@ -70,7 +70,8 @@ MAGIC = b"NSARRAY1"
 #: Bumped whenever what is stored, or how, changes: older files are rebuilt.
 VERSION = 1
 ALIGN = 64
-_PREAMBLE = struct.Struct("<8sQI")
+#: Magic, header length and header CRC: the start of every mapped file we write.
+PREAMBLE = struct.Struct("<8sQI")
 #: Fields whose terms (with document frequencies) are stored: the ones the
 #: search service expands or corrects (others are read from the segment).
 VOCAB_FIELDS: tuple[str, ...] = (*F.TEXT_FIELDS, F.NAME_VARIANTS)
@@ -296,7 +297,8 @@ def _sections(arrays: SegmentArrays) -> Iterable[tuple[str, np.ndarray | bytes]]
         yield f"vocab:{name}:terms", json.dumps(terms).encode()
 
 
-def _align(offset: int) -> int:
+def align(offset: int) -> int:
+    """``offset`` rounded up to :data:`ALIGN` (every mapped section starts aligned)."""
     return (offset + ALIGN - 1) // ALIGN * ALIGN
 
 
@@ -333,18 +335,18 @@ def save(
     }
     for _ in range(3):  # offsets' digits change the header's length: settle it
         encoded = json.dumps(header, sort_keys=True).encode()
-        offset = _align(_PREAMBLE.size + len(encoded))
+        offset = align(PREAMBLE.size + len(encoded))
         for name, data in sections:
             entries[name][1] = offset
-            offset = _align(offset + (len(data) if isinstance(data, bytes) else data.nbytes))
+            offset = align(offset + (len(data) if isinstance(data, bytes) else data.nbytes))
         header["total"] = offset
     encoded = json.dumps(header, sort_keys=True).encode()
-    if sections and _align(_PREAMBLE.size + len(encoded)) > entries[sections[0][0]][1]:
+    if sections and align(PREAMBLE.size + len(encoded)) > entries[sections[0][0]][1]:
         raise AssertionError("array file header did not settle")  # pragma: no cover
     final = path_for(directory, arrays.segment_id)
     tmp = f"{final}{TMP_MARK}{os.getpid()}"
     with open(tmp, "wb") as out:
-        out.write(_PREAMBLE.pack(MAGIC, len(encoded), zlib.crc32(encoded)))
+        out.write(PREAMBLE.pack(MAGIC, len(encoded), zlib.crc32(encoded)))
         out.write(encoded)
         for name, data in sections:
             out.seek(entries[name][1])
@@ -355,7 +357,7 @@ def save(
     if before_rename is not None:
         before_rename()
     os.replace(tmp, final)
-    _sync_directory(directory)
+    sync_directory(directory)
     return final
 
 
@@ -386,7 +388,8 @@ def _check_segment_files(directory: str, recorded: dict[str, int]) -> None:
             raise ValueError(f"segment file {name} has {actual} bytes, {size} when written")
 
 
-def _sync_directory(directory: str) -> None:
+def sync_directory(directory: str) -> None:
+    """Make a rename in ``directory`` durable (fsync of the directory itself)."""
     fd = os.open(directory, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -394,22 +397,32 @@ def _sync_directory(directory: str) -> None:
         os.close(fd)
 
 
-def _read_header(buf: Any, segment_id: str, size: int, total: int) -> dict[str, Any]:
-    magic, length, crc = _PREAMBLE.unpack_from(buf, 0)
-    if magic != MAGIC:
-        raise ValueError("not an array file")
-    if _PREAMBLE.size + length > total:
+def read_header(buf: Any, total: int, magic: bytes, version: int, what: str) -> dict[str, Any]:
+    """The JSON header of a mapped file whose preamble, checksum, version and size hold.
+
+    Shared by the per-segment array files and the per-generation files
+    (:mod:`indexer.generation_arrays`); raises ValueError naming what is wrong.
+    """
+    found, length, crc = PREAMBLE.unpack_from(buf, 0)
+    if found != magic:
+        raise ValueError(f"not {what}")
+    if PREAMBLE.size + length > total:
         raise ValueError("truncated header")
-    encoded = bytes(buf[_PREAMBLE.size : _PREAMBLE.size + length])
+    encoded = bytes(buf[PREAMBLE.size : PREAMBLE.size + length])
     if zlib.crc32(encoded) != crc:
         raise ValueError("header checksum mismatch")
     header: dict[str, Any] = json.loads(encoded)
-    if header.get("version") != VERSION:
-        raise ValueError(f"format version {header.get('version')}, expected {VERSION}")
-    if header.get("segment") != segment_id or header.get("size") != size:
-        raise ValueError("written for another segment")
+    if header.get("version") != version:
+        raise ValueError(f"format version {header.get('version')}, expected {version}")
     if header.get("total") != total:
         raise ValueError(f"{total} bytes, the header says {header.get('total')}")
+    return header
+
+
+def _read_header(buf: Any, segment_id: str, size: int, total: int) -> dict[str, Any]:
+    header = read_header(buf, total, MAGIC, VERSION, "an array file")
+    if header.get("segment") != segment_id or header.get("size") != size:
+        raise ValueError("written for another segment")
     return header
 
 
@@ -419,10 +432,10 @@ def is_valid(directory: str, segment_id: str, size: int) -> bool:
     try:
         with open(path, "rb") as handle:
             total = os.fstat(handle.fileno()).st_size
-            head = handle.read(_PREAMBLE.size)
-            if len(head) < _PREAMBLE.size:
+            head = handle.read(PREAMBLE.size)
+            if len(head) < PREAMBLE.size:
                 return False
-            length = _PREAMBLE.unpack(head)[1]
+            length = PREAMBLE.unpack(head)[1]
             if length > total:
                 return False
             _read_header(head + handle.read(length), segment_id, size, total)
@@ -444,7 +457,7 @@ def load(
     try:
         with open(path, "rb") as handle:
             total = os.fstat(handle.fileno()).st_size
-            if total < _PREAMBLE.size:
+            if total < PREAMBLE.size:
                 raise ValueError("truncated")
             buf = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
         header = _read_header(buf, segment_id, size, total)
