@@ -63,7 +63,6 @@ from indexer.segment_arrays import PREAMBLE as _PREAMBLE
 from indexer.segment_arrays import FacetPairs
 from indexer.segment_arrays import align as _align
 from indexer.segment_arrays import load as load_segment_arrays
-from indexer.segment_arrays import sync_directory as _sync_directory
 
 log = logging.getLogger(__name__)
 
@@ -153,23 +152,9 @@ def save(
     encoded = json.dumps(header, sort_keys=True).encode()
     if _align(_PREAMBLE.size + len(encoded)) > header["rep"]:
         raise AssertionError("cluster file header did not settle")  # pragma: no cover
+    placed = [(header["rep"], rep), (header["size"], size)]
     final = path_for(directory, layout.generation)
-    tmp = f"{final}{TMP_MARK}{os.getpid()}"
-    with open(tmp, "wb") as out:
-        out.write(_PREAMBLE.pack(MAGIC, len(encoded), zlib.crc32(encoded)))
-        out.write(encoded)
-        out.seek(header["rep"])
-        out.write(rep.view(np.uint8).data)
-        out.seek(header["size"])
-        out.write(size.view(np.uint8).data)
-        out.truncate(header["total"])
-        out.flush()
-        os.fsync(out.fileno())
-    if before_rename is not None:
-        before_rename()
-    os.replace(tmp, final)
-    _sync_directory(directory)
-    return final
+    return segment_arrays.write_file(final, MAGIC, encoded, placed, header["total"], before_rename)
 
 
 def read(path: str, expected: Layout | None = None) -> tuple[Layout, cl.Clusters] | None:
@@ -259,20 +244,9 @@ def save_facets(directory: str, layout: Layout, facets: dict[str, FacetPairs]) -
     encoded = json.dumps(header, sort_keys=True).encode()
     if _align(_PREAMBLE.size + len(encoded)) > first:
         raise AssertionError("facet file header did not settle")  # pragma: no cover
+    placed = [(header["sections"][name][0], data) for name, data in sections]
     final = facets_path_for(directory, layout.generation)
-    tmp = f"{final}{TMP_MARK}{os.getpid()}"
-    with open(tmp, "wb") as out:
-        out.write(_PREAMBLE.pack(FACETS_MAGIC, len(encoded), zlib.crc32(encoded)))
-        out.write(encoded)
-        for name, data in sections:
-            out.seek(header["sections"][name][0])
-            out.write(data if isinstance(data, bytes) else data.view(np.uint8).data)
-        out.truncate(header["total"])
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(tmp, final)
-    _sync_directory(directory)
-    return final
+    return segment_arrays.write_file(final, FACETS_MAGIC, encoded, placed, header["total"])
 
 
 def load_facets(directory: str, layout: Layout) -> dict[str, FacetPairs] | None:

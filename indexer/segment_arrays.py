@@ -39,7 +39,7 @@ import mmap
 import os
 import struct
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -343,21 +343,40 @@ def save(
     encoded = json.dumps(header, sort_keys=True).encode()
     if sections and align(PREAMBLE.size + len(encoded)) > entries[sections[0][0]][1]:
         raise AssertionError("array file header did not settle")  # pragma: no cover
+    placed = [(entries[name][1], data) for name, data in sections]
     final = path_for(directory, arrays.segment_id)
+    return write_file(final, MAGIC, encoded, placed, offset, before_rename)
+
+
+def write_file(
+    final: str,
+    magic: bytes,
+    encoded: bytes,
+    placed: Sequence[tuple[int, np.ndarray | bytes]],
+    total: int,
+    before_rename: Callable[[], None] | None = None,
+) -> str:
+    """Write a mapped file whole, then make it appear at ``final`` in one rename.
+
+    The preamble and JSON header, then each section at its offset; fsync of
+    the file before the rename and of the directory after, so that a crash
+    leaves either no file or a complete one (shared with
+    :mod:`indexer.generation_arrays`).
+    """
     tmp = f"{final}{TMP_MARK}{os.getpid()}"
     with open(tmp, "wb") as out:
-        out.write(PREAMBLE.pack(MAGIC, len(encoded), zlib.crc32(encoded)))
+        out.write(PREAMBLE.pack(magic, len(encoded), zlib.crc32(encoded)))
         out.write(encoded)
-        for name, data in sections:
-            out.seek(entries[name][1])
+        for offset, data in placed:
+            out.seek(offset)
             out.write(data if isinstance(data, bytes) else data.reshape(-1).view(np.uint8).data)
-        out.truncate(offset)
+        out.truncate(total)
         out.flush()
         os.fsync(out.fileno())
     if before_rename is not None:
         before_rename()
     os.replace(tmp, final)
-    sync_directory(directory)
+    sync_directory(os.path.dirname(final) or ".")
     return final
 
 
