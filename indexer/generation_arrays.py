@@ -43,7 +43,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import mmap
 import os
 import re
 import struct
@@ -163,16 +162,9 @@ def read(path: str, expected: Layout | None = None) -> tuple[Layout, cl.Clusters
     With ``expected``, the file must describe exactly that generation.
     """
     try:
-        with open(path, "rb") as handle:
-            total = os.fstat(handle.fileno()).st_size
-            if total < _PREAMBLE.size:
-                raise ValueError("truncated")
-            buf = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        buf, total = segment_arrays.map_file(path)
         header = _header(buf, total)
-        layout = Layout(
-            int(header["generation"]),
-            tuple((str(s), int(n), int(d)) for s, n, d in header["segments"]),
-        )
+        layout = _layout_in(header)
         if int(header["documents"]) != layout.size:
             raise ValueError("document count does not match the segments")
         if expected is not None and layout != expected:
@@ -183,6 +175,14 @@ def read(path: str, expected: Layout | None = None) -> tuple[Layout, cl.Clusters
     except (OSError, ValueError, KeyError, TypeError, struct.error) as exc:
         log.info("cluster file %s not used (%s); clusters are computed", path, exc)
         return None
+
+
+def _layout_in(header: dict[str, Any]) -> Layout:
+    """The generation and segments a file's header says it describes."""
+    return Layout(
+        int(header["generation"]),
+        tuple((str(s), int(n), int(d)) for s, n, d in header["segments"]),
+    )
 
 
 def _header(buf: Any, total: int, expected_magic: bytes = MAGIC) -> dict[str, Any]:
@@ -253,16 +253,9 @@ def load_facets(directory: str, layout: Layout) -> dict[str, FacetPairs] | None:
     """The generation's merged facet pairs (mapped), or None when missing or not trustworthy."""
     path = facets_path_for(directory, layout.generation)
     try:
-        with open(path, "rb") as handle:
-            total = os.fstat(handle.fileno()).st_size
-            if total < _PREAMBLE.size:
-                raise ValueError("truncated")
-            buf = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        buf, total = segment_arrays.map_file(path)
         header = _header(buf, total, FACETS_MAGIC)
-        found = Layout(
-            int(header["generation"]),
-            tuple((str(s), int(n), int(d)) for s, n, d in header["segments"]),
-        )
+        found = _layout_in(header)
         if found != layout:
             raise ValueError("stale: written for another generation or segments")
         return _facets_from(buf, header, layout.size, total)

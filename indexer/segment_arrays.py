@@ -416,6 +416,16 @@ def sync_directory(directory: str) -> None:
         os.close(fd)
 
 
+def map_file(path: str) -> tuple[mmap.mmap, int]:
+    """The whole file mapped read-only, and its size; ValueError when too short
+    to hold a preamble (FileNotFoundError and OSError pass through)."""
+    with open(path, "rb") as handle:
+        total = os.fstat(handle.fileno()).st_size
+        if total < PREAMBLE.size:
+            raise ValueError("truncated")
+        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ), total
+
+
 def read_header(buf: Any, total: int, magic: bytes, version: int, what: str) -> dict[str, Any]:
     """The JSON header of a mapped file whose preamble, checksum, version and size hold.
 
@@ -474,11 +484,7 @@ def load(
     """
     path = path_for(directory, segment_id)
     try:
-        with open(path, "rb") as handle:
-            total = os.fstat(handle.fileno()).st_size
-            if total < PREAMBLE.size:
-                raise ValueError("truncated")
-            buf = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        buf, total = map_file(path)
         header = _read_header(buf, segment_id, size, total)
         _check_segment_files(directory, header.get("files") or {})
         recorded = header.get("terms_crc")
