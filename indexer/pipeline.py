@@ -323,12 +323,24 @@ def _batches(files: list[FoundFile]) -> Iterable[list[FoundFile]]:
 
 
 def read_manifest(reader: Any) -> dict[str, Fingerprint]:
-    """The fingerprints the index holds, by path (from the ``filekey`` lexicon)."""
+    """The fingerprints the index holds, by path (from the ``filekey`` lexicon).
+
+    A term's document frequency still counts deleted stories until their
+    segment is merged away, so when the index has deletions a fingerprint
+    only counts if a live story still carries it: otherwise a file pruned
+    by a commit that did not merge would stay in the manifest.
+    """
     manifest: dict[str, Fingerprint] = {}
-    for term in reader.lexicon(F.FILEKEY):
-        text = term.decode("utf-8") if isinstance(term, bytes) else term
-        fingerprint = Fingerprint.parse(text)
-        if fingerprint is not None and reader.doc_frequency(F.FILEKEY, text):
+    leaves = [leaf for leaf, _ in reader.leaf_readers()] if reader.has_deletions() else [reader]
+    for leaf in leaves:
+        deletions = leaf.has_deletions()
+        for term in leaf.lexicon(F.FILEKEY):
+            text = term.decode("utf-8") if isinstance(term, bytes) else term
+            fingerprint = Fingerprint.parse(text)
+            if fingerprint is None or not leaf.doc_frequency(F.FILEKEY, text):
+                continue
+            if deletions and not leaf.postings(F.FILEKEY, text).is_active():
+                continue  # only deleted stories carry it
             manifest[fingerprint.path] = fingerprint
     return manifest
 

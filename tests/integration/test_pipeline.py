@@ -141,6 +141,47 @@ def test_prune_touches_only_the_paths_given(tmp_path: Path) -> None:
     assert {d["id"] for d in stored_docs(index_dir)} == {"story-1", "story-2"}
 
 
+def test_a_pruned_file_leaves_the_manifest_even_before_its_segment_is_merged(
+    tmp_path: Path,
+) -> None:
+    """A deletion not yet merged away must not keep the file in the manifest.
+
+    Whoosh's document frequency still counts deleted stories, so a prune
+    whose commit merged nothing left the file "indexed" (CI saw this).
+    """
+    from indexer.pipeline import read_manifest
+    from indexer.store import open_readonly
+    from indexer.writer import open_writable, parent_writer
+
+    index_dir = str(tmp_path / "index")
+    here = tmp_path / "here"
+    here.mkdir()
+    write_jsonl(here / "a.jsonl", article(1))
+    write_jsonl(here / "b.jsonl", article(2))
+    index_paths([str(here)], index_dir)
+    with index_lock(index_dir, 5.0):
+        writer = parent_writer(open_writable(index_dir)[0])
+        assert writer.delete_by_term("path", str(here / "b.jsonl")) == 1
+        writer.commit_with([], merge=False)
+    ix, _ = open_readonly(index_dir)
+    with ix.reader() as reader:
+        assert reader.has_deletions()
+        assert (
+            reader.doc_frequency(
+                "filekey", next(t for t in _terms(reader, "filekey") if "b.jsonl" in t)
+            )
+            == 1
+        )
+        assert sorted(os.path.basename(p) for p in read_manifest(reader)) == ["a.jsonl"]
+    (here / "b.jsonl").unlink()
+    again = index_paths([str(here)], index_dir, prune=True)
+    assert (again.pruned_files, again.missing_elsewhere) == (0, 0)
+
+
+def _terms(reader, fieldname: str) -> list[str]:
+    return [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon(fieldname)]
+
+
 def test_rebuild_switches_atomically_to_a_new_directory(corpus: Path, tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
     index_paths([str(corpus)], str(index_dir))
