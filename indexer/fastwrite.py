@@ -23,13 +23,17 @@ for any other codec the stock path runs unchanged.
 
 from __future__ import annotations
 
+import heapq
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import groupby
 from typing import Any
 
+import numpy as np
+
 from indexer.analysis import PackedPositions
-from indexer.whoosh_internals import PostingsOutput, WorkerSegmentWriter, length_code
+from indexer.whoosh_internals import PostingsOutput, WorkerSegmentWriter, length_code, merging
 
 #: One term's postings: doc numbers, weights, encoded values; or, for a term
 #: of the analyzer's fast path, doc numbers, position counts and all the
@@ -365,4 +369,191 @@ def _as_values(entry: _Entry, boost: float) -> tuple[array, array, list[bytes]]:
     return ids, weights, cut
 
 
-__all__ = ["FastSegmentWriter", "Kept", "MemoryPool"]
+@dataclass(slots=True)
+class _Source:
+    """One segment being merged: its reader, and where its documents go."""
+
+    reader: Any
+    #: New doc number of each old one (-1: deleted); None: ``base + old``.
+    docmap: np.ndarray | None
+    base: int
+
+
+class MergingSegmentWriter(FastSegmentWriter):
+    """Writes one segment that is the concatenation of existing segments.
+
+    What Whoosh's ``add_reader`` produces (the same documents in the same
+    order, deleted ones left out, the same stored fields, lengths, columns
+    and postings), without its external sort: documents are copied in
+    order by :meth:`add_segment`, and at flush each term's postings are the
+    sources' posting lists one after the other, document numbers shifted
+    (or renumbered past deletions), written through the same block encoder
+    as a worker's segment. ``tests/unit/test_concat_merge.py`` compares the
+    result with a Whoosh merge term by term, document by document and
+    query by query.
+    """
+
+    def __init__(self, ix: Any, **kwargs: Any) -> None:
+        super().__init__(ix, **kwargs)
+        if not self._fast:
+            raise ValueError("merging by concatenation needs the Whoosh 3 codec")
+        self._sources: list[_Source] = []
+        #: field -> length codes of the merged documents, in order.
+        self._codes: dict[str, list[np.ndarray]] = {}
+
+    def add_segment(self, reader: Any) -> None:
+        """Copy one segment's live documents (stored fields, lengths, columns) after the others."""
+        if merging.has_vectors(reader):
+            raise ValueError("merging by concatenation does not copy term vectors")
+        size = int(reader.doc_count_all())
+        base = int(self.docnum)
+        live = np.ones(size, dtype=bool)
+        docmap = None
+        if reader.has_deletions():
+            live[np.fromiter(reader.segment().deleted_docs(), dtype=np.int64)] = False
+            docmap = np.full(size, -1, dtype=np.int64)
+            docmap[live] = base + np.arange(int(live.sum()), dtype=np.int64)
+        names = set(self.schema.names())
+        lengths: dict[str, np.ndarray] = {}
+        columns: dict[str, tuple[Any, list[Any]]] = {}
+        for name in sorted(names):
+            codes = merging.length_codes(reader, name, size)
+            if codes is not None and codes.any():
+                lengths[name] = codes
+            column = self.schema[name].column_type
+            values = merging.column_values(reader, name, column) if column else None
+            if values is not None:
+                columns[name] = (column, values)
+        self._copy_documents(reader, live, lengths, columns)
+        count = int(live.sum())
+        for name in names:
+            codes = lengths.get(name)
+            if codes is None:
+                codes = np.zeros(count, dtype=np.uint8)
+            elif docmap is not None:
+                codes = codes[live]
+            self._codes.setdefault(name, []).append(codes)
+        self._sources.append(_Source(reader, docmap, base))
+        self._added = True
+
+    def _copy_documents(
+        self,
+        reader: Any,
+        live: np.ndarray,
+        lengths: dict[str, np.ndarray],
+        columns: dict[str, tuple[Any, list[Any]]],
+    ) -> None:
+        """Each live document's stored fields, length codes and column values, as ``add_reader``.
+
+        Whoosh's merge reads each length back as a number (``doc_field_length``)
+        and writes it again: the same code, and the segment's total length
+        is the sum of those numbers; so here.
+        """
+        fields = {name: self.schema[name] for name in self.schema.names()}
+        kept = self.kept.columns if self.kept is not None else {}
+        decode = merging.LENGTH_OF_CODE
+        for docnum, stored in enumerate(merging.stored_documents(reader)):
+            if not live[docnum]:
+                continue
+            newdoc = self.start_document()
+            for name, value in stored.items():
+                if name in fields and name not in lengths:
+                    self.add_stored(name, fields[name], value, 0)
+            for name, codes in lengths.items():
+                code = int(codes[docnum])
+                self.add_stored(name, fields[name], stored.get(name), decode[code] if code else 0)
+            for name, (column, values) in columns.items():
+                value = values[docnum]
+                self.add_column(name, column, value)
+                if (store := kept.get(name)) is not None:
+                    store[newdoc] = value
+            self.finish_document()
+
+    def _field_lengths(self, fieldname: str) -> bytearray | None:
+        parts = self._codes.get(fieldname)
+        if not parts:
+            return None
+        codes = np.concatenate(parts)
+        if not codes.any():
+            return None
+        return bytearray(codes.tobytes())
+
+    def _postings(
+        self, fieldname: str, fmt: Any, group: Iterable[tuple[bytes, int, Any]]
+    ) -> tuple[array, array, list[bytes]]:
+        """One term's postings in the merged segment: each source's in turn, renumbered."""
+        ids = array("I")
+        weights = array("f")
+        values: list[bytes] = []
+        for _, i, info in group:
+            source = self._sources[i]
+            part_ids, part_weights, part_values = merging.term_postings(
+                source.reader, fieldname, info, fmt
+            )
+            if source.docmap is None:
+                if source.base:
+                    base = source.base
+                    part_ids = array("I", [d + base for d in part_ids])
+                ids.extend(part_ids)
+                weights.extend(part_weights)
+                values.extend(part_values)
+                continue
+            mapped = source.docmap[np.frombuffer(part_ids, dtype=np.uint32)]
+            keep = mapped >= 0
+            if not keep.any():
+                continue
+            ids.extend(array("I", mapped[keep].astype(np.uint32).tobytes()))
+            kept_weights = np.frombuffer(part_weights, dtype=np.float32)[keep]
+            weights.extend(array("f", kept_weights.tobytes()))
+            values.extend(v for v, k in zip(part_values, keep.tolist(), strict=True) if k)
+        return ids, weights, values
+
+    def _terms(self, fieldname: str) -> Iterator[tuple[bytes, Iterator[tuple[bytes, int, Any]]]]:
+        """A field's terms in byte order over all sources, each with its (term, source, info)."""
+        streams = [_tagged(src.reader, fieldname, i) for i, src in enumerate(self._sources)]
+        return groupby(heapq.merge(*streams), key=lambda item: item[0])
+
+    def write_terms(self, out: PostingsOutput) -> None:
+        """Every field's terms in byte order; a term's postings source after source."""
+        kept = self.kept
+        fieldnames = set()
+        for source in self._sources:
+            fieldnames |= merging.indexed_field_names(source.reader)
+        for fieldname in sorted(fieldnames & set(self.schema.names())):
+            fieldobj = self.schema[fieldname]
+            lengths = self._field_lengths(fieldname)
+            out.start_field(fieldname, fieldobj)
+            keep_ids = kept is not None and fieldname in kept.postings_fields
+            keep_df = kept is not None and fieldname in kept.count_fields
+            names: list[bytes] = []
+            ids_kept: list[array] = []
+            dfs: list[int] = []
+            for tbytes, group in self._terms(fieldname):
+                ids, weights, values = self._postings(fieldname, fieldobj.format, group)
+                if not ids:
+                    continue  # every posting was a deleted document's
+                out.add_term(tbytes, ids, weights, values, lengths)
+                if keep_ids or keep_df:
+                    names.append(tbytes)
+                    if keep_ids:
+                        ids_kept.append(ids)
+                    dfs.append(len(ids))
+            out.finish_field()
+            if kept is not None:
+                if keep_ids:
+                    kept.postings[fieldname] = (names, ids_kept)
+                if keep_df:
+                    kept.counts[fieldname] = (names, dfs)
+        if kept is not None:
+            for fieldname in kept.length_fields:
+                kept.lengths[fieldname] = self._field_lengths(fieldname)
+        out.close()
+        self.pool.cleanup()
+
+
+def _tagged(reader: Any, fieldname: str, tag: int) -> Iterator[tuple[bytes, int, Any]]:
+    for tbytes, info in merging.field_terms(reader, fieldname):
+        yield tbytes, tag, info
+
+
+__all__ = ["FastSegmentWriter", "Kept", "MemoryPool", "MergingSegmentWriter"]

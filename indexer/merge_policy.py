@@ -42,7 +42,7 @@ small runs keeps a bounded segment count and pays the big merge anyway.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,6 +85,10 @@ class TieredMerge:
     #: Most documents this commit's merge may read (see :func:`budget_for`);
     #: None: only the ceiling.
     budget: int | None = None
+    #: Writes the merged segment of the chosen ones and returns it
+    #: (``merger(writer, segments)``, see :func:`indexer.writer.concat_merge`);
+    #: None: Whoosh's own merge (``add_reader``, which re-sorts every posting).
+    merger: Callable[[Any, list[Any]], Any] | None = None
 
     def choose(self, sizes: Sequence[tuple[int, int]]) -> list[int]:
         """Indexes of the segments to merge, given ``(live, all)`` documents of each.
@@ -123,11 +127,14 @@ class TieredMerge:
         # the new table of contents (its files are cleaned with the others).
         kept = [segment for segment in segments if segment.doc_count() > 0]
         chosen = set(self.choose([(s.doc_count(), s.doc_count_all()) for s in kept]))
+        rest = [segment for i, segment in enumerate(kept) if i not in chosen]
+        if chosen and self.merger is not None:
+            return [*rest, self.merger(writer, [kept[i] for i in sorted(chosen)])]
         for i in sorted(chosen):
             reader = SegmentReader(writer.storage, writer.schema, kept[i])
             writer.add_reader(reader)
             reader.close()
-        return [segment for i, segment in enumerate(kept) if i not in chosen]
+        return rest
 
 
 def budget_for(added: int) -> int:
@@ -135,13 +142,16 @@ def budget_for(added: int) -> int:
     return max(MIN_MERGE_BUDGET, MERGE_BUDGET_RATIO * added)
 
 
-def default_policy(added: int | None = None) -> TieredMerge:
+def default_policy(
+    added: int | None = None, merger: Callable[[Any, list[Any]], Any] | None = None
+) -> TieredMerge:
     """The policy a commit adding ``added`` stories uses (None: no budget, the ceiling only).
 
-    ``NEWSEARCH_MAX_MERGE_DOCS`` overrides the ceiling.
+    ``NEWSEARCH_MAX_MERGE_DOCS`` overrides the ceiling; ``merger`` writes
+    the merged segment (None: Whoosh's merge).
     """
     ceiling = os.environ.get(MAX_MERGE_DOCS_ENV)
     budget = None if added is None else budget_for(added)
     if ceiling:
-        return TieredMerge(max_merge_docs=int(ceiling), budget=budget)
-    return TieredMerge(budget=budget)
+        return TieredMerge(max_merge_docs=int(ceiling), budget=budget, merger=merger)
+    return TieredMerge(budget=budget, merger=merger)

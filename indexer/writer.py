@@ -33,7 +33,7 @@ from indexer import dedup, generation_arrays, segment_arrays
 from indexer import schema as F
 from indexer.analysis import FACET_SEPARATOR
 from indexer.errors import IndexBusyError
-from indexer.fastwrite import FastSegmentWriter
+from indexer.fastwrite import FastSegmentWriter, MergingSegmentWriter
 from indexer.merge_policy import default_policy
 from indexer.model import Article
 from indexer.store import CURRENT_LINK, INDEX_NAME, corrupt_index_error, current_directory
@@ -326,7 +326,9 @@ class ParentWriter(LockHeldWriter):
             before_toc=lambda: pause_point("before_toc"),
             after_toc=lambda: pause_point("after_toc"),
             # Merges are held to a budget proportional to what this commit adds.
-            policy=default_policy(added=sum(int(s.doc_count_all()) for s in segments)),
+            policy=default_policy(
+                added=sum(int(s.doc_count_all()) for s in segments), merger=merger_from_env()
+            ),
             segments_ready=self._write_arrays,
         )
 
@@ -334,6 +336,46 @@ class ParentWriter(LockHeldWriter):
         write_arrays(self.storage, self.schema, final)
         # The generation's clusters, before its table of contents (see generation_arrays).
         generation_arrays.write(self.storage.folder, self.generation, final)
+
+
+#: ``NEWSEARCH_MERGE=whoosh`` merges with Whoosh's ``add_reader`` (which
+#: re-sorts every posting) instead of by concatenation: for comparisons.
+MERGE_ENV = "NEWSEARCH_MERGE"
+
+
+def merger_from_env() -> Callable[[Any, list[Any]], Any] | None:
+    """:func:`concat_merge`, unless :data:`MERGE_ENV` asks for Whoosh's merge."""
+    return None if os.environ.get(MERGE_ENV, "").strip() == "whoosh" else concat_merge
+
+
+def concat_merge(writer: Any, segments: list[Any]) -> Any:
+    """Write one new segment holding the live documents of ``segments``, in order.
+
+    The merge a commit's policy chose, by concatenation
+    (:class:`~indexer.fastwrite.MergingSegmentWriter`): a term's postings
+    are the sources' lists one after another, so nothing is sorted, where
+    Whoosh's ``add_reader`` pushed every posting through its external sort.
+    The segment's array file is written from what the merge kept, as a
+    worker's is. Returns the new segment (not yet in any table of contents).
+    """
+    ix = writer.storage.open_index(writer.indexname, schema=writer.schema)
+    merger = MergingSegmentWriter(ix)
+    kept = segment_arrays.keep_while_writing(merger)
+    readers = [SegmentReader(writer.storage, writer.schema, segment) for segment in segments]
+    try:
+        for reader in readers:
+            merger.add_segment(reader)
+        segment = merger.finish_unlocked(keep=True)
+        if segment is None:
+            raise RuntimeError("a merge by concatenation wrote no segment")
+    finally:
+        for reader in readers:
+            reader.close()
+    if kept is not None:
+        folder = writer.storage.folder
+        arrays = segment_arrays.from_kept(segment.segment_id(), int(segment.doc_count_all()), kept)
+        segment_arrays.save(folder, arrays, terms_checksum(folder, segment))
+    return segment
 
 
 def write_arrays(storage: Any, schema: Any, segments: list[Any]) -> int:
