@@ -478,71 +478,84 @@ def _write_batches(
     progress: ProgressCallback | None,
     known_ids: KnownIds,
 ) -> None:
-    pool = None
-    queue = None
-    next_file = None
-    try:
-        if workers > 1 and len(plan.todo) > 1:
-            # Loaded once here, shared by the forked workers (HTML's libraries).
-            warm_up_readers(found.path for found in plan.todo)
-            context = multiprocessing.get_context("fork")
-            queue = context.SimpleQueue()
-            next_file = context.Value("q", 0)
-            pool = context.Pool(workers, initializer=_init_worker, initargs=(queue, next_file))
+    """Build and commit the run's batches.
+
+    With worker processes, batches overlap: the workers build batch N+1
+    while the parent commits batch N (its deletions, duplicate check, merge,
+    array and cluster files), so both cores stay busy; before, the workers
+    waited for every commit, and at 100x the commit's merges kept them idle
+    most of the time (``bench/RESULTS.md``, "Stop 20"). Commits stay one per
+    batch, in order, each atomic; only the last one, with no worker
+    running, cleans the index directory the way Whoosh does.
+    """
+    if workers <= 1 or len(plan.todo) <= 1:
         for batch in _batches(plan.todo):
-            if next_file is not None:
-                next_file.value = 0  # no worker runs between batches
-            _write_batch(
-                ix, directory, batch, plan, report, pool, queue, progress, workers, known_ids
-            )
+            segments, results = _build_here(directory, batch, progress)
+            _commit_batch(ix, segments, results, plan, report, known_ids)
+        return
+    # Loaded once here, shared by the forked workers (HTML's libraries).
+    warm_up_readers(found.path for found in plan.todo)
+    context = multiprocessing.get_context("fork")
+    queue = context.SimpleQueue()
+    next_file = context.Value("q", 0)
+    pool = context.Pool(workers, initializer=_init_worker, initargs=(queue, next_file))
+    try:
+        built: tuple[list[Any], list[FileResult]] | None = None
+        for batch in _batches(plan.todo):
+            next_file.value = 0  # no worker runs between batches
+            pending = _start_batch(pool, directory, batch, workers)
+            if built is not None:
+                _commit_batch(ix, *built, plan, report, known_ids, shared=True)
+            built = _collect_batch(pending, queue, batch, progress)
+        if built is not None:
+            _commit_batch(ix, *built, plan, report, known_ids)
     finally:
-        if pool is not None:
-            pool.terminate()
-            pool.join()
+        pool.terminate()
+        pool.join()
 
 
-def _write_batch(
-    ix: Any,
-    directory: str,
-    batch: list[FoundFile],
-    plan: Plan,
-    report: Report,
-    pool: Any,
-    queue: Any,
-    progress: ProgressCallback | None,
-    workers: int,
-    known_ids: KnownIds,
-) -> None:
-    """Parse and write one batch of files, then commit it atomically."""
-    if pool is None:
-        builder = SegmentBuilder(directory)
-        results = []
-        for found in batch:
-            result = process_file(found, builder)
-            results.append(result)
-            if progress:
-                progress(len(result.ids))
-        outputs = [(builder.finish(), results)]
-    else:
-        biggest_first = sorted(batch, key=lambda found: found.size, reverse=True)
-        tasks = [(directory, biggest_first)] * min(workers, len(batch))
-        pending = pool.starmap_async(_work_shared, tasks, chunksize=1)
-        while not pending.ready():
-            pending.wait(0.1)
-            while not queue.empty():
-                count = queue.get()
-                if progress:
-                    progress(count)
-        outputs = pending.get()
-        while not queue.empty():
-            count = queue.get()
-            if progress:
-                progress(count)
+def _build_here(
+    directory: str, batch: list[FoundFile], progress: ProgressCallback | None
+) -> tuple[list[Any], list[FileResult]]:
+    """Parse and write one batch in this process."""
+    builder = SegmentBuilder(directory)
+    results = []
+    for found in batch:
+        result = process_file(found, builder)
+        results.append(result)
+        if progress:
+            progress(len(result.ids))
+    return builder.finish(), results
+
+
+def _start_batch(pool: Any, directory: str, batch: list[FoundFile], workers: int) -> Any:
+    """Hand one batch to the workers (biggest files first); returns the pending result."""
+    biggest_first = sorted(batch, key=lambda found: found.size, reverse=True)
+    tasks = [(directory, biggest_first)] * min(workers, len(batch))
+    return pool.starmap_async(_work_shared, tasks, chunksize=1)
+
+
+def _collect_batch(
+    pending: Any, queue: Any, batch: list[FoundFile], progress: ProgressCallback | None
+) -> tuple[list[Any], list[FileResult]]:
+    """Wait for the workers' segments and results of one batch (results in batch order)."""
+    while not pending.ready():
+        pending.wait(0.1)
+        _drain(queue, progress)
+    outputs = pending.get()
+    _drain(queue, progress)
     segments = [segment for worker_segments, _ in outputs for segment in worker_segments]
     results = [result for _, share in outputs for result in share]
     order = {found.path: i for i, found in enumerate(batch)}
     results.sort(key=lambda r: order[r.path])
-    _commit_batch(ix, segments, results, plan, report, known_ids)
+    return segments, results
+
+
+def _drain(queue: Any, progress: ProgressCallback | None) -> None:
+    while not queue.empty():
+        count = queue.get()
+        if progress:
+            progress(count)
 
 
 def _commit_batch(
@@ -552,7 +565,12 @@ def _commit_batch(
     plan: Plan,
     report: Report,
     known_ids: KnownIds,
+    shared: bool = False,
 ) -> None:
+    """Commit one built batch: its deletions, duplicates dropped, its segments.
+
+    ``shared``: the workers are building the next batch meanwhile.
+    """
     writer = parent_writer(ix)
     try:
         for result in results:
@@ -565,7 +583,7 @@ def _commit_batch(
                 report.new_files += 1
                 report.indexed += len(result.ids)
         report.duplicates += _drop_duplicates(ix, writer, segments, results, known_ids)
-        writer.commit_with(segments)
+        writer.commit_with(segments, shared=shared)
     except BaseException:
         if not writer.is_closed:
             writer.cancel()

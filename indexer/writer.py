@@ -313,12 +313,14 @@ class SegmentBuilder:
 class ParentWriter(LockHeldWriter):
     """The lock-holding writer: deletions, plus segments built elsewhere."""
 
-    def commit_with(self, segments: list[Any], merge: bool = True) -> None:
+    def commit_with(self, segments: list[Any], merge: bool = True, shared: bool = False) -> None:
         """Commit deletions and ``segments`` as one new generation.
 
         Existing segments are merged by :mod:`indexer.merge_policy` (tiers
         by size, a ceiling on one merge), so a small run on a big index
-        never rewrites its big segments.
+        never rewrites its big segments. ``shared``: workers are writing
+        the next batch's segments into the index meanwhile (see
+        :meth:`LockHeldWriter.commit_segments`).
         """
         self.commit_segments(
             segments,
@@ -330,6 +332,7 @@ class ParentWriter(LockHeldWriter):
                 added=sum(int(s.doc_count_all()) for s in segments), merger=merger_from_env()
             ),
             segments_ready=self._write_arrays,
+            shared=shared,
         )
 
     def _write_arrays(self, final: list[Any]) -> None:

@@ -23,6 +23,7 @@ holding positions are pickled with protocol 4 rather than Whoosh's 2 (see
 
 from __future__ import annotations
 
+import contextlib
 import struct
 import zlib
 from array import array
@@ -340,6 +341,7 @@ class LockHeldWriter(SegmentWriter):
         after_toc: Callable[[], None] | None = None,
         policy: Callable[[Any, list[Any]], list[Any]] | None = None,
         segments_ready: Callable[[list[Any]], None] | None = None,
+        shared: bool = False,
     ) -> None:
         """Commit this writer's deletions and ``segments`` (written elsewhere) as one generation.
 
@@ -352,8 +354,19 @@ class LockHeldWriter(SegmentWriter):
         and old files are not yet cleaned. Both exist for crash tests.
         ``policy`` chooses which existing segments to merge (Whoosh's
         ``MERGE_SMALL`` when None).
+
+        ``shared``: worker processes are writing new segments into the index
+        while this commit runs (the next batch of a run). Whoosh's clean-up
+        deletes every file of a segment the new table of contents does not
+        name, and the temporary folder every writer shares: theirs too. A
+        shared commit deletes only the files of the segments it replaced
+        (merged away or emptied) and of its own unused segment, and keeps
+        the temporary folder and older tables of contents (a worker may be
+        reading one); the run's last commit, with no worker running, cleans
+        everything as Whoosh does.
         """
         self._check_state()
+        previous = {segment.segment_id() for segment in self.segments}
         try:
             final = self._merge_segments(policy if merge else None, False, merge)
             if self._added:
@@ -368,8 +381,40 @@ class LockHeldWriter(SegmentWriter):
             TOC(self.schema, final, self.generation).write(self.storage, self.indexname)
             if after_toc is not None:
                 after_toc()
-            clean_files(self.storage, self.indexname, self.generation, final)
+            if shared:
+                replaced = (previous | {self.newsegment.segment_id()}) - {
+                    segment.segment_id() for segment in final
+                }
+                clean_segments(self.storage, self.indexname, replaced)
+            else:
+                clean_files(self.storage, self.indexname, self.generation, final)
         except Exception:
-            self._cleanup_on_error()
+            if shared:
+                self._finish_shared()
+            else:
+                self._cleanup_on_error()
             raise
-        self._finish()
+        if shared:
+            self._finish_shared()
+        else:
+            self._finish()
+
+    def _finish_shared(self) -> None:
+        """Whoosh's ``_finish()`` without deleting the temporary folder workers still use."""
+        if self._searcher is not None:
+            self._searcher._orig_close()
+            self._searcher = None
+        if self.writelock:
+            self.writelock.release()
+        self.is_closed = True
+
+
+def clean_segments(storage: Any, indexname: str, segment_ids: set[str]) -> None:
+    """Delete the files of these segments (and nothing else) from ``storage``."""
+    pattern = TOC._segment_pattern(indexname)
+    for filename in list(storage):
+        found = pattern.match(filename)
+        if found and found.group(1) in segment_ids:
+            # As Whoosh's clean_files: a file still open elsewhere stays.
+            with contextlib.suppress(OSError):
+                storage.delete_file(filename)
