@@ -369,6 +369,10 @@ def _as_values(entry: _Entry, boost: float) -> tuple[array, array, list[bytes]]:
     return ids, weights, cut
 
 
+#: Posting lists up to this long are renumbered past deletions in Python.
+_SMALL_LIST = 48
+
+
 @dataclass(slots=True)
 class _Source:
     """One segment being merged: its reader, and where its documents go."""
@@ -377,6 +381,8 @@ class _Source:
     #: New doc number of each old one (-1: deleted); None: ``base + old``.
     docmap: np.ndarray | None
     base: int
+    #: ``docmap`` as a list (for short posting lists); empty without deletions.
+    newnums: list[int] = field(default_factory=list)
 
 
 class MergingSegmentWriter(FastSegmentWriter):
@@ -433,7 +439,8 @@ class MergingSegmentWriter(FastSegmentWriter):
             elif docmap is not None:
                 codes = codes[live]
             self._codes.setdefault(name, []).append(codes)
-        self._sources.append(_Source(reader, docmap, base))
+        newnums = docmap.tolist() if docmap is not None else []
+        self._sources.append(_Source(reader, docmap, base, newnums))
         self._added = True
 
     def _copy_documents(
@@ -497,6 +504,14 @@ class MergingSegmentWriter(FastSegmentWriter):
                 ids.extend(part_ids)
                 weights.extend(part_weights)
                 values.extend(part_values)
+                continue
+            if len(part_ids) <= _SMALL_LIST:
+                # A short list is renumbered in Python: cheaper than numpy's per-call cost.
+                newnums = source.newnums
+                kept_at = [k for k, d in enumerate(part_ids) if newnums[d] >= 0]
+                ids.extend(newnums[part_ids[k]] for k in kept_at)
+                weights.extend(part_weights[k] for k in kept_at)
+                values.extend(part_values[k] for k in kept_at)
                 continue
             mapped = source.docmap[np.frombuffer(part_ids, dtype=np.uint32)]
             keep = mapped >= 0
