@@ -235,6 +235,32 @@ def test_parallel_workers_share_every_batch_file_by_file(
     )
 
 
+def test_overlapping_batches_leave_only_the_last_commits_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers build batch N+1 while batch N commits (and merges): nothing of theirs is lost,
+    and once the run ends the directory holds only the files of the last commit's segments."""
+    corpus = tmp_path / "many"
+    corpus.mkdir()
+    for n in range(40):
+        write_jsonl(corpus / f"f{n:02}.jsonl", article(n), article(100 + n))
+    monkeypatch.setenv("NEWSEARCH_BATCH_BYTES", str(2 * (corpus / "f00.jsonl").stat().st_size))
+    report = index_paths([str(corpus)], str(tmp_path / "index"), workers=2)
+    assert report.indexed == report.documents_total == 80
+    assert report.commits >= 15
+    directory = current_directory(str(tmp_path / "index"))
+    assert directory is not None
+    ix = FileStorage(directory).open_index("MAIN")
+    segments = {segment.segment_id() for segment in ix._segments()}
+    assert len(segments) < report.commits, "no merge happened"
+    names = os.listdir(directory)
+    assert "MAIN.tmp" not in names
+    for name in names:
+        if name.startswith("MAIN_") and not name.startswith("MAIN_WRITELOCK"):
+            assert name.split(".")[0] in segments, name
+    assert len(stored_docs(tmp_path / "index")) == 80
+
+
 def test_second_writer_waits_then_stops_with_a_clear_message(corpus: Path, tmp_path: Path) -> None:
     index_dir = str(tmp_path / "index")
     index_paths([str(corpus)], index_dir)
