@@ -39,6 +39,7 @@ CLASSES = ("none", "person", "organization", "place")
 _DATA = "span_tagger.tsv"
 
 
+@functools.lru_cache(maxsize=65_536)  # words recur across a story's names and across stories
 def _shape(token: str) -> str:
     if token.isupper() and len(token) > 1:
         return "AA"
