@@ -36,6 +36,7 @@ from types import MappingProxyType
 
 from indexer.extract.gazetteer import (
     all_names,
+    common_words,
     countries,
     first_names,
     known_names,
@@ -219,6 +220,12 @@ _CAPS_WORDS = _words(
 # Words that open the name of a storm or other event: "Hurricane Katrina",
 # "Tropical Storm Gustav" name neither a person nor a place.
 _EVENT_WORDS = _words("Hurricane Typhoon Cyclone Tropical Storm Tornado Operation")
+# Possessives of a group noun sit inside a name, never at its end: "People's Republic of
+# China", "Sudan People's Liberation Army", "Women's Tennis Association".
+_GROUP_POSSESSIVES = _words(
+    """People's Peoples' Workers' Women's Men's Children's Farmers' Veterans' Citizens'
+    Writers' Teachers' Nurses' Journalists' Employers' Lawyers' Doctors' Students'"""
+)
 # Lower-case particles inside people's names (the name goes on after them).
 _NAME_PARTICLES = frozenset("bin ibn da de dos del della di du van von der den la le".split())
 _MAX_NAME_WORDS = 6
@@ -736,7 +743,7 @@ def _subspans(tokens: list[str]) -> Iterator[list[str]]:
         if token[:2] in ("D-", "R-", "I-") and len(token) > 3:
             token = token[2:]  # "(D-Ohio)": party and state
         if token != raw and "'" in raw and index + 1 < len(tokens):
-            if _possessive_in_name(tokens, token):
+            if _possessive_in_name(tokens, token) or raw in _GROUP_POSSESSIVES:
                 current.append(raw)
                 continue
             current.append(token)
@@ -1114,11 +1121,23 @@ def _tagger_decision(mention: _Mention) -> str | None:
     kind = span_tagger().classify(tokens, before, after, initial)
     if kind == "person" and mention.neuter:
         return "organization"  # "Comissaria Smith said in its weekly review"
+    if kind == "person" and _everyday_words(tokens):
+        kind = "organization"  # "Velvet Revolver toured", "Weather Report recorded"
     if kind != "place" and before in _ORG_CUES:
         return "organization"  # "oil company Yukos", "the band Korn"
     if kind != "place" and after in _ORG_AFTER:
         return "organization"  # "Yukos shares fell", "a Gazprom spokesman said"
     return kind
+
+
+def _everyday_words(tokens: Sequence[str]) -> bool:
+    """Whether a name of two words or more is made of everyday words only ("Velvet
+    Revolver", "Weather Report"): a band's or a firm's, not a person's (people's
+    names the rules miss have at least one word that is a name: "Kojima Minoru")."""
+    if len(tokens) < 2:
+        return False
+    words = common_words()
+    return all(token.lower() in words for token in tokens)
 
 
 def unclassified_names(texts: Sequence[str]) -> list[tuple[str, Context]]:

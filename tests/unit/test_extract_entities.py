@@ -330,3 +330,29 @@ def test_an_aircraft_model_is_not_a_person() -> None:
     assert ents("A smaller Ilyushin Il-62, landed at the airport.").people == ()
     found = ents("A smaller Ilyushin Il-62 landed, said Velma Qarn.")
     assert found.people == ("Velma Qarn",)
+
+
+def test_a_name_of_everyday_words_is_not_a_person() -> None:
+    # A band or a firm named with everyday words: the tagger alone took these for people.
+    found = ents("They toured with Copper Lantern and others.")
+    assert found.people == ()
+    assert found.organizations == ("Copper Lantern",)
+    assert ents("The guitarist of Paper Lantern died.").people == ()
+    # A name with a word that is not an everyday word stays a person's.
+    assert ents("They toured with Tarvo Minoski and others.").people == ("Tarvo Minoski",)
+
+
+def test_the_everyday_word_list_leaves_out_words_that_are_also_names() -> None:
+    from indexer.extract.gazetteer import common_words
+
+    words = common_words()
+    assert {"lantern", "revolver", "weather"} <= words
+    assert not {"king", "brown", "bush", "rice"} & words
+
+
+def test_a_group_possessive_stays_inside_a_name() -> None:
+    assert ents("Officials of the People's Republic of China met.").places == ("China",)
+    found = ents("The Qarnia People's Liberation Army and the Women's Tarn League met.")
+    assert found.organizations == ("Qarnia People's Liberation Army", "Women's Tarn League")
+    # An ordinary possessive still ends the name.
+    assert ents("Velma Qarn's Tarnwood Bank grew.").organizations == ("Tarnwood Bank",)
