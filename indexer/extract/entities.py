@@ -275,6 +275,8 @@ class _Collector:
     #: Organizations the document defines with their initials, and the
     #: initials: "Movement for Democratic Change (MDC)"; name -> display.
     defined: dict[str, str] = field(default_factory=dict)
+    #: Names written before a known region, "Evanston, Illinois": name -> that spelling.
+    located: dict[str, str] = field(default_factory=dict)
 
     def add(self, kind: str, name: str) -> None:
         self.mentions.append(_Mention(kind, name))
@@ -827,6 +829,8 @@ def _scan_mixed(text: str, out: _Collector) -> None:
         text = text.replace("Washington, D.C.", "Washington D.C.")
     if " (" in text:
         _scan_acronym_definitions(text, out)
+    if ", " in text:
+        _scan_located(text, out)
     # Names with a lower-case article first ("al-Qaida") are taken in text order.
     pending = list(_ARTICLE_NAME.finditer(text)) if "l-" in text else []
     for match in _SPAN.finditer(text):
@@ -840,6 +844,41 @@ def _scan_mixed(text: str, out: _Collector) -> None:
                 out.opening = False
     for rest in pending:
         _article_name(rest.group(), out)
+
+
+# "Evanston, Illinois", "Kourou, French Guiana": up to three capitalized words, a comma
+# and a region, then the end of the clause or a lower-case word.
+_ROMAN = re.compile(r"[IVX]+")
+_LOCATED = re.compile(
+    r"([A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,2}), ([A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,2})"
+    r"(?=[,.;:)\"]|$| [a-z(])"
+)
+
+
+def _scan_located(text: str, out: _Collector) -> None:
+    """A name followed by a comma and a known country or region ("Evanston, Illinois")
+    is a place in it: an unknown name is typed so for the document, and the whole
+    spelling is kept as one the place stands for."""
+    for match in _LOCATED.finditer(text):
+        region = match.group(2).removesuffix(".")
+        known_region = _known(region.split(" "))
+        if known_region is None or known_region[0] != "place":
+            continue
+        words = match.group(1).split(" ")
+        while words and (words[0] in _STOP or words[0] in _WEEKDAYS_MONTHS):
+            words = words[1:]
+        if not words or any(w in _TITLES or w in _ORG_HEADS for w in words):
+            continue
+        if words[-1] == "War" or _ROMAN.fullmatch(words[-1]):
+            continue  # "World War II, Poland": an event
+        name = " ".join(words)
+        spelling = f"{name}, {region}"
+        known = _known(words)
+        if known is not None:
+            if known[0] == "place" and known[1] != known_region[1]:
+                out.spellings.setdefault(known, []).append(spelling)
+        elif words[0] not in first_names():
+            out.located[name] = spelling
 
 
 _INITIALS_IN_BRACKETS = re.compile(r" \([A-Z][A-Za-z&]{1,7}\)")
@@ -1047,6 +1086,7 @@ def _resolve(
     tag_people: Sequence[str],
     decide: Callable[[_Mention], str | None] | None = None,
     text: str = "",
+    located: Mapping[str, str] | None = None,
 ) -> list[_Mention]:
     """Map single words and partial person names to the document's people.
 
@@ -1077,6 +1117,9 @@ def _resolve(
             if mention.name in _NOT_NAMES or mention.name in _ORG_HEADS:
                 continue  # "the Commission": a reference back, not a name
             if _common_word(mention, text):
+                continue
+            if located and mention.name in located:
+                resolved.append(_Mention("place", mention.name))
                 continue
             kind = decide(mention)
             if kind is not None:
@@ -1200,7 +1243,9 @@ def extract_entities(
     for text in texts:
         if text:
             _scan(fold_punctuation(text), out)
-    mentions = _resolve(out.mentions, tag_people, text="\n".join(texts))
+    mentions = _resolve(out.mentions, tag_people, text="\n".join(texts), located=out.located)
+    for name, spelling in out.located.items():
+        out.spellings.setdefault(("place", name), []).append(spelling)
     mentions = _merge_short_people(mentions)
     by_kind: dict[str, list[str]] = {"person": [], "organization": [], "place": []}
     for mention in mentions:

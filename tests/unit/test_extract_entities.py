@@ -356,3 +356,17 @@ def test_a_group_possessive_stays_inside_a_name() -> None:
     assert found.organizations == ("Qarnia People's Liberation Army", "Women's Tarn League")
     # An ordinary possessive still ends the name.
     assert ents("Velma Qarn's Tarnwood Bank grew.").organizations == ("Tarnwood Bank",)
+
+
+def test_a_name_before_a_comma_and_a_known_region_is_a_place() -> None:
+    found = ents("The plant is in Zarnville, Ohio, and employs 300 people.")
+    assert found.places == ("Zarnville", "Ohio")
+    assert ("place", "Zarnville", "Zarnville, Ohio") in found.spellings
+    # A known city keeps its name and gains the spelling with its region.
+    found = ents("She moved to Tampa, Florida, last year.")
+    assert found.places == ("Tampa", "Florida")
+    assert ("place", "Tampa", "Tampa, Florida") in found.spellings
+    # Not a person, an organization or an event before the comma.
+    assert ents("Maria Qarn, Ohio, said so.").people == ("Maria Qarn",)
+    assert "World War II" not in ents("After World War II, Poland was rebuilt.").places
+    assert ents("Qarn Tarnworks Corp, Texas, said.").places == ("Texas",)
