@@ -168,7 +168,7 @@ _ORG_HEADS = _words(
     Brothers Bros Bros. Mutual Realty Properties International Inc's Co's Corp's Agencies
     Embassy Consulate Survey Command Forces Guard Brigade Brigades Battalion Regiment Corps
     Tribunal Directorate Secretariat Legislature Caucus Centers Centres Orchestra Band Ensemble
-    Choir Museum Library Records Studios Entertainment Publishing FC Scouts"""
+    Choir Museum Library Records Studios Entertainment Publishing FC Scouts News"""
 )
 # Words before a name that say what it names: "oil company Yukos", "the band Korn".
 _ORG_CUES = _words(

@@ -370,3 +370,9 @@ def test_a_name_before_a_comma_and_a_known_region_is_a_place() -> None:
     assert ents("Maria Qarn, Ohio, said so.").people == ("Maria Qarn",)
     assert "World War II" not in ents("After World War II, Poland was rebuilt.").places
     assert ents("Qarn Tarnworks Corp, Texas, said.").places == ("Texas",)
+
+
+def test_a_name_ending_in_news_is_an_organization() -> None:
+    assert ents("The report was aired by Tarnvale News on Friday.").organizations == (
+        "Tarnvale News",
+    )
