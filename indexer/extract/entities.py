@@ -205,6 +205,12 @@ _PLACE_HEADS = _words(
     """County Province Prefecture Island Islands Oblast Canton Region Valley River Dock Docks
     Highway Empire Mountains Hills Peninsula Desert Ocean Sea Strait Territory"""
 )
+# Lower-case words after a name that say it names a place: "Sangin district",
+# "Abu Ghraib prison", "Jaffna peninsula".
+_PLACE_NOUNS = _words(
+    """province district region valley river peninsula island islands airport prison county
+    village town city suburb neighborhood neighbourhood border mountains desert"""
+)
 # First words of places: "Mount Kenya", "Lake Chad", "Gulf of Aden", "Port of Liverpool".
 _PLACE_FIRST = _words("Mount Mt. Lake Gulf Bay Strait Cape Port Isle Fort")
 # Capitalized words the tagger must not type: compass points and blocs used
@@ -484,10 +490,18 @@ def _classify(
     elif len(tokens) >= 2 and tokens[0] in first_names() and tokens[1] not in _CONNECTORS:
         if tokens[-1] not in _NOT_PERSON_LAST:
             _split_person(tokens, out)
-    elif _arabic_person(tokens):
+    elif _arabic_person(tokens) and not _before_place_noun(tokens, out):
         _split_person(tokens, out)
     else:
         _leftover(tokens, out, before)
+
+
+def _before_place_noun(tokens: Sequence[str], out: _Collector) -> bool:
+    """Whether the segment ends its span and a place noun follows: "Abu Ghraib prison"."""
+    start, end = out.span
+    if not out.text[start:end].endswith(tokens[-1]):
+        return False
+    return _context(out.text, start, end)[1] in _PLACE_NOUNS
 
 
 def _leftover(tokens: list[str], out: _Collector, before: str | None) -> None:
@@ -1161,6 +1175,8 @@ def _tagger_decision(mention: _Mention) -> str | None:
     """The statistical tagger's type for a name the rules left unclassified."""
     tokens = tuple(mention.name.split(" "))
     before, after, initial = mention.context or ("", "", False)
+    if after in _PLACE_NOUNS:
+        return "place"  # "Sangin district", "Jaffna peninsula", "Lagos airport"
     kind = span_tagger().classify(tokens, before, after, initial)
     if kind == "person" and mention.neuter:
         return "organization"  # "Comissaria Smith said in its weekly review"

@@ -376,3 +376,11 @@ def test_a_name_ending_in_news_is_an_organization() -> None:
     assert ents("The report was aired by Tarnvale News on Friday.").organizations == (
         "Tarnvale News",
     )
+
+
+def test_a_name_before_a_place_noun_is_a_place() -> None:
+    assert ents("Troops entered Qarnabad district on Monday.").places == ("Qarnabad",)
+    found = ents("He was held in Abu Tarnib prison for a year.")
+    assert (found.people, found.places) == ((), ("Abu Tarnib",))
+    # An Arabic name by its form is still a person's elsewhere.
+    assert ents("Abu Tarnib al-Qarni was arrested.").people == ("Abu Tarnib al-Qarni",)
