@@ -234,13 +234,18 @@ class SearchService:
             )
         facet_counts = {}
         facet_totals = {}
+        # Most facets see the same mask (every selection but their own):
+        # its documents are listed once for all of them.
+        listed_docs: dict[tuple[str, ...], np.ndarray | None] = {}
         for facet in F.FACETS:
             mask = base.copy()
-            for name, selection in selections.items():
-                if name != facet.name:
-                    mask &= selection
+            others = tuple(name for name in selections if name != facet.name)
+            for name in others:
+                mask &= selections[name]
+            if others not in listed_docs:
+                listed_docs[others] = fc.result_docs(mask)
             facet_counts[facet.name], facet_totals[facet.name] = fc.page_facet(
-                snap, facet, mask, request
+                snap, facet, mask, request, listed_docs[others]
             )
         buckets, unit = fc.histogram(
             snap, final, *_timeline_bounds(request.date_from, request.date_to)

@@ -336,7 +336,27 @@ def merge_facet(parts: list[tuple[FacetPairs, int]], live: np.ndarray) -> FacetP
     all_docs = _concat(docs, np.int64)
     all_ids = _concat(ids, np.int32)
     keep = live[all_docs] if len(all_docs) else np.zeros(0, dtype=bool)
-    return FacetPairs(tuple(values), all_docs[keep], all_ids[keep])
+    return sorted_pairs(tuple(values), all_docs[keep], all_ids[keep], len(live))
+
+
+def sorted_pairs(
+    values: tuple[str, ...], docs: np.ndarray, value_ids: np.ndarray, size: int
+) -> FacetPairs:
+    """Pairs sorted by (document, value id), as int32, with each document's range.
+
+    One sort of a combined key (numpy's vectorised sort of int64) instead of a
+    lexicographic sort of two arrays; document numbers and value ids fit in
+    int32 (a generation holds fewer than 2**31 documents and values).
+    """
+    if size >= 2**31 or len(values) >= 2**31 or len(docs) >= 2**31:
+        raise ValueError("facet pairs do not fit in 32-bit numbers")
+    width = max(len(values), 1)
+    key = docs.astype(np.int64) * width + value_ids
+    key.sort()
+    sorted_docs, sorted_ids = np.divmod(key, width)
+    starts = np.zeros(size + 1, dtype=np.int32)
+    np.cumsum(np.bincount(sorted_docs, minlength=size), out=starts[1:])
+    return FacetPairs(values, sorted_docs.astype(np.int32), sorted_ids.astype(np.int32), starts)
 
 
 def index_root(directory: str) -> str:

@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -174,6 +175,109 @@ def test_a_damaged_facet_file_is_ignored_and_rewritten(index: str, damage: str) 
         write_missing_arrays(ix)
     assert target.read_bytes() == data
     assert answers(index) == expected
+
+
+def write_version_1_facets(
+    directory: str, layout: generation_arrays.Layout, facets: dict[str, Any]
+) -> Path:
+    """The facet file as written before stop 21: int64 documents grouped by value
+    (not by document), no document ranges, format version 1 (same magic and checksum)."""
+    from indexer import segment_arrays
+
+    sections: list[tuple[str, Any]] = []
+    for facet in F.FACETS:
+        pairs = facets[facet.field]
+        by_value = np.argsort(pairs.value_ids, kind="stable")
+        docs = np.asarray(pairs.docs[by_value], dtype="<i8")
+        sections.append((f"{facet.field}:docs", docs))
+        sections.append((f"{facet.field}:ids", np.asarray(pairs.value_ids[by_value], "<i4")))
+        sections.append((f"{facet.field}:values", json.dumps(list(pairs.values)).encode()))
+    header: dict[str, Any] = {
+        "version": 1,
+        "generation": layout.generation,
+        "segments": [list(s) for s in layout.segments],
+        "documents": layout.size,
+        "crc": "0" * 8,
+        "sections": {
+            name: [0, len(d) if isinstance(d, bytes) else d.nbytes] for name, d in sections
+        },
+        "total": 0,
+    }
+    for _ in range(3):
+        encoded = json.dumps(header, sort_keys=True).encode()
+        offset = segment_arrays.align(segment_arrays.PREAMBLE.size + len(encoded))
+        end = offset
+        for name, _data in sections:
+            header["sections"][name][0] = offset
+            end = offset + header["sections"][name][1]
+            offset = segment_arrays.align(end)
+        header["total"] = end
+    body = bytearray(header["total"])
+    for name, data in sections:
+        at, length = header["sections"][name]
+        body[at : at + length] = data if isinstance(data, bytes) else data.tobytes()
+    first = min(at for at, _ in header["sections"].values())
+    header["crc"] = f"{zlib.crc32(bytes(body[first:])):08x}"
+    encoded = json.dumps(header, sort_keys=True).encode()
+    placed = [(header["sections"][name][0], data) for name, data in sections]
+    final = generation_arrays.facets_path_for(directory, layout.generation)
+    segment_arrays.write_file(
+        final, generation_arrays.FACETS_MAGIC, encoded, placed, header["total"]
+    )
+    return Path(final)
+
+
+def test_a_facet_file_of_the_old_layout_is_ignored_and_rewritten(index: str) -> None:
+    """Version 1 (int64, unsorted) files of an older index: merged on open, then rewritten."""
+    expected = answers(index)
+    service = SearchService(index)
+    try:
+        snap = service._current()
+        directory = snap.version.directory
+        layout = generation_arrays.layout_of(snap.version.generation, snap.leaves)
+        old = {
+            name: generation_arrays.FacetPairs(p.values, p.docs, p.value_ids)
+            for name, p in snap.facets.items()
+        }
+    finally:
+        service.close()
+    target = write_version_1_facets(directory, layout, old)
+    assert b'"version": 1' in target.read_bytes()[:4096]
+    assert generation_arrays.load_facets(directory, layout) is None
+    service = SearchService(index)
+    try:
+        snap = service._current()
+        pairs = snap.facets[F.TOPICS]
+        assert pairs.docs.flags.writeable  # merged on open, not the old file
+        assert pairs.starts is not None and pairs.docs.dtype == np.int32
+    finally:
+        service.close()
+    assert answers(index) == expected
+    with index_lock(index, timeout=5):
+        ix, _ = open_writable(index)
+        write_missing_arrays(ix)
+    mapped = generation_arrays.load_facets(directory, layout)
+    assert mapped is not None
+    assert mapped[F.TOPICS].starts is not None
+    assert answers(index) == expected
+
+
+def test_the_mapped_facet_pairs_are_int32_sorted_by_document(index: str) -> None:
+    service = SearchService(index)
+    try:
+        snap = service._current()
+        for pairs in snap.facets.values():
+            assert not pairs.docs.flags.writeable  # mapped
+            assert pairs.docs.dtype == np.int32 and pairs.value_ids.dtype == np.int32
+            assert pairs.starts is not None and len(pairs.starts) == snap.size + 1
+            key = pairs.docs.astype(np.int64) * (len(pairs.values) + 1) + pairs.value_ids
+            assert (np.diff(key) > 0).all()  # sorted by (document, value), no duplicates
+            np.testing.assert_array_equal(
+                np.diff(pairs.starts), np.bincount(pairs.docs, minlength=snap.size)
+            )
+        assert len(snap.facets[F.TOPICS].docs) > 0
+    finally:
+        service.close()
 
 
 def test_a_service_uses_the_mapped_clusters(index: str, monkeypatch: pytest.MonkeyPatch) -> None:
