@@ -39,7 +39,7 @@ from indexer.search.postings import decode_positions, read_postings
 from indexer.search.yielding import never_pause
 from indexer.segment_arrays import FacetPairs
 from indexer.store import CURRENT_LINK, IndexVersion, corrupt_index_error
-from indexer.whoosh_internals import terms_checksum
+from indexer.whoosh_internals import compound, terms_checksum
 
 __all__ = ["FacetPairs", "SegmentData", "Snapshot", "Vocabulary"]
 
@@ -620,6 +620,15 @@ class Snapshot:
                     break
                 self.pause()
                 self.postings(fieldname, term)
+        self.release_pages()
+
+    def release_pages(self) -> None:
+        """Unmap the compound segments' pages this process touched (see
+        :func:`~indexer.whoosh_internals.compound.release_pages`): what warming
+        and the check of the stored documents read is decoded or done with."""
+        with self.io_lock:
+            for segreader, _, _ in self.leaves:
+                compound.release_pages(segreader)
 
     def verify_stored(self) -> None:
         """Read every stored document once; raises (and records) the first damaged one.
@@ -638,6 +647,7 @@ class Snapshot:
                 self.pause()
                 self.stored(offset + local)
             data.verified = True
+            self.release_pages()
 
     def doc_frequency(self, fieldname: str, term: str) -> int:
         """Live documents containing ``term`` (exact, unexpanded)."""
