@@ -1151,11 +1151,13 @@ class Evaluator:
     def _position_keys(self, fieldname: str, word: str, docs_mask: np.ndarray) -> np.ndarray:
         """Sorted ``doc << 32 | position`` of ``word`` and its stem variants in ``docs_mask``."""
         parts = []
+        # Only the positions in the documents of the mask are gathered
+        # (Snapshot.positions_in): a common word has millions at 100x.
+        wanted = self.space.expand(docs_mask)
         for term in self._word_terms(fieldname, word, expand=True)[0]:
-            docs, positions = self.snap.positions(fieldname, term)
-            keep = self.space.take(docs_mask, docs)
-            if keep.any():
-                parts.append((docs[keep] << 32) + positions[keep])
+            docs, positions = self.snap.positions_in(fieldname, term, wanted)
+            if len(docs):
+                parts.append((docs << 32) + positions)
         if len(parts) == 1:
             return parts[0]
         if not parts:

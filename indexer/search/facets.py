@@ -19,7 +19,7 @@ import numpy as np
 
 from indexer import schema as F
 from indexer.extract.aliases import facet_aliases
-from indexer.search.snapshot import FacetPairs, Snapshot
+from indexer.search.snapshot import FacetPairs, Snapshot, ranges_of
 from indexer.search.types import FacetValue, HistogramBucket, HistogramUnit, SearchRequest
 
 #: Values listed per facet (selected values are always listed as well).
@@ -175,19 +175,7 @@ def result_docs(mask: np.ndarray) -> np.ndarray | None:
 
 
 def _range_counts(pairs: FacetPairs, starts: np.ndarray, docs: np.ndarray) -> np.ndarray:
-    return np.bincount(pairs.value_ids[_ranges(starts, docs)], minlength=len(pairs.values))
-
-
-def _ranges(starts: np.ndarray, docs: np.ndarray) -> np.ndarray:
-    """Positions ``starts[d]:starts[d + 1]`` of every document ``d`` of ``docs``, concatenated."""
-    first = starts[docs].astype(np.int64)
-    lengths = starts[docs + 1] - first
-    total = int(lengths.sum())
-    if not total:
-        return np.zeros(0, dtype=np.int64)
-    # Each range's first position, shifted by the positions before it, plus a running count.
-    shift = first - (np.cumsum(lengths) - lengths)
-    return np.repeat(shift, lengths) + np.arange(total, dtype=np.int64)
+    return np.bincount(pairs.value_ids[ranges_of(starts, docs)], minlength=len(pairs.values))
 
 
 #: Each value's count over all of a table's pairs (weak keys: see :data:`_NAME_RANKS`).

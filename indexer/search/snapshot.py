@@ -359,6 +359,22 @@ def sorted_pairs(
     return FacetPairs(values, sorted_docs.astype(np.int32), sorted_ids.astype(np.int32), starts)
 
 
+def ranges_of(starts: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Positions ``starts[r]:starts[r + 1]`` of every ``r`` of ``rows``, concatenated.
+
+    For arrays in CSR form (each row's entries one range): a facet's pairs
+    by document, a term's positions by posting.
+    """
+    first = starts[rows].astype(np.int64)
+    lengths = starts[rows + 1] - first
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    # Each range's first position, shifted by the positions before it, plus a running count.
+    shift = first - (np.cumsum(lengths) - lengths)
+    return np.repeat(shift, lengths) + np.arange(total, dtype=np.int64)
+
+
 def index_root(directory: str) -> str:
     """The index directory a user names (``--index``) for one of its ``ix-*`` directories."""
     parent = os.path.dirname(directory)
@@ -535,6 +551,39 @@ class Snapshot:
         result = self._positions(fieldname, term)
         self._term_cache.put(key, result, 2 * len(result[0]) + 1)
         return result
+
+    def positions_in(
+        self, fieldname: str, term: str, mask: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`positions` of the documents of ``mask`` only (a global mask).
+
+        The positions of a common word at 100x are too many for the cache,
+        and the proximity bonus wants them only in the few documents that
+        hold both words: each segment's documents are filtered first, and
+        only their positions gathered (by range), not every position of
+        the word. The same pairs, in the same order, as filtering
+        :meth:`positions`.
+        """
+        cached = self._term_cache.get(("positions", fieldname, term))
+        if cached is not None:
+            keep = mask[cached[0]]
+            return cached[0][keep], cached[1][keep]
+        doc_parts: list[np.ndarray] = []
+        pos_parts: list[np.ndarray] = []
+        for segreader, data, offset in self.leaves:
+            with self.reading(f"positions of {fieldname}:{term!r}"):
+                docs, offsets, positions = data.positions(segreader, self.io_lock, fieldname, term)
+            if not len(docs):
+                continue
+            found = docs.astype(np.int64) + offset
+            chosen = np.flatnonzero(mask[found] & self.live[found])
+            if not len(chosen):
+                continue
+            doc_parts.append(np.repeat(found[chosen], offsets[chosen + 1] - offsets[chosen]))
+            pos_parts.append(positions[ranges_of(offsets, chosen)])
+        if not doc_parts:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.concatenate(doc_parts), np.concatenate(pos_parts)
 
     def _positions(self, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         doc_parts: list[np.ndarray] = []

@@ -12,7 +12,9 @@ back the int32 arrays it was given.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -22,7 +24,7 @@ from hypothesis import strategies as st
 from indexer import generation_arrays
 from indexer import schema as F
 from indexer.search import facets as fc
-from indexer.search.snapshot import merge_facet, sorted_pairs
+from indexer.search.snapshot import merge_facet, ranges_of, sorted_pairs
 from indexer.segment_arrays import FacetPairs
 
 
@@ -69,7 +71,7 @@ def test_every_counting_path_gives_the_counts_of_every_pair(
         assert fc.facet_counts(sorted_table, mask, np.flatnonzero(mask)).tolist() == expected
     dense = np.bincount(sorted_table.value_ids[mask[sorted_table.docs]], minlength=values).tolist()
     by_range = np.bincount(
-        sorted_table.value_ids[fc._ranges(sorted_table.starts, np.flatnonzero(mask))],
+        sorted_table.value_ids[ranges_of(sorted_table.starts, np.flatnonzero(mask))],
         minlength=values,
     ).tolist()
     assert dense == by_range == expected
@@ -138,3 +140,33 @@ def test_the_facet_file_round_trips_int32_pairs(tmp_path: Path) -> None:
         np.testing.assert_array_equal(got.docs, pairs.docs)
         np.testing.assert_array_equal(got.value_ids, pairs.value_ids)
         np.testing.assert_array_equal(got.starts, pairs.starts)
+
+
+@pytest.fixture(scope="module")
+def tiny_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    from tiny_index import build_index, open_snapshot
+
+    snap = open_snapshot(build_index(tmp_path_factory.mktemp("ranges") / "index", segments=3))
+    yield snap
+    snap.close()
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_positions_in_a_mask_are_the_filtered_positions(tiny_snapshot: Any, data: Any) -> None:
+    """``Snapshot.positions_in`` (ranges of the mask's postings) equals filtering every
+    position, from the segments (cache cleared) and from the snapshot's cache."""
+    snap = tiny_snapshot
+    terms = snap.vocabulary(F.BODY).terms
+    term = data.draw(st.sampled_from(terms[:200]))
+    mask = np.asarray(
+        data.draw(st.lists(st.booleans(), min_size=snap.size, max_size=snap.size)), dtype=bool
+    )
+    snap._term_cache = type(snap._term_cache)(10_000)
+    for _ in range(2):  # the second time through the snapshot's cache
+        docs, positions = snap.positions_in(F.BODY, term, mask)
+        all_docs, all_positions = snap.positions(F.BODY, term)
+        keep = mask[all_docs]
+        assert docs.tolist() == all_docs[keep].tolist()
+        assert positions.tolist() == all_positions[keep].tolist()
+        assert docs.dtype == all_docs.dtype and positions.dtype == all_positions.dtype
