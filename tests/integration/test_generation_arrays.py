@@ -22,11 +22,13 @@ import pytest
 
 from indexer import generation_arrays
 from indexer import schema as F
+from indexer.errors import SearchRequestError
 from indexer.pipeline import index_paths
 from indexer.search import clusters as cl
+from indexer.search.evaluate import Budget
 from indexer.search.presenter import search_json
 from indexer.search.request import parse_search_params
-from indexer.search.service import SearchService
+from indexer.search.service import SearchService, _ranking_score
 from indexer.store import current_directory
 from indexer.writer import index_lock, open_writable, write_missing_arrays
 
@@ -496,5 +498,37 @@ def test_a_dated_copy_of_an_undated_story_joins_it(
         assert snap.docnum_for_id("story-50") is None
         copy = snap.docnum_for_id("story-50-copy1")
         assert copy is not None and int(mapped.size[copy]) == 2
+    finally:
+        service.close()
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest", "oldest"])
+def test_the_collapsed_page_is_that_of_collapsing_the_whole_result(index: str, sort: str) -> None:
+    """The service walks only the top of the ranking; every page must be what
+    collapsing every match (``clusters.collapse``) and then ordering gives."""
+    service = SearchService(index)
+    try:
+        snap = service._current()
+        groups = cl.clusters(snap)
+        assert groups.any
+        for q in ("harvest", "farmers prices", "*"):
+            for page in (1, 2, 3, 4):
+                params = {"q": [q], "sort": [sort], "per_page": ["2"], "page": [str(page)]}
+                request = parse_search_params(params)
+                try:
+                    found = service.search(request)
+                except SearchRequestError as exc:  # past the last page
+                    assert exc.code == "page_out_of_range"
+                    continue
+                evaluation = None if q == "*" else service._evaluate(snap, q, Budget(30.0))
+                final, _ = service._result_mask(snap, request, evaluation)
+                docs = cl.clustered_docs(groups, final)
+                score = None if evaluation is None else _ranking_score(evaluation)
+                primary, secondary = cl.rank_keys(snap.date_ts, docs, score, sort)
+                shown, duplicates = cl.collapse(groups, final, docs, primary, secondary)
+                order = service._order(snap, shown, evaluation, sort, page * 2)[(page - 1) * 2 :]
+                expected = [(snap.stored(int(d))[F.ID], int(duplicates[d])) for d in order]
+                assert [(h.id, h.duplicates) for h in found.hits] == expected, (q, page)
+                assert any(d for _, d in expected) or page > 1 or q == "*"
     finally:
         service.close()
