@@ -459,16 +459,17 @@ class MergingSegmentWriter(FastSegmentWriter):
         fields = {name: self.schema[name] for name in self.schema.names()}
         kept = self.kept.columns if self.kept is not None else {}
         decode = merging.LENGTH_OF_CODE
-        for docnum, stored in enumerate(merging.stored_documents(reader)):
+        for docnum, raw in enumerate(merging.raw_stored_documents(reader)):
             if not live[docnum]:
                 continue
             newdoc = self.start_document()
-            for name, value in stored.items():
-                if name in fields and name not in lengths:
-                    self.add_stored(name, fields[name], value, 0)
+            # Stored fields are copied as stored (see merging.raw_stored_documents);
+            # lengths go through add_stored, with no value.
+            self.add_stored_raw(raw)
             for name, codes in lengths.items():
                 code = int(codes[docnum])
-                self.add_stored(name, fields[name], stored.get(name), decode[code] if code else 0)
+                if code:
+                    self.add_stored(name, fields[name], None, decode[code])
             for name, (column, values) in columns.items():
                 value = values[docnum]
                 self.add_column(name, column, value)

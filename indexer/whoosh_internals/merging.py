@@ -29,6 +29,7 @@ from whoosh.codec.whoosh3 import (
     WHOOSH3_HEADER_MAGIC,
     _lenfield,
 )
+from whoosh.columns import VarBytesColumn
 from whoosh.util.numeric import byte_to_length
 
 from indexer.whoosh_internals.reading import numeric_column
@@ -40,7 +41,7 @@ __all__ = [
     "has_vectors",
     "indexed_field_names",
     "length_codes",
-    "stored_documents",
+    "raw_stored_documents",
     "term_postings",
 ]
 
@@ -159,17 +160,20 @@ def length_codes(segreader: Any, fieldname: str, size: int) -> np.ndarray | None
     return numeric_column(column, size, np.uint8)
 
 
-def stored_documents(segreader: Any) -> Iterator[dict[str, Any]]:
-    """Every document's stored fields, deleted ones included, in docnum order."""
+def raw_stored_documents(segreader: Any) -> list[bytes]:
+    """Every document's stored fields as the segment holds them: pickled, then compressed.
+
+    A merge copies these bytes as they are; decompressing, unpickling,
+    pickling and compressing each document again was two thirds of a
+    merge's time at 100x. Empty for a document without stored fields.
+    """
     perdoc = segreader._perdoc
     size = segreader.doc_count_all()
     if not perdoc.has_column("_stored"):
-        for _ in range(size):
-            yield {}
-        return
-    column = perdoc.column_reader("_stored", STORED_COLUMN)
-    for docnum in range(size):
-        yield column[docnum] or {}
+        return [b""] * size
+    compressed = perdoc.column_reader("_stored", STORED_COLUMN)._child
+    raw = VarBytesColumn.Reader.__getitem__
+    return [raw(compressed, docnum) for docnum in range(size)]
 
 
 def column_values(segreader: Any, fieldname: str, column: Any) -> list[Any] | None:

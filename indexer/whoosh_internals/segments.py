@@ -39,6 +39,7 @@ from whoosh.codec.whoosh3 import (
     W3FieldWriter,
     W3TermInfo,
 )
+from whoosh.columns import VarBytesColumn
 from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.filedb.structfile import StructFile
 from whoosh.index import TOC, clean_files
@@ -101,6 +102,15 @@ class WorkerSegmentWriter(SegmentWriter):
     def add_stored(self, fieldname: str, field: Any, stored: Any, length: int) -> None:
         """Record a field's stored value (None: not stored) and length for this document."""
         self.perdocwriter.add_field(fieldname, field, stored, length)
+
+    def add_stored_raw(self, raw: bytes) -> None:
+        """This document's stored fields as another segment holds them (pickled, compressed).
+
+        Only for a document given no stored value through :meth:`add_stored`.
+        """
+        if raw:
+            stored = self.perdocwriter._colwriters["_stored"]._child
+            VarBytesColumn.Writer.add(stored, self.docnum, raw)
 
     def add_column(self, fieldname: str, column: Any, value: Any) -> None:
         self.perdocwriter.add_column_value(fieldname, column, value)
