@@ -2,14 +2,14 @@
 
 One index, one server (``python -m indexer.cli serve`` in a subprocess, the
 same code path as ``newsearch serve``) and one browser per session (per
-pytest-xdist worker). Pages come from a pool per test module
-(:class:`e2e_helpers.PagePool`): each page has its own browser context, and
-a page a test is done with serves the module's next test that asks for the
-same context options, with its cookies, storage, cache, routes, timeouts and
-reports cleared in between (checked by tests/e2e/test_e2e_pool.py), so no
-state leaks from one test into the next; only the tab's back/forward history
-remains, behind the next test's first page. A test that fails or sees a
-dialog has its pages closed, not kept.
+pytest-xdist worker). Pages come from a pool (:class:`e2e_helpers.PagePool`):
+each page has its own browser context, and a page a test is done with
+serves the next test that asks for the same context options, with its
+cookies, storage, cache, routes, timeouts and reports cleared in between
+(checked by tests/e2e/test_e2e_pool.py), so no state leaks from one test
+into the next; only the tab's back/forward history remains, behind the
+next test's first page. A test that fails or sees a dialog has its pages
+closed, not kept.
 
 Without ``/usr/bin/chromium`` the browser tests skip locally and fail under
 ``CI=true`` (the pattern of ``require_reuters`` in ``tests/conftest.py``).
@@ -205,8 +205,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         item.stash[_FAILED] = True
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def page_pool(browser: Browser) -> Iterator[PagePool]:
+    """The pages of this session's browser (see :class:`e2e_helpers.PagePool`)."""
     pool = PagePool(browser)
     yield pool
     pool.close()

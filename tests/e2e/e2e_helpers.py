@@ -83,13 +83,13 @@ _UNSET = object()
 
 
 class PagePool:
-    """The watched pages of one test module, kept for its next tests.
+    """The watched pages of one browser, kept for the next tests.
 
     A browser context costs Chromium a renderer process: on this machine
     ~0.8 CPU-seconds more to open and close than a page load in a context
     already open, and the browser tests are bound by Chromium's CPU. So a
     page outlives its test: :meth:`give_back` clears what the test left and
-    keeps the page for the module's next test with the same context options.
+    keeps the page for the next test with the same context options.
     """
 
     def __init__(self, browser: Browser) -> None:
