@@ -1,7 +1,7 @@
-"""The page pool of tests/e2e/conftest.py: a page kept for the next test starts clean.
+"""The page pool of tests/e2e (e2e_helpers.PagePool): a page kept for the next test starts clean.
 
-The browser tests of a module share pages to spare Chromium a renderer
-process per test; this guards the promise that nothing a test leaves on a
+The browser tests share pages to spare Chromium a renderer process per
+test; this guards the promise that nothing a test leaves on a
 page (cookies, storage, routes, permissions, viewport, timeouts, reports)
 reaches the next one.
 """
