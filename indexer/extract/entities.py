@@ -36,6 +36,7 @@ from types import MappingProxyType
 
 from indexer.extract.gazetteer import (
     all_names,
+    common_words,
     countries,
     first_names,
     known_names,
@@ -167,7 +168,7 @@ _ORG_HEADS = _words(
     Brothers Bros Bros. Mutual Realty Properties International Inc's Co's Corp's Agencies
     Embassy Consulate Survey Command Forces Guard Brigade Brigades Battalion Regiment Corps
     Tribunal Directorate Secretariat Legislature Caucus Centers Centres Orchestra Band Ensemble
-    Choir Museum Library Records Studios Entertainment Publishing FC Scouts"""
+    Choir Museum Library Records Studios Entertainment Publishing FC Scouts News"""
 )
 # Words before a name that say what it names: "oil company Yukos", "the band Korn".
 _ORG_CUES = _words(
@@ -204,6 +205,12 @@ _PLACE_HEADS = _words(
     """County Province Prefecture Island Islands Oblast Canton Region Valley River Dock Docks
     Highway Empire Mountains Hills Peninsula Desert Ocean Sea Strait Territory"""
 )
+# Lower-case words after a name that say it names a place: "Sangin district",
+# "Abu Ghraib prison", "Jaffna peninsula".
+_PLACE_NOUNS = _words(
+    """province district region valley river peninsula island islands airport prison county
+    village town city suburb neighborhood neighbourhood border mountains desert"""
+)
 # First words of places: "Mount Kenya", "Lake Chad", "Gulf of Aden", "Port of Liverpool".
 _PLACE_FIRST = _words("Mount Mt. Lake Gulf Bay Strait Cape Port Isle Fort")
 # Capitalized words the tagger must not type: compass points and blocs used
@@ -219,6 +226,12 @@ _CAPS_WORDS = _words(
 # Words that open the name of a storm or other event: "Hurricane Katrina",
 # "Tropical Storm Gustav" name neither a person nor a place.
 _EVENT_WORDS = _words("Hurricane Typhoon Cyclone Tropical Storm Tornado Operation")
+# Possessives of a group noun sit inside a name, never at its end: "People's Republic of
+# China", "Sudan People's Liberation Army", "Women's Tennis Association".
+_GROUP_POSSESSIVES = _words(
+    """People's Peoples' Workers' Women's Men's Children's Farmers' Veterans' Citizens'
+    Writers' Teachers' Nurses' Journalists' Employers' Lawyers' Doctors' Students'"""
+)
 # Lower-case particles inside people's names (the name goes on after them).
 _NAME_PARTICLES = frozenset("bin ibn da de dos del della di du van von der den la le".split())
 _MAX_NAME_WORDS = 6
@@ -268,6 +281,8 @@ class _Collector:
     #: Organizations the document defines with their initials, and the
     #: initials: "Movement for Democratic Change (MDC)"; name -> display.
     defined: dict[str, str] = field(default_factory=dict)
+    #: Names written before a known region, "Evanston, Illinois": name -> that spelling.
+    located: dict[str, str] = field(default_factory=dict)
 
     def add(self, kind: str, name: str) -> None:
         self.mentions.append(_Mention(kind, name))
@@ -475,10 +490,18 @@ def _classify(
     elif len(tokens) >= 2 and tokens[0] in first_names() and tokens[1] not in _CONNECTORS:
         if tokens[-1] not in _NOT_PERSON_LAST:
             _split_person(tokens, out)
-    elif _arabic_person(tokens):
+    elif _arabic_person(tokens) and not _before_place_noun(tokens, out):
         _split_person(tokens, out)
     else:
         _leftover(tokens, out, before)
+
+
+def _before_place_noun(tokens: Sequence[str], out: _Collector) -> bool:
+    """Whether the segment ends its span and a place noun follows: "Abu Ghraib prison"."""
+    start, end = out.span
+    if not out.text[start:end].endswith(tokens[-1]):
+        return False
+    return _context(out.text, start, end)[1] in _PLACE_NOUNS
 
 
 def _leftover(tokens: list[str], out: _Collector, before: str | None) -> None:
@@ -736,7 +759,7 @@ def _subspans(tokens: list[str]) -> Iterator[list[str]]:
         if token[:2] in ("D-", "R-", "I-") and len(token) > 3:
             token = token[2:]  # "(D-Ohio)": party and state
         if token != raw and "'" in raw and index + 1 < len(tokens):
-            if _possessive_in_name(tokens, token):
+            if _possessive_in_name(tokens, token) or raw in _GROUP_POSSESSIVES:
                 current.append(raw)
                 continue
             current.append(token)
@@ -820,6 +843,8 @@ def _scan_mixed(text: str, out: _Collector) -> None:
         text = text.replace("Washington, D.C.", "Washington D.C.")
     if " (" in text:
         _scan_acronym_definitions(text, out)
+    if ", " in text:
+        _scan_located(text, out)
     # Names with a lower-case article first ("al-Qaida") are taken in text order.
     pending = list(_ARTICLE_NAME.finditer(text)) if "l-" in text else []
     for match in _SPAN.finditer(text):
@@ -833,6 +858,41 @@ def _scan_mixed(text: str, out: _Collector) -> None:
                 out.opening = False
     for rest in pending:
         _article_name(rest.group(), out)
+
+
+# "Evanston, Illinois", "Kourou, French Guiana": up to three capitalized words, a comma
+# and a region, then the end of the clause or a lower-case word.
+_ROMAN = re.compile(r"[IVX]+")
+_LOCATED = re.compile(
+    r"([A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,2}), ([A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,2})"
+    r"(?=[,.;:)\"]|$| [a-z(])"
+)
+
+
+def _scan_located(text: str, out: _Collector) -> None:
+    """A name followed by a comma and a known country or region ("Evanston, Illinois")
+    is a place in it: an unknown name is typed so for the document, and the whole
+    spelling is kept as one the place stands for."""
+    for match in _LOCATED.finditer(text):
+        region = match.group(2).removesuffix(".")
+        known_region = _known(region.split(" "))
+        if known_region is None or known_region[0] != "place":
+            continue
+        words = match.group(1).split(" ")
+        while words and (words[0] in _STOP or words[0] in _WEEKDAYS_MONTHS):
+            words = words[1:]
+        if not words or any(w in _TITLES or w in _ORG_HEADS for w in words):
+            continue
+        if words[-1] == "War" or _ROMAN.fullmatch(words[-1]):
+            continue  # "World War II, Poland": an event
+        name = " ".join(words)
+        spelling = f"{name}, {region}"
+        known = _known(words)
+        if known is not None:
+            if known[0] == "place" and known[1] != known_region[1]:
+                out.spellings.setdefault(known, []).append(spelling)
+        elif words[0] not in first_names():
+            out.located[name] = spelling
 
 
 _INITIALS_IN_BRACKETS = re.compile(r" \([A-Z][A-Za-z&]{1,7}\)")
@@ -1040,6 +1100,7 @@ def _resolve(
     tag_people: Sequence[str],
     decide: Callable[[_Mention], str | None] | None = None,
     text: str = "",
+    located: Mapping[str, str] | None = None,
 ) -> list[_Mention]:
     """Map single words and partial person names to the document's people.
 
@@ -1070,6 +1131,9 @@ def _resolve(
             if mention.name in _NOT_NAMES or mention.name in _ORG_HEADS:
                 continue  # "the Commission": a reference back, not a name
             if _common_word(mention, text):
+                continue
+            if located and mention.name in located:
+                resolved.append(_Mention("place", mention.name))
                 continue
             kind = decide(mention)
             if kind is not None:
@@ -1111,14 +1175,28 @@ def _tagger_decision(mention: _Mention) -> str | None:
     """The statistical tagger's type for a name the rules left unclassified."""
     tokens = tuple(mention.name.split(" "))
     before, after, initial = mention.context or ("", "", False)
+    if after in _PLACE_NOUNS:
+        return "place"  # "Sangin district", "Jaffna peninsula", "Lagos airport"
     kind = span_tagger().classify(tokens, before, after, initial)
     if kind == "person" and mention.neuter:
         return "organization"  # "Comissaria Smith said in its weekly review"
+    if kind == "person" and _everyday_words(tokens):
+        kind = "organization"  # "Velvet Revolver toured", "Weather Report recorded"
     if kind != "place" and before in _ORG_CUES:
         return "organization"  # "oil company Yukos", "the band Korn"
     if kind != "place" and after in _ORG_AFTER:
         return "organization"  # "Yukos shares fell", "a Gazprom spokesman said"
     return kind
+
+
+def _everyday_words(tokens: Sequence[str]) -> bool:
+    """Whether a name of two words or more is made of everyday words only ("Velvet
+    Revolver", "Weather Report"): a band's or a firm's, not a person's (people's
+    names the rules miss have at least one word that is a name: "Kojima Minoru")."""
+    if len(tokens) < 2:
+        return False
+    words = common_words()
+    return all(token.lower() in words for token in tokens)
 
 
 def unclassified_names(texts: Sequence[str]) -> list[tuple[str, Context]]:
@@ -1181,7 +1259,9 @@ def extract_entities(
     for text in texts:
         if text:
             _scan(fold_punctuation(text), out)
-    mentions = _resolve(out.mentions, tag_people, text="\n".join(texts))
+    mentions = _resolve(out.mentions, tag_people, text="\n".join(texts), located=out.located)
+    for name, spelling in out.located.items():
+        out.spellings.setdefault(("place", name), []).append(spelling)
     mentions = _merge_short_people(mentions)
     by_kind: dict[str, list[str]] = {"person": [], "organization": [], "place": []}
     for mention in mentions:

@@ -25,6 +25,7 @@ __all__ = [
     "AllNames",
     "Names",
     "all_names",
+    "common_words",
     "countries",
     "first_names",
     "is_exact_alias",
@@ -202,6 +203,15 @@ def first_names() -> frozenset[str]:
     for row in _rows("first_names.txt"):
         names.update(" ".join(row).split())
     return frozenset(names)
+
+
+@functools.cache
+def common_words() -> frozenset[str]:
+    """Everyday English words that are never written as names (SCOWL; see the file's
+    header): a name made only of them ("Velvet Revolver") is not a person's."""
+    text = resources.files("indexer.extract").joinpath("data", "common_words.txt")
+    lines = text.read_text(encoding="utf-8").split("\n")
+    return frozenset(line for line in lines if line and not line.startswith("#"))
 
 
 _CODE_FILES = {

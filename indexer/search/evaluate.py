@@ -622,10 +622,20 @@ class Evaluator:
             return terms
         vocab = self.snap.vocabulary(fieldname)
         kept = sorted(terms, key=vocab.frequency, reverse=True)[:MAX_EXPANSION]
-        self.result.notices.append(
-            f"'{node}' matches {len(terms):,} words; only the {MAX_EXPANSION} most "
-            "frequent were searched"
-        )
+        # One notice per pattern: ``text:co*`` expands once in the title and
+        # once in the body; the user typed it once, so say it once, with the
+        # larger count.
+        lead = f"'{node}' matches "
+        notices = self.result.notices
+        earlier = next((i for i, note in enumerate(notices) if note.startswith(lead)), None)
+        count = len(terms)
+        if earlier is not None:
+            count = max(count, int(notices[earlier][len(lead) :].split(" ", 1)[0].replace(",", "")))
+        notice = f"{lead}{count:,} words; only the {MAX_EXPANSION} most frequent were searched"
+        if earlier is None:
+            notices.append(notice)
+        else:
+            notices[earlier] = notice
         return kept
 
     # -- node evaluation -------------------------------------------------------------

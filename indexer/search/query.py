@@ -142,6 +142,11 @@ def _linked_pattern(node: wq.Query) -> wq.Query | None:
         return None
     parts = [part for part in re.split(f"[{_JOINERS}]+", text) if part]
     if len(parts) < 2:
+        if len(parts) == 1 and isinstance(node, wq.Prefix) and text[-1] in _JOINERS:
+            # ``coca-*``: a word and a hyphen before the star; searched as
+            # ``coca*``, as ``iran-contra-*`` is ``iran contra*``.
+            stem = wq.Prefix(fieldname, parts[0], boost=float(getattr(node, "boost", 1.0)))
+            return _linked_pattern(stem) or stem
         return None
     schema = _parser().schema
     assert schema is not None  # the parser is built with its parsing schema
@@ -177,6 +182,38 @@ def _linked_pattern(node: wq.Query) -> wq.Query | None:
         else wq.Wildcard(fieldname, solid, boost=boost)
     )
     return Compound([linked, alternative])
+
+
+def _phrase_patterns(node: wq.Query, typed: str) -> wq.Query:
+    """``node`` with each quoted phrase holding a ``word*`` made a :class:`LinkedPhrase`.
+
+    Whoosh's analyzer drops the star from ``"coca co*"``, which then
+    searched the word ``co``. The phrase keeps where each word was typed,
+    so a word the star follows becomes a prefix link. Proximity phrases
+    (``"a b*"~5``) keep Whoosh's reading: a linked phrase is adjacent words.
+    """
+    if isinstance(node, wq.Phrase):
+        ranges = getattr(node, "char_ranges", None)
+        if (
+            node.fieldname not in _SPLIT_FIELDS
+            or node.slop != 1
+            or not ranges
+            or len(ranges) != len(node.words)
+        ):
+            return node
+        starred = [end is not None and typed[end : end + 1] == "*" for _, end in ranges]
+        if not any(starred):
+            return node
+        links: list[wq.Query] = [
+            wq.Prefix(node.fieldname, word) if star else wq.Term(node.fieldname, word)
+            for word, star in zip(node.words, starred, strict=True)
+        ]
+        if len(links) == 1:
+            return links[0]
+        return LinkedPhrase(node.fieldname, links, boost=node.boost)
+    if node.is_leaf():
+        return node
+    return node.apply(lambda child: _phrase_patterns(child, typed))
 
 
 def _link_patterns(node: wq.Query) -> wq.Query:
@@ -283,12 +320,13 @@ def parse_query(text: str) -> Query | None:
         return None
     _check_balanced(text)
     try:
-        query = _parser().parse(PLUS_OPERATOR.sub("", text))
+        typed = PLUS_OPERATOR.sub("", text)
+        query = _parser().parse(typed)
     except Exception as exc:  # noqa: BLE001  Whoosh's parser raises assorted types
         raise SearchRequestError(
             f"the query could not be understood ({exc})", code="bad_query", param="q"
         ) from None
-    query = _link_patterns(query)
+    query = _link_patterns(_phrase_patterns(query, typed))
     if _leaves(query) > MAX_CLAUSES:
         raise SearchRequestError(
             f"the query has too many terms (the limit is {MAX_CLAUSES})",

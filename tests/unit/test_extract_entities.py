@@ -330,3 +330,57 @@ def test_an_aircraft_model_is_not_a_person() -> None:
     assert ents("A smaller Ilyushin Il-62, landed at the airport.").people == ()
     found = ents("A smaller Ilyushin Il-62 landed, said Velma Qarn.")
     assert found.people == ("Velma Qarn",)
+
+
+def test_a_name_of_everyday_words_is_not_a_person() -> None:
+    # A band or a firm named with everyday words: the tagger alone took these for people.
+    found = ents("They toured with Copper Lantern and others.")
+    assert found.people == ()
+    assert found.organizations == ("Copper Lantern",)
+    assert ents("The guitarist of Paper Lantern died.").people == ()
+    # A name with a word that is not an everyday word stays a person's.
+    assert ents("They toured with Tarvo Minoski and others.").people == ("Tarvo Minoski",)
+
+
+def test_the_everyday_word_list_leaves_out_words_that_are_also_names() -> None:
+    from indexer.extract.gazetteer import common_words
+
+    words = common_words()
+    assert {"lantern", "revolver", "weather"} <= words
+    assert not {"king", "brown", "bush", "rice"} & words
+
+
+def test_a_group_possessive_stays_inside_a_name() -> None:
+    assert ents("Officials of the People's Republic of China met.").places == ("China",)
+    found = ents("The Qarnia People's Liberation Army and the Women's Tarn League met.")
+    assert found.organizations == ("Qarnia People's Liberation Army", "Women's Tarn League")
+    # An ordinary possessive still ends the name.
+    assert ents("Velma Qarn's Tarnwood Bank grew.").organizations == ("Tarnwood Bank",)
+
+
+def test_a_name_before_a_comma_and_a_known_region_is_a_place() -> None:
+    found = ents("The plant is in Zarnville, Ohio, and employs 300 people.")
+    assert found.places == ("Zarnville", "Ohio")
+    assert ("place", "Zarnville", "Zarnville, Ohio") in found.spellings
+    # A known city keeps its name and gains the spelling with its region.
+    found = ents("She moved to Tampa, Florida, last year.")
+    assert found.places == ("Tampa", "Florida")
+    assert ("place", "Tampa", "Tampa, Florida") in found.spellings
+    # Not a person, an organization or an event before the comma.
+    assert ents("Maria Qarn, Ohio, said so.").people == ("Maria Qarn",)
+    assert "World War II" not in ents("After World War II, Poland was rebuilt.").places
+    assert ents("Qarn Tarnworks Corp, Texas, said.").places == ("Texas",)
+
+
+def test_a_name_ending_in_news_is_an_organization() -> None:
+    assert ents("The report was aired by Tarnvale News on Friday.").organizations == (
+        "Tarnvale News",
+    )
+
+
+def test_a_name_before_a_place_noun_is_a_place() -> None:
+    assert ents("Troops entered Qarnabad district on Monday.").places == ("Qarnabad",)
+    found = ents("He was held in Abu Tarnib prison for a year.")
+    assert (found.people, found.places) == ((), ("Abu Tarnib",))
+    # An Arabic name by its form is still a person's elsewhere.
+    assert ents("Abu Tarnib al-Qarni was arrested.").people == ("Abu Tarnib al-Qarni",)

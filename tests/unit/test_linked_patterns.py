@@ -110,3 +110,35 @@ def test_only_the_words_in_a_chain_are_highlighted(snap: Snapshot) -> None:
     assert {"coca", "cola"} <= body
     assert not body & {"critic", "contra", "contrast", "cocoa"}
     assert result.score[snap.docnum_for_id("doc-0")] > 0
+
+
+def test_a_hyphen_right_before_the_star_searches_the_word_as_a_prefix(
+    snap: Snapshot, path: str
+) -> None:
+    # ``coca-*`` used to search the impossible word "coca-" and found nothing.
+    assert parse_query("coca-*") == wq.Prefix("text", "coca")
+    assert matches(snap, "coca-*") == {"doc-0", "doc-1", "doc-4"}
+    assert matches(snap, "Iran-Contra-*") == matches(snap, "Iran-Contra*")
+
+
+def test_a_star_inside_quotes_makes_that_word_a_prefix(snap: Snapshot, path: str) -> None:
+    # Whoosh's analyzer dropped the star: "coca co*" searched the word "co".
+    assert parse_query('"coca co*"') == LinkedPhrase(
+        "text", [wq.Term("text", "coca"), wq.Prefix("text", "co")]
+    )
+    assert matches(snap, '"coca co*"') == {"doc-0"}
+    assert matches(snap, '"iran con*" hearings') == {"doc-2"}
+    # Without a star a quoted phrase stays a plain phrase.
+    assert isinstance(parse_query('"coca cola"'), wq.Phrase)
+
+
+def test_a_capped_pattern_is_noted_once_however_many_fields_it_expands_in(
+    snap: Snapshot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ``co*`` expands in the title and in the body: one notice, not two.
+    monkeypatch.setattr(evaluate, "MAX_EXPANSION", 1)
+    node = parse_query("co*")
+    assert node is not None
+    notices = Evaluator(snap, Ranking(), Budget(30.0)).run(node).notices
+    assert len(notices) == 1, notices
+    assert "only the 1 most frequent were searched" in notices[0]
