@@ -69,6 +69,11 @@ SUFFIX = ".nsclusters"
 #: The generation's merged facet pairs (global value ids, live documents).
 FACETS_SUFFIX = ".nsfacets"
 FACETS_MAGIC = b"NSFACET1"
+#: 2: pairs sorted by document, int32, with each document's range (``starts``);
+#: a file of version 1 (int64 documents grouped by segment and value) is
+#: ignored like a damaged one, the facets merged on open and the file
+#: rewritten by the next ``newsearch index`` run.
+FACETS_VERSION = 2
 TMP_MARK = ".tmp"
 MAGIC = b"NSCLUST1"
 VERSION = 1
@@ -186,8 +191,9 @@ def _layout_in(header: dict[str, Any]) -> Layout:
 
 
 def _header(buf: Any, total: int, expected_magic: bytes = MAGIC) -> dict[str, Any]:
-    what = "a cluster file" if expected_magic == MAGIC else "a facet file"
-    return segment_arrays.read_header(buf, total, expected_magic, VERSION, what)
+    if expected_magic == MAGIC:
+        return segment_arrays.read_header(buf, total, MAGIC, VERSION, "a cluster file")
+    return segment_arrays.read_header(buf, total, expected_magic, FACETS_VERSION, "a facet file")
 
 
 def _arrays(buf: Any, header: dict[str, Any], documents: int) -> cl.Clusters:
@@ -205,11 +211,14 @@ def save_facets(directory: str, layout: Layout, facets: dict[str, FacetPairs]) -
     """Write the generation's merged facet pairs atomically (see :func:`load_facets`)."""
     sections: list[tuple[str, bytes | np.ndarray]] = []
     for name, pairs in facets.items():
-        sections.append((f"{name}:docs", np.ascontiguousarray(pairs.docs, dtype="<i8")))
+        if pairs.starts is None or len(pairs.starts) != layout.size + 1:
+            raise ValueError(f"facet {name} pairs are not sorted by document for this generation")
+        sections.append((f"{name}:docs", np.ascontiguousarray(pairs.docs, dtype="<i4")))
         sections.append((f"{name}:ids", np.ascontiguousarray(pairs.value_ids, dtype="<i4")))
+        sections.append((f"{name}:starts", np.ascontiguousarray(pairs.starts, dtype="<i4")))
         sections.append((f"{name}:values", json.dumps(list(pairs.values)).encode()))
     header: dict[str, Any] = {
-        "version": VERSION,
+        "version": FACETS_VERSION,
         "generation": layout.generation,
         "segments": [list(s) for s in layout.segments],
         "documents": layout.size,
@@ -278,14 +287,19 @@ def _facets_from(buf: Any, header: dict[str, Any], size: int, total: int) -> dic
         raise ValueError("array checksum mismatch")
     facets = {}
     for facet in F.FACETS:
-        docs = np.frombuffer(views[f"{facet.field}:docs"], dtype="<i8")
+        docs = np.frombuffer(views[f"{facet.field}:docs"], dtype="<i4")
         ids = np.frombuffer(views[f"{facet.field}:ids"], dtype="<i4")
+        starts = np.frombuffer(views[f"{facet.field}:starts"], dtype="<i4")
         values = tuple(json.loads(bytes(views[f"{facet.field}:values"])))
         if len(docs) != len(ids) or (len(ids) and (ids.min() < 0 or ids.max() >= len(values))):
             raise ValueError(f"facet {facet.field} pairs do not match its values")
-        if len(docs) and (docs.min() < 0 or docs.max() >= size):
+        # Sorted by document (the writer's invariant, and the checksum held):
+        # the ends bound every document number.
+        if len(docs) and (docs[0] < 0 or docs[-1] >= size):
             raise ValueError(f"facet {facet.field} names documents outside the generation")
-        facets[facet.field] = FacetPairs(values, docs, ids)
+        if len(starts) != size + 1 or starts[0] != 0 or starts[-1] != len(docs):
+            raise ValueError(f"facet {facet.field} document ranges do not match its pairs")
+        facets[facet.field] = FacetPairs(values, docs, ids, starts)
     return facets
 
 

@@ -77,13 +77,24 @@ PREAMBLE = struct.Struct("<8sQI")
 VOCAB_FIELDS: tuple[str, ...] = (*F.TEXT_FIELDS, F.NAME_VARIANTS)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, weakref_slot=True)
 class FacetPairs:
-    """(doc, value) pairs of one facet field in one segment or snapshot."""
+    """(doc, value) pairs of one facet field in one segment or snapshot.
+
+    A snapshot's pairs (merged over its segments) are sorted by document,
+    then value id, and carry ``starts``: document ``d``'s pairs are
+    ``starts[d]:starts[d + 1]`` (``size + 1`` entries). A small result set
+    then counts its facets from its own documents' pairs instead of every
+    pair of the index (:func:`indexer.search.facets.facet_counts`). A
+    segment's pairs (grouped by value) have no ``starts``. Compared and
+    hashed by identity, and weakly referenced by the per-table caches
+    (a dropped generation's mapped file is then unmapped).
+    """
 
     values: tuple[str, ...]
     docs: np.ndarray
     value_ids: np.ndarray
+    starts: np.ndarray | None = None
 
 
 @dataclass(slots=True)

@@ -297,15 +297,19 @@ def collapse(
     if not len(docs):
         return mask, duplicates
     reps = groups.rep[docs]
-    order = np.lexsort((docs, secondary, primary, reps))
+    # ``docs`` are ascending and lexsort is stable: the document number
+    # breaks the remaining ties without a key of its own.
+    order = np.lexsort((secondary, primary, reps))
+    sorted_reps = reps[order]
     first = np.ones(len(order), dtype=bool)
-    first[1:] = reps[order][1:] != reps[order][:-1]
-    keep = docs[order][first]
+    first[1:] = sorted_reps[1:] != sorted_reps[:-1]
+    starts = np.flatnonzero(first)
+    keep = docs[order[starts]]
     collapsed = mask.copy()
     collapsed[docs] = False
     collapsed[keep] = True
-    matched = np.bincount(reps, minlength=len(mask))
-    duplicates[keep] = matched[groups.rep[keep]] - 1
+    # Each cluster's members in ``mask`` are one run of the sorted order.
+    duplicates[keep] = np.diff(starts, append=len(order)) - 1
     return collapsed, duplicates
 
 

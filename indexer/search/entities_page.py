@@ -83,7 +83,7 @@ def partners(
     pairs = snap.facets[field]
     if not len(pairs.values):
         return ()
-    shared = np.bincount(pairs.value_ids[mask[pairs.docs]], minlength=len(pairs.values))
+    shared = fc.facet_counts(pairs, mask)
     key = ("entity-bg", field)
     overall = snap.cache.get(key)
     if overall is None:
@@ -161,7 +161,7 @@ def entity_view(
     total = int(mask.sum())
     if not total:
         return None
-    counts = np.bincount(pairs.value_ids[mask[pairs.docs]], minlength=len(pairs.values))
+    counts = fc.facet_counts(pairs, mask)
     name = pairs.values[int(ids[np.argmax(counts[ids])])]
     buckets, unit = fc.histogram(snap, mask)
     own = set(ids.tolist())

@@ -687,8 +687,7 @@ class Evaluator:
         docs = np.concatenate(doc_parts)
         tf = np.concatenate(tf_parts)
         if len(doc_parts) > 1:
-            docs, inverse = np.unique(docs, return_inverse=True)
-            tf = np.bincount(inverse, weights=tf).astype(np.float32)
+            docs, tf = _merge_postings(docs, tf)
         scores = self._bm25(fieldname, docs, tf, len(docs))
         return docs, scores * np.float32(self.ranking.field_weight(fieldname))
 
@@ -838,7 +837,7 @@ class Evaluator:
                 continue
             key = ("linked", fieldname, tuple(links))
             keys: np.ndarray = self._remember(key, partial(self._find_phrase, fieldname, links, 1))
-            docs = np.unique(keys >> 32)
+            docs = _distinct(keys >> 32)
             if not len(docs):
                 continue
             total = self._zeros()
@@ -876,7 +875,7 @@ class Evaluator:
     def _phrase_docs(self, fieldname: str, words: list[str], slop: int) -> np.ndarray:
         """Documents where ``words`` occur in order, each within ``slop``
         positions after the previous one (1: adjacent), as Whoosh's Phrase."""
-        return np.unique(self._phrase_keys(fieldname, words, slop) >> 32)
+        return _distinct(self._phrase_keys(fieldname, words, slop) >> 32)
 
     def _phrase_keys(self, fieldname: str, words: list[str], slop: int) -> np.ndarray:
         key = ("phrase", fieldname, tuple(words), slop)
@@ -916,7 +915,7 @@ class Evaluator:
         if len(link) == 1:
             docs, positions = self.snap.positions(fieldname, link[0])
             return (docs << 32) + positions
-        chain_docs = np.unique(chain >> 32) if chain is not None else None
+        chain_docs = _distinct(chain >> 32) if chain is not None else None
         parts = []
         for term in link:
             docs, positions = self.snap.positions(fieldname, term)
@@ -998,7 +997,8 @@ class Evaluator:
                 parts.append(keys[self.space.take(mask, keys >> 32)])
         if not parts:
             return np.zeros(0, dtype=np.int64)
-        return np.unique(np.concatenate(parts))
+        # Each part is sorted: a stable sort merges the runs, then one pass drops repeats.
+        return _distinct(np.sort(np.concatenate(parts), kind="stable"))
 
     def entity_centrality(self, fieldname: str, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """How central the entity whose values are ``ids`` of ``fieldname`` is to each story.
@@ -1028,10 +1028,10 @@ class Evaluator:
         score = self._zeros()
         title = self._form_keys(F.TITLE, forms, mask)
         if len(title):
-            self.space.add(score, np.unique(title >> 32), np.float32(r.entity_title))
+            self.space.add(score, _distinct(title >> 32), np.float32(r.entity_title))
         body = self._form_keys(F.BODY, forms, mask)
         if len(body):
-            docs, first, tf = np.unique(body >> 32, return_index=True, return_counts=True)
+            docs, first, tf = _runs(body >> 32)
             position = (body[first] & 0xFFFFFFFF).astype(np.float32)
             tf = tf.astype(np.float32)
             add = self.space.add
@@ -1151,11 +1151,13 @@ class Evaluator:
     def _position_keys(self, fieldname: str, word: str, docs_mask: np.ndarray) -> np.ndarray:
         """Sorted ``doc << 32 | position`` of ``word`` and its stem variants in ``docs_mask``."""
         parts = []
+        # Only the positions in the documents of the mask are gathered
+        # (Snapshot.positions_in): a common word has millions at 100x.
+        wanted = self.space.expand(docs_mask)
         for term in self._word_terms(fieldname, word, expand=True)[0]:
-            docs, positions = self.snap.positions(fieldname, term)
-            keep = self.space.take(docs_mask, docs)
-            if keep.any():
-                parts.append((docs[keep] << 32) + positions[keep])
+            docs, positions = self.snap.positions_in(fieldname, term, wanted)
+            if len(docs):
+                parts.append((docs << 32) + positions)
         if len(parts) == 1:
             return parts[0]
         if not parts:
@@ -1167,7 +1169,7 @@ class Evaluator:
         """BM25 over all documents of the pair occurrences ``hits`` (position keys)."""
         out = self._zeros()
         if len(hits):
-            docs, tf = np.unique(hits >> 32, return_counts=True)
+            docs, _, tf = _runs(hits >> 32)
             self.space.put(out, docs, self._bm25(fieldname, docs, tf.astype(np.float32), len(docs)))
         return out
 
@@ -1350,6 +1352,41 @@ def _near(left: np.ndarray, right: np.ndarray, window: int) -> np.ndarray:
     after = np.where(idx < len(left), after, window + 1)
     gap = np.minimum(np.abs(before), np.abs(after))
     return right[(gap <= window) & (gap > 0)]
+
+
+def _merge_postings(docs: np.ndarray, tf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct documents of several terms' concatenated postings, frequencies summed.
+
+    Each term's postings are sorted: a stable sort merges the runs (timsort,
+    near-linear) where ``np.unique`` sorted from scratch; the frequencies are
+    summed in float64 in the order ``np.bincount`` summed them, so the
+    float32 result is the same bit for bit.
+    """
+    if not len(docs):
+        return docs, tf.astype(np.float32)
+    order = np.argsort(docs, kind="stable")
+    merged, first, _ = _runs(docs[order])
+    return merged, np.add.reduceat(tf[order].astype(np.float64), first).astype(np.float32)
+
+
+def _starts_of_runs(sorted_values: np.ndarray) -> np.ndarray:
+    """Mask of the first element of each run of equal values (input sorted ascending)."""
+    first = np.empty(len(sorted_values), dtype=bool)
+    first[:1] = True
+    np.not_equal(sorted_values[1:], sorted_values[:-1], out=first[1:])
+    return first
+
+
+def _distinct(sorted_values: np.ndarray) -> np.ndarray:
+    """``np.unique`` of an array already sorted (position keys, postings): one pass, no sort."""
+    return sorted_values[_starts_of_runs(sorted_values)]
+
+
+def _runs(sorted_values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct values, first index and count of each (``np.unique`` of a sorted array)."""
+    first = np.flatnonzero(_starts_of_runs(sorted_values))
+    counts = np.diff(first, append=len(sorted_values))
+    return sorted_values[first], first, counts
 
 
 def _members(values: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:

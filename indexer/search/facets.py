@@ -12,13 +12,14 @@ Facet semantics (what users of modern faceted search expect):
 
 from __future__ import annotations
 
+import weakref
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 
 from indexer import schema as F
 from indexer.extract.aliases import facet_aliases
-from indexer.search.snapshot import FacetPairs, Snapshot
+from indexer.search.snapshot import FacetPairs, Snapshot, ranges_of
 from indexer.search.types import FacetValue, HistogramBucket, HistogramUnit, SearchRequest
 
 #: Values listed per facet (selected values are always listed as well).
@@ -133,6 +134,62 @@ def _day_start(day: date) -> int:
     return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
 
 
+#: Below this share of the index's documents (or above one minus it), a
+#: result set counts its facets from its own documents' pairs (``starts``
+#: ranges; above: the pairs of the documents it leaves out, subtracted from
+#: the totals) rather than over every pair of the index. Measured crossover
+#: at 100x Reuters, see ``bench/RESULTS.md`` (issue 16, stop 21).
+RANGE_COUNT_SHARE = 0.3
+
+
+def facet_counts(pairs: FacetPairs, mask: np.ndarray, docs: np.ndarray | None = None) -> np.ndarray:
+    """How many documents of ``mask`` hold each value of ``pairs`` (one count per value id).
+
+    ``docs`` (optional) is ``np.flatnonzero(mask)``, when the caller has it.
+    Three ways, the same counts: over every pair (``mask[pairs.docs]``, which
+    costs the index's pairs, 17 M at 100x Reuters); when the pairs are
+    sorted by document, over the ranges of the result's own documents (a
+    small result: it costs the result's pairs), or of the documents it
+    leaves out, subtracted from each value's total (a large one).
+    """
+    if not len(pairs.values):
+        return np.zeros(0, dtype=np.int64)
+    starts = pairs.starts
+    if starts is None or len(starts) != len(mask) + 1:
+        return np.bincount(pairs.value_ids[mask[pairs.docs]], minlength=len(pairs.values))
+    share = (len(docs) if docs is not None else np.count_nonzero(mask)) / max(len(mask), 1)
+    if share <= RANGE_COUNT_SHARE:
+        if docs is None:
+            docs = np.flatnonzero(mask)
+        return _range_counts(pairs, starts, docs)
+    if share >= 1 - RANGE_COUNT_SHARE:
+        return _totals(pairs) - _range_counts(pairs, starts, np.flatnonzero(~mask))
+    return np.bincount(pairs.value_ids[mask[pairs.docs]], minlength=len(pairs.values))
+
+
+def result_docs(mask: np.ndarray) -> np.ndarray | None:
+    """The documents of ``mask`` when few enough to count facets by range, else None."""
+    if np.count_nonzero(mask) > RANGE_COUNT_SHARE * len(mask):
+        return None
+    return np.flatnonzero(mask)
+
+
+def _range_counts(pairs: FacetPairs, starts: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    return np.bincount(pairs.value_ids[ranges_of(starts, docs)], minlength=len(pairs.values))
+
+
+#: Each value's count over all of a table's pairs (weak keys: see :data:`_NAME_RANKS`).
+_TOTALS: weakref.WeakKeyDictionary[FacetPairs, np.ndarray] = weakref.WeakKeyDictionary()
+
+
+def _totals(pairs: FacetPairs) -> np.ndarray:
+    """Documents per value over the whole table (its pairs name live documents only)."""
+    totals = _TOTALS.get(pairs)
+    if totals is None:
+        totals = _TOTALS[pairs] = np.bincount(pairs.value_ids, minlength=len(pairs.values))
+    return totals
+
+
 def count_facet(
     snap: Snapshot,
     facet: F.FacetField,
@@ -144,7 +201,7 @@ def count_facet(
     pairs = snap.facets[facet.field]
     if not len(pairs.values):
         return tuple(FacetValue(value, 0, True) for value in selected)
-    counts = np.bincount(pairs.value_ids[mask[pairs.docs]], minlength=len(pairs.values))
+    counts = facet_counts(pairs, mask)
     selected_ids = set(resolve_values(snap, facet, selected).tolist()) if selected else set()
     nonzero = np.flatnonzero(counts)
     if len(nonzero) > limit:
@@ -274,23 +331,21 @@ def unknown_exclusions(snap: Snapshot, request: SearchRequest) -> list[tuple[str
     return unknown
 
 
-#: Name ranks (case-folded order) of the facet value tables in use, keyed by
-#: the table's id and checked by identity; cleared when it grows past a
-#: handful of snapshots' worth.
-_NAME_RANKS: dict[int, tuple[FacetPairs, np.ndarray]] = {}
+#: Name ranks (case-folded order) of the facet value tables in use; weak
+#: keys, so that a table (and the mapped file of a generation no longer
+#: searched) is released with its snapshot.
+_NAME_RANKS: weakref.WeakKeyDictionary[FacetPairs, np.ndarray] = weakref.WeakKeyDictionary()
 
 
 def _name_ranks(pairs: FacetPairs) -> np.ndarray:
     """Each value's position in case-folded name order (computed once per table)."""
-    found = _NAME_RANKS.get(id(pairs))
-    if found is not None and found[0] is pairs:
-        return found[1]
+    found = _NAME_RANKS.get(pairs)
+    if found is not None:
+        return found
     order = sorted(range(len(pairs.values)), key=lambda i: pairs.values[i].casefold())
     ranks = np.empty(len(order), dtype=np.int64)
     ranks[order] = np.arange(len(order), dtype=np.int64)
-    if len(_NAME_RANKS) > 256:
-        _NAME_RANKS.clear()
-    _NAME_RANKS[id(pairs)] = (pairs, ranks)
+    _NAME_RANKS[pairs] = ranks
     return ranks
 
 
@@ -320,21 +375,20 @@ def page_facet(
     facet: F.FacetField,
     mask: np.ndarray,
     request: SearchRequest,
+    docs: np.ndarray | None = None,
 ) -> tuple[tuple[FacetValue, ...], int]:
     """One page of a facet's values, and how many distinct values it has in ``mask``.
 
     Values are ordered by count, then name; ``facet_offset``/``facet_size``
     choose the page. The first page also lists every selected and excluded
-    value (so each can be undone), wherever it ranks.
+    value (so each can be undone), wherever it ranks. ``docs``: the
+    documents of ``mask``, when the caller has listed them already.
     """
     selected = request.selected(facet.name)
     excluded = request.excluded(facet.name)
     offset, size = request.facet_offset, request.facet_size
     pairs = snap.facets[facet.field]
-    if len(pairs.values):
-        counts = np.bincount(pairs.value_ids[mask[pairs.docs]], minlength=len(pairs.values))
-    else:
-        counts = np.zeros(0, dtype=np.int64)
+    counts = facet_counts(pairs, mask, docs)
     nonzero = np.flatnonzero(counts)
     names = pairs.values
     page = _top_values(pairs, counts, nonzero, offset + size)[offset:]

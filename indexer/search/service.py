@@ -217,13 +217,7 @@ class SearchService:
         )
         groups = cl.clusters(snap)
         cluster_total = cl.cluster_count(groups, final)
-        shown, duplicates = final, None
-        if request.collapsing and groups.any:
-            docs = cl.clustered_docs(groups, final)
-            primary, secondary = cl.rank_keys(
-                snap.date_ts, docs, _ranking_score(evaluation), request.sort
-            )
-            shown, duplicates = cl.collapse(groups, final, docs, primary, secondary)
+        collapsing = request.collapsing and groups.any
         listed = cluster_total if request.collapsing else total
         last_page = max(1, math.ceil(listed / request.per_page))
         if request.page > last_page:
@@ -234,18 +228,30 @@ class SearchService:
             )
         facet_counts = {}
         facet_totals = {}
+        # Most facets see the same mask (every selection but their own):
+        # its documents are listed once for all of them.
+        listed_docs: dict[tuple[str, ...], np.ndarray | None] = {}
         for facet in F.FACETS:
             mask = base.copy()
-            for name, selection in selections.items():
-                if name != facet.name:
-                    mask &= selection
+            others = tuple(name for name in selections if name != facet.name)
+            for name in others:
+                mask &= selections[name]
+            if others not in listed_docs:
+                listed_docs[others] = fc.result_docs(mask)
             facet_counts[facet.name], facet_totals[facet.name] = fc.page_facet(
-                snap, facet, mask, request
+                snap, facet, mask, request, listed_docs[others]
             )
         buckets, unit = fc.histogram(
             snap, final, *_timeline_bounds(request.date_from, request.date_to)
         )
-        order = self._order(snap, shown, evaluation, request.sort, request.page * request.per_page)
+        limit = request.page * request.per_page
+        duplicates = None
+        if collapsing:
+            order, duplicates = self._collapsed_order(
+                snap, groups, final, evaluation, request.sort, limit
+            )
+        else:
+            order = self._order(snap, final, evaluation, request.sort, limit)
         page_docs = order[(request.page - 1) * request.per_page :]
         terms = evaluation.highlight if evaluation else {}
         hits = tuple(
@@ -345,6 +351,47 @@ class SearchService:
             docs, primary, secondary = docs[keep], primary[keep], secondary[keep]
         order = np.lexsort((docs, secondary, primary))
         return docs[order][:limit]
+
+    def _collapsed_order(
+        self,
+        snap: Snapshot,
+        groups: cl.Clusters,
+        mask: np.ndarray,
+        evaluation: Evaluation | None,
+        sort: str,
+        limit: int,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The first ``limit`` documents of ``mask`` with each cluster collapsed to its
+        best-ranked member, in order; and per document how many other members of its
+        cluster ``mask`` holds (set on the kept documents).
+
+        What :func:`~indexer.search.clusters.collapse` over the whole result
+        then :meth:`_order` give (both rank by the same keys), but only the
+        top of the ranking is walked: the first member of a cluster met in
+        rank order is its best, so the first ``limit`` distinct clusters of
+        a long enough prefix are the page. The prefix grows until it holds
+        them; a result whose stories are mostly copies sorts more of it.
+        """
+        total = int(np.count_nonzero(mask))
+        size = min(total, max(4 * limit, 64))
+        while True:
+            ranked = self._order(snap, mask, evaluation, sort, size)
+            # A singleton is its own cluster.
+            keys = np.where(groups.size[ranked] > 1, groups.rep[ranked], -1 - ranked)
+            _, first = np.unique(keys, return_index=True)
+            kept = ranked[np.sort(first)]
+            if len(kept) >= limit or size >= total:
+                break
+            size = min(total, size * 4)
+        kept = kept[:limit]
+        duplicates = np.zeros(snap.size, dtype=np.int32)
+        clustered = kept[groups.size[kept] > 1]
+        if len(clustered):
+            reps = groups.rep[clustered]
+            members = groups.rep[cl.clustered_docs(groups, mask)]
+            found, counts = np.unique(members[np.isin(members, reps)], return_counts=True)
+            duplicates[clustered] = counts[np.searchsorted(found, reps)] - 1
+        return kept, duplicates
 
     def _hit(
         self,

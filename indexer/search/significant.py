@@ -39,6 +39,7 @@ import numpy as np
 from indexer import schema as F
 from indexer.analysis import analyze_word
 from indexer.search import clusters as cl
+from indexer.search import facets as fc
 from indexer.search.snapshot import Snapshot
 
 #: Stories whose text is read for words and phrases.
@@ -126,7 +127,7 @@ def entities(
     if bg is None:
         bg = np.bincount(pairs.value_ids, minlength=len(pairs.values))
         snap.cache[key] = bg
-    fg_counts = np.bincount(pairs.value_ids[fg[pairs.docs]], minlength=len(pairs.values))
+    fg_counts = fc.facet_counts(pairs, fg)
     for i, value in enumerate(pairs.values):
         if fg_counts[i] and value.casefold() in skip:
             fg_counts[i] = 0

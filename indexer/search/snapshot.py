@@ -39,7 +39,7 @@ from indexer.search.postings import decode_positions, read_postings
 from indexer.search.yielding import never_pause
 from indexer.segment_arrays import FacetPairs
 from indexer.store import CURRENT_LINK, IndexVersion, corrupt_index_error
-from indexer.whoosh_internals import terms_checksum
+from indexer.whoosh_internals import compound, terms_checksum
 
 __all__ = ["FacetPairs", "SegmentData", "Snapshot", "Vocabulary"]
 
@@ -336,7 +336,43 @@ def merge_facet(parts: list[tuple[FacetPairs, int]], live: np.ndarray) -> FacetP
     all_docs = _concat(docs, np.int64)
     all_ids = _concat(ids, np.int32)
     keep = live[all_docs] if len(all_docs) else np.zeros(0, dtype=bool)
-    return FacetPairs(tuple(values), all_docs[keep], all_ids[keep])
+    return sorted_pairs(tuple(values), all_docs[keep], all_ids[keep], len(live))
+
+
+def sorted_pairs(
+    values: tuple[str, ...], docs: np.ndarray, value_ids: np.ndarray, size: int
+) -> FacetPairs:
+    """Pairs sorted by (document, value id), as int32, with each document's range.
+
+    One sort of a combined key (numpy's vectorised sort of int64) instead of a
+    lexicographic sort of two arrays; document numbers and value ids fit in
+    int32 (a generation holds fewer than 2**31 documents and values).
+    """
+    if size >= 2**31 or len(values) >= 2**31 or len(docs) >= 2**31:
+        raise ValueError("facet pairs do not fit in 32-bit numbers")
+    width = max(len(values), 1)
+    key = docs.astype(np.int64) * width + value_ids
+    key.sort()
+    sorted_docs, sorted_ids = np.divmod(key, width)
+    starts = np.zeros(size + 1, dtype=np.int32)
+    np.cumsum(np.bincount(sorted_docs, minlength=size), out=starts[1:])
+    return FacetPairs(values, sorted_docs.astype(np.int32), sorted_ids.astype(np.int32), starts)
+
+
+def ranges_of(starts: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Positions ``starts[r]:starts[r + 1]`` of every ``r`` of ``rows``, concatenated.
+
+    For arrays in CSR form (each row's entries one range): a facet's pairs
+    by document, a term's positions by posting.
+    """
+    first = starts[rows].astype(np.int64)
+    lengths = starts[rows + 1] - first
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    # Each range's first position, shifted by the positions before it, plus a running count.
+    shift = first - (np.cumsum(lengths) - lengths)
+    return np.repeat(shift, lengths) + np.arange(total, dtype=np.int64)
 
 
 def index_root(directory: str) -> str:
@@ -516,6 +552,39 @@ class Snapshot:
         self._term_cache.put(key, result, 2 * len(result[0]) + 1)
         return result
 
+    def positions_in(
+        self, fieldname: str, term: str, mask: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`positions` of the documents of ``mask`` only (a global mask).
+
+        The positions of a common word at 100x are too many for the cache,
+        and the proximity bonus wants them only in the few documents that
+        hold both words: each segment's documents are filtered first, and
+        only their positions gathered (by range), not every position of
+        the word. The same pairs, in the same order, as filtering
+        :meth:`positions`.
+        """
+        cached = self._term_cache.get(("positions", fieldname, term))
+        if cached is not None:
+            keep = mask[cached[0]]
+            return cached[0][keep], cached[1][keep]
+        doc_parts: list[np.ndarray] = []
+        pos_parts: list[np.ndarray] = []
+        for segreader, data, offset in self.leaves:
+            with self.reading(f"positions of {fieldname}:{term!r}"):
+                docs, offsets, positions = data.positions(segreader, self.io_lock, fieldname, term)
+            if not len(docs):
+                continue
+            found = docs.astype(np.int64) + offset
+            chosen = np.flatnonzero(mask[found] & self.live[found])
+            if not len(chosen):
+                continue
+            doc_parts.append(np.repeat(found[chosen], offsets[chosen + 1] - offsets[chosen]))
+            pos_parts.append(positions[ranges_of(offsets, chosen)])
+        if not doc_parts:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.concatenate(doc_parts), np.concatenate(pos_parts)
+
     def _positions(self, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         doc_parts: list[np.ndarray] = []
         pos_parts: list[np.ndarray] = []
@@ -600,6 +669,15 @@ class Snapshot:
                     break
                 self.pause()
                 self.postings(fieldname, term)
+        self.release_pages()
+
+    def release_pages(self) -> None:
+        """Unmap the compound segments' pages this process touched (see
+        :func:`~indexer.whoosh_internals.compound.release_pages`): what warming
+        and the check of the stored documents read is decoded or done with."""
+        with self.io_lock:
+            for segreader, _, _ in self.leaves:
+                compound.release_pages(segreader)
 
     def verify_stored(self) -> None:
         """Read every stored document once; raises (and records) the first damaged one.
@@ -618,6 +696,7 @@ class Snapshot:
                 self.pause()
                 self.stored(offset + local)
             data.verified = True
+            self.release_pages()
 
     def doc_frequency(self, fieldname: str, term: str) -> int:
         """Live documents containing ``term`` (exact, unexpanded)."""

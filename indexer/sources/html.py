@@ -5,8 +5,10 @@ code reads the few elements it looks at (``<meta>``, ``<title>``, ``<h1>``,
 ``<link rel>``, ``<a rel>``, ``<time>``, JSON-LD) from that tree with one
 XPath (:func:`~indexer.sources.html_meta.tree_metadata`); htmldate reads it
 next (it prunes a copy); then trafilatura gets the tree itself, without
-scripts and styles. beautifulsoup4 builds a whole-page document only for
-the fallbacks (no lxml tree, no main text).
+scripts and styles, and without the elements its every pass deletes anyway
+(:data:`DISCARDED_TAGS`: its passes walk a smaller tree). beautifulsoup4
+builds a whole-page document only for the fallbacks (no lxml tree, no main
+text).
 
 trafilatura runs in its fast mode first (its own extractor without the
 readability/jusText second opinion: 19 instead of 25 CPU-ms per page on the
@@ -32,6 +34,7 @@ asides, scripts, styles and forms is used instead.
 from __future__ import annotations
 
 import copy
+import functools
 import logging
 import re
 import warnings
@@ -96,6 +99,23 @@ FAST_OPTIONS: dict[str, Any] = {**TRAFILATURA_OPTIONS, "fast": True}
 #: fallback (limited to the page's main container) is the last chance.
 SHORT_TEXT_CHARS = 250
 PRECISE_OPTIONS: dict[str, Any] = {**TRAFILATURA_OPTIONS, "favor_precision": True, "fast": True}
+
+#: htmldate's parser settings (``htmldate.utils.HTML_PARSER``), with a C-level
+#: class lookup: elements are plain :class:`HtmlElement` (lxml.html's own
+#: lookup is a Python method called for every element proxy made, and only
+#: adds form-control classes nothing here uses). One per process: lxml
+#: parsers are not shared between threads, and indexing workers are processes.
+_PARSER = lxml.html.HTMLParser(
+    collect_ids=False, default_doctype=False, encoding="utf-8", remove_pis=True
+)
+_PARSER.set_element_class_lookup(
+    etree.ElementDefaultClassLookup(
+        element=HtmlElement,
+        comment=lxml.html.HtmlComment,
+        pi=lxml.html.HtmlProcessingInstruction,
+        entity=lxml.html.HtmlEntity,
+    )
+)
 
 _SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b", re.IGNORECASE)
 
@@ -214,19 +234,38 @@ def parse_tree(markup: str) -> HtmlElement | None:
     ``None`` when libxml2 makes no HTML document of it (trafilatura's own
     test: a dubious start and fewer than two children); the bs4 path then
     reads what it can.
+
+    The steps are htmldate's ``load_html`` for a string (its doctype
+    repair, its parser settings, its bytes retry and rejection test), with
+    one difference that changes no tree: :data:`_PARSER` gives every element
+    the plain :class:`HtmlElement` class without asking lxml.html's
+    Python-level class lookup for each element proxy (measured at ~1 of the
+    ~15 ms trafilatura takes per page, and more in htmldate and the
+    metadata lookups, which walk the same tree).
     """
     # htmldate's parser keeps comments (some pages print their date in one);
     # trafilatura's copy drops them (see _trafilatura_input), as its own would.
-    from htmldate.utils import load_html  # heavy import: only once HTML is read
+    from htmldate.utils import is_dubious_html, repair_faulty_html  # heavy: once HTML is read
 
+    beginning = markup[:50].lower()
+    repaired = repair_faulty_html(markup, beginning)
+    tree: Any = None
     try:
-        tree = load_html(markup)
-    # libxml2 on arbitrary bytes: a failure only means no tree, and the
-    # bs4 fallback reads the page instead.
-    except Exception:
-        log.warning("lxml could not parse the page", exc_info=True)
+        tree = lxml.html.fromstring(repaired, parser=_PARSER)
+    # libxml2 on arbitrary text: a failure only means no tree yet (the
+    # bytes retry below, then the bs4 fallback, read the page instead).
+    except Exception:  # "Unicode strings with encoding declaration", libxml2 errors
+        log.debug("lxml could not parse the page as text; trying its bytes", exc_info=True)
+        tree = None
+    if tree is None or len(tree) < 1:
+        try:
+            tree = lxml.html.fromstring(repaired.encode("utf-8"), parser=_PARSER)
+        except Exception:
+            log.warning("lxml could not parse the page", exc_info=True)
+            return None
+    if not isinstance(tree, HtmlElement) or (is_dubious_html(beginning) and len(tree) < 2):
         return None
-    return tree if isinstance(tree, HtmlElement) else None
+    return tree
 
 
 _DOCTYPE_DECLARATION = re.compile(r"< ?! ?DOCTYPE[^>]*>", re.IGNORECASE)
@@ -359,8 +398,8 @@ def _main_text(path: str, fresh: Callable[[], HtmlElement | str]) -> str:
         if isinstance(page, str):
             text = trafilatura.extract(page, **TRAFILATURA_OPTIONS)
         else:
-            page_words = _word_count(page)
-            text = trafilatura.extract(page, **FAST_OPTIONS)
+            page_words = _word_count(page)  # the guard was tuned on the whole page's words
+            text = trafilatura.extract(prune_discarded(page), **FAST_OPTIONS)
             if fast_text_suspect(text, page_words):
                 text = trafilatura.extract(fresh(), **TRAFILATURA_OPTIONS)
         if not text or len(text) < SHORT_TEXT_CHARS:
@@ -376,6 +415,42 @@ def _main_text(path: str, fresh: Callable[[], HtmlElement | str]) -> str:
     if not text:
         return ""
     return join_paragraphs(normalize_newlines(text).split("\n"))
+
+
+#: Elements that every pass of trafilatura deletes with their content, and
+#: that hold no text any of its measures counts: deleted once before the
+#: fast extraction, so that none of its passes (three tree copies, a dozen
+#: XPath scans with regular expressions, its page-text measure) walks them
+#: again. Two kinds: what both its main cleaning
+#: (``trafilatura.settings.MANUALLY_CLEANED``) and its page-text measure and
+#: baseline (``BASIC_CLEAN_XPATH``, the body only) delete (``aside``,
+#: ``footer``, ``svg``, ``fencedframe``, ``head``), and embedded media and
+#: controls, which have no text (``picture``, ``video``...). Not here,
+#: although its main cleaning deletes them: ``nav``, ``noscript``,
+#: ``button``, ``label``... (their text counts in the page measure that
+#: decides trafilatura's recall retry: on the train half of
+#: html-news/trafilatura, deleting ``noscript`` too lost 5 checks on one
+#: page), ``form`` (kept as a ``<div>`` when it holds most of the text),
+#: ``figure`` (kept when it holds a table), ``math`` (formulas salvaged),
+#: ``time``. Only the tags the installed trafilatura also deletes are
+#: deleted (:func:`_discarded_tags`).
+DISCARDED_TAGS = (
+    "aside", "footer", "svg", "fencedframe", "head",
+    "picture", "video", "audio", "canvas", "object", "embed", "map", "input", "link",
+)  # fmt: skip
+
+
+@functools.cache
+def _discarded_tags() -> tuple[str, ...]:
+    from trafilatura.settings import MANUALLY_CLEANED
+
+    return tuple(tag for tag in DISCARDED_TAGS if tag in MANUALLY_CLEANED)
+
+
+def prune_discarded(tree: HtmlElement) -> HtmlElement:
+    """``tree`` without the elements trafilatura would delete anyway (their tails kept)."""
+    etree.strip_elements(tree, *_discarded_tags(), with_tail=False)
+    return tree
 
 
 #: The guard on the fast mode, tuned on the train half of html-news/trafilatura

@@ -16,6 +16,7 @@ use it.
 
 from __future__ import annotations
 
+import mmap
 import os
 from typing import Any
 
@@ -83,6 +84,28 @@ def _open_file(self: Any, name: str, *args: Any, **kwargs: Any) -> Any:
 
 
 _whoosh_open_file = CompoundStorage.open_file
+
+
+def release_pages(segreader: Any) -> bool:
+    """Drop this process's mapping of a compound segment's pages (they stay in the page cache).
+
+    Reading every stored document (the background check) or warming the
+    postings touches most of a segment's mapped pages, which then count in
+    the process's resident and proportional set size for as long as the
+    mapping lives: at 100x Reuters ~4 GB of compound files, ~0.7 GB of PSS
+    per server after its start. The data is already decoded into arrays or
+    not needed again; ``MADV_DONTNEED`` on a read-only shared file mapping
+    only removes the page table entries, so a later read faults the page
+    back in from the page cache, unchanged. Returns whether a mapping was
+    released (a segment that is not compound, or not mapped, has none).
+    """
+    storage = getattr(segreader, "_storage", None)
+    compound = getattr(storage, "a", storage)  # Whoosh wraps it in an OverlayStorage
+    source = getattr(compound, "_source", None)
+    if not isinstance(source, mmap.mmap) or source.closed:
+        return False
+    source.madvise(mmap.MADV_DONTNEED)
+    return True
 
 
 def install() -> None:

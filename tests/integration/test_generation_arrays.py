@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +22,13 @@ import pytest
 
 from indexer import generation_arrays
 from indexer import schema as F
+from indexer.errors import SearchRequestError
 from indexer.pipeline import index_paths
 from indexer.search import clusters as cl
+from indexer.search.evaluate import Budget
 from indexer.search.presenter import search_json
 from indexer.search.request import parse_search_params
-from indexer.search.service import SearchService
+from indexer.search.service import SearchService, _ranking_score
 from indexer.store import current_directory
 from indexer.writer import index_lock, open_writable, write_missing_arrays
 
@@ -174,6 +177,109 @@ def test_a_damaged_facet_file_is_ignored_and_rewritten(index: str, damage: str) 
         write_missing_arrays(ix)
     assert target.read_bytes() == data
     assert answers(index) == expected
+
+
+def write_version_1_facets(
+    directory: str, layout: generation_arrays.Layout, facets: dict[str, Any]
+) -> Path:
+    """The facet file as written before stop 21: int64 documents grouped by value
+    (not by document), no document ranges, format version 1 (same magic and checksum)."""
+    from indexer import segment_arrays
+
+    sections: list[tuple[str, Any]] = []
+    for facet in F.FACETS:
+        pairs = facets[facet.field]
+        by_value = np.argsort(pairs.value_ids, kind="stable")
+        docs = np.asarray(pairs.docs[by_value], dtype="<i8")
+        sections.append((f"{facet.field}:docs", docs))
+        sections.append((f"{facet.field}:ids", np.asarray(pairs.value_ids[by_value], "<i4")))
+        sections.append((f"{facet.field}:values", json.dumps(list(pairs.values)).encode()))
+    header: dict[str, Any] = {
+        "version": 1,
+        "generation": layout.generation,
+        "segments": [list(s) for s in layout.segments],
+        "documents": layout.size,
+        "crc": "0" * 8,
+        "sections": {
+            name: [0, len(d) if isinstance(d, bytes) else d.nbytes] for name, d in sections
+        },
+        "total": 0,
+    }
+    for _ in range(3):
+        encoded = json.dumps(header, sort_keys=True).encode()
+        offset = segment_arrays.align(segment_arrays.PREAMBLE.size + len(encoded))
+        end = offset
+        for name, _data in sections:
+            header["sections"][name][0] = offset
+            end = offset + header["sections"][name][1]
+            offset = segment_arrays.align(end)
+        header["total"] = end
+    body = bytearray(header["total"])
+    for name, data in sections:
+        at, length = header["sections"][name]
+        body[at : at + length] = data if isinstance(data, bytes) else data.tobytes()
+    first = min(at for at, _ in header["sections"].values())
+    header["crc"] = f"{zlib.crc32(bytes(body[first:])):08x}"
+    encoded = json.dumps(header, sort_keys=True).encode()
+    placed = [(header["sections"][name][0], data) for name, data in sections]
+    final = generation_arrays.facets_path_for(directory, layout.generation)
+    segment_arrays.write_file(
+        final, generation_arrays.FACETS_MAGIC, encoded, placed, header["total"]
+    )
+    return Path(final)
+
+
+def test_a_facet_file_of_the_old_layout_is_ignored_and_rewritten(index: str) -> None:
+    """Version 1 (int64, unsorted) files of an older index: merged on open, then rewritten."""
+    expected = answers(index)
+    service = SearchService(index)
+    try:
+        snap = service._current()
+        directory = snap.version.directory
+        layout = generation_arrays.layout_of(snap.version.generation, snap.leaves)
+        old = {
+            name: generation_arrays.FacetPairs(p.values, p.docs, p.value_ids)
+            for name, p in snap.facets.items()
+        }
+    finally:
+        service.close()
+    target = write_version_1_facets(directory, layout, old)
+    assert b'"version": 1' in target.read_bytes()[:4096]
+    assert generation_arrays.load_facets(directory, layout) is None
+    service = SearchService(index)
+    try:
+        snap = service._current()
+        pairs = snap.facets[F.TOPICS]
+        assert pairs.docs.flags.writeable  # merged on open, not the old file
+        assert pairs.starts is not None and pairs.docs.dtype == np.int32
+    finally:
+        service.close()
+    assert answers(index) == expected
+    with index_lock(index, timeout=5):
+        ix, _ = open_writable(index)
+        write_missing_arrays(ix)
+    mapped = generation_arrays.load_facets(directory, layout)
+    assert mapped is not None
+    assert mapped[F.TOPICS].starts is not None
+    assert answers(index) == expected
+
+
+def test_the_mapped_facet_pairs_are_int32_sorted_by_document(index: str) -> None:
+    service = SearchService(index)
+    try:
+        snap = service._current()
+        for pairs in snap.facets.values():
+            assert not pairs.docs.flags.writeable  # mapped
+            assert pairs.docs.dtype == np.int32 and pairs.value_ids.dtype == np.int32
+            assert pairs.starts is not None and len(pairs.starts) == snap.size + 1
+            key = pairs.docs.astype(np.int64) * (len(pairs.values) + 1) + pairs.value_ids
+            assert (np.diff(key) > 0).all()  # sorted by (document, value), no duplicates
+            np.testing.assert_array_equal(
+                np.diff(pairs.starts), np.bincount(pairs.docs, minlength=snap.size)
+            )
+        assert len(snap.facets[F.TOPICS].docs) > 0
+    finally:
+        service.close()
 
 
 def test_a_service_uses_the_mapped_clusters(index: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -392,5 +498,37 @@ def test_a_dated_copy_of_an_undated_story_joins_it(
         assert snap.docnum_for_id("story-50") is None
         copy = snap.docnum_for_id("story-50-copy1")
         assert copy is not None and int(mapped.size[copy]) == 2
+    finally:
+        service.close()
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest", "oldest"])
+def test_the_collapsed_page_is_that_of_collapsing_the_whole_result(index: str, sort: str) -> None:
+    """The service walks only the top of the ranking; every page must be what
+    collapsing every match (``clusters.collapse``) and then ordering gives."""
+    service = SearchService(index)
+    try:
+        snap = service._current()
+        groups = cl.clusters(snap)
+        assert groups.any
+        for q in ("harvest", "farmers prices", "*"):
+            for page in (1, 2, 3, 4):
+                params = {"q": [q], "sort": [sort], "per_page": ["2"], "page": [str(page)]}
+                request = parse_search_params(params)
+                try:
+                    found = service.search(request)
+                except SearchRequestError as exc:  # past the last page
+                    assert exc.code == "page_out_of_range"
+                    continue
+                evaluation = None if q == "*" else service._evaluate(snap, q, Budget(30.0))
+                final, _ = service._result_mask(snap, request, evaluation)
+                docs = cl.clustered_docs(groups, final)
+                score = None if evaluation is None else _ranking_score(evaluation)
+                primary, secondary = cl.rank_keys(snap.date_ts, docs, score, sort)
+                shown, duplicates = cl.collapse(groups, final, docs, primary, secondary)
+                order = service._order(snap, shown, evaluation, sort, page * 2)[(page - 1) * 2 :]
+                expected = [(snap.stored(int(d))[F.ID], int(duplicates[d])) for d in order]
+                assert [(h.id, h.duplicates) for h in found.hits] == expected, (q, page)
+                assert any(d for _, d in expected) or page > 1 or q == "*"
     finally:
         service.close()

@@ -82,3 +82,40 @@ def test_compound_files_are_views_with_the_same_bytes(tmp_path: Path) -> None:
         assert searcher.doc_count() == len(ARTICLES)
         stored = [searcher.stored_fields(n)[F.ID] for n in range(searcher.doc_count())]
         assert sorted(stored) == sorted(a.id for a in ARTICLES)
+
+
+def _resident_kib(path_part: str) -> int:
+    """Resident KiB of this process's mappings of files whose path contains ``path_part``."""
+    total, inside = 0, False
+    with open("/proc/self/smaps", encoding="utf-8") as smaps:
+        for line in smaps:
+            fields = line.split()
+            if "-" in fields[0] and len(fields) >= 5 and ":" in fields[3]:
+                inside = len(fields) >= 6 and path_part in fields[5]
+            elif inside and fields[0] == "Rss:":
+                total += int(fields[1])
+    return total
+
+
+def test_released_pages_leave_the_process_and_read_back_the_same(tmp_path: Path) -> None:
+    """After the stored documents are read, ``release_pages`` unmaps what they touched."""
+    ix = whoosh_index.create_in(str(tmp_path), F.build_schema(), indexname=INDEX_NAME)
+    writer = SegmentWriter(ix)  # stock: one compound segment
+    for article in ARTICLES:
+        writer.add_document(**article_fields(article, "key"))
+    writer.commit()
+    with ix.searcher() as searcher:
+        first = [searcher.stored_fields(n) for n in range(searcher.doc_count())]
+        assert _resident_kib(str(tmp_path)) > 0
+        leaves = [leaf for leaf, _ in searcher.reader().leaf_readers()]
+        assert [compound.release_pages(leaf) for leaf in leaves] == [True]
+        assert _resident_kib(str(tmp_path)) == 0
+        again = [searcher.stored_fields(n) for n in range(searcher.doc_count())]
+        assert again == first
+        assert _resident_kib(str(tmp_path)) > 0
+
+
+def test_a_segment_that_is_not_compound_has_no_pages_to_release() -> None:
+    from types import SimpleNamespace
+
+    assert compound.release_pages(SimpleNamespace(_storage=SimpleNamespace())) is False

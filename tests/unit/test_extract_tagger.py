@@ -51,3 +51,27 @@ def test_initial_bias_lowers_none_for_names_that_open_a_sentence() -> None:
 def test_a_sentence_opening_name_before_a_verb_is_a_person() -> None:
     found = extract_entities(["The vote was close. Margit Halvorsen resigned on Tuesday."])
     assert found.people == ("Margit Halvorsen",)
+
+
+def test_scores_are_the_weights_summed_in_feature_order() -> None:
+    """The scores are plain float sums (issue 16): the same bits as numpy's sum of the rows."""
+    import numpy as np
+
+    tagger = span_tagger()
+    cases = [
+        (["Dralvik", "Osterhuin"], "said", "who", False),
+        (["Velmoria", "Research", "Institute"], "the", "counted", True),
+        (["Qarvenstad"], "in", "the", False),
+        (["Bank", "of", "Port", "Ellis"], "", "said", True),
+        (["Shares"], "", "fell", True),
+    ]
+    for tokens, before, after, initial in cases:
+        names = features(tokens, before, after, initial)
+        rows = [tagger.weights[name] for name in names if name in tagger.weights]
+        assert len(rows) > 3  # the shipped weights know most of these features
+        expected = [float(v) for v in np.asarray(rows).sum(axis=0)]
+        if initial and len(tokens) > 1:
+            expected[0] -= tagger.initial_bias
+        assert tagger.scores(tokens, before, after, initial) == expected
+    assert parse_weights("bias\t1\t2\t3\t4\n").scores(["X"], "", "", False) == [1, 2, 3, 4]
+    assert parse_weights("").scores(["X"], "", "", False) == [0.0, 0.0, 0.0, 0.0]

@@ -343,3 +343,74 @@ def test_warm_up_loads_what_the_workers_share() -> None:
     html.warm_up()
     assert get_external_parser.cache_info().currsize == 1
     assert parse_html("a.html", page()).body.startswith("PORT ELLIS")
+
+
+# -- one tree for all readers, trimmed for trafilatura (issue 16, stop 21) -----
+
+_BUSY_PAGE = (
+    "<!DOCTYPE html>\n<html lang='en'><head><title>Harbour works | Coast Post</title>"
+    "<meta property='og:title' content='Harbour works'>"
+    "<link rel='canonical' href='https://coast.example/2021/03/04/harbour'></head><body>"
+    "<header><nav><ul><li><a href='/'>Home</a></li><li><a href='/news'>News</a></li></ul></nav>"
+    "</header><main><article><h1>Harbour works</h1>"
+    "<svg viewBox='0 0 10 10'><title>share icon</title><path d='M0 0h10v10z'/></svg>"
+    f"{_TEASER}<picture><source srcset='a.webp'><img src='a.jpg' alt='the pier'></picture>"
+    "<video src='pier.mp4'>Your browser cannot play this video.</video>"
+    f"{_story_paragraphs(6)}<aside><h3>Related</h3><p>Ferry prices rise again in the spring "
+    "season, the ferry company told its customers on Tuesday.</p></aside>tail after the aside"
+    "<form><label>Your email</label><input name='email'><button>Subscribe</button></form>"
+    "<p>Published <time datetime='2021-03-04'>4 March 2021</time>.</p>"
+    "</article></main><footer><p>Copyright 2021 Coast Post, all rights reserved.</p></footer>"
+    "</body></html>"
+)
+
+
+def test_parse_tree_is_htmldates_tree_with_plain_elements() -> None:
+    from htmldate.utils import load_html
+    from lxml import etree
+    from lxml.html import HtmlElement
+
+    one_line = "<!DOCTYPE html><html><head><title>One</title></head><body><p>Text</p></body></html>"
+    not_html = "just a line of text, no markup at all"
+    fragment = "<p>A paragraph alone, without a document around it.</p>"
+    for markup in (_BUSY_PAGE, one_line, not_html, fragment, page()):
+        ours, theirs = parse_tree(markup), load_html(markup)
+        assert (ours is None) == (theirs is None), markup
+        if ours is not None:
+            assert etree.tostring(ours) == etree.tostring(theirs)
+    tree = parse_tree(_BUSY_PAGE)
+    assert tree is not None
+    # Form controls are plain elements too (lxml.html's own lookup makes InputElement...).
+    assert {type(element) for element in tree.iter(tag=etree.Element)} == {HtmlElement}
+    assert [element.tag for element in tree.iter("input", "form")] == ["form", "input"]
+
+
+def test_prune_discarded_drops_what_trafilatura_deletes_and_keeps_tails() -> None:
+    from lxml import etree
+
+    tree = parse_tree(_BUSY_PAGE)
+    assert tree is not None
+    html.prune_discarded(tree)
+    tags = {element.tag for element in tree.iter(tag=etree.Element)}
+    assert not tags & {"head", "svg", "aside", "footer", "picture", "source", "video", "input"}
+    # What trafilatura's page-text measure counts stays: navigation, forms, dates.
+    assert {"nav", "form", "label", "button", "time", "h1", "article"} <= tags
+    text = tree.text_content()
+    assert "tail after the aside" in text
+    assert "Ferry prices" not in text and "Copyright" not in text and "share icon" not in text
+
+
+def test_fast_text_is_the_same_on_the_pruned_tree() -> None:
+    import trafilatura
+
+    whole = parse_tree(_BUSY_PAGE)
+    pruned = parse_tree(_BUSY_PAGE)
+    assert whole is not None and pruned is not None
+    expected = trafilatura.extract(whole, **html.FAST_OPTIONS)
+    assert expected and "(part 6)" in expected
+    assert trafilatura.extract(html.prune_discarded(pruned), **html.FAST_OPTIONS) == expected
+    doc = parse_html("harbour.html", _BUSY_PAGE)
+    assert doc.title == "Harbour works"
+    assert doc.url == "https://coast.example/2021/03/04/harbour"
+    assert "Work on the north pier (part 1) is to begin in January" in doc.body
+    assert "Ferry prices" not in doc.body and "Copyright" not in doc.body

@@ -1,0 +1,53 @@
+"""One-pass replacements of ``np.unique`` for sorted arrays in the evaluator.
+
+Postings and position keys are sorted, so the evaluator finds distinct
+values and their runs in one pass, and merges several terms' postings with
+a stable sort (timsort merges sorted runs) instead of ``np.unique``'s sort.
+Both must give exactly what ``np.unique`` (and its ``bincount`` of the
+frequencies) gave: documents, first indexes, counts and float32 sums.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from indexer.search.evaluate import _distinct, _merge_postings, _runs
+
+SORTED = st.lists(st.integers(0, 50), max_size=80).map(lambda v: np.asarray(sorted(v), np.int64))
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=SORTED)
+def test_runs_of_a_sorted_array_are_np_unique(values: np.ndarray) -> None:
+    expected, first, counts = np.unique(values, return_index=True, return_counts=True)
+    found, found_first, found_counts = _runs(values)
+    assert found.tolist() == expected.tolist()
+    assert found_first.tolist() == first.tolist()
+    assert found_counts.tolist() == counts.tolist()
+    assert _distinct(values).tolist() == expected.tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    parts=st.lists(
+        st.lists(st.integers(0, 40), unique=True, max_size=30).map(sorted), min_size=2, max_size=4
+    ),
+    data=st.data(),
+)
+def test_merging_sorted_postings_sums_frequencies_as_np_unique_did(
+    parts: list[list[int]], data: st.DataObject
+) -> None:
+    docs = np.asarray([d for part in parts for d in part], dtype=np.int64)
+    tf = np.asarray(
+        data.draw(
+            st.lists(st.floats(0.015625, 50, width=32), min_size=len(docs), max_size=len(docs))
+        ),
+        dtype=np.float32,
+    )
+    expected_docs, inverse = np.unique(docs, return_inverse=True)
+    expected_tf = np.bincount(inverse, weights=tf).astype(np.float32)
+    found_docs, found_tf = _merge_postings(docs, tf)
+    assert found_docs.tolist() == expected_docs.tolist()
+    assert found_tf.tobytes() == expected_tf.tobytes()  # bit for bit
