@@ -325,35 +325,50 @@ def _batches(files: list[FoundFile]) -> Iterable[list[FoundFile]]:
 def read_manifest(reader: Any) -> dict[str, Fingerprint]:
     """The fingerprints the index holds, by path (from the ``filekey`` lexicon).
 
-    A term's document frequency still counts deleted stories until their
-    segment is merged away, so when the index has deletions a fingerprint
-    only counts if a live story still carries it: otherwise a file pruned
-    by a commit that did not merge would stay in the manifest.
+    A file stays in the manifest while its term does, even when every story
+    it gave was later replaced by a file carrying the same ids: it was read,
+    and reading it again would undo the newer copies. Deleted stories still
+    count in a term's frequency until their segment is merged, so whether a
+    file that is gone still has stories to prune is asked separately
+    (:func:`_has_live_stories`).
     """
     manifest: dict[str, Fingerprint] = {}
-    leaves = [leaf for leaf, _ in reader.leaf_readers()] if reader.has_deletions() else [reader]
-    for leaf in leaves:
-        deletions = leaf.has_deletions()
-        for term in leaf.lexicon(F.FILEKEY):
-            text = term.decode("utf-8") if isinstance(term, bytes) else term
-            fingerprint = Fingerprint.parse(text)
-            if fingerprint is None or not leaf.doc_frequency(F.FILEKEY, text):
-                continue
-            if deletions and not leaf.postings(F.FILEKEY, text).is_active():
-                continue  # only deleted stories carry it
+    for term in reader.lexicon(F.FILEKEY):
+        text = term.decode("utf-8") if isinstance(term, bytes) else term
+        fingerprint = Fingerprint.parse(text)
+        if fingerprint is not None and reader.doc_frequency(F.FILEKEY, text):
             manifest[fingerprint.path] = fingerprint
     return manifest
+
+
+def _has_live_stories(reader: Any) -> Callable[[str], bool]:
+    """Whether an indexed file still has a story not deleted (a pruned file
+    keeps its terms until its segment is merged away)."""
+    if not reader.has_deletions():
+        return lambda path: True
+    leaves = [leaf for leaf, _ in reader.leaf_readers()]
+
+    def live(path: str) -> bool:
+        return any(
+            leaf.doc_frequency(F.PATH, path) and leaf.postings(F.PATH, path).is_active()
+            for leaf in leaves
+        )
+
+    return live
 
 
 def plan_run(
     paths: Sequence[str],
     manifest: dict[str, Fingerprint],
     memo: dict[str, dict[str, Any]] | None = None,
+    live: Callable[[str], bool] | None = None,
 ) -> Plan:
     """Classify discovered files against the manifest by ``stat`` alone.
 
     ``memo`` holds files earlier runs skipped as a whole (by path); those
     that have not changed since are reported again without being re-read.
+    ``live`` says whether a file that is gone still has stories to prune
+    (one already pruned is neither pruned again nor counted as missing).
     """
     memo = memo or {}
     todo: list[FoundFile] = []
@@ -386,7 +401,11 @@ def plan_run(
         if known is not None:
             changed.add(found.path)
         todo.append(found)
-    gone = [path for path in manifest if path not in seen and not os.path.exists(path)]
+    gone = [
+        path
+        for path in manifest
+        if path not in seen and not os.path.exists(path) and (live is None or live(path))
+    ]
     inside = _within(paths)
     missing = [path for path in gone if inside(path)]
     return Plan(todo, changed, unchanged, missing, skipped, remembered, len(gone) - len(missing))
@@ -443,7 +462,12 @@ def index_paths(
         with ix.reader() as reader:
             manifest = {} if rebuild else read_manifest(reader)
             known_ids = KnownIds(empty=rebuild or reader.doc_count_all() == 0)
-            plan = plan_run(paths, manifest, {} if rebuild else _load_memo(index_dir))
+            plan = plan_run(
+                paths,
+                manifest,
+                {} if rebuild else _load_memo(index_dir),
+                None if rebuild else _has_live_stories(reader),
+            )
             report.unchanged_files = len(plan.unchanged_keys)
             report.unchanged_documents = sum(
                 reader.doc_frequency(F.FILEKEY, key) for key in plan.unchanged_keys

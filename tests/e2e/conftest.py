@@ -1,9 +1,15 @@
 """End-to-end fixtures: a real index, the real server, Debian's chromium.
 
 One index, one server (``python -m indexer.cli serve`` in a subprocess, the
-same code path as ``newsearch serve``) and one browser per session; every
-test gets a fresh browser context and page, so no cookie, cache or history
-leaks from one test into the next.
+same code path as ``newsearch serve``) and one browser per session (per
+pytest-xdist worker). Pages come from a pool (:class:`e2e_helpers.PagePool`):
+each page has its own browser context, and a page a test is done with
+serves the next test that asks for the same context options, with its
+cookies, storage, cache, routes, timeouts and reports cleared in between
+(checked by tests/e2e/test_e2e_pool.py), so no state leaks from one test
+into the next; only the tab's back/forward history remains, behind the
+next test's first page. A test that fails or sees a dialog has its pages
+closed, not kept.
 
 Without ``/usr/bin/chromium`` the browser tests skip locally and fail under
 ``CI=true`` (the pattern of ``require_reuters`` in ``tests/conftest.py``).
@@ -26,7 +32,7 @@ from typing import Any
 
 import psutil
 import pytest
-from e2e_helpers import PageWatch
+from e2e_helpers import PagePool
 from playwright.sync_api import Browser, Page, sync_playwright
 
 REPO = Path(__file__).resolve().parents[2]
@@ -45,8 +51,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-#: Wide enough for the two-column layout (sidebar beside the results).
-VIEWPORT = {"width": 1280, "height": 900}
 
 SERVER_START_TIMEOUT = 180.0  # /healthz says 200 once the index is warmed and checked
 SERVER_STOP_TIMEOUT = 10.0
@@ -190,29 +194,46 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
+_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Note a failed setup or call, so that its pages are not handed to the next test."""
+    outcome = yield
+    if outcome.get_result().failed:  # type: ignore[attr-defined]
+        item.stash[_FAILED] = True
+
+
+@pytest.fixture(scope="session")
+def page_pool(browser: Browser) -> Iterator[PagePool]:
+    """The pages of this session's browser (see :class:`e2e_helpers.PagePool`)."""
+    pool = PagePool(browser)
+    yield pool
+    pool.close()
+
+
 @pytest.fixture
-def new_page(browser: Browser) -> Iterator[Callable[..., Page]]:
+def new_page(page_pool: PagePool, request: pytest.FixtureRequest) -> Iterator[Callable[..., Page]]:
     """A factory of watched pages, each in its own context: ``new_page(**context_options)``.
 
     Every page fails the test on a JavaScript dialog (none is ever expected)
     and records console errors, page errors and CSP violations in
-    ``page.watch`` (a :class:`e2e_helpers.PageWatch`).
+    ``page.watch`` (a :class:`e2e_helpers.PageWatch`). The pages come clean
+    from the module's :class:`PagePool` and go back to it after the test.
     """
     pages: list[Page] = []
 
     def make(**options: Any) -> Page:
-        options.setdefault("viewport", VIEWPORT)
-        context = browser.new_context(**options)
-        context.set_default_timeout(10_000)
-        page = context.new_page()
-        page.watch = PageWatch.attach(page)  # type: ignore[attr-defined]
+        page = page_pool.take(**options)
         pages.append(page)
         return page
 
     yield make
     dialogs = [dialog for page in pages for dialog in page.watch.dialogs]  # type: ignore[attr-defined]
+    reuse = not dialogs and not request.node.stash.get(_FAILED, False)
     for page in pages:
-        page.context.close()
+        page_pool.give_back(page, reuse)
     assert not dialogs, f"a JavaScript dialog fired: {dialogs}"
 
 

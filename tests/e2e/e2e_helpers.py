@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from playwright.sync_api import Browser, CDPSession, Frame, Page
+
 #: Collects ``securitypolicyviolation`` events; Playwright runs init scripts
 #: outside the page's CSP, so this cannot itself trigger a violation.
 CSP_LISTENER = """
@@ -62,6 +64,108 @@ class PageWatch:
     def problems(self) -> dict[str, list[str]]:
         """The non-empty lists, by name; ``{}`` for a clean page."""
         return {name: items for name, items in vars(self).items() if items}
+
+    def clear(self) -> None:
+        """Forget what was reported (a page kept for the next test starts with empty lists)."""
+        for items in vars(self).values():
+            items.clear()
+
+
+# -- pages kept for the next test ------------------------------------------------------
+
+#: Wide enough for the two-column layout (sidebar beside the results).
+VIEWPORT = {"width": 1280, "height": 900}
+#: The time a page action or navigation may take (Playwright's default is 30 s).
+ACTION_TIMEOUT_MS = 10_000
+#: Context options whose default value needs no context of its own.
+CONTEXT_DEFAULTS = {"bypass_csp": False, "java_script_enabled": True, "device_scale_factor": 1}
+_UNSET = object()
+
+
+class PagePool:
+    """The watched pages of one browser, kept for the next tests.
+
+    A browser context costs Chromium a renderer process: on this machine
+    ~0.8 CPU-seconds more to open and close than a page load in a context
+    already open, and the browser tests are bound by Chromium's CPU. So a
+    page outlives its test: :meth:`give_back` clears what the test left and
+    keeps the page for the next test with the same context options.
+    """
+
+    def __init__(self, browser: Browser) -> None:
+        self.browser = browser
+        self.idle: dict[str, list[Page]] = {}
+        self.pages: dict[int, Page] = {}
+        self.cdp: dict[int, CDPSession] = {}
+        self.origins: dict[int, set[str]] = {}
+
+    def take(self, **options: Any) -> Page:
+        """A clean watched page as if from ``browser.new_context(**options).new_page()``.
+
+        The ``viewport`` and ``permissions`` options are set on a page of the
+        default context (and reset by :meth:`give_back`); options at their
+        default values are ignored; the others get a context of their own.
+        """
+        viewport = options.pop("viewport", VIEWPORT)
+        permissions = options.pop("permissions", [])
+        options = {k: v for k, v in options.items() if CONTEXT_DEFAULTS.get(k, _UNSET) != v}
+        key = json.dumps(options, sort_keys=True, default=str)
+        page = self.idle[key].pop() if self.idle.get(key) else self._open(key, options)
+        if viewport != VIEWPORT:
+            page.set_viewport_size(viewport)
+        if permissions:
+            page.context.grant_permissions(permissions)
+        return page
+
+    def _open(self, key: str, options: dict[str, Any]) -> Page:
+        context = self.browser.new_context(viewport=VIEWPORT, **options)
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
+        page = context.new_page()
+        page.pool_key = key  # type: ignore[attr-defined]
+        # Every page records its CSP violations in ``window.__cspViolations``.
+        page.add_init_script(CSP_LISTENER)
+        page.watch = PageWatch.attach(page)  # type: ignore[attr-defined]
+        self.pages[id(page)] = page
+        self.cdp[id(page)] = context.new_cdp_session(page)
+        origins = self.origins[id(page)] = set()
+
+        def visited(frame: Frame) -> None:
+            scheme, _, rest = frame.url.partition("://")
+            if scheme in ("http", "https"):
+                origins.add(f"{scheme}://{rest.split('/', 1)[0]}")
+
+        page.on("framenavigated", visited)
+        return page
+
+    def give_back(self, page: Page, reuse: bool) -> None:
+        """Clear ``page`` for the next test, or close its context (``reuse`` false)."""
+        if not reuse or page.is_closed():
+            self._close(page)  # a closed page's context may still be open
+            return
+        page.unroute_all()
+        cdp = self.cdp[id(page)]
+        for origin in self.origins[id(page)]:  # local and session storage, IndexedDB, ...
+            cdp.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
+        self.origins[id(page)].clear()
+        cdp.send("Network.clearBrowserCache")
+        page.context.clear_cookies()
+        page.context.clear_permissions()
+        if page.viewport_size != VIEWPORT:
+            page.set_viewport_size(VIEWPORT)
+        page.set_default_timeout(ACTION_TIMEOUT_MS)
+        page.set_default_navigation_timeout(ACTION_TIMEOUT_MS)
+        page.watch.clear()  # type: ignore[attr-defined]
+        self.idle.setdefault(page.pool_key, []).append(page)  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        """Close every page this pool opened, idle or not."""
+        for page in list(self.pages.values()):
+            self._close(page)
+        self.idle.clear()
+
+    def _close(self, page: Page) -> None:
+        del self.pages[id(page)], self.cdp[id(page)], self.origins[id(page)]
+        page.context.close()
 
 
 # -- reading the page ------------------------------------------------------------------

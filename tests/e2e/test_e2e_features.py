@@ -19,7 +19,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from e2e_helpers import CSP_LISTENER, api_get, api_search, param, png_size, result_ids
+from e2e_helpers import api_get, api_search, param, png_size, result_ids
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -40,7 +40,8 @@ def shot(page: Page, path: Path, full_page: bool = True) -> None:
 
 def healthy(page: Page) -> None:
     page.wait_for_load_state("load")
-    assert page.evaluate("window.__cspViolations || []") == [], page.url
+    # Every page's init script (tests/e2e/conftest.py) sets window.__cspViolations.
+    assert page.evaluate("window.__cspViolations") == [], page.url
     assert page.watch.problems() == {}, page.url  # type: ignore[attr-defined]
 
 
@@ -58,7 +59,6 @@ def post_json(url: str, document: object) -> dict:
 
 @pytest.mark.reuters
 def test_comparison_chart_on_reuters(page: Page, reuters_server: str, artifacts: Path) -> None:
-    page.add_init_script(CSP_LISTENER)
     page.set_default_navigation_timeout(COLD_SERVER_MS)
     query = "q=oil&q=opec&q=gas"
     page.goto(f"{reuters_server}/compare?{query}")
@@ -90,7 +90,6 @@ def test_comparison_chart_on_reuters(page: Page, reuters_server: str, artifacts:
 
 
 def test_compare_form_in_the_browser(page: Page, server: str) -> None:
-    page.add_init_script(CSP_LISTENER)
     page.goto(server + "/?q=cocoa")
     page.get_by_test_id("compare-link").click()
     page.wait_for_url("**/compare?q=cocoa")
@@ -124,7 +123,6 @@ NAMES = ["Paul Volcker", "James Baker", "OPEC", "Yasuhiro Nakasone", "Juan Guaid
 
 @pytest.mark.reuters
 def test_batch_table_on_reuters(page: Page, reuters_server: str, artifacts: Path) -> None:
-    page.add_init_script(CSP_LISTENER)
     page.set_default_navigation_timeout(COLD_SERVER_MS)
     page.goto(reuters_server + "/batch")
     page.get_by_test_id("batch-lines").fill("\n".join(NAMES))
@@ -210,7 +208,6 @@ def test_the_feed_of_a_search_leads_to_its_articles(page: Page, server: str) -> 
 
 def test_copy_the_citation(new_page: Callable[..., Page], server: str) -> None:
     page = new_page(permissions=["clipboard-read", "clipboard-write"])
-    page.add_init_script(CSP_LISTENER)
     article = api_search(server, q="cocoa")["hits"][0]
     page.goto(f"{server}/articles/{article['id']}")
     citation = page.get_by_test_id("citation-text").inner_text()
@@ -232,7 +229,6 @@ def active_id(page: Page) -> str | None:
 
 
 def test_keyboard_triage(page: Page, server: str, artifacts: Path) -> None:
-    page.add_init_script(CSP_LISTENER)
     page.goto(server + "/?q=cocoa")
     ids = result_ids(page)
     assert len(ids) >= 3

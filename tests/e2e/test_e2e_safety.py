@@ -11,7 +11,7 @@ import html
 from collections.abc import Callable
 
 import pytest
-from e2e_helpers import CSP_LISTENER, param, params, result_ids
+from e2e_helpers import param, params, result_ids
 from playwright.sync_api import Page, Route, expect
 
 pytestmark = pytest.mark.browser
@@ -114,7 +114,6 @@ def test_the_xss_checks_catch_an_unescaped_payload(
 
 
 def test_no_console_error_or_csp_violation(page: Page, server: str) -> None:
-    page.add_init_script(CSP_LISTENER)
     visited = []
 
     def check() -> None:
