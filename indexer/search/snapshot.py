@@ -570,12 +570,7 @@ class Snapshot:
             return cached[0][keep], cached[1][keep]
         doc_parts: list[np.ndarray] = []
         pos_parts: list[np.ndarray] = []
-        for segreader, data, offset in self.leaves:
-            with self.reading(f"positions of {fieldname}:{term!r}"):
-                docs, offsets, positions = data.positions(segreader, self.io_lock, fieldname, term)
-            if not len(docs):
-                continue
-            found = docs.astype(np.int64) + offset
+        for found, offsets, positions in self._segment_positions(fieldname, term):
             chosen = np.flatnonzero(mask[found] & self.live[found])
             if not len(chosen):
                 continue
@@ -585,16 +580,22 @@ class Snapshot:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         return np.concatenate(doc_parts), np.concatenate(pos_parts)
 
-    def _positions(self, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-        doc_parts: list[np.ndarray] = []
-        pos_parts: list[np.ndarray] = []
+    def _segment_positions(
+        self, fieldname: str, term: str
+    ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Per segment holding ``term``: its documents (global numbers), the
+        offsets of each one's positions, and the positions."""
         for segreader, data, offset in self.leaves:
             with self.reading(f"positions of {fieldname}:{term!r}"):
                 docs, offsets, positions = data.positions(segreader, self.io_lock, fieldname, term)
-            if not len(docs):
-                continue
-            counts = np.diff(offsets)
-            doc_parts.append(np.repeat(docs.astype(np.int64) + offset, counts))
+            if len(docs):
+                yield docs.astype(np.int64) + offset, offsets, positions
+
+    def _positions(self, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        doc_parts: list[np.ndarray] = []
+        pos_parts: list[np.ndarray] = []
+        for found, offsets, positions in self._segment_positions(fieldname, term):
+            doc_parts.append(np.repeat(found, np.diff(offsets)))
             pos_parts.append(positions)
         if not doc_parts:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from index_compare import assert_same_term_info
 from whoosh.filedb.filestore import FileStorage
 from whoosh.qparser import QueryParser
 from whoosh.reading import SegmentReader
@@ -86,16 +87,7 @@ def test_every_term_has_the_same_postings(pair: tuple[Any, Any]) -> None:
             assert terms == list(b.lexicon(fieldname)), fieldname
             assert terms, fieldname
             for term in terms:
-                ma, mb = a.postings(fieldname, term), b.postings(fieldname, term)
-                assert list(ma.items_as("weight")) == list(mb.items_as("weight"))
-                ta, tb = a.term_info(fieldname, term), b.term_info(fieldname, term)
-                assert (ta.doc_frequency(), ta.weight(), ta.max_weight()) == (
-                    tb.doc_frequency(),
-                    tb.weight(),
-                    tb.max_weight(),
-                )
-                assert (ta.min_length(), ta.max_length()) == (tb.min_length(), tb.max_length())
-                assert (ta.min_id(), ta.max_id()) == (tb.min_id(), tb.max_id())
+                assert_same_term_info(a, b, fieldname, term)
             if fieldname in ("title", "body"):
                 for term in terms:
                     pa = list(a.postings(fieldname, term).items_as("positions"))
