@@ -461,6 +461,10 @@ def _value_word_index(snap: Snapshot, fieldname: str) -> dict[str, list[int]]:
     return cached
 
 
+def _cap_notice(node: wq.Query, count: int) -> str:
+    return f"'{node}' matches {count:,} words; only the {MAX_EXPANSION} most frequent were searched"
+
+
 class Evaluator:
     """Evaluates query trees against one snapshot (one instance per search)."""
 
@@ -482,6 +486,8 @@ class Evaluator:
         self._quoted: frozenset[str] = frozenset()
         #: Leaf results and expansions, computed once for both sparse passes.
         self._memo: dict[tuple[Any, ...], Any] = {}
+        #: Patterns whose expansion was capped, with the most words they matched.
+        self._capped: dict[str, int] = {}
 
     # -- helpers -----------------------------------------------------------------
 
@@ -625,17 +631,15 @@ class Evaluator:
         # One notice per pattern: ``text:co*`` expands once in the title and
         # once in the body; the user typed it once, so say it once, with the
         # larger count.
-        lead = f"'{node}' matches "
+        said = self._capped.get(str(node))
+        count = max(len(terms), said or 0)
+        self._capped[str(node)] = count
         notices = self.result.notices
-        earlier = next((i for i, note in enumerate(notices) if note.startswith(lead)), None)
-        count = len(terms)
-        if earlier is not None:
-            count = max(count, int(notices[earlier][len(lead) :].split(" ", 1)[0].replace(",", "")))
-        notice = f"{lead}{count:,} words; only the {MAX_EXPANSION} most frequent were searched"
-        if earlier is None:
-            notices.append(notice)
+        earlier = _cap_notice(node, said) if said is not None else None
+        if earlier in notices:
+            notices[notices.index(earlier)] = _cap_notice(node, count)
         else:
-            notices[earlier] = notice
+            notices.append(_cap_notice(node, count))
         return kept
 
     # -- node evaluation -------------------------------------------------------------
