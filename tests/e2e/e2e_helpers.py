@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import struct
+import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -210,8 +212,27 @@ def api_article(base_url: str, article_id: str) -> dict[str, Any]:
     return api_get(f"{base_url}/api/articles/{article_id}")
 
 
+#: Seconds :func:`api_health` waits for a worker still checking the index.
+HEALTH_LOADING_WAIT = 60.0
+
+
 def api_health(base_url: str) -> dict[str, Any]:
-    return api_get(f"{base_url}/healthz")
+    """``GET /healthz``, waiting as a load balancer would while a worker says ``index_loading``.
+
+    The server is taken as ready once one worker answers; the other may
+    still be checking the index and rightly answer 503 ``index_loading``
+    for a moment (a CI run met it). Any other error is raised at once.
+    """
+    deadline = time.monotonic() + HEALTH_LOADING_WAIT
+    while True:
+        try:
+            return api_get(f"{base_url}/healthz")
+        except urllib.error.HTTPError as error:
+            body = json.loads(error.read() or b"{}")
+            code = body.get("error", {}).get("code") if isinstance(body, dict) else None
+            if error.code != 503 or code != "index_loading" or time.monotonic() > deadline:
+                raise
+        time.sleep(0.2)
 
 
 # -- artifacts -------------------------------------------------------------------------
