@@ -17,13 +17,22 @@ server start or new commit to first full answer <= 1 s at 1x Reuters,
   ``newsearch search`` processes (import included);
 * **peak RSS of the serving processes**: each process's high-water mark
   (VmHWM, counts shared pages in every process) and the sum of their
-  proportional set sizes at the end (Pss, counts shared pages once).
+  proportional set sizes at the end (Pss, counts shared pages once);
+* with ``--watch SECONDS``, the **highest PSS at any moment** from the first
+  commit until ``SECONDS`` after the last one (sampled every
+  :data:`WATCH_EVERY` s; a new generation warms while the old one is still
+  open), when it happened, and where it went at that moment (by mapping:
+  :mod:`smaps`);
+* with ``--queries N``, the server first answers ``N`` passes of
+  ``bench/search.py``'s request mix over HTTP (two clients), so that its
+  caches hold what a serving process that has answered searches holds.
 
 Usage::
 
     python bench/startup.py                 # 1x Reuters (built under bench/out/ if missing)
     python bench/startup.py --tenfold       # 10x
     python bench/startup.py --index DIR     # any index (e.g. the 100x one)
+    python bench/startup.py --index DIR --queries 1 --watch 75   # serving memory at 100x
 
 Run ``newsearch index`` over an old index first to write its per-segment
 array files (indexer.segment_arrays); ``--drop-arrays`` measures without
@@ -33,6 +42,7 @@ them (it deletes them: the next index run writes them again).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -41,6 +51,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -49,6 +60,7 @@ from pathlib import Path
 from calibrate import python_loop_seconds
 from corpora import REPO, newsearch_index, reuters_files, tenfold_files
 from load import stop_server
+from smaps import breakdown, children, format_breakdown, pss_kib
 
 NEWSEARCH = [sys.executable, "-m", "indexer.cli"]
 #: The checkout whose code runs (``--repo``: e.g. an export of the code before a change).
@@ -57,6 +69,8 @@ QUERY = "oil prices"
 #: A word of the stories the commit adds, found in no corpus.
 MARKER = "zqxjvbenchmarkword"
 NEW_STORIES = 100
+#: Seconds between two samples of the serving processes' PSS (``--watch``).
+WATCH_EVERY = 0.2
 
 
 def free_port() -> int:
@@ -120,6 +134,85 @@ def memory(pids: list[int]) -> tuple[int, int, int]:
         except OSError:
             continue
     return peak, total, pss
+
+
+class PssWatch:
+    """Samples the serving processes' PSS in a thread; keeps the peak and its breakdown.
+
+    The PSS right after a commit depends on when it is read (the new
+    generation warms while the old one is still open), so one reading 1 s
+    after a commit caught anything from 1.9 to 3.1 GB at 100x: the peak
+    over every sample is the figure that must stay under the target.
+    """
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.started = time.monotonic()
+        self.peak_kib = 0
+        self.peak_at = 0.0
+        self.peak_breakdown: dict[str, object] = {}
+        self.samples: list[tuple[float, float]] = []
+        self.commits: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def committed(self) -> None:
+        """Note the moment a commit became visible (times are reported from the last one)."""
+        self.commits.append(time.monotonic() - self.started)
+
+    def _run(self) -> None:
+        pids = children(self.pid)
+        refreshed = time.monotonic()
+        while not self._stop.wait(WATCH_EVERY):
+            if time.monotonic() - refreshed > 1.0:  # a worker may have been restarted
+                pids, refreshed = children(self.pid), time.monotonic()
+            now = time.monotonic() - self.started
+            pss = pss_kib(pids)
+            self.samples.append((round(now, 2), round(pss / 1024, 1)))
+            if pss > self.peak_kib:
+                self.peak_kib, self.peak_at = pss, now
+                if pss > 1.01 * self._breakdown_kib():
+                    self.peak_breakdown = breakdown(pids)
+
+    def _breakdown_kib(self) -> float:
+        return float(self.peak_breakdown.get("pss_mib", 0.0)) * 1024  # type: ignore[arg-type]
+
+    def stop(self) -> dict[str, object]:
+        self._stop.set()
+        self._thread.join()
+        since = self.peak_at - self.commits[0] if self.commits else None
+        return {
+            "peak_pss_mib": round(self.peak_kib / 1024, 1),
+            "peak_s_after_first_commit": None if since is None else round(since, 2),
+            "commits_s": [round(c, 2) for c in self.commits],
+            "samples": len(self.samples),
+            "peak_breakdown": self.peak_breakdown,
+            "timeline_mib": self.samples,
+        }
+
+
+def search_mix(port: int, passes: int, clients: int = 2) -> tuple[int, float]:
+    """``passes`` runs of bench/search.py's requests over HTTP; (requests, seconds)."""
+    from urllib.parse import urlencode
+
+    from search import query_set
+
+    paths = [f"/api/search?{urlencode(params, doseq=True)}" for _, params in query_set()]
+    work = [path for _ in range(passes) for path in paths]
+    started = time.monotonic()
+
+    def client(mine: list[str]) -> None:
+        for path in mine:
+            with contextlib.suppress(OSError, urllib.error.HTTPError):
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=120).read()
+
+    threads = [threading.Thread(target=client, args=(work[i::clients],)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return len(work), time.monotonic() - started
 
 
 def run_index(args: list[str]) -> float:
@@ -202,6 +295,73 @@ def array_files(index_dir: str) -> list[Path]:
     return sorted(directory.glob("*.nsarrays"))
 
 
+def serve_queries(port: int, pid: int, passes: int, figures: dict[str, object]) -> None:
+    """Run ``passes`` of the search mix (if any), then record where the PSS goes."""
+    if passes:
+        count, took = search_mix(port, passes)
+        figures["queries_before_commit"] = count
+        print(f"search mix over HTTP: {count} requests in {took:.1f} s", flush=True)
+    before = breakdown(children(pid))
+    figures["pss_before_commit"] = before
+    print("before the commit: " + format_breakdown(before), flush=True)
+
+
+def commit_and_prune(
+    index_dir: str,
+    port: int,
+    server: subprocess.Popen[bytes],
+    figures: dict[str, object],
+    watch: PssWatch | None,
+) -> None:
+    """Commit :data:`NEW_STORIES` stories, time until they are found, then prune them again."""
+    with tempfile.TemporaryDirectory() as scratch:
+        stories = Path(scratch) / "startup-bench.jsonl"
+        write_stories(stories)
+        indexing = run_index([str(stories), "--index", index_dir])
+        committed = time.monotonic()
+        if watch is not None:
+            watch.committed()
+        shown = wait_for(port, MARKER, server, found=True)
+        figures["incremental_run_s"] = round(indexing, 3)
+        figures["commit_to_first_answer_s"] = round(shown - committed, 3)
+        print(
+            f"incremental run of {NEW_STORIES} stories: {indexing:.3f} s; "
+            f"commit to first answer: {shown - committed:.3f} s",
+            flush=True,
+        )
+        stories.unlink()
+        gone = missing_sources(index_dir, str(stories))
+        if gone:
+            # `--prune` would delete every story whose file is gone,
+            # not just ours: a corpus moved away would empty the index.
+            print(
+                f"not pruning: {len(gone)} other indexed files are missing "
+                f"(e.g. {gone[0]}); the {NEW_STORIES} benchmark stories stay",
+                flush=True,
+            )
+        else:
+            run_index([scratch, "--prune", "--index", index_dir])
+            if watch is not None:
+                watch.committed()
+
+
+def report_watch(watch: PssWatch, seconds: float, pid: int, figures: dict[str, object]) -> None:
+    """Stop ``watch``; print and record its peak, where the PSS went then and at the end."""
+    watched = watch.stop()
+    figures["pss_watch"] = watched
+    print(
+        f"highest PSS of all serving processes from the first commit to {seconds:.0f} s "
+        f"after the last: {watched['peak_pss_mib']:.0f} MiB, "
+        f"{watched['peak_s_after_first_commit']} s after the first commit "
+        f"(commits at {watched['commits_s']} s; {watched['samples']} samples); there:\n"
+        + format_breakdown(watched["peak_breakdown"]),  # type: ignore[arg-type]
+        flush=True,
+    )
+    after = breakdown(children(pid))
+    figures["pss_end"] = after
+    print("at the end: " + format_breakdown(after), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", help="index to measure (default: 1x Reuters under bench/out)")
@@ -220,6 +380,19 @@ def main() -> None:
     )
     parser.add_argument(
         "--repo", type=Path, help="run the newsearch code of this checkout (default: this one)"
+    )
+    parser.add_argument(
+        "--queries",
+        type=int,
+        default=0,
+        help="passes of bench/search.py's request mix over HTTP before the commit (default 0)",
+    )
+    parser.add_argument(
+        "--watch",
+        type=float,
+        default=0.0,
+        help="sample the serving PSS from the first commit until this many seconds after "
+        "the last, and report its peak (default 0: off)",
     )
     args = parser.parse_args()
     global CODE
@@ -296,32 +469,10 @@ def main() -> None:
         # Every worker answers once (the port is shared: ask a few times).
         for _ in range(4 * args.workers):
             fetch(port, QUERY)
+        serve_queries(port, server.pid, args.queries, figures)
+        watch = PssWatch(server.pid) if args.watch and not args.no_commit else None
         if not args.no_commit:
-            with tempfile.TemporaryDirectory() as scratch:
-                stories = Path(scratch) / "startup-bench.jsonl"
-                write_stories(stories)
-                indexing = run_index([str(stories), "--index", index_dir])
-                committed = time.monotonic()
-                shown = wait_for(port, MARKER, server, found=True)
-                figures["incremental_run_s"] = round(indexing, 3)
-                figures["commit_to_first_answer_s"] = round(shown - committed, 3)
-                print(
-                    f"incremental run of {NEW_STORIES} stories: {indexing:.3f} s; "
-                    f"commit to first answer: {shown - committed:.3f} s",
-                    flush=True,
-                )
-                stories.unlink()
-                gone = missing_sources(index_dir, str(stories))
-                if gone:
-                    # `--prune` would delete every story whose file is gone,
-                    # not just ours: a corpus moved away would empty the index.
-                    print(
-                        f"not pruning: {len(gone)} other indexed files are missing "
-                        f"(e.g. {gone[0]}); the {NEW_STORIES} benchmark stories stay",
-                        flush=True,
-                    )
-                else:
-                    run_index([scratch, "--prune", "--index", index_dir])
+            commit_and_prune(index_dir, port, server, figures, watch)
         time.sleep(1)
         pids = process_tree(server.pid)
         peak, total, pss = memory(pids)
@@ -334,10 +485,16 @@ def main() -> None:
             f"sum {total / 1024:.0f} MiB; PSS of all now {pss / 1024:.0f} MiB",
             flush=True,
         )
+        if watch is not None:
+            time.sleep(max(0.0, args.watch - 1))
+            report_watch(watch, args.watch, server.pid, figures)
     finally:
         stop_server(server)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
+    watched = figures.get("pss_watch")
+    if isinstance(watched, dict):  # the timeline is for the --json file
+        figures["pss_watch"] = {k: v for k, v in watched.items() if k != "timeline_mib"}
     print(json.dumps(figures))
 
 
