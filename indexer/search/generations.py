@@ -162,7 +162,9 @@ class Generations:
             snap = self._open(active)
             self._retire(active)
             self._active = snap
-            return snap
+        if active is not None:
+            active.retire(snap)
+        return snap
 
     # -- background mode ----------------------------------------------------------------
 
@@ -281,6 +283,10 @@ class Generations:
             self._retire(active)
             self._active = snap
             self._failed = None
+        if active is not None:
+            # Its caches and mapped pages go now, before the new one warms
+            # (the snapshot itself stays open for the requests still on it).
+            active.retire(snap)
         log.info("index generation %s ready", snap.version.generation)
 
     def _fail(self, version: IndexVersion | None, error: NewsearchError) -> None:

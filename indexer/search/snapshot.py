@@ -24,6 +24,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import logging
+import mmap
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -99,9 +100,50 @@ class _SizedLRU:
                 return
             self._cache[key] = (value, size)
 
+    def clear(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
 
 def _entry_size(entry: tuple[Any, int]) -> int:
     return entry[1]
+
+
+class _Discarding(dict[Any, Any]):
+    """A dict that keeps nothing: the derived lookups of a retired snapshot.
+
+    Modules cache what they derive from a snapshot in :attr:`Snapshot.cache`
+    (``cache[key] = value`` or ``cache.setdefault(key, value)``); once the
+    snapshot is retired, a request still running on it computes what it
+    needs without filling a cache that no later request will read.
+    """
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        return None
+
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        return default
+
+
+def file_mapping(array: Any) -> mmap.mmap | None:
+    """The ``mmap`` an array was made over (``numpy.frombuffer`` of a mapped file), if any."""
+    base = array
+    for _ in range(8):  # arrays of arrays of memoryviews: the chain is short
+        if isinstance(base, mmap.mmap):
+            return base
+        base = base.obj if isinstance(base, memoryview) else getattr(base, "base", None)
+        if base is None:
+            return None
+    return None
+
+
+def release_mapping(found: mmap.mmap) -> bool:
+    """Drop this process's pages of a read-only file mapping (they stay in the page cache;
+    a later read faults them back unchanged, as :func:`compound.release_pages` does)."""
+    if found.closed:
+        return False
+    found.madvise(mmap.MADV_DONTNEED)
+    return True
 
 
 class Vocabulary:
@@ -244,6 +286,16 @@ class SegmentData:
         #: near-duplicate signatures of :mod:`indexer.search.clusters`).
         self.extras: dict[str, Any] = {}
 
+    def release(self) -> None:
+        """Drop the cached postings and positions and this process's pages of the
+        array file: the segment was merged away or replaced by a rebuild, and only
+        a retired snapshot, whose requests are finishing, still reads it."""
+        self._terms.clear()
+        self._positions.clear()
+        mapping = file_mapping(self.date_ts)
+        if mapping is not None:
+            release_mapping(mapping)
+
     def _check_docs(self, docs: np.ndarray, fieldname: str, term: str) -> None:
         segment_arrays.check_docs(
             docs, self.size, f"{fieldname}:{term!r} in segment {self.segment_id}"
@@ -375,6 +427,12 @@ def ranges_of(starts: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return np.repeat(shift, lengths) + np.arange(total, dtype=np.int64)
 
 
+def _slot_arrays(value: Any) -> list[np.ndarray]:
+    """The numpy arrays among a slotted cache entry's fields (e.g. mapped clusters)."""
+    found = (getattr(value, name, None) for name in value.__slots__)
+    return [item for item in found if isinstance(item, np.ndarray)]
+
+
 def index_root(directory: str) -> str:
     """The index directory a user names (``--index``) for one of its ``ix-*`` directories."""
     parent = os.path.dirname(directory)
@@ -407,6 +465,8 @@ class Snapshot:
         self.damage: str | None = None
         #: Whether warming (and the check of every stored document) has run.
         self.checked = False
+        #: Set once a newer generation serves (see :meth:`retire`).
+        self.retired = False
         self.leaves: list[tuple[Any, SegmentData, int]] = []
         with self.reading("opening the index"):
             self.searcher = ix.searcher()
@@ -536,7 +596,8 @@ class Snapshot:
             tfs = np.concatenate(tf_parts)
             keep = self.live[docs]
             result = (docs[keep], tfs[keep])
-        self._term_cache.put(key, result, len(result[0]) + 1)
+        if not self.retired:
+            self._term_cache.put(key, result, len(result[0]) + 1)
         return result
 
     def positions(self, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
@@ -549,7 +610,8 @@ class Snapshot:
         if cached is not None:
             return cached
         result = self._positions(fieldname, term)
-        self._term_cache.put(key, result, 2 * len(result[0]) + 1)
+        if not self.retired:
+            self._term_cache.put(key, result, 2 * len(result[0]) + 1)
         return result
 
     def positions_in(
@@ -726,6 +788,50 @@ class Snapshot:
         if docnum is None or not self.live[docnum]:
             return None
         return int(docnum)
+
+    def retire(self, successor: Snapshot | None = None) -> None:
+        """Let go of what only this generation's requests used: ``successor`` serves now.
+
+        A retired snapshot stays open for :data:`~indexer.search.generations.RETIRE_AFTER`
+        seconds, so that requests which started on it finish; but nothing new
+        comes to it. Holding its caches meanwhile held two generations' worth
+        (at 100x per server process: ~0.2 GB of term cache, the derived
+        lookups, and its 190 MB facet file resident beside the new
+        generation's) exactly while the new one warms, which took the serving
+        processes over 3 GB right after a commit. So: the term cache and the
+        derived lookups are dropped (a request still running recomputes what
+        it asks for, uncached), and the pages of the generation's mapped files
+        and of its compound segments are released (read back from the page
+        cache if touched again). The per-segment data ``successor`` reuses
+        is left alone; that of segments it no longer has (merged away, or
+        every segment after a rebuild) is released too.
+        """
+        self.retired = True
+        mapped = self._generation_mappings()
+        self.cache = _Discarding()
+        self._term_cache.clear()
+        for found in mapped:
+            release_mapping(found)
+        self.release_pages()
+        kept = set() if successor is None else {id(data) for _, data, _ in successor.leaves}
+        for _, data, _ in self.leaves:
+            if id(data) not in kept:
+                data.release()
+
+    def _generation_mappings(self) -> list[mmap.mmap]:
+        """The mapped per-generation files in use: facet pairs, clusters."""
+        arrays: list[Any] = []
+        for pairs in self.facets.values():
+            arrays.extend((pairs.docs, pairs.value_ids, pairs.starts))
+        for value in list(self.cache.values()):
+            if hasattr(value, "__slots__"):  # e.g. the mapped clusters
+                arrays.extend(_slot_arrays(value))
+        found: dict[int, mmap.mmap] = {}
+        for array in arrays:
+            mapping = file_mapping(array)
+            if mapping is not None:
+                found[id(mapping)] = mapping
+        return list(found.values())
 
     def close(self) -> None:
         with self.io_lock:
