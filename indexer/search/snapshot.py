@@ -711,6 +711,9 @@ class Snapshot:
                     ]
                     vocab = Vocabulary(parts, segments)
                 self._vocabularies[fieldname] = vocab
+                # The previous generation's copy is not needed any more: held
+                # here, it outlived its own snapshot by a whole generation.
+                self._inherited.pop(fieldname, None)
         return vocab
 
     def warm(self, top_terms: int = 2000, budget: int = WARM_POSTINGS) -> None:

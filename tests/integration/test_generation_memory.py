@@ -12,8 +12,10 @@ mapped and resident.
 
 from __future__ import annotations
 
+import gc
 import json
 import time
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -184,5 +186,29 @@ def test_the_server_s_background_switch_retires_the_old_generation(
         after = search_all(service)
         assert [page["total"] for page in after] >= [page["total"] for page in before]
         assert any(a != b for a, b in zip(after, before, strict=True))  # the new stories count
+    finally:
+        service.close()
+
+
+def test_the_old_vocabulary_is_freed_once_the_new_one_is_extended_from_it(
+    index: str, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from indexer.search import generations
+
+    service = SearchService(index)
+    try:
+        first = service._current()
+        old = weakref.ref(first.vocabulary(F.BODY))
+        write_jsonl(corpus / "c.jsonl", range(60, 70))
+        index_paths([str(corpus)], index, workers=1)
+        second = service._current()
+        assert second is not first
+        extended = second.vocabulary(F.BODY)
+        assert "week" in extended.terms and extended.frequency("harvest") == 70
+        monkeypatch.setattr(generations, "RETIRE_AFTER", 0.0)
+        service._generations._close_retired()
+        del first
+        gc.collect()
+        assert old() is None
     finally:
         service.close()
