@@ -12,6 +12,8 @@ cache or file holds the memory:
   facet pairs and clusters (kept apart per generation: an old one still
   mapped after a commit shows here);
 * ``*.seg``: the compound segments (postings, stored documents);
+  file groups are prefixed with their index directory (``ix-...``) so that
+  a rebuild's new directory shows apart from the old one;
 * ``*.nsarrays``: the per-segment arrays (dates, lengths, facet pairs);
 * ``segment files``: the files of segments that are not compound;
 * ``libraries`` (shared objects) and ``other`` files.
@@ -44,16 +46,20 @@ def group_of(path: str) -> str:
         return "anonymous"
     if path.startswith("["):
         return "other"
+    path = path.removesuffix(" (deleted)")
     name = os.path.basename(path)
+    # The index directory (``ix-...``) tells an old generation from a rebuild's new one.
+    parent = os.path.basename(os.path.dirname(path))
+    where = f"{parent}/" if parent.startswith("ix-") else ""
     found = _GENERATION.search(name)
     if found:
-        return found.group(1)
+        return where + found.group(1)
     if name.endswith(".seg"):
-        return "*.seg (compound segments)"
+        return where + "*.seg (compound segments)"
     if name.endswith(".nsarrays"):
-        return "*.nsarrays (segment arrays)"
+        return where + "*.nsarrays (segment arrays)"
     if name.startswith("MAIN_"):
-        return "segment files (not compound)"
+        return where + "segment files (not compound)"
     if ".so" in name:
         return "libraries"
     return "other"
