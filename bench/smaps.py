@@ -6,8 +6,10 @@ in each), the resident set (Rss) and the anonymous part. The groups are
 what the search service maps or allocates, so that a figure says which
 cache or file holds the memory:
 
-* ``anonymous``: the heap and anonymous mappings (Python objects, numpy
-  arrays: term caches, concatenated dates and lengths, vocabularies);
+* ``anonymous``: the heap (malloc's main arena: small objects, and arrays
+  below its mapping threshold) and anonymous mappings (large numpy arrays,
+  other threads' malloc arenas): term caches, concatenated dates and
+  lengths, vocabularies, Python objects;
 * ``generation_<N>.nsfacets`` / ``.nsclusters``: each generation's mapped
   facet pairs and clusters (kept apart per generation: an old one still
   mapped after a commit shows here);
@@ -42,8 +44,10 @@ _GENERATION = re.compile(r"(generation_\d+\.ns\w+)$")
 
 def group_of(path: str) -> str:
     """The group a mapping's path (empty for anonymous memory) is counted in."""
-    if not path or path in ("[heap]", "[stack]") or path.startswith("[anon"):
-        return "anonymous"
+    if path == "[heap]":
+        return "anonymous: [heap] (malloc's main arena)"
+    if not path or path == "[stack]" or path.startswith("[anon"):
+        return "anonymous: mappings (large arrays, thread arenas)"
     if path.startswith("["):
         return "other"
     path = path.removesuffix(" (deleted)")

@@ -51,7 +51,7 @@ from flask import Flask
 from waitress.server import create_server
 
 from indexer.errors import NewsearchError
-from webapp import create_app, csrf
+from webapp import create_app, csrf, malloc
 from webapp.backend import close_service, get_service
 
 log = logging.getLogger(__name__)
@@ -224,6 +224,7 @@ def run_worker(
     them, while its siblings take the traffic. ``balance`` is the shared
     :class:`Balance` and this worker's slot in it, when there are siblings.
     """
+    malloc.return_freed_arrays()  # before the index's arrays are allocated
     app = open_app(index_dir, max_exports=max_exports, warmed=warmed)
     # "Task queue depth is N" on every queued request under load: noise that
     # fills logs (and, written to a pipe nobody reads, stalls the I/O loop).
