@@ -42,14 +42,19 @@ from indexer.segment_arrays import FacetPairs
 from indexer.store import CURRENT_LINK, IndexVersion, corrupt_index_error
 from indexer.whoosh_internals import compound, terms_checksum
 
-__all__ = ["FacetPairs", "SegmentData", "Snapshot", "Vocabulary"]
+__all__ = ["FacetPairs", "SegmentCaches", "SegmentData", "Snapshot", "Vocabulary"]
 
 log = logging.getLogger(__name__)
 
-#: Postings (array entries) the per-segment term cache may hold in total.
+#: Postings (array entries) the per-segment term caches of one index
+#: directory may hold together, in one process (one LRU over every segment:
+#: per segment, as until stop 22, a 100x index's dozen segments could hold
+#: ten times this).
 TERM_CACHE_POSTINGS = 40_000_000
-#: Positions (array entries) the phrase cache may hold per segment.
-POSITION_CACHE_ENTRIES = 20_000_000
+#: Positions (array entries) the per-segment phrase caches may hold together:
+#: one pass of ``bench/search.py``'s requests at 100x reads 42 M (held to
+#: 20 M, the CPU p95 of the next pass went from 154 to 569 ms).
+POSITION_CACHE_ENTRIES = 48_000_000
 #: Postings warming may load per field: the top 2000 terms' are ~1.1 M at
 #: 1x Reuters and ~11 M at 10x, but ~110 M at 100x, where warming them cost
 #: each server process 83 CPU-s and 2.8 GB (postings cached per segment and
@@ -104,6 +109,12 @@ class _SizedLRU:
         with self._lock:
             self._cache.clear()
 
+    def drop(self, which: Callable[[Any], bool]) -> None:
+        """Remove the entries whose key ``which`` selects."""
+        with self._lock:
+            for key in [key for key in self._cache if which(key)]:
+                del self._cache[key]
+
 
 def _entry_size(entry: tuple[Any, int]) -> int:
     return entry[1]
@@ -144,6 +155,32 @@ def release_mapping(found: mmap.mmap) -> bool:
         return False
     found.madvise(mmap.MADV_DONTNEED)
     return True
+
+
+def _slot_arrays(value: Any) -> list[np.ndarray]:
+    """The numpy arrays among a slotted cache entry's fields (e.g. mapped clusters)."""
+    found = (getattr(value, name, None) for name in value.__slots__)
+    return [item for item in found if isinstance(item, np.ndarray)]
+
+
+class SegmentCaches:
+    """The postings and positions cached for the segments of one index directory.
+
+    One pair of LRUs, keyed by segment, term and field, for every segment
+    (shared by the generations that reuse them): the process holds at most
+    :data:`TERM_CACHE_POSTINGS` postings and :data:`POSITION_CACHE_ENTRIES`
+    positions whatever the number of segments, and what is cached goes to
+    the terms asked for most recently, in whichever segment.
+    """
+
+    def __init__(self) -> None:
+        self.terms = _SizedLRU(TERM_CACHE_POSTINGS)
+        self.positions = _SizedLRU(POSITION_CACHE_ENTRIES)
+
+    def drop(self, segment_id: str) -> None:
+        """Forget one segment's entries (merged away, or its generation replaced)."""
+        self.terms.drop(lambda key: key[0] == segment_id)
+        self.positions.drop(lambda key: key[0] == segment_id)
 
 
 class Vocabulary:
@@ -251,6 +288,7 @@ class SegmentData:
         io_lock: threading.RLock,
         pause: Callable[[], None] = never_pause,
         directory: str | None = None,
+        caches: SegmentCaches | None = None,
     ) -> None:
         self.pause = pause
         self.segment_id: str = segreader.segment().segment_id()
@@ -278,8 +316,10 @@ class SegmentData:
         self.date_ts = arrays.date_ts
         self.lengths = arrays.lengths
         self.facets = arrays.facets
-        self._terms = _SizedLRU(TERM_CACHE_POSTINGS)
-        self._positions = _SizedLRU(POSITION_CACHE_ENTRIES)
+        #: Shared with the directory's other segments (see SegmentCaches).
+        self.caches = caches if caches is not None else SegmentCaches()
+        self._terms = self.caches.terms
+        self._positions = self.caches.positions
         #: Whether every stored document was read once (see Snapshot.verify_stored).
         self.verified = False
         #: Per-segment arrays other modules load on first use (e.g. the
@@ -290,8 +330,7 @@ class SegmentData:
         """Drop the cached postings and positions and this process's pages of the
         array file: the segment was merged away or replaced by a rebuild, and only
         a retired snapshot, whose requests are finishing, still reads it."""
-        self._terms.clear()
-        self._positions.clear()
+        self.caches.drop(self.segment_id)
         mapping = file_mapping(self.date_ts)
         if mapping is not None:
             release_mapping(mapping)
@@ -323,7 +362,7 @@ class SegmentData:
         self, segreader: Any, io_lock: threading.RLock, fieldname: str, term: str
     ) -> tuple[np.ndarray, np.ndarray]:
         """(local docs, term frequencies) of a term, cached."""
-        key = (fieldname, term)
+        key = (self.segment_id, fieldname, term)
         cached = self._terms.get(key)
         if cached is None:
             with io_lock:
@@ -337,7 +376,7 @@ class SegmentData:
         self, segreader: Any, io_lock: threading.RLock, fieldname: str, term: str
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(local docs, offsets, positions) of a term in CSR form, cached."""
-        key = (fieldname, term)
+        key = (self.segment_id, fieldname, term)
         cached = self._positions.get(key)
         if cached is None:
             with io_lock:
@@ -427,12 +466,6 @@ def ranges_of(starts: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return np.repeat(shift, lengths) + np.arange(total, dtype=np.int64)
 
 
-def _slot_arrays(value: Any) -> list[np.ndarray]:
-    """The numpy arrays among a slotted cache entry's fields (e.g. mapped clusters)."""
-    found = (getattr(value, name, None) for name in value.__slots__)
-    return [item for item in found if isinstance(item, np.ndarray)]
-
-
 def index_root(directory: str) -> str:
     """The index directory a user names (``--index``) for one of its ``ix-*`` directories."""
     parent = os.path.dirname(directory)
@@ -487,6 +520,9 @@ class Snapshot:
         self._term_cache = _SizedLRU(TERM_CACHE_POSTINGS // 2)
 
     def _load(self, reuse: dict[str, SegmentData]) -> None:
+        # The segments of one directory share one budget of cached postings.
+        shared = next(iter(reuse.values()), None)
+        self.segment_caches = shared.caches if shared is not None else SegmentCaches()
         reader = self.searcher.reader()
         for segreader, offset in reader.leaf_readers():
             segment = segreader.segment() if hasattr(segreader, "segment") else None
@@ -498,7 +534,10 @@ class Snapshot:
             segment_id = segment.segment_id()
             data = reuse.get(segment_id)
             if data is None or data.size != segreader.doc_count_all():
-                data = SegmentData(segreader, self.io_lock, self.pause, self.version.directory)
+                self.segment_caches.drop(segment_id)  # nothing cached under a reused name
+                data = SegmentData(
+                    segreader, self.io_lock, self.pause, self.version.directory, self.segment_caches
+                )
             self.leaves.append((segreader, data, offset))
         self.size = sum(data.size for _, data, _ in self.leaves)
         self.live = self._live_mask()

@@ -26,6 +26,7 @@ from indexer import generation_arrays
 from indexer import schema as F
 from indexer.pipeline import index_paths
 from indexer.search import clusters as cl
+from indexer.search import snapshot
 from indexer.search.presenter import search_json
 from indexer.search.request import parse_search_params
 from indexer.search.service import SearchService
@@ -215,5 +216,35 @@ def test_a_closed_generation_and_its_vocabulary_are_freed(
         # keeps the closed generation, its vocabulary or its mapped files alive.
         assert old_snapshot() is None
         assert old() is None
+    finally:
+        service.close()
+
+
+def test_the_segments_cached_postings_share_one_budget(
+    index: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """However many segments, the process caches at most TERM_CACHE_POSTINGS postings
+    (and POSITION_CACHE_ENTRIES positions) for them; answers stay the same."""
+    unbounded = SearchService(index)
+    try:
+        expected = search_all(unbounded)
+    finally:
+        unbounded.close()
+    monkeypatch.setattr(snapshot, "TERM_CACHE_POSTINGS", 100)
+    monkeypatch.setattr(snapshot, "POSITION_CACHE_ENTRIES", 150)
+    service = SearchService(index)
+    try:
+        snap = service._current()
+        assert len(snap.leaves) >= 2
+        vocab = snap.vocabulary(F.BODY)
+        for term in vocab.terms:
+            snap.postings(F.BODY, term)
+            snap.positions(F.BODY, term)
+        distinct = {id(data.caches): data.caches for _, data, _ in snap.leaves}.values()
+        held = {key[0] for caches in distinct for key in caches.terms._cache}
+        assert len(held) >= 2  # entries of several segments...
+        assert 0 < sum(caches.terms.size for caches in distinct) <= 100  # ...under one budget
+        assert 0 < sum(caches.positions.size for caches in distinct) <= 150
+        assert search_all(service) == expected
     finally:
         service.close()
