@@ -20,7 +20,12 @@ PROGRAM = """
 import sys
 import numpy as np
 from webapp import malloc
+import os, time
 if sys.argv[1] == "set":
+    assert malloc.return_freed_arrays()
+if sys.argv[1] == "trim":
+    os.environ["NEWSEARCH_MALLOC"] = "trim"
+    malloc.TRIM_EVERY = 0.05
     assert malloc.return_freed_arrays()
 def resident_mib():
     with open("/proc/self/statm") as statm:
@@ -31,6 +36,8 @@ before = resident_mib()
 arrays = [np.ones(131_072) for _ in range(200)]
 last = arrays[-1]
 del arrays
+if sys.argv[1] == "trim":
+    time.sleep(0.5)  # the trimming thread's turn
 print(resident_mib() - before)
 """
 
@@ -46,3 +53,4 @@ def kept_mib(mode: str) -> float:
 def test_freed_arrays_leave_the_worker() -> None:
     assert kept_mib("default") > 150  # glibc's own behaviour: the heap keeps them
     assert kept_mib("set") < 20
+    assert kept_mib("trim") < 20  # NEWSEARCH_MALLOC=trim: glibc's threshold, heaps trimmed
