@@ -59,3 +59,38 @@ def test_a_self_closed_html_tag_in_the_first_lines_is_opened() -> None:
     assert "<html lang='en'>" in repaired
     tree = parse_tree(page)
     assert tree is not None and tree.findtext(".//p") == "Words here"
+
+
+def _pages() -> list[str]:
+    """Pages written for this test: encodings declared and not, one line, odd starts."""
+    body = (
+        "<body><h1>Zürich – «Straße» 東京</h1><p>Prix : 3 €, naïve café.</p>"
+        "<!-- 3.3.2020 --></body>"
+    )
+    return [
+        f"<!DOCTYPE html>\n<html><head><meta charset='iso-8859-1'><title>T</title></head>"
+        f"{body}</html>",
+        f"<!DOCTYPE html><html><head><meta http-equiv='Content-Type' "
+        f"content='text/html; charset=windows-1252'/></head>{body}</html>",
+        f"<html lang='de'><head><meta charset='utf-8'></head>{body}</html>",
+        f"<html/>\n<head></head>{body}",
+        f"{body}",
+        "<p>only a fragment</p>",
+        "\ufeff<!doctype html>\n<html><body><p>BOM first 😀</p></body></html>",
+        f"<!DOCTYPE html PUBLIC '-//W3C//DTD XHTML 1.0 Strict//EN' />\n<html>{body}</html>",
+    ]
+
+
+def test_the_tree_is_htmldates_tree() -> None:
+    # parse_tree parses the UTF-8 bytes first; htmldate parses the text first.
+    # The trees must be the same, node for node, with every declared charset.
+    from htmldate.utils import load_html
+    from lxml import etree
+
+    for page in _pages():
+        ours, theirs = parse_tree(page), load_html(page)
+        assert (ours is None) == (theirs is None), page
+        if ours is not None:
+            assert etree.tostring(ours, encoding="unicode") == etree.tostring(
+                theirs, encoding="unicode"
+            ), page
