@@ -461,25 +461,32 @@ def _main_text(path: str, fresh: Callable[[], HtmlElement | str]) -> str:
 
 
 #: Elements that every pass of trafilatura deletes with their content, and
-#: that hold no text any of its measures counts: deleted once before the
-#: fast extraction, so that none of its passes (three tree copies, a dozen
-#: XPath scans with regular expressions, its page-text measure) walks them
-#: again. Two kinds: what both its main cleaning
+#: whose deletion here changes no must/must-not check: deleted once before
+#: the fast extraction, so that none of its passes (three tree copies, a
+#: dozen XPath scans with regular expressions, its page-text measure) walks
+#: them again. Three kinds: what both its main cleaning
 #: (``trafilatura.settings.MANUALLY_CLEANED``) and its page-text measure and
 #: baseline (``BASIC_CLEAN_XPATH``, the body only) delete (``aside``,
-#: ``footer``, ``svg``, ``fencedframe``, ``head``), and embedded media and
-#: controls, which have no text (``picture``, ``video``...). Not here,
-#: although its main cleaning deletes them: ``nav``, ``noscript``,
-#: ``button``, ``label``... (their text counts in the page measure that
-#: decides trafilatura's recall retry: on the train half of
-#: html-news/trafilatura, deleting ``noscript`` too lost 5 checks on one
-#: page), ``form`` (kept as a ``<div>`` when it holds most of the text),
-#: ``figure`` (kept when it holds a table), ``math`` (formulas salvaged),
-#: ``time``. Only the tags the installed trafilatura also deletes are
-#: deleted (:func:`_discarded_tags`).
+#: ``footer``, ``svg``, ``fencedframe``, ``head``); embedded media, which
+#: have no text (``picture``, ``video``...); and, since issue 16's stop 22,
+#: form controls and frames (``button``, ``label``, ``select``/``option``,
+#: ``iframe``...): their text counts in the page measure that decides
+#: trafilatura's recall retry, yet deleting them changed the checks of no
+#: page of html-news/trafilatura (3 bodies of 764 differ by a few words) and
+#: saves ~1.7 of ~20 CPU-ms per page (``bench/html_prune.py``). Not here,
+#: although its main cleaning deletes them: ``nav``/``menu`` (~1.2 ms more,
+#: but 4 checks lost on the test half, 8 bodies changed), ``noscript`` (5
+#: checks lost on a train-half page), ``form`` (kept as a ``<div>`` when it
+#: holds most of the text), ``figure`` (kept when it holds a table),
+#: ``math`` (formulas salvaged), ``time``. Only the tags the installed
+#: trafilatura also deletes are deleted (:func:`_discarded_tags`).
 DISCARDED_TAGS = (
     "aside", "footer", "svg", "fencedframe", "head",
     "picture", "video", "audio", "canvas", "object", "embed", "map", "input", "link",
+    # form controls and frames (bench/html_prune.py groups "controls" and "frames")
+    "button", "label", "select", "option", "optgroup", "datalist", "textarea",
+    "fieldset", "legend", "output", "progress", "dialog",
+    "iframe", "frame", "frameset", "applet", "param", "source", "track", "area", "use",
 )  # fmt: skip
 
 
