@@ -82,19 +82,21 @@ class CpuTimeline:
     """
 
     def __init__(self) -> None:
-        #: (seconds since start, parent CPU-s, workers' CPU-s, number of workers)
+        #: (seconds since start, parent CPU-s, workers' CPU-s, number of workers alive)
         self.samples: list[tuple[float, float, float, int]] = []
+        #: Each worker's CPU seconds when last seen (a worker that exited keeps its last figure).
+        self._workers: dict[int, float] = {}
 
     def __call__(self, process: psutil.Process, elapsed: float) -> None:
         own = process.cpu_times()
-        workers = 0.0
         children = process.children(recursive=True)
         for child in children:
             try:
                 times = child.cpu_times()
             except psutil.NoSuchProcess:
                 continue
-            workers += times.user + times.system
+            self._workers[child.pid] = times.user + times.system
+        workers = sum(self._workers.values())
         self.samples.append((elapsed, own.user + own.system, workers, len(children)))
 
     def summary(self, wall: float) -> str:
