@@ -47,7 +47,7 @@ from indexer.search.query import (
     LinkedPhrase,
     value_analyzer,
 )
-from indexer.search.snapshot import Snapshot
+from indexer.search.snapshot import Snapshot, pairs_holding
 from indexer.search.vocabulary import expansions
 
 #: Most terms a prefix, wildcard or fuzzy term may expand to (the most
@@ -957,7 +957,7 @@ class Evaluator:
         )
         out = self._empty()
         if ids:
-            docs = pairs.docs[np.isin(pairs.value_ids, np.fromiter(ids, dtype=np.int32))]
+            docs = pairs.docs[pairs_holding(pairs, np.fromiter(ids, dtype=np.int32))]
             self.space.put(out.mask, docs, True)
             self.space.put(out.score, docs, np.float32(self.ranking.facet_weight))
             facet = ENTITY_FIELDS.get(fieldname)

@@ -230,16 +230,16 @@ class SearchService:
         facet_totals = {}
         # Most facets see the same mask (every selection but their own):
         # its documents are listed once for all of them.
-        listed_docs: dict[tuple[str, ...], np.ndarray | None] = {}
+        listed_docs: dict[tuple[str, ...], tuple[np.ndarray | None, np.ndarray | None]] = {}
         for facet in F.FACETS:
             mask = base.copy()
             others = tuple(name for name in selections if name != facet.name)
             for name in others:
                 mask &= selections[name]
             if others not in listed_docs:
-                listed_docs[others] = fc.result_docs(mask)
+                listed_docs[others] = fc.listed_docs(mask)
             facet_counts[facet.name], facet_totals[facet.name] = fc.page_facet(
-                snap, facet, mask, request, listed_docs[others]
+                snap, facet, mask, request, *listed_docs[others]
             )
         buckets, unit = fc.histogram(
             snap, final, *_timeline_bounds(request.date_from, request.date_to)

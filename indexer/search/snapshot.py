@@ -375,6 +375,20 @@ def ranges_of(starts: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return np.repeat(shift, lengths) + np.arange(total, dtype=np.int64)
 
 
+def pairs_holding(pairs: FacetPairs, value_ids: np.ndarray) -> np.ndarray:
+    """Mask of the pairs whose value is one of ``value_ids`` (``np.isin``, faster).
+
+    One value (a facet filter, ``place:japan``) is one comparison per pair;
+    several, a look-up in a table of every value: ``np.isin`` sorts or
+    builds such a table with int64 temporaries of the index's pairs.
+    """
+    if len(value_ids) == 1:
+        return pairs.value_ids == value_ids[0]
+    wanted = np.zeros(len(pairs.values), dtype=bool)
+    wanted[value_ids] = True
+    return wanted[pairs.value_ids]
+
+
 def index_root(directory: str) -> str:
     """The index directory a user names (``--index``) for one of its ``ix-*`` directories."""
     parent = os.path.dirname(directory)
