@@ -1030,6 +1030,10 @@ class Evaluator:
         """
         r = self.ranking
         score = self._zeros()
+        if not mask.any():
+            # Nothing to score (the sparse path's first pass, which only
+            # records the documents leaves touch, always lands here).
+            return score
         title = self._form_keys(F.TITLE, forms, mask)
         if len(title):
             self.space.add(score, _distinct(title >> 32), np.float32(r.entity_title))
