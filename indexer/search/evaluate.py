@@ -691,7 +691,7 @@ class Evaluator:
         docs = np.concatenate(doc_parts)
         tf = np.concatenate(tf_parts)
         if len(doc_parts) > 1:
-            docs, tf = _merge_postings(docs, tf)
+            docs, tf = _merge_postings(docs, tf, self.snap.size)
         scores = self._bm25(fieldname, docs, tf, len(docs))
         return docs, scores * np.float32(self.ranking.field_weight(fieldname))
 
@@ -1362,16 +1362,32 @@ def _near(left: np.ndarray, right: np.ndarray, window: int) -> np.ndarray:
     return right[(gap <= window) & (gap > 0)]
 
 
-def _merge_postings(docs: np.ndarray, tf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+#: Above this many postings per document of the index (times it), several
+#: terms' postings are merged by counting over the index (a ``bincount``
+#: and a bitmap: linear) rather than by sorting (:func:`_merge_postings`).
+MERGE_BY_COUNT_SHARE = 0.05
+
+
+def _merge_postings(
+    docs: np.ndarray, tf: np.ndarray, size: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """Distinct documents of several terms' concatenated postings, frequencies summed.
 
     Each term's postings are sorted: a stable sort merges the runs (timsort,
     near-linear) where ``np.unique`` sorted from scratch; the frequencies are
     summed in float64 in the order ``np.bincount`` summed them, so the
-    float32 result is the same bit for bit.
+    float32 result is the same bit for bit. With ``size`` (the documents of
+    the index: every doc is below it) and postings many enough, they are
+    counted into arrays of the index instead, the same sums in the same order.
     """
     if not len(docs):
         return docs, tf.astype(np.float32)
+    if size and len(docs) > MERGE_BY_COUNT_SHARE * size:
+        sums = np.bincount(docs, weights=tf.astype(np.float64), minlength=size)
+        seen = np.zeros(size, dtype=bool)
+        seen[docs] = True
+        merged = np.flatnonzero(seen)
+        return merged, sums[merged].astype(np.float32)
     order = np.argsort(docs, kind="stable")
     merged, first, _ = _runs(docs[order])
     return merged, np.add.reduceat(tf[order].astype(np.float64), first).astype(np.float32)

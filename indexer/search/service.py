@@ -250,9 +250,9 @@ class SearchService:
                 masks[others] = (mask, *fc.listed_docs(mask))
             mask, docs, outside = masks[others]
             jobs.append(partial(fc.page_facet, snap, facet, mask, request, docs, outside))
-        pages = _run_all(jobs, parallel=snap.size >= PARALLEL_MIN_DOCS)
-        facet_counts = {facet.name: found[0] for facet, found in zip(F.FACETS, pages, strict=True)}
-        facet_totals = {facet.name: found[1] for facet, found in zip(F.FACETS, pages, strict=True)}
+        # In the pool (a large index), the facets are counted while this
+        # thread builds the timeline and the page of hits.
+        facet_pages = _start(jobs, parallel=snap.size >= PARALLEL_MIN_DOCS)
         buckets, unit = fc.histogram(
             snap, final, *_timeline_bounds(request.date_from, request.date_to)
         )
@@ -270,6 +270,9 @@ class SearchService:
             self._hit(snap, doc, evaluation, terms, *_cluster_of(snap, groups, duplicates, doc))
             for doc in page_docs.tolist()
         )
+        pages = facet_pages()
+        facet_counts = {facet.name: found[0] for facet, found in zip(F.FACETS, pages, strict=True)}
+        facet_totals = {facet.name: found[1] for facet, found in zip(F.FACETS, pages, strict=True)}
         return SearchPage(
             request=request,
             total=total,
@@ -814,10 +817,15 @@ _POOL: ThreadPoolExecutor | None = None
 _POOL_LOCK = threading.Lock()
 
 
-def _run_all(jobs: Sequence[Callable[[], T]], parallel: bool) -> list[T]:
-    """Each job's result, in order; in the shared thread pool when ``parallel``."""
-    if not parallel or FACET_THREADS <= 0 or len(jobs) < 2:
-        return [job() for job in jobs]
+def _start(jobs: Sequence[Callable[[], T]], parallel: bool) -> Callable[[], list[T]]:
+    """Start ``jobs``; the returned call gives each one's result, in order.
+
+    With ``parallel``, they run in the process's thread pool meanwhile (an
+    error is raised by the call); else they run now, one after the other.
+    """
+    if not parallel or FACET_THREADS <= 0:
+        results = [job() for job in jobs]
+        return lambda: results
     global _POOL
     with _POOL_LOCK:
         if _POOL is None:
@@ -825,7 +833,8 @@ def _run_all(jobs: Sequence[Callable[[], T]], parallel: bool) -> list[T]:
             # worker forks before any search).
             _POOL = ThreadPoolExecutor(FACET_THREADS, thread_name_prefix="facets")
         pool = _POOL
-    return list(pool.map(lambda job: job(), jobs))
+    futures = [pool.submit(job) for job in jobs]
+    return lambda: [future.result() for future in futures]
 
 
 def _all_words_count(evaluator: Evaluator, words: list[str], scope: np.ndarray) -> int:

@@ -51,3 +51,8 @@ def test_merging_sorted_postings_sums_frequencies_as_np_unique_did(
     found_docs, found_tf = _merge_postings(docs, tf)
     assert found_docs.tolist() == expected_docs.tolist()
     assert found_tf.tobytes() == expected_tf.tobytes()  # bit for bit
+    # Counted over the index (many postings for its size): the same, bit for bit.
+    counted_docs, counted_tf = _merge_postings(docs, tf, 41)
+    assert counted_docs.dtype == found_docs.dtype
+    assert counted_docs.tolist() == expected_docs.tolist()
+    assert counted_tf.tobytes() == expected_tf.tobytes()
