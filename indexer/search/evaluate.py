@@ -530,8 +530,7 @@ class Evaluator:
         n = max(self.snap.doc_count, 1)
         idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
         lengths = self.snap.lengths[fieldname][docs]
-        norm = r.k1 * (1.0 - r.b + r.b * lengths / max(self.snap.avg_length[fieldname], 1.0))
-        return (idf * tf * (r.k1 + 1.0) / (tf + norm)).astype(np.float32)
+        return bm25(idf, tf, lengths, r.k1, r.b, max(self.snap.avg_length[fieldname], 1.0))
 
     # -- term expansion ------------------------------------------------------------
 
@@ -685,15 +684,19 @@ class Evaluator:
             docs, tf = self.snap.postings(fieldname, term)
             if len(docs):
                 doc_parts.append(docs)
-                tf_parts.append(tf * np.float32(weight))
+                # (Times 1.0 changes no bit: the cached array is used as is.)
+                tf_parts.append(tf if weight == 1.0 else tf * np.float32(weight))
         if not doc_parts:
             return None
-        docs = np.concatenate(doc_parts)
-        tf = np.concatenate(tf_parts)
-        if len(doc_parts) > 1:
-            docs, tf = _merge_postings(docs, tf, self.snap.size)
+        if len(doc_parts) == 1:
+            docs, tf = doc_parts[0], tf_parts[0]
+        else:
+            docs, tf = _merge_postings(
+                np.concatenate(doc_parts), np.concatenate(tf_parts), self.snap.size
+            )
         scores = self._bm25(fieldname, docs, tf, len(docs))
-        return docs, scores * np.float32(self.ranking.field_weight(fieldname))
+        scores *= np.float32(self.ranking.field_weight(fieldname))
+        return docs, scores
 
     def term(self, node: wq.Term, positive: bool) -> Matches:
         return self._word(node, positive, _is_plain_word(node) and node.text not in self._quoted)
@@ -1366,6 +1369,29 @@ def _near(left: np.ndarray, right: np.ndarray, window: int) -> np.ndarray:
 #: terms' postings are merged by counting over the index (a ``bincount``
 #: and a bitmap: linear) rather than by sorting (:func:`_merge_postings`).
 MERGE_BY_COUNT_SHARE = 0.05
+
+
+def bm25(
+    idf: np.float64, tf: np.ndarray, lengths: np.ndarray, k1: float, b: float, average: float
+) -> np.ndarray:
+    """float32 BM25 of postings with frequencies ``tf`` (float32) in documents of
+    ``lengths`` (float32, a fresh array: it is overwritten).
+
+    ``(idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * lengths / average)))``
+    computed in place, the same operations on the same types in the same
+    order (hence the same bits): a common word's postings are millions at
+    100x, and each temporary array costs as much as the arithmetic.
+    """
+    norm = lengths
+    norm *= b
+    norm /= average
+    norm += 1.0 - b
+    norm *= k1
+    norm += tf
+    scores = idf * tf
+    scores *= k1 + 1.0
+    scores /= norm
+    return scores.astype(np.float32)
 
 
 def _merge_postings(
