@@ -708,7 +708,7 @@ class Evaluator:
             return self._facet_values(
                 facet, node.text.__eq__, positive=positive, key=("word", node.text)
             )
-        out = self._empty()
+        out: Matches | None = None
         if node.fieldname == DEFAULT_FIELD and positive and not isinstance(node, JoinedWord):
             self.result.words.append(node.text)
         for fieldname in self._text_fields(node.fieldname):
@@ -725,13 +725,18 @@ class Evaluator:
                 if other.mask.any():
                     self._mark(fieldname, spellings, positive)
                 part.mask |= other.mask
-                weight = np.float32(self.ranking.expansion_weight)
-                part.score = np.maximum(part.score, other.score * weight)
-            out.mask |= part.mask
-            out.score += part.score
+                other.score *= np.float32(self.ranking.expansion_weight)
+                np.maximum(part.score, other.score, out=part.score)
+            if out is None:
+                # The first field's arrays are the sum so far (scores are
+                # never -0.0, so adding them to zeros would change no bit).
+                out = part
+            else:
+                out.mask |= part.mask
+                out.score += part.score
         if expand and positive:
             self._note_expansions(node.text)
-        return out
+        return out if out is not None else self._empty()
 
     def _spellings(self, fieldname: str, word: str) -> list[str]:
         """The other newswire spellings of ``word`` that occur in ``fieldname``."""
