@@ -343,27 +343,32 @@ class SearchService:
         docs = np.flatnonzero(mask)
         if not len(docs) or limit <= 0:
             return docs[:0]
-        dates = snap.date_ts[docs]
-        if sort == "relevance" and evaluation is not None:
-            primary = -evaluation.score[docs].astype(np.float64)
+        by_relevance = sort == "relevance" and evaluation is not None
+        if by_relevance:
+            assert evaluation is not None
+            scores = evaluation.score[docs]
+            primary = scores.astype(np.float64)
+            np.negative(primary, out=primary)
             if evaluation.tier is not None:
                 # Soft AND: stories with more of the words first, whatever their scores.
-                step = float(evaluation.score[docs].max()) + 1.0
-                primary -= evaluation.tier[docs].astype(np.float64) * step
-            secondary = -dates
-        elif sort == "oldest":
-            primary = np.where(dates == F.UNDATED, np.iinfo(np.int64).max, dates)
-            secondary = docs
-        else:  # newest, and the empty query
-            primary = -dates
-            secondary = docs
+                tiers = evaluation.tier[docs].astype(np.float64)
+                tiers *= float(scores.max()) + 1.0
+                primary -= tiers
+        else:
+            dates = snap.date_ts[docs]
+            if sort == "oldest":
+                primary = np.where(dates == F.UNDATED, np.iinfo(np.int64).max, dates)
+            else:  # newest, and the empty query
+                primary = -dates
         if len(docs) > limit:
             # Keep every document tied with the last one kept, so that the
             # tie-breakers (not argpartition's arbitrary choice) decide who
             # makes the cut and pages never skip or repeat a result.
             kth = np.partition(primary, limit - 1)[limit - 1]
             keep = primary <= kth
-            docs, primary, secondary = docs[keep], primary[keep], secondary[keep]
+            docs, primary = docs[keep], primary[keep]
+        # Relevance ties: newest first (dates read for the kept documents only).
+        secondary = -snap.date_ts[docs] if by_relevance else docs
         order = np.lexsort((docs, secondary, primary))
         return docs[order][:limit]
 
