@@ -193,3 +193,25 @@ def test_positions_in_a_mask_are_the_filtered_positions(tiny_snapshot: Any, data
         assert docs.tolist() == all_docs[keep].tolist()
         assert positions.tolist() == all_positions[keep].tolist()
         assert docs.dtype == all_docs.dtype and positions.dtype == all_positions.dtype
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    stamps=st.lists(st.integers(-(10**10), 10**10), min_size=1, max_size=60),
+    edges=st.lists(st.integers(-(10**5), 10**5), min_size=2, max_size=12, unique=True).map(sorted),
+)
+def test_period_counts_are_those_of_a_binary_search_per_document(
+    stamps: list[int], edges: list[int]
+) -> None:
+    """The timeline counts days once; it must count what searching every
+    timestamp among the periods' first seconds counted (clipped to the
+    first and last period)."""
+    stamp_array = np.asarray(stamps, dtype=np.int64)
+    boundaries = np.asarray(edges, dtype=np.int64) * 86400
+    slots = np.clip(np.searchsorted(boundaries, stamp_array, side="right") - 1, 0, len(edges) - 2)
+    expected = np.bincount(slots, minlength=len(edges) - 1).tolist()
+    days = stamp_array // 86400
+    low, high = int(days.min()), int(days.max())
+    assert fc.period_counts(days, low, high, edges).tolist() == expected
+    # Days spread wider than the documents: a binary search per day instead.
+    assert fc.period_counts(days, low, high + 10**7, edges).tolist() == expected
