@@ -80,6 +80,9 @@ TAKE_SEARCH_COST = 32
 #: Environment variable forcing one path: ``dense``, ``sparse`` or ``auto``.
 PATH_VARIABLE = "NEWSEARCH_EVALUATION"
 PATHS = ("auto", "dense", "sparse")
+#: A phrase whose words' postings reach this share of the index's documents
+#: reads its words' positions only in the documents holding all of them.
+PHRASE_SHARE = 1 / 64
 #: Most names one entity search reads positions for (``person:j*`` may match
 #: hundreds of people: beyond this, matches score equally).
 MAX_ENTITY_FORMS = 64
@@ -906,8 +909,9 @@ class Evaluator:
         link's several words.
         """
         chain: np.ndarray | None = None
+        within = self._phrase_candidates(fieldname, links)
         for link in links:
-            keys = self._link_keys(fieldname, link, chain)
+            keys = self._link_keys(fieldname, link, chain, within)
             if chain is not None:
                 hit = np.zeros(len(keys), dtype=bool)
                 for distance in range(1, slop + 1):
@@ -919,18 +923,56 @@ class Evaluator:
             self.budget.check()
         return chain if chain is not None else np.zeros(0, np.int64)
 
+    def _phrase_candidates(self, fieldname: str, links: list[tuple[str, ...]]) -> np.ndarray | None:
+        """Mask (over the snapshot) of the documents holding a word of every
+        link, when the links' postings are many; else None (every document).
+
+        A phrase occurs only there, so only their positions need reading:
+        ``interest rates`` at 100x reads the positions of the two words in
+        the few percent of stories holding both, not their millions in
+        every story (the same keys in the end, in the same order).
+        """
+        if len(links) < 2:
+            return None
+        postings = [[self.snap.postings(fieldname, term)[0] for term in link] for link in links]
+        if sum(len(docs) for link in postings for docs in link) < self.snap.size * PHRASE_SHARE:
+            return None
+        within: np.ndarray | None = None
+        for link in postings:
+            here = np.zeros(self.snap.size, dtype=bool)
+            for docs in link:
+                here[docs] = True
+            if within is None:
+                within = here
+            else:
+                within &= here
+        return within
+
+    def _term_positions(
+        self, fieldname: str, term: str, within: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(docs, positions) of ``term``; only in the documents of ``within`` (a mask)."""
+        if within is None:
+            return self.snap.positions(fieldname, term)
+        return self.snap.positions_in(fieldname, term, within)
+
     def _link_keys(
-        self, fieldname: str, link: tuple[str, ...], chain: np.ndarray | None
+        self,
+        fieldname: str,
+        link: tuple[str, ...],
+        chain: np.ndarray | None,
+        within: np.ndarray | None = None,
     ) -> np.ndarray:
-        """Sorted keys of a link's words; of a pattern's words, only in the
-        documents the chain so far reached (its words can be many and common)."""
+        """Sorted keys of a link's words (only in the documents of ``within``, when
+        given); of a pattern's words, only in the documents the chain so far
+        reached (its words can be many and common)."""
         if len(link) == 1:
-            docs, positions = self.snap.positions(fieldname, link[0])
+            docs, positions = self._term_positions(fieldname, link[0], within)
             return (docs << 32) + positions
         chain_docs = _distinct(chain >> 32) if chain is not None else None
         parts = []
         for term in link:
-            docs, positions = self.snap.positions(fieldname, term)
+            docs, positions = self._term_positions(fieldname, term, within)
             if chain_docs is not None:
                 keep = _members(docs, chain_docs)
                 docs, positions = docs[keep], positions[keep]
@@ -999,12 +1041,18 @@ class Evaluator:
     ) -> np.ndarray:
         """Sorted, distinct position keys of any of ``forms`` in the documents of ``mask``."""
         parts = []
+        wanted: np.ndarray | None = None
         for form in forms:
             if len(form) == 1:
-                docs, positions = self.snap.positions(fieldname, form[0])
-                keys = (docs << 32) + positions
-            else:
-                keys = self._phrase_keys(fieldname, list(form), 1)
+                # Only the positions in the documents of the mask are read
+                # (a common name's are millions at 100x).
+                if wanted is None:
+                    wanted = self.space.expand(mask)
+                docs, positions = self.snap.positions_in(fieldname, form[0], wanted)
+                if len(docs):
+                    parts.append((docs << 32) + positions)
+                continue
+            keys = self._phrase_keys(fieldname, list(form), 1)
             if len(keys):
                 parts.append(keys[self.space.take(mask, keys >> 32)])
         if not parts:

@@ -46,7 +46,7 @@ from indexer.search.presenter import search_json
 from indexer.search.query import DEFAULT_FIELD, LinkedPhrase
 from indexer.search.request import parse_search_params
 from indexer.search.service import SearchService
-from indexer.search.snapshot import Snapshot
+from indexer.search.snapshot import Snapshot, _SizedLRU
 from indexer.writer import index_lock, open_writable, parent_writer
 
 #: Body words: stem variants, newswire spellings and entity names among them.
@@ -325,6 +325,38 @@ def test_dense_and_sparse_search_responses_agree(
     dense = response(service, params, "dense")
     with take_cost(cost):
         assert dense == response(service, params, "sparse")
+
+
+@pytest.fixture(scope="module")
+def uncached(index_dir: str) -> Iterator[Snapshot]:
+    """A snapshot that caches no postings or positions of its own: every
+    positions read goes through the segments (``positions_in``'s own path)."""
+    snapshot = open_snapshot(index_dir)
+    snapshot._term_cache = _SizedLRU(0)
+    yield snapshot
+    snapshot.close()
+
+
+@PROPERTY
+@given(
+    node=query_trees,
+    path=st.sampled_from(("dense", "sparse")),
+    soft=st.booleans(),
+    typed=st.sampled_from(("", "oil volcker opec japan", "world bank", "interest rates")),
+)
+def test_phrases_read_in_the_documents_holding_every_word_are_the_same(
+    snap: Snapshot, uncached: Snapshot, node: wq.Query, path: str, soft: bool, typed: str
+) -> None:
+    """Phrases (and entity names) read positions only in the documents holding
+    all their words, when those words are common: same masks and scores,
+    bit for bit, as reading every position of every word."""
+    ranking = Ranking()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(evaluate_module, "PHRASE_SHARE", 10.0**9)
+        everywhere = evaluate(snap, node, path, ranking, soft, typed)
+        patch.setattr(evaluate_module, "PHRASE_SHARE", 0.0)
+        assert_same(everywhere, evaluate(uncached, node, path, ranking, soft, typed))
+        assert_same(everywhere, evaluate(snap, node, path, ranking, soft, typed))
 
 
 # -- the paths are really taken, and tell apart -------------------------------------------
