@@ -13,15 +13,13 @@ import logging
 import math
 import os
 import re
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from whoosh import query as wq
@@ -36,6 +34,7 @@ from indexer.errors import (
 )
 from indexer.search import clusters as cl
 from indexer.search import facets as fc
+from indexer.search import pool
 from indexer.search.evaluate import Budget, Evaluation, Evaluator, Ranking
 from indexer.search.generations import Generations
 from indexer.search.highlight import highlight_whole, snippet
@@ -65,17 +64,9 @@ if TYPE_CHECKING:
     from indexer.search.entities_page import EntityView
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 #: Per-request evaluation budget, in seconds.
 BUDGET_SECONDS = 2.0
-#: From this many documents (100x Reuters, not 10x), a search counts its
-#: six facets in a small thread pool (numpy releases the GIL while it
-#: gathers and counts the facet pairs); below, sequentially, as threads
-#: would cost more than the microseconds each count takes.
-PARALLEL_MIN_DOCS = 1_000_000
-#: Threads of that pool (per process); 0 counts sequentially everywhere.
-FACET_THREADS = 2
 #: Said when a soft AND found no story with every word.
 SOFT_AND_NOTICE = "No article contains all of these words; showing articles with most of them."
 _EXPLICIT_AND = re.compile(r"(?<![\w:])AND(?!\w)")
@@ -252,7 +243,7 @@ class SearchService:
             jobs.append(partial(fc.page_facet, snap, facet, mask, request, docs, outside))
         # In the pool (a large index), the facets are counted while this
         # thread builds the timeline and the page of hits.
-        facet_pages = _start(jobs, parallel=snap.size >= PARALLEL_MIN_DOCS)
+        facet_pages = pool.start(jobs, parallel=snap.size >= pool.PARALLEL_MIN_DOCS)
         buckets, unit = fc.histogram(
             snap, final, *_timeline_bounds(request.date_from, request.date_to)
         )
@@ -816,30 +807,6 @@ def _is_plain_conjunction(query: wq.Query) -> bool:
         and len(query.subqueries) > 1
         and all(isinstance(q, wq.Term) and q.fieldname == DEFAULT_FIELD for q in query.subqueries)
     )
-
-
-_POOL: ThreadPoolExecutor | None = None
-_POOL_LOCK = threading.Lock()
-
-
-def _start(jobs: Sequence[Callable[[], T]], parallel: bool) -> Callable[[], list[T]]:
-    """Start ``jobs``; the returned call gives each one's result, in order.
-
-    With ``parallel``, they run in the process's thread pool meanwhile (an
-    error is raised by the call); else they run now, one after the other.
-    """
-    if not parallel or FACET_THREADS <= 0:
-        results = [job() for job in jobs]
-        return lambda: results
-    global _POOL
-    with _POOL_LOCK:
-        if _POOL is None:
-            # Created on first use, in the process that uses it (a server
-            # worker forks before any search).
-            _POOL = ThreadPoolExecutor(FACET_THREADS, thread_name_prefix="facets")
-        pool = _POOL
-    futures = [pool.submit(job) for job in jobs]
-    return lambda: [future.result() for future in futures]
 
 
 def _all_words_count(evaluator: Evaluator, words: list[str], scope: np.ndarray) -> int:

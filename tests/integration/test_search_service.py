@@ -15,7 +15,7 @@ import pytest
 
 from indexer.errors import SearchRequestError
 from indexer.pipeline import index_paths
-from indexer.search import service as service_module
+from indexer.search import pool
 from indexer.search.request import parse_search_params
 from indexer.search.service import SearchService
 from indexer.search.types import SearchPage
@@ -371,9 +371,9 @@ def test_facets_counted_in_the_thread_pool_equal_those_counted_in_turn(
     service: SearchService, params: dict[str, object], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The pool is used from a million documents; here, forced on and off.
-    monkeypatch.setattr(service_module, "PARALLEL_MIN_DOCS", 0)
+    monkeypatch.setattr(pool, "PARALLEL_MIN_DOCS", 0)
     pooled = search(service, **params)
-    monkeypatch.setattr(service_module, "PARALLEL_MIN_DOCS", 10**12)
+    monkeypatch.setattr(pool, "PARALLEL_MIN_DOCS", 10**12)
     in_turn = search(service, **params)
     assert pooled.facets == in_turn.facets and pooled.facet_totals == in_turn.facet_totals
     assert pooled.total == in_turn.total and ids(pooled) == ids(in_turn)
