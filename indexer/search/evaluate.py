@@ -26,7 +26,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fnmatch import translate
 from functools import lru_cache, partial
@@ -40,6 +40,7 @@ from indexer import schema as F
 from indexer.analysis import analyze, stem
 from indexer.errors import SearchBudgetError, SearchRequestError
 from indexer.extract.aliases import facet_aliases
+from indexer.search import pool
 from indexer.search.query import (
     DEFAULT_FIELD,
     Compound,
@@ -1280,6 +1281,8 @@ class Evaluator:
         """
         self._soft = _top_conjunction(node) if soft else None
         self._quoted = quoted
+        if self.snap.size >= pool.PARALLEL_MIN_DOCS:
+            self._prefetch(node)
         docs = None
         if self.path != "dense" and (self.path == "sparse" or self.snap.size >= SPARSE_MIN_DOCS):
             # First pass over the rest alone: which documents the leaves touch.
@@ -1292,6 +1295,39 @@ class Evaluator:
             return self._run(node, typed)
         finally:
             self.space = Space(self.snap, None)
+
+    def _prefetch(self, node: wq.Query) -> None:
+        """Score the query's words in the thread pool, each word and field at once.
+
+        What :meth:`_word` will ask :meth:`_terms_in_field` for (each text
+        field's terms of each word, and their newswire spellings), computed
+        by the same function ahead of the walk and remembered as it would
+        remember them: the BM25 of a common word's postings (millions at
+        100x) is numpy work that releases the GIL, so two words, or a word's
+        body and title, are scored on both cores.
+        """
+        wanted: dict[tuple[Any, ...], tuple[str, list[str], list[float]]] = {}
+        for leaf in _leaves(node):
+            if not isinstance(leaf, wq.Term) or self._facet_field(leaf.fieldname):
+                continue
+            expand = _is_plain_word(leaf) and leaf.text not in self._quoted
+            for fieldname in self._text_fields(leaf.fieldname):
+                terms, weights = self._word_terms(fieldname, leaf.text, expand=False)
+                found = [(terms, weights)]
+                spellings = self._spellings(fieldname, leaf.text) if expand else []
+                if spellings:
+                    found.append((spellings, [1.0] * len(spellings)))
+                for terms, weights in found:
+                    key = ("terms", fieldname, tuple(terms), tuple(weights))
+                    if key not in self._memo:
+                        wanted[key] = (fieldname, terms, weights)
+        if len(wanted) < 2:
+            return
+        jobs = [partial(self._term_scores, *args) for args in wanted.values()]
+        results = pool.start(jobs, parallel=True)()
+        for key, value in zip(wanted, results, strict=True):
+            # _term_scores adds no notice: nothing to add again on reuse.
+            self._memo[key] = (value, [])
 
     @property
     def sparse(self) -> bool:
@@ -1362,6 +1398,15 @@ class Evaluator:
         age = np.maximum(newest - dates, 0) / 86400.0
         factor = 1.0 + r.recency_weight * np.exp2(-age / max(r.recency_half_life, 1e-6))
         return np.where(dated, factor, 1.0).astype(np.float32)
+
+
+def _leaves(node: wq.Query) -> Iterator[wq.Query]:
+    """The leaves of a query tree (its nodes without subqueries), depth first."""
+    if node.is_leaf():
+        yield node
+        return
+    for child in node.children():
+        yield from _leaves(child)
 
 
 def _is_plain_word(node: wq.Query) -> TypeGuard[wq.Term]:

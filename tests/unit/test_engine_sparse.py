@@ -31,6 +31,7 @@ from indexer import schema as F
 from indexer.errors import SearchRequestError
 from indexer.model import Article
 from indexer.search import evaluate as evaluate_module
+from indexer.search import pool
 from indexer.search.evaluate import (
     PATH_VARIABLE,
     SPARSE_MAX_SHARE,
@@ -357,6 +358,26 @@ def test_phrases_read_in_the_documents_holding_every_word_are_the_same(
         patch.setattr(evaluate_module, "PHRASE_SHARE", 0.0)
         assert_same(everywhere, evaluate(uncached, node, path, ranking, soft, typed))
         assert_same(everywhere, evaluate(snap, node, path, ranking, soft, typed))
+
+
+@PROPERTY
+@given(
+    node=query_trees,
+    path=st.sampled_from(("dense", "sparse")),
+    soft=st.booleans(),
+    typed=st.sampled_from(("", "oil volcker opec japan")),
+)
+def test_words_scored_ahead_in_the_pool_give_the_same_evaluation(
+    snap: Snapshot, node: wq.Query, path: str, soft: bool, typed: str
+) -> None:
+    """On a large index the words' BM25 is computed ahead, in the thread pool
+    (forced here): the same masks, scores, highlights and notices."""
+    ranking = Ranking()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pool, "PARALLEL_MIN_DOCS", 10**12)
+        in_turn = evaluate(snap, node, path, ranking, soft, typed)
+        patch.setattr(pool, "PARALLEL_MIN_DOCS", 0)
+        assert_same(in_turn, evaluate(snap, node, path, ranking, soft, typed))
 
 
 # -- the paths are really taken, and tell apart -------------------------------------------
