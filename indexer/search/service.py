@@ -338,12 +338,15 @@ class SearchService:
         if by_relevance:
             assert evaluation is not None
             scores = evaluation.score[docs]
+            step = float(scores.max()) + 1.0
+            if len(docs) > limit:
+                docs, scores = _relevance_candidates(docs, scores, evaluation.tier, limit)
             primary = scores.astype(np.float64)
             np.negative(primary, out=primary)
             if evaluation.tier is not None:
                 # Soft AND: stories with more of the words first, whatever their scores.
                 tiers = evaluation.tier[docs].astype(np.float64)
-                tiers *= float(scores.max()) + 1.0
+                tiers *= step
                 primary -= tiers
         else:
             dates = snap.date_ts[docs]
@@ -807,6 +810,32 @@ def _is_plain_conjunction(query: wq.Query) -> bool:
         and len(query.subqueries) > 1
         and all(isinstance(q, wq.Term) and q.fieldname == DEFAULT_FIELD for q in query.subqueries)
     )
+
+
+def _relevance_candidates(
+    docs: np.ndarray, scores: np.ndarray, tier: np.ndarray | None, limit: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The documents (and scores) among which the first ``limit`` by relevance
+    are, with every document tied with the last of them: all of them, or fewer.
+
+    By relevance is by soft AND tier (more words first), then by score; on
+    a large result a float64 partition of every match is the costliest step
+    of the ranking. With tiers, the top tier alone holds the first
+    ``limit`` when it has that many (a lower tier's stories all rank after
+    it: a tier is worth more than any score, scores being non-negative).
+    Without tiers, the partition runs on the float32 scores themselves
+    (their float64 copies order and tie alike).
+    """
+    if tier is not None:
+        tiers = tier[docs]
+        top = tiers == tiers.max()
+        if scores.min() < 0 or np.count_nonzero(top) < limit:
+            return docs, scores
+        # (The caller's float64 keys then rank the top tier's stories alone.)
+        return docs[top], scores[top]
+    kth = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+    keep = scores >= kth
+    return docs[keep], scores[keep]
 
 
 def _all_words_count(evaluator: Evaluator, words: list[str], scope: np.ndarray) -> int:
