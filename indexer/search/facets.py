@@ -182,12 +182,7 @@ def facet_counts(
         if outside is None:
             outside = np.flatnonzero(~mask)
         return _totals(pairs) - _range_counts(pairs, starts, outside)
-    # Each pair's document is in the result when its document's flag,
-    # repeated over the document's pairs, says so: the same selection as
-    # ``mask[pairs.docs]`` without a look-up (and an int64 copy of the
-    # index) per pair.
-    chosen = np.repeat(mask, _pairs_per_doc(pairs, starts))
-    return np.bincount(pairs.value_ids[chosen], minlength=len(pairs.values))
+    return np.bincount(pairs.value_ids[mask[pairs.docs]], minlength=len(pairs.values))
 
 
 def listed_docs(mask: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
@@ -203,22 +198,6 @@ def listed_docs(mask: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]
 
 def _range_counts(pairs: FacetPairs, starts: np.ndarray, docs: np.ndarray) -> np.ndarray:
     return np.bincount(pairs.value_ids[ranges_of(starts, docs)], minlength=len(pairs.values))
-
-
-#: Pairs of each document of a table sorted by document (weak keys: see :data:`_NAME_RANKS`).
-_PER_DOC: weakref.WeakKeyDictionary[FacetPairs, np.ndarray] = weakref.WeakKeyDictionary()
-
-
-def _pairs_per_doc(pairs: FacetPairs, starts: np.ndarray) -> np.ndarray:
-    """How many pairs each document has (``np.diff(starts)``), in the smallest
-    unsigned type that holds them (one byte a document, mostly)."""
-    found = _PER_DOC.get(pairs)
-    if found is None:
-        counts = np.diff(starts)
-        most = int(counts.max()) if len(counts) else 0
-        dtype = np.uint8 if most < 2**8 else np.uint16 if most < 2**16 else np.uint32
-        found = _PER_DOC[pairs] = counts.astype(dtype)
-    return found
 
 
 #: Each value's count over all of a table's pairs (weak keys: see :data:`_NAME_RANKS`).
