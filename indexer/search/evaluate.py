@@ -1198,13 +1198,28 @@ class Evaluator:
         if not pairs:
             return
         bonus = self._zeros()
-        for left, right in pairs:
-            both = out.mask & word_masks[left] & word_masks[right]
+        masks = [out.mask & word_masks[left] & word_masks[right] for left, right in pairs]
+        # A word in two pairs (``minister`` in "oil minister said") has its
+        # positions gathered once, in the documents of either pair, and
+        # each pair keeps those in its own documents (the same keys, in the
+        # same order, as gathering them for each pair).
+        wider, shared = _pair_word_masks(pairs, masks)
+        gathered: dict[tuple[str, str], np.ndarray] = {}
+
+        def keys_of(fieldname: str, word: str, both: np.ndarray) -> np.ndarray:
+            if word not in shared:
+                return self._position_keys(fieldname, word, both)
+            if (fieldname, word) not in gathered:
+                gathered[fieldname, word] = self._position_keys(fieldname, word, wider[word])
+            keys = gathered[fieldname, word]
+            return keys[self.space.expand(both)[keys >> 32]]
+
+        for (left, right), both in zip(pairs, masks, strict=True):
             if not both.any():
                 continue
             for fieldname in F.TEXT_FIELDS:
-                lk = self._position_keys(fieldname, left, both)
-                rk = self._position_keys(fieldname, right, both)
+                lk = keys_of(fieldname, left, both)
+                rk = keys_of(fieldname, right, both)
                 if not len(lk) or not len(rk):
                     continue
                 hits = _near(lk, rk, int(r.proximity_window))
@@ -1402,6 +1417,23 @@ class Evaluator:
         age = np.maximum(newest - dates, 0) / 86400.0
         factor = 1.0 + r.recency_weight * np.exp2(-age / max(r.recency_half_life, 1e-6))
         return np.where(dated, factor, 1.0).astype(np.float32)
+
+
+def _pair_word_masks(
+    pairs: list[tuple[str, str]], masks: list[np.ndarray]
+) -> tuple[dict[str, np.ndarray], set[str]]:
+    """Per word of the pairs, the documents of every pair it is in; and the
+    words in more than one pair."""
+    wider: dict[str, np.ndarray] = {}
+    shared: set[str] = set()
+    for (left, right), both in zip(pairs, masks, strict=True):
+        for word in (left, right):
+            if word in wider:
+                wider[word] = wider[word] | both
+                shared.add(word)
+            else:
+                wider[word] = both
+    return wider, shared
 
 
 def _docs_with_value(pairs: Any, value_id: int) -> np.ndarray:

@@ -380,6 +380,30 @@ def test_words_scored_ahead_in_the_pool_give_the_same_evaluation(
         assert_same(in_turn, evaluate(snap, node, path, ranking, soft, typed))
 
 
+@PROPERTY
+@given(
+    words_typed=st.lists(words, min_size=3, max_size=5),
+    path=st.sampled_from(("dense", "sparse")),
+    soft=st.booleans(),
+)
+def test_a_word_in_two_proximity_pairs_is_gathered_once_to_the_same_scores(
+    snap: Snapshot, words_typed: list[str], path: str, soft: bool
+) -> None:
+    """``oil minister said``: ``minister``'s positions are read once for both
+    of its pairs; the scores are those of reading them for each pair."""
+    node = wq.And([wq.Term(DEFAULT_FIELD, w) for w in words_typed])
+    ranking = Ranking()
+    once = evaluate(snap, node, path, ranking, soft, "")
+    with pytest.MonkeyPatch.context() as patch:
+        apart = evaluate_module._pair_word_masks
+        patch.setattr(
+            evaluate_module,
+            "_pair_word_masks",
+            lambda pairs, masks: (apart(pairs, masks)[0], set()),
+        )
+        assert_same(once, evaluate(snap, node, path, ranking, soft, ""))
+
+
 # -- the paths are really taken, and tell apart -------------------------------------------
 
 
