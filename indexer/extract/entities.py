@@ -726,10 +726,54 @@ def _joins(tokens: list[str], index: int) -> bool:
     before, after = tokens[index - 1], tokens[index + 1 :]
     if before in _AND_WORDS and after[:1] != ["the"] and any(w in _ORG_HEADS for w in after):
         return True  # "Savings and Loan Association", "Health and Human Services"
+    if _and_in_field(tokens, index):
+        return True  # "Department of Physics and Astronomy"
     # "Kahn and Kahn Pty Ltd", "Herald and Weekly Times Ltd"; but a word that ends
     # an organization's name ends it: "General Accounting Office and Bt Corp".
     ends_name = before in _LEGAL_SUFFIXES or (before in _ORG_HEADS and before not in _PRESS)
     return tokens[-1] in _LEGAL_SUFFIXES and not ends_name
+
+
+def _and_in_field(tokens: list[str], index: int) -> bool:
+    """Whether ``and`` at ``index`` joins the two fields an organization is "of" or
+    "for": "Department of Physics and Astronomy", "Ministry of Culture and Tourism",
+    "American College of Obstetricians and Gynecologists".
+
+    The span must name an organization's head word right before its "of"/"for"
+    part, with only unknown capitalized words between it and "and", and the
+    words after "and" (one to three, to the end of the span or to the next
+    connector) must be unknown too: a known name, a given name, a title or
+    words ending in a head word start a second name ("University of Texas and Oklahoma",
+    "Department of Defense and Stephen Hadley", "Ministry of Defence and Interior
+    Ministry").
+    """
+    head = index - 1
+    while head > 0 and tokens[head] not in ("of", "for"):
+        word = tokens[head]
+        if not word[:1].isupper() or _not_field_word(word):
+            return False
+        head -= 1
+    if head < 1 or head == index - 1 or tokens[head - 1] not in _ORG_HEADS:
+        return False
+    rest: list[str] = []
+    for word in tokens[index + 1 :]:
+        if word in _CONNECTORS or word == "&":
+            break
+        rest.append(word)
+    if not 1 <= len(rest) <= 3 or (len(rest) > 1 and rest[-1] in _ORG_HEADS):
+        return False
+    return all(word[:1].isupper() and not _not_field_word(word) for word in rest)
+
+
+def _not_field_word(word: str) -> bool:
+    """A word that cannot be part of the field an organization is "of": a known name,
+    a given name, a title, a stop word."""
+    return (
+        (word in _TITLES and word not in _WEAK_TITLES)  # "Trade and Industry" are fields
+        or word in _STOP
+        or word in first_names()
+        or _known([word]) is not None
+    )
 
 
 def _starts_with_title_org(tokens: list[str]) -> bool:

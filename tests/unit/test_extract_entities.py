@@ -384,3 +384,23 @@ def test_a_name_before_a_place_noun_is_a_place() -> None:
     assert (found.people, found.places) == ((), ("Abu Tarnib",))
     # An Arabic name by its form is still a person's elsewhere.
     assert ents("Abu Tarnib al-Qarni was arrested.").people == ("Abu Tarnib al-Qarni",)
+
+
+def test_and_joins_the_fields_an_organization_is_of() -> None:
+    found = ents("She taught at the Department of Qarnology and Tarnistics in Leeds.")
+    assert found.organizations == ("Department of Qarnology and Tarnistics",)
+    assert ents("The Ministry of Science and Technology said.").organizations == (
+        "Ministry of Science and Technology",
+    )
+    # A known name, a given name or a second organization after "and" is a name apart.
+    found = ents("The University of Qarnland and Oklahoma signed.")
+    assert (found.organizations, found.places) == (("University of Qarnland",), ("Oklahoma",))
+    found = ents("The Department of Qarnology and Stephen Tarnby agreed.")
+    assert (found.organizations, found.people) == (
+        ("Department of Qarnology",),
+        ("Stephen Tarnby",),
+    )
+    assert ents("The Ministry of Qarnology and Tarn Ministry met.").organizations == (
+        "Ministry of Qarnology",
+        "Tarn Ministry",
+    )
