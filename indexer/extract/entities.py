@@ -170,6 +170,19 @@ _ORG_HEADS = _words(
     Tribunal Directorate Secretariat Legislature Caucus Centers Centres Orchestra Band Ensemble
     Choir Museum Library Records Studios Entertainment Publishing FC Scouts News"""
 )
+# Head words of a country's own bodies, which a nationality before them does not name:
+# "Iranian Foreign Ministry", "Israeli Supreme Court", "Japanese Embassy".
+_STATE_BODIES = _words(
+    """Ministry Embassy Consulate Court Army Navy Police Parliament Government Cabinet
+    Military Legislature"""
+)
+# Group words that open the names of bodies above or across nations: "European Court of
+# Human Rights", "African Union", "Islamic Court".
+_NOT_NATIONS = _words(
+    """European African Asian Arab Arabian Latino Hispanic Sunni Shiite Shia Muslim Christian
+    Jewish Catholic Protestant Hindu Buddhist Sikh Western Eastern"""
+)
+_COMPASS = _words("North South East West Northern Southern Eastern Western")
 # Words before a name that say what it names: "oil company Yukos", "the band Korn".
 _ORG_CUES = _words(
     """company firm group party band club newspaper daily agency bank airline carrier network
@@ -412,8 +425,26 @@ def _add_organization(tokens: list[str], out: _Collector) -> None:
                 tokens = tokens[:index]
                 break
     tokens = _trim_connectors(tokens)
+    tokens = tokens[_nationality_before_state_body(tokens) :]
     if tokens:
         out.add("organization", " ".join(tokens))
+
+
+def _nationality_before_state_body(tokens: Sequence[str]) -> int:
+    """How many leading words are a nationality before a state body: "Iranian Foreign
+    Ministry" is the Foreign Ministry (as "Iran's Foreign Ministry" is), "North Korean
+    Supreme Court" the Supreme Court; the nationality is not an entity. A name the
+    nationality is part of keeps it ("American Medical Association", "British Airways",
+    "European Court of Human Rights"), and so does a one-word body ("Japanese Embassy")."""
+    count = 2 if len(tokens) > 2 and tokens[0] in _COMPASS else 1
+    nationality = tokens[count - 1]
+    if nationality in _NOT_NATIONS or not is_demonym(nationality):
+        return 0
+    rest = tokens[count:]
+    if len(rest) < 2 or any("'" in word for word in rest):
+        return 0  # "Japanese Embassy" (not "Embassy"), "Korean People's Army"
+    head = rest[rest.index("of") - 1] if "of" in rest[1:] else rest[-1]
+    return count if head in _STATE_BODIES else 0
 
 
 def _particle(tokens: Sequence[str], index: int) -> bool:

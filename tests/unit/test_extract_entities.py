@@ -404,3 +404,14 @@ def test_and_joins_the_fields_an_organization_is_of() -> None:
         "Ministry of Qarnology",
         "Tarn Ministry",
     )
+
+
+def test_a_nationality_before_a_state_body_is_not_part_of_its_name() -> None:
+    # As with a possessive: "Iran's Foreign Ministry".
+    assert ents("The Iranian Foreign Ministry said so.").organizations == ("Foreign Ministry",)
+    assert ents("The North Korean Supreme Court ruled.").organizations == ("Supreme Court",)
+    assert ents("The Greek Ministry of Tarnology said.").organizations == ("Ministry of Tarnology",)
+    # Names the nationality belongs to keep it; a one-word body keeps it too.
+    for name in ("American Tarnology Association", "European Court of Qarn Rights",
+                 "Japanese Embassy", "Korean People's Army"):  # fmt: skip
+        assert ents(f"The {name} said so.").organizations == (name,)
