@@ -168,8 +168,11 @@ _ORG_HEADS = _words(
     Brothers Bros Bros. Mutual Realty Properties International Inc's Co's Corp's Agencies
     Embassy Consulate Survey Command Forces Guard Brigade Brigades Battalion Regiment Corps
     Tribunal Directorate Secretariat Legislature Caucus Centers Centres Orchestra Band Ensemble
-    Choir Museum Library Records Studios Entertainment Publishing FC Scouts News"""
+    Choir Museum Library Records Studios Entertainment Publishing FC Scouts News Municipality"""
 )
+# Heads whose "of" names keep a place written before them: "Massachusetts Institute of
+# Technology", "Tokyo University of the Arts" (but "U.S. Department of Justice").
+_PLACE_NAMED = _words("Institute University College School Academy Conservatory")
 # Head words of a country's own bodies, which a nationality before them does not name:
 # "Iranian Foreign Ministry", "Israeli Supreme Court", "Japanese Embassy".
 _STATE_BODIES = _words(
@@ -379,7 +382,9 @@ def _qualified_start(tokens: Sequence[str], index: int) -> int:
     start = index
     while start and tokens[start - 1] not in ("the", "of", "for"):
         word = tokens[start - 1]
-        if word not in ("and", "&") and (not word[:1].isupper() or _known([word]) is not None):
+        if word not in ("and", "&") and not word[:1].isupper():
+            break
+        if _known([word]) is not None and tokens[index] not in _PLACE_NAMED:
             break
         start -= 1
     while start < index and tokens[start] in ("and", "&"):
@@ -755,7 +760,12 @@ def _joins(tokens: list[str], index: int) -> bool:
     if index == 0:
         return False
     before, after = tokens[index - 1], tokens[index + 1 :]
-    if before in _AND_WORDS and after[:1] != ["the"] and any(w in _ORG_HEADS for w in after):
+    if (
+        before in _AND_WORDS
+        and after[:1] != ["the"]
+        and any(w in _ORG_HEADS for w in after)
+        and _known(after[:1]) is None  # "... of Technology and Colorado State University"
+    ):
         return True  # "Savings and Loan Association", "Health and Human Services"
     if _and_in_field(tokens, index):
         return True  # "Department of Physics and Astronomy"

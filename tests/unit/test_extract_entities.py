@@ -415,3 +415,17 @@ def test_a_nationality_before_a_state_body_is_not_part_of_its_name() -> None:
     for name in ("American Tarnology Association", "European Court of Qarn Rights",
                  "Japanese Embassy", "Korean People's Army"):  # fmt: skip
         assert ents(f"The {name} said so.").organizations == (name,)
+
+
+def test_a_place_before_an_institute_belongs_to_its_name() -> None:
+    found = ents(
+        "She studied at the Massachusetts Institute of Qarnology and Ohio State University."
+    )
+    assert (found.organizations, found.places) == (
+        ("Massachusetts Institute of Qarnology", "Ohio State University"),
+        (),
+    )
+    # Not before a government body: "U.S. Department of Justice".
+    found = ents("The U.S. Department of Qarnology said.")
+    assert (found.organizations, found.places) == (("Department of Qarnology",), ("United States",))
+    assert ents("The Municipality of Tarnavo voted.").organizations == ("Municipality of Tarnavo",)
