@@ -281,19 +281,16 @@ def score_document(doc: Document, names: Names) -> tuple[dict[str, Counts], dict
     return doc_level, mention_level
 
 
-def without_agencies(doc: Document, is_agency: Callable[[str], bool]) -> tuple[Document, int]:
-    """The document with its organization mentions that name a news agency left out
-    (issue 12: agencies named as sources are not entities; gmb labels them as
-    organizations), and how many distinct agency entities were dropped."""
-    kept: list[Mention] = []
-    dropped: set[str] = set()
-    for mention in doc.mentions:
-        spelling = doc.text[mention.start : mention.end] or mention.entity
-        if mention.kind == "organizations" and is_agency(spelling):
-            dropped.add(mention.entity)
-        else:
-            kept.append(mention)
-    return Document(doc.doc_id, doc.text, kept), len(dropped)
+def without_agencies(doc: Document) -> tuple[Document, int]:
+    """The document without its organization mentions that name a news agency (see
+    :func:`evaluation.entities.agency_entities`), and how many agencies it drops."""
+    from evaluation.entities import agency_entities
+
+    agencies = agency_entities(
+        (m.kind, doc.text[m.start : m.end] or m.entity, m.entity) for m in doc.mentions
+    )
+    kept = [m for m in doc.mentions if not (m.kind == "organizations" and m.entity in agencies)]
+    return Document(doc.doc_id, doc.text, kept), len(agencies)
 
 
 def _mentions(doc: Document, kind: str, predicted: Iterable[str]) -> Counts:
