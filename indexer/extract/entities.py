@@ -917,8 +917,35 @@ def _title_part(tokens: list[str], out: _Collector) -> None:
     State", "Minister of Finance")."""
     if len(tokens) > 2 and _org_start(tokens) == 0:  # not "for Financial Communications"
         _add_organization(tokens, out)
+    elif (holder := _holder_after_organization(tokens)) is not None:
+        # "CEO of the Qarn Council Enver Solomon": the organization, then its officer.
+        if _org_start(tokens[:holder]) == 0:
+            _add_organization(tokens[:holder], out)
+        else:
+            _search_inside(tokens[:holder], out)
+        _split_person(tokens[holder:], out, titled=True)
     else:
         _search_inside(tokens, out)
+
+
+def _holder_after_organization(tokens: Sequence[str]) -> int | None:
+    """Where the title holder's name starts after an organization in a title's "of"
+    part ("of the Refugee Council Enver Solomon"): two or three unknown capitalized
+    words after the organization's head word, which the part does not end with."""
+    for index in range(len(tokens) - 3, 0, -1):
+        if tokens[index] in _ORG_HEADS:
+            rest = tokens[index + 1 :]
+            if 2 <= len(rest) <= 3 and all(
+                word[:1].isupper()
+                and word not in _ORG_HEADS
+                and word not in _CONNECTORS
+                and word not in _TITLES
+                and _known([word]) is None
+                for word in rest
+            ):
+                return index + 1
+            return None
+    return None
 
 
 def _scan_mixed(text: str, out: _Collector) -> None:

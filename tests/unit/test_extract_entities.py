@@ -429,3 +429,13 @@ def test_a_place_before_an_institute_belongs_to_its_name() -> None:
     found = ents("The U.S. Department of Qarnology said.")
     assert (found.organizations, found.places) == (("Department of Qarnology",), ("United States",))
     assert ents("The Municipality of Tarnavo voted.").organizations == ("Municipality of Tarnavo",)
+
+
+def test_a_title_of_an_organization_then_its_holder() -> None:
+    found = ents("The CEO of the Qarn Tarn Council Enver Tarnby told reporters.")
+    assert (found.organizations, found.people) == (("Qarn Tarn Council",), ("Enver Tarnby",))
+    found = ents("Chairman of the Federal Reserve Velma Qarnby spoke.")
+    assert (found.organizations, found.people) == (("Federal Reserve",), ("Velma Qarnby",))
+    # A part that ends with its head word is the organization alone.
+    found = ents("Chairman of the Board of Qarn Trustees said so.")
+    assert (found.organizations, found.people) == (("Board of Qarn Trustees",), ())
