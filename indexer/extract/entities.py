@@ -170,6 +170,8 @@ _ORG_HEADS = _words(
     Tribunal Directorate Secretariat Legislature Caucus Centers Centres Orchestra Band Ensemble
     Choir Museum Library Records Studios Entertainment Publishing FC Scouts News Municipality"""
 )
+# Plurals after a city that name events or agreements, not teams: "Beijing Olympics".
+_NOT_TEAMS = _words("Olympics Games Talks Accords Conventions Protocols Riots Elections Awards")
 # Heads whose "of" names keep a place written before them: "Massachusetts Institute of
 # Technology", "Tokyo University of the Arts" (but "U.S. Department of Justice").
 _PLACE_NAMED = _words("Institute University College School Academy Conservatory")
@@ -363,16 +365,27 @@ def _is_team(tokens: Sequence[str]) -> bool:
     Yankees"); not after a country ("U.S. Attacks" in a headline)."""
     last = tokens[-1]
     if not (
-        len(tokens) <= 3
+        len(tokens) <= 5
         and len(last) > 3
         and last.endswith("s")
         and last[1:-1].islower()
         and last not in _NOT_PERSON_LAST
+        and last not in _NOT_TEAMS
+        and last not in _PLACE_HEADS
         and not is_demonym(last)
     ):
         return False
-    known = _known(tokens[:-1])
-    return known is not None and known[0] == "place" and known[1] not in countries()
+    # The city or region, then one or two words of the team's own name: "Oakland
+    # Athletics", "Toronto Blue Jays", "Sacramento River Cats".
+    for cut in range(len(tokens) - 1, max(0, len(tokens) - 3), -1):
+        known = _known(tokens[:cut])
+        if known is not None:
+            return (
+                known[0] == "place"
+                and known[1] not in countries()
+                and all(word[:1].isupper() and word not in _CONNECTORS for word in tokens[cut:])
+            )
+    return False
 
 
 def _qualified_start(tokens: Sequence[str], index: int) -> int:

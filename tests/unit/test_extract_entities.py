@@ -439,3 +439,11 @@ def test_a_title_of_an_organization_then_its_holder() -> None:
     # A part that ends with its head word is the organization alone.
     found = ents("Chairman of the Board of Qarn Trustees said so.")
     assert (found.organizations, found.people) == (("Board of Qarn Trustees",), ())
+
+
+def test_a_city_and_a_plural_name_of_up_to_two_words_is_a_team() -> None:
+    found = ents("He played for the Toronto Blue Tarns and the Oakland Qarnlets.")
+    assert (found.organizations, found.places) == (("Toronto Blue Tarns", "Oakland Qarnlets"), ())
+    # Events and agreements named after a city are not teams.
+    found = ents("The Beijing Olympics and the Geneva Conventions were cited.")
+    assert (found.organizations, found.places) == ((), ("Beijing", "Geneva"))
