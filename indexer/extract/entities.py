@@ -168,7 +168,8 @@ _ORG_HEADS = _words(
     Brothers Bros Bros. Mutual Realty Properties International Inc's Co's Corp's Agencies
     Embassy Consulate Survey Command Forces Guard Brigade Brigades Battalion Regiment Corps
     Tribunal Directorate Secretariat Legislature Caucus Centers Centres Orchestra Band Ensemble
-    Choir Museum Library Records Studios Entertainment Publishing FC Scouts News Municipality"""
+    Choir Museum Library Records Studios Entertainment Publishing FC Scouts News Municipality
+    Mission Programme Program Initiative Partnership Consortium Cartel Observatory"""
 )
 # Plurals after a city that name events or agreements, not teams: "Beijing Olympics".
 _NOT_TEAMS = _words("Olympics Games Talks Accords Conventions Protocols Riots Elections Awards")

@@ -447,3 +447,14 @@ def test_a_city_and_a_plural_name_of_up_to_two_words_is_a_team() -> None:
     # Events and agreements named after a city are not teams.
     found = ents("The Beijing Olympics and the Geneva Conventions were cited.")
     assert (found.organizations, found.places) == ((), ("Beijing", "Geneva"))
+
+
+def test_programs_missions_and_observatories_are_organizations() -> None:
+    found = ents("The Qarn Development Program and the Tarn Observatory for Human Rights said.")
+    assert found.organizations == (
+        "Qarn Development Program",
+        "Tarn Observatory for Human Rights",
+    )
+    assert ents("The Qarnian Stabilization Mission left.").organizations == (
+        "Qarnian Stabilization Mission",
+    )
