@@ -234,10 +234,19 @@ _PLACE_NOUNS = _words(
 _PLACE_FIRST = _words("Mount Mt. Lake Gulf Bay Strait Cape Port Isle Fort")
 # Capitalized words the tagger must not type: compass points and blocs used
 # as adjectives ("West German", "the West"), table headings.
-_NOT_NAMES = _words(
-    """West East North South Western Eastern Northern Southern Central Western-style
+_NOT_NAMES = (
+    _words(
+        """West East North South Western Eastern Northern Southern Central Western-style
     West German East German East Bloc Eastern Bloc NOTE Note FOB CIF"""
-) | frozenset(("West German", "East German", "East Bloc", "Eastern Bloc"))
+    )
+    | frozenset(("West German", "East German", "East Bloc", "Eastern Bloc"))
+    | _words(
+        # Everyday abbreviations of things, not names: measures, diseases, media, devices.
+        """GDP GNP CPI HIV DNA RNA SARS TV CEO CFO IPO GMT UTC IQ PC DVD CD USB GPS SMS VIP"""
+    )
+)
+# Flu strains and similar designations: "H5N1", "H1N1".
+_STRAIN = re.compile(r"[A-Z]\d+[A-Z]\d+")
 # Short all-capitals aliases that are also English words, ignored in headlines.
 _CAPS_WORDS = _words(
     "WHO SET FOX AID US IT IS AM PM AN AS AT BE BY DO GO IF IN NO OF ON OR SO TO UP WE"
@@ -1254,8 +1263,8 @@ def _resolve(
         elif mention.kind in ("word", "segment"):
             if mention.name in acronyms or mention.name in short_forms:
                 continue  # "DOT", "Sears": short forms of names listed already
-            if mention.name in _NOT_NAMES or mention.name in _ORG_HEADS:
-                continue  # "the Commission": a reference back, not a name
+            if _not_a_name(mention.name):
+                continue
             if _common_word(mention, text):
                 continue
             if located and mention.name in located:
@@ -1267,6 +1276,12 @@ def _resolve(
         else:
             resolved.append(mention)
     return resolved
+
+
+def _not_a_name(name: str) -> bool:
+    """A leftover that names nothing: a compass word, an everyday abbreviation ("GDP"),
+    a lone head word ("the Commission": a reference back) or a strain ("H5N1")."""
+    return name in _NOT_NAMES or name in _ORG_HEADS or _STRAIN.fullmatch(name) is not None
 
 
 def _acronyms(names: Iterable[str]) -> set[str]:

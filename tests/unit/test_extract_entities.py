@@ -458,3 +458,11 @@ def test_programs_missions_and_observatories_are_organizations() -> None:
     assert ents("The Qarnian Stabilization Mission left.").organizations == (
         "Qarnian Stabilization Mission",
     )
+
+
+def test_everyday_abbreviations_and_strains_are_not_names() -> None:
+    found = ents("The H5N1 and H7N9 strains spread; GDP fell and HIV cases rose, the CEO said.")
+    assert (found.people, found.organizations, found.places) == ((), (), ())
+    # An acronym the story defines is still an organization.
+    found = ents("The Qarn Tarn Agency (QTA) said so. QTA added more.")
+    assert found.organizations == ("Qarn Tarn Agency",)
