@@ -174,7 +174,34 @@ def ner_report(
                     f"  {'':<21}orgs {_prf(no_agencies)} with the {agencies} news agencies"
                     " out of the gold"
                 )
+    _acceptance(results)
     return results
+
+
+def _acceptance(results: dict[tuple[str, str], dict[str, ner_sets.Counts]]) -> None:
+    """Issue 12's targets per set, with counts and five decimals (the margins are thin)."""
+    print("\nTargets: overall F1 >= spaCy's; recall >= 0.5 per type (found/gold)")
+    for (set_name, system), by_kind in results.items():
+        if system != "newsearch":
+            continue
+        overall = ner_sets.Counts()
+        for counts in by_kind.values():
+            overall.add(counts)
+        line = f"  {set_name:<11}F1 {overall.f1:.5f} ({overall.correct}/{overall.predicted} right,"
+        line += f" {overall.found}/{overall.gold} found)"
+        reference = results.get((set_name, "spaCy sm"))
+        if reference is not None:
+            other = ner_sets.Counts()
+            for counts in reference.values():
+                other.add(counts)
+            verdict = "ok" if overall.f1 >= other.f1 else "BELOW"
+            line += f" vs spaCy {other.f1:.5f} {verdict}"
+        low = [kind for kind, counts in by_kind.items() if counts.gold and counts.recall < 0.5]
+        recalls = ", ".join(
+            f"{kind[:4]} {counts.recall:.3f} ({counts.found}/{counts.gold})"
+            for kind, counts in by_kind.items()
+        )
+        print(f"{line}; recall {recalls}{'; BELOW 0.5: ' + ', '.join(low) if low else ''}")
 
 
 def _prf(counts: ner_sets.Counts) -> str:
