@@ -988,11 +988,29 @@ def _scan_mixed(text: str, out: _Collector) -> None:
         role = _role_before(text, match.start())
         out.text, out.span, out.opening = text, match.span(), True
         for number, tokens in enumerate(_subspans(match.group().split(" "))):
+            if number == 0 and len(tokens) > 2 and tokens[1] == "of":
+                tokens = _without_opening_plural(tokens, text, match.start())
             if tokens:
                 _process_span(tokens, number == 0 and role, out)
                 out.opening = False
     for rest in pending:
         _article_name(rest.group(), out)
+
+
+def _without_opening_plural(tokens: list[str], text: str, start: int) -> list[str]:
+    """A sentence's first word, an everyday plural, and "of" are not part of the name
+    after them: "Rebels of the Sudan People's Liberation Movement", "Thousands of
+    Qarnians", "Supporters of Tarn Party"; capitals there say nothing."""
+    first = tokens[0]
+    if (
+        not first.endswith("s")
+        or first in _ORG_HEADS
+        or first.lower() not in common_words()
+        or not _context(text, start, start)[2]
+    ):
+        return tokens
+    rest = tokens[2:]
+    return rest[1:] if rest[:1] == ["the"] else rest
 
 
 # "Evanston, Illinois", "Kourou, French Guiana": up to three capitalized words, a comma

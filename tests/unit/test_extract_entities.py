@@ -466,3 +466,13 @@ def test_everyday_abbreviations_and_strains_are_not_names() -> None:
     # An acronym the story defines is still an organization.
     found = ents("The Qarn Tarn Agency (QTA) said so. QTA added more.")
     assert found.organizations == ("Qarn Tarn Agency",)
+
+
+def test_an_opening_everyday_plural_and_of_are_not_part_of_the_name() -> None:
+    found = ents("Rebels of the Qarn Liberation Movement (QLM) said so. The QLM denied it.")
+    assert found.organizations == ("Qarn Liberation Movement",)
+    found = ents("He met them. Commanders of the Tarnian Army agreed.")
+    assert found.organizations == ("Tarnian Army",)
+    # Inside a sentence the capitals are the name's own.
+    found = ents("He joined the Friends of the Qarn Society.")
+    assert found.organizations == ("Friends of the Qarn Society",)
