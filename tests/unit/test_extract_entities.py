@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from indexer.extract.entities import Entities, extract_entities
+from indexer.extract.gazetteer import first_names, hand_first_names
 
 
 def ents(text: str, title: str = "", tag_people: tuple[str, ...] = ()) -> Entities:
@@ -476,3 +477,14 @@ def test_an_opening_everyday_plural_and_of_are_not_part_of_the_name() -> None:
     # Inside a sentence the capitals are the name's own.
     found = ents("He joined the Friends of the Qarn Society.")
     assert found.organizations == ("Friends of the Qarn Society",)
+
+
+def test_common_us_given_names_mark_people() -> None:
+    # "Lydia" is in the census list, not in the hand-made one.
+    found = ents("Lydia Tarnmann for Qarn Standards Tarnland says they are looking.")
+    assert found.people == ("Lydia Tarnmann",)
+    # The tagger's "given name" feature still reads the hand-made list it was trained with.
+    assert "Lydia" in first_names() and "Lydia" not in hand_first_names()
+    assert hand_first_names() < first_names()
+    # Everyday words, places and months are not taken from the census list.
+    assert not {"April", "June", "Georgia", "Chad", "Will"} & (first_names() - hand_first_names())
