@@ -169,10 +169,12 @@ _ORG_HEADS = _words(
     Embassy Consulate Survey Command Forces Guard Brigade Brigades Battalion Regiment Corps
     Tribunal Directorate Secretariat Legislature Caucus Centers Centres Orchestra Band Ensemble
     Choir Museum Library Records Studios Entertainment Publishing FC Scouts News Municipality
-    Mission Programme Program Initiative Partnership Consortium Cartel Observatory"""
+    Mission Initiative Partnership Consortium Cartel Observatory"""
 )
 # Plurals after a city that name events or agreements, not teams: "Beijing Olympics".
-_NOT_TEAMS = _words("Olympics Games Talks Accords Conventions Protocols Riots Elections Awards")
+_NOT_TEAMS = _words(
+    "Olympics Games Talks Accords Conventions Protocols Riots Elections Awards Reps Sens"
+)
 # Heads whose "of" names keep a place written before them: "Massachusetts Institute of
 # Technology", "Tokyo University of the Arts" (but "U.S. Department of Justice").
 _PLACE_NAMED = _words("Institute University College School Academy Conservatory")
@@ -546,13 +548,35 @@ def _classify(
         _split_person(tokens, out, titled=True)
     elif len(tokens) >= 2 and (tokens[-1] in _PLACE_HEADS or tokens[0] in _PLACE_FIRST):
         out.add("place", " ".join(tokens))
-    elif len(tokens) >= 2 and tokens[0] in first_names() and tokens[1] not in _CONNECTORS:
+    elif (
+        len(tokens) >= 2
+        and tokens[0] in first_names()
+        and tokens[1] not in _CONNECTORS
+        and not _ends_in_everyday_word(tokens)
+    ):
         if tokens[-1] not in _NOT_PERSON_LAST:
             _split_person(tokens, out)
     elif _arabic_person(tokens) and not _before_place_noun(tokens, out):
         _split_person(tokens, out)
     else:
         _leftover(tokens, out, before)
+
+
+def _ends_in_everyday_word(tokens: Sequence[str]) -> bool:
+    """A name of three words or more ending in an everyday word is a thing's, not a
+    person's, even after a given name: "Alvin Vogtle Nuclear Plant", "Charles Lefranc
+    Cellars" (surnames that are also words, "Young", "Shaw", are not in the list; a
+    given name before the last word keeps it a surname: "Edward George Honey")."""
+    for index, token in enumerate(tokens):
+        if token in _CONNECTORS:
+            tokens = tokens[:index]  # "Gary Qarn of DAB": the name ends at "of"
+            break
+    if len(tokens) < 3 or tokens[-2] in first_names():
+        return False  # "Edward George Honey"
+    last = tokens[-1]
+    if not last[1:].islower() or _ROMAN.fullmatch(last) or last.rstrip(".") in ("Jr", "Sr"):
+        return False  # "Henry Heinz II", "... DAB"
+    return last.lower() in common_words()
 
 
 def _before_place_noun(tokens: Sequence[str], out: _Collector) -> bool:
@@ -1339,8 +1363,9 @@ def _tagger_decision(mention: _Mention) -> str | None:
     kind = span_tagger().classify(tokens, before, after, initial)
     if kind == "person" and mention.neuter:
         return "organization"  # "Comissaria Smith said in its weekly review"
-    if kind == "person" and _everyday_words(tokens):
-        kind = "organization"  # "Velvet Revolver toured", "Weather Report recorded"
+    if kind == "person" and (_everyday_words(tokens) or _ends_in_everyday_word(tokens)):
+        # "Velvet Revolver toured", "Weather Report recorded", "Charles Lefranc Cellars"
+        kind = "organization"
     if kind != "place" and before in _ORG_CUES:
         return "organization"  # "oil company Yukos", "the band Korn"
     if kind != "place" and after in _ORG_AFTER:

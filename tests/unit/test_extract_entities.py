@@ -450,15 +450,29 @@ def test_a_city_and_a_plural_name_of_up_to_two_words_is_a_team() -> None:
     assert (found.organizations, found.places) == ((), ("Beijing", "Geneva"))
 
 
-def test_programs_missions_and_observatories_are_organizations() -> None:
-    found = ents("The Qarn Development Program and the Tarn Observatory for Human Rights said.")
+def test_missions_and_observatories_are_organizations_programs_are_not() -> None:
+    found = ents("The Qarn Stabilization Mission and the Tarn Observatory for Human Rights said.")
     assert found.organizations == (
-        "Qarn Development Program",
+        "Qarn Stabilization Mission",
         "Tarn Observatory for Human Rights",
     )
-    assert ents("The Qarnian Stabilization Mission left.").organizations == (
-        "Qarnian Stabilization Mission",
-    )
+    # A government program is not a body ("Export Enhancement Program"); the United
+    # Nations' programmes are known by name.
+    assert ents("Sales under the Qarn Enhancement Program rose.").organizations == ()
+    found = ents("The U.N. Development Program and Freddie Mac said so.")
+    assert found.organizations == ("United Nations Development Program", "Freddie Mac")
+    assert found.people == ()
+
+
+def test_a_given_name_before_a_thing_is_not_a_person() -> None:
+    found = ents("The Alvin Qarnby Nuclear Plant closed; Charles Tarnfield Cellars sold wine.")
+    assert found.people == ()
+    assert found.organizations == ("Charles Tarnfield Cellars",)  # the tagger's name, retyped
+    # Surnames that are words stay surnames after a second given name, and suffixes.
+    found = ents("Edward George Honey met Henry Qarnby II and Gary Tarn of QDAB.")
+    assert found.people == ("Edward George Honey", "Henry Qarnby II", "Gary Tarn")
+    # A state's representatives are not a team.
+    assert ents("Nebraska Republican Reps met.").organizations == ()
 
 
 def test_everyday_abbreviations_and_strains_are_not_names() -> None:
