@@ -571,8 +571,8 @@ def _ends_in_everyday_word(tokens: Sequence[str]) -> bool:
         if token in _CONNECTORS:
             tokens = tokens[:index]  # "Gary Qarn of DAB": the name ends at "of"
             break
-    if len(tokens) < 3 or tokens[-2] in first_names():
-        return False  # "Edward George Honey"
+    if len(tokens) < 3 or tokens[-2] in first_names() or _INITIALS.fullmatch(tokens[-2]):
+        return False  # "Edward George Honey", "Ian M. Cumming"
     last = tokens[-1]
     if not last[1:].islower() or _ROMAN.fullmatch(last) or last.rstrip(".") in ("Jr", "Sr"):
         return False  # "Henry Heinz II", "... DAB"

@@ -469,8 +469,8 @@ def test_a_given_name_before_a_thing_is_not_a_person() -> None:
     assert found.people == ()
     assert found.organizations == ("Charles Tarnfield Cellars",)  # the tagger's name, retyped
     # Surnames that are words stay surnames after a second given name, and suffixes.
-    found = ents("Edward George Honey met Henry Qarnby II and Gary Tarn of QDAB.")
-    assert found.people == ("Edward George Honey", "Henry Qarnby II", "Gary Tarn")
+    found = ents("Edward George Honey met Henry Qarnby II, Ian M. Honey and Gary Tarn of QDAB.")
+    assert found.people == ("Edward George Honey", "Henry Qarnby II", "Ian M. Honey", "Gary Tarn")
     # A state's representatives are not a team.
     assert ents("Nebraska Republican Reps met.").organizations == ()
 
