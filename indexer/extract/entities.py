@@ -221,6 +221,8 @@ _LEGAL_KEYS = frozenset(suffix.lower().rstrip(".") for suffix in _LEGAL_SUFFIXES
 _NOT_PERSON_LAST = _words(
     "Democratic Democrat Democrats Republican Republicans Socialist Socialists Communist"
     " Communists Conservative Conservatives Liberal Liberals Science Sciences"
+    # Plans, laws and prizes named after someone: "Marshall Plan", "Stanley Cup".
+    " Plan Doctrine Act Award Awards Prize Cup Trophy Treaty Accord Accords Agreement"
 )
 _PLACE_HEADS = _words(
     """County Province Prefecture Island Islands Oblast Canton Region Valley River Dock Docks
@@ -395,7 +397,8 @@ def _is_team(tokens: Sequence[str]) -> bool:
             return (
                 known[0] == "place"
                 and known[1] not in countries()
-                and all(word[:1].isupper() and word not in _CONNECTORS for word in tokens[cut:])
+                # Title-case words of the team's own name: not "Constantine S. Nicandros".
+                and all(word[:1].isupper() and word[1:].isalpha() for word in tokens[cut:])
             )
     return False
 
@@ -409,8 +412,9 @@ def _qualified_start(tokens: Sequence[str], index: int) -> int:
         word = tokens[start - 1]
         if word not in ("and", "&") and not word[:1].isupper():
             break
-        if _known([word]) is not None and tokens[index] not in _PLACE_NAMED:
-            break
+        known = _known([word])
+        if known is not None and (tokens[index] not in _PLACE_NAMED or known[1] in countries()):
+            break  # "U.S. National Institute of Mental Health"
         start -= 1
     while start < index and tokens[start] in ("and", "&"):
         start += 1

@@ -502,3 +502,17 @@ def test_common_us_given_names_mark_people() -> None:
     assert hand_first_names() < first_names()
     # Everyday words, places and months are not taken from the census list.
     assert not {"April", "June", "Georgia", "Chad", "Will"} & (first_names() - hand_first_names())
+
+
+def test_plans_and_prizes_named_after_someone_are_not_people() -> None:
+    found = ents("Aid under the Marshall Plan helped. Grace Qarnby won the Stanley Cup.")
+    assert found.people == ("Grace Qarnby",)
+    # A given name that is also a city does not make a team of a person's name.
+    found = ents("Later, Constantine S. Qarnandros said so.")
+    assert (found.people, found.organizations) == (("Constantine S. Qarnandros",), ())
+    # A country before an institute is a place apart.
+    found = ents("The U.S. National Institute of Qarn Health said.")
+    assert (found.organizations, found.places) == (
+        ("National Institute of Qarn Health",),
+        ("United States",),
+    )
