@@ -169,11 +169,13 @@ _ORG_HEADS = _words(
     Embassy Consulate Survey Command Forces Guard Brigade Brigades Battalion Regiment Corps
     Tribunal Directorate Secretariat Legislature Caucus Centers Centres Orchestra Band Ensemble
     Choir Museum Library Records Studios Entertainment Publishing FC Scouts News Municipality
-    Mission Initiative Partnership Consortium Cartel Observatory"""
+    Mission Initiative Consortium Cartel Observatory"""
 )
 # Plurals after a city that name events or agreements, not teams: "Beijing Olympics".
 _NOT_TEAMS = _words(
     "Olympics Games Talks Accords Conventions Protocols Riots Elections Awards Reps Sens"
+    # Plural landforms: "Carrizo Plains", "Niagara Falls", "Golan Heights".
+    " Plains Falls Heights Springs Lakes Keys Highlands Lowlands Flats Rapids Woods Isles"
 )
 # Heads whose "of" names keep a place written before them: "Massachusetts Institute of
 # Technology", "Tokyo University of the Arts" (but "U.S. Department of Justice").

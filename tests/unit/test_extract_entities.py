@@ -445,6 +445,12 @@ def test_a_title_of_an_organization_then_its_holder() -> None:
 def test_a_city_and_a_plural_name_of_up_to_two_words_is_a_team() -> None:
     found = ents("He played for the Toronto Blue Tarns and the Oakland Qarnlets.")
     assert (found.organizations, found.places) == (("Toronto Blue Tarns", "Oakland Qarnlets"), ())
+    # Events, agreements and landforms named after a city are not teams, nor is a
+    # partnership's legal form after a state.
+    found = ents(
+        "Wells in the California Qarnizo Plains belong to a California Limited Partnership."
+    )
+    assert found.organizations == ()
     # Events and agreements named after a city are not teams.
     found = ents("The Beijing Olympics and the Geneva Conventions were cited.")
     assert (found.organizations, found.places) == ((), ("Beijing", "Geneva"))
