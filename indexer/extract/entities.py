@@ -259,7 +259,9 @@ _CAPS_WORDS = _words(
 )
 # Words that open the name of a storm or other event: "Hurricane Katrina",
 # "Tropical Storm Gustav" name neither a person nor a place.
-_EVENT_WORDS = _words("Hurricane Typhoon Cyclone Tropical Storm Tornado Operation")
+_EVENT_WORDS = _words(
+    "Hurricane Hurricanes Typhoon Typhoons Cyclone Cyclones Tropical Storm Storms Tornado Operation"
+)
 # Possessives of a group noun sit inside a name, never at its end: "People's Republic of
 # China", "Sudan People's Liberation Army", "Women's Tennis Association".
 _GROUP_POSSESSIVES = _words(

@@ -522,3 +522,8 @@ def test_plans_and_prizes_named_after_someone_are_not_people() -> None:
         ("National Institute of Qarn Health",),
         ("United States",),
     )
+
+
+def test_storms_named_together_are_not_entities() -> None:
+    found = ents("Hurricanes Qarnilda and Tarnold hit Louisiana.")
+    assert (found.people, found.organizations, found.places) == ((), (), ("Louisiana",))
