@@ -94,3 +94,15 @@ def test_the_tree_is_htmldates_tree() -> None:
             assert etree.tostring(ours, encoding="unicode") == etree.tostring(
                 theirs, encoding="unicode"
             ), page
+
+
+def test_a_lone_surrogate_falls_back_to_the_text_parse_as_htmldate_reads_it() -> None:
+    # No UTF-8 for a lone surrogate: the bytes attempt fails, the text parse
+    # gives the tree htmldate gives.
+    from htmldate.utils import load_html
+    from lxml import etree
+
+    page = "<html><head><title>t</title></head><body><p>Words a\ud800b here</p></body></html>"
+    ours, theirs = parse_tree(page), load_html(page)
+    assert ours is not None and theirs is not None
+    assert etree.tostring(ours) == etree.tostring(theirs)
