@@ -47,7 +47,7 @@ import os
 import re
 import struct
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,7 +57,7 @@ from indexer import schema as F
 from indexer import segment_arrays
 from indexer.dedup import PERMUTATIONS
 from indexer.search import clusters as cl
-from indexer.search.snapshot import merge_facet
+from indexer.search.snapshot import check_pair_counts, facet_values, segment_pairs
 from indexer.segment_arrays import PREAMBLE as _PREAMBLE
 from indexer.segment_arrays import FacetPairs
 from indexer.segment_arrays import align as _align
@@ -217,45 +217,161 @@ def save_facets(directory: str, layout: Layout, facets: dict[str, FacetPairs]) -
         sections.append((f"{name}:ids", np.ascontiguousarray(pairs.value_ids, dtype="<i4")))
         sections.append((f"{name}:starts", np.ascontiguousarray(pairs.starts, dtype="<i4")))
         sections.append((f"{name}:values", json.dumps(list(pairs.values)).encode()))
+    header, encoded = _facets_header(
+        layout,
+        [(name, len(data) if isinstance(data, bytes) else data.nbytes) for name, data in sections],
+    )
+    final = facets_path_for(directory, layout.generation)
+    return _write_streamed(final, header, encoded, iter(sections))
+
+
+def write_facets(
+    directory: str,
+    layout: Layout,
+    parts: Sequence[segment_arrays.SegmentArrays],
+    live: np.ndarray,
+    before_rename: Callable[[], None] | None = None,
+) -> str:
+    """Merge the segments' facet pairs and write the generation's file, one facet at a time.
+
+    The same file as :func:`save_facets` given ``merge_facet`` of every
+    facet (tests/integration/test_generation_arrays.py compares the bytes),
+    without holding every facet's merged pairs at once: a first pass counts
+    each facet's live pairs and gathers its values (the header needs every
+    section's length), then each facet is merged segment by segment
+    (:func:`~indexer.search.snapshot.segment_pairs`), written and dropped.
+    The indexing parent did this for every commit with every facet's pairs
+    and their int64 sort keys in memory at once, which grew with the index.
+    """
+    offsets = layout.offsets()
+    sizes = [part.size for part in parts]
+    plans = []
+    sections: list[tuple[str, int]] = []
+    for facet in F.FACETS:
+        own = [(part.facets[facet.field], offsets[part.segment_id]) for part in parts]
+        values, mappings = facet_values(own)
+        count = sum(
+            int(np.count_nonzero(live[pairs.docs.astype(np.int64) + offset]))
+            for pairs, offset in own
+            if len(pairs.docs)
+        )
+        check_pair_counts(layout.size, len(values), count)
+        names = json.dumps(list(values)).encode()
+        plans.append((facet.field, own, values, mappings, names))
+        sections += [
+            (f"{facet.field}:docs", 4 * count),
+            (f"{facet.field}:ids", 4 * count),
+            (f"{facet.field}:starts", 4 * (layout.size + 1)),
+            (f"{facet.field}:values", len(names)),
+        ]
+    header, encoded = _facets_header(layout, sections)
+
+    def chunks() -> Iterator[tuple[str, bytes | np.ndarray]]:
+        for field, own, values, mappings, names in plans:
+            runs = [
+                segment_pairs(pairs, offset, mapping, len(values), live)
+                for (pairs, offset), mapping in zip(own, mappings, strict=True)
+            ]
+            for docs, _ in runs:
+                yield f"{field}:docs", docs
+            for _, ids in runs:
+                yield f"{field}:ids", ids
+            counts = np.zeros(layout.size, dtype=np.int64)
+            for (docs, _), (_, offset), size in zip(runs, own, sizes, strict=True):
+                if len(docs):
+                    counts[offset : offset + size] = np.bincount(docs - offset, minlength=size)
+            del runs
+            starts = np.zeros(layout.size + 1, dtype=np.int32)
+            np.cumsum(counts, out=starts[1:])
+            del counts
+            yield f"{field}:starts", starts
+            yield f"{field}:values", names
+
+    final = facets_path_for(directory, layout.generation)
+    return _write_streamed(final, header, encoded, chunks(), before_rename)
+
+
+def _facets_header(layout: Layout, sections: list[tuple[str, int]]) -> tuple[dict[str, Any], bytes]:
+    """The facet file's header for sections of these lengths, in this order, with
+    a placeholder checksum of the final width (the caller fills it in)."""
     header: dict[str, Any] = {
         "version": FACETS_VERSION,
         "generation": layout.generation,
         "segments": [list(s) for s in layout.segments],
         "documents": layout.size,
-        "crc": 0,
-        "sections": {
-            name: [0, len(data) if isinstance(data, bytes) else data.nbytes]
-            for name, data in sections
-        },
+        "crc": "0" * 8,
+        "sections": {name: [0, length] for name, length in sections},
         "total": 0,
     }
-    header["crc"] = "0" * 8
     for _ in range(3):  # the offsets' digits change the header's length: settle it
         encoded = json.dumps(header, sort_keys=True).encode()
         offset = _align(_PREAMBLE.size + len(encoded))
         end = offset
-        for name, _data in sections:
+        for name, length in sections:
             header["sections"][name][0] = offset
-            end = offset + header["sections"][name][1]
+            end = offset + length
             offset = _align(end)
         header["total"] = end  # no padding after the last section: every byte is checked
-    # The checksum covers every byte after the header (sections and the zero
-    # padding between them), as load_facets reads them.
-    crc = 0
-    position = header["sections"][sections[0][0]][0] if sections else header["total"]
-    first = position
-    for name, data in sections:
-        offset = header["sections"][name][0]
-        crc = zlib.crc32(bytes(offset - position), crc)
-        crc = zlib.crc32(data if isinstance(data, bytes) else data.view(np.uint8).data, crc)
-        position = offset + header["sections"][name][1]
-    header["crc"] = f"{crc:08x}"  # fixed width: the layout is settled already
     encoded = json.dumps(header, sort_keys=True).encode()
+    first = header["sections"][sections[0][0]][0] if sections else header["total"]
     if _align(_PREAMBLE.size + len(encoded)) > first:
         raise AssertionError("facet file header did not settle")  # pragma: no cover
-    placed = [(header["sections"][name][0], data) for name, data in sections]
-    final = facets_path_for(directory, layout.generation)
-    return segment_arrays.write_file(final, FACETS_MAGIC, encoded, placed, header["total"])
+    return header, encoded
+
+
+def _write_streamed(
+    final: str,
+    header: dict[str, Any],
+    encoded: bytes,
+    chunks: Iterator[tuple[str, bytes | np.ndarray]],
+    before_rename: Callable[[], None] | None = None,
+) -> str:
+    """Write a facet file's sections from ``chunks`` (section name, data; in file
+    order), the checksum as they pass, then the header; fsync and rename as
+    :func:`indexer.segment_arrays.write_file` does."""
+    tmp = f"{final}{TMP_MARK}{os.getpid()}"
+    sections: dict[str, list[int]] = header["sections"]
+    with open(tmp, "wb") as out:
+        position = min((offset for offset, _ in sections.values()), default=header["total"])
+        out.seek(position)
+        crc = 0
+        written: dict[str, int] = {}
+        for name, data in chunks:
+            start, length = sections[name]
+            at = start + written.get(name, 0)
+            if at < position:
+                raise ValueError(f"section {name} written out of order")
+            if at > position:  # the zero padding between sections is checked too
+                gap = bytes(at - position)
+                crc = zlib.crc32(gap, crc)
+                out.write(gap)
+            raw = data if isinstance(data, bytes) else np.ascontiguousarray(data, "<i4").data
+            size = len(raw) if isinstance(raw, bytes) else raw.nbytes
+            if written.get(name, 0) + size > length:
+                raise ValueError(f"section {name} longer than its header says")
+            crc = zlib.crc32(raw, crc)
+            out.write(raw)
+            written[name] = written.get(name, 0) + size
+            position = at + size
+        for name, (_, length) in sections.items():
+            if written.get(name, 0) != length:
+                raise ValueError(f"section {name}: {written.get(name, 0)} bytes, {length} expected")
+        if position != header["total"]:
+            raise ValueError("the sections do not end where the header says")  # pragma: no cover
+        header["crc"] = f"{crc:08x}"  # fixed width: the layout is settled already
+        final_header = json.dumps(header, sort_keys=True).encode()
+        if len(final_header) != len(encoded):
+            raise AssertionError("the checksum changed the header's length")  # pragma: no cover
+        out.seek(0)
+        out.write(_PREAMBLE.pack(FACETS_MAGIC, len(final_header), zlib.crc32(final_header)))
+        out.write(final_header)
+        out.flush()
+        os.fsync(out.fileno())
+    if before_rename is not None:
+        before_rename()
+    os.replace(tmp, final)
+    segment_arrays.sync_directory(os.path.dirname(final) or ".")
+    return final
 
 
 def load_facets(directory: str, layout: Layout) -> dict[str, FacetPairs] | None:
@@ -547,15 +663,7 @@ def write(directory: str, generation: int, segments: Sequence[Any]) -> str | Non
             break
     if groups is None:
         groups = compute_full(inputs)
-    offsets = layout.offsets()
-    facets = {
-        facet.field: merge_facet(
-            [(part.facets[facet.field], offsets[part.segment_id]) for part in inputs.parts],
-            inputs.live,
-        )
-        for facet in F.FACETS
-    }
-    save_facets(directory, layout, facets)
+    write_facets(directory, layout, inputs.parts, inputs.live)
     path = save(directory, layout, groups)
     remove_old(directory, keep={generation, generation - 1})
     return path
