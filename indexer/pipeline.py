@@ -22,6 +22,8 @@ so the in-process path (one worker) and the parallel path share every line.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import gc
 import json
 import logging
@@ -614,6 +616,37 @@ def _commit_batch(
             writer.cancel()
         raise
     report.commits += 1
+    return_free_memory()
+
+
+def _load_malloc_trim() -> Callable[[int], int] | None:
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        return None
+    trim.argtypes = [ctypes.c_size_t]
+    trim.restype = ctypes.c_int
+    return trim  # type: ignore[no-any-return]
+
+
+_malloc_trim = _load_malloc_trim()
+
+
+def return_free_memory() -> bool:
+    """Give the memory a commit freed back to the system (glibc's ``malloc_trim``).
+
+    A commit allocates and frees hundreds of megabytes at 100x (the merge's
+    copied columns, the generation's facet and cluster arrays). glibc keeps
+    freed blocks under its mmap threshold (which it raises up to 32 MB as
+    large blocks come and go) in its heaps for reuse, so the parent's
+    resident size could keep what its biggest commit needed; trimming
+    returns the free pages (a few milliseconds). Returns whether anything
+    was released; False where the C library has no ``malloc_trim``.
+    """
+    if _malloc_trim is None:
+        return False
+    return bool(_malloc_trim(0))
 
 
 #: A term lookup in one segment costs about 3.5 times what reading one id
