@@ -33,6 +33,7 @@ deletes the file with its segment when a merge retires it.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import logging
 import mmap
@@ -219,6 +220,8 @@ def build_core(segreader: Any, pause: Callable[[], None] = never_pause) -> Segme
 # -- building from what the writer kept ----------------------------------------------
 
 _LENGTHS = length_table()
+#: Signatures copied into the array per join in :func:`from_kept` (4 MB).
+SIGNATURE_CHUNK = 16_384
 
 
 def keep_while_writing(writer: FastSegmentWriter) -> Kept | None:
@@ -248,11 +251,16 @@ def from_kept(segment_id: str, size: int, kept: Kept) -> SegmentArrays:
     signatures = np.zeros((size, PERMUTATIONS), dtype=np.uint32)
     found = kept.columns.get(F.SIGNATURE) or {}
     if found:
-        raw = b"".join(found.values())
-        if len(raw) != len(found) * SIGNATURE_BYTES:
-            raise ValueError("a signature of the wrong size")
         docs = np.fromiter(found.keys(), dtype=np.int64, count=len(found))
-        signatures[docs] = np.frombuffer(raw, dtype="<u4").reshape(len(found), PERMUTATIONS)
+        # Joined a chunk at a time: a merged segment of 250k stories holds
+        # 64 MB of signatures, which one join would copy whole once more.
+        values = iter(found.values())
+        for start in range(0, len(docs), SIGNATURE_CHUNK):
+            part = docs[start : start + SIGNATURE_CHUNK]
+            raw = b"".join(itertools.islice(values, len(part)))
+            if len(raw) != len(part) * SIGNATURE_BYTES:
+                raise ValueError("a signature of the wrong size")
+            signatures[part] = np.frombuffer(raw, dtype="<u4").reshape(len(part), PERMUTATIONS)
     lengths = {}
     for name in F.TEXT_FIELDS:
         codes = kept.lengths.get(name)

@@ -182,17 +182,20 @@ def odd_article(n: int) -> Article:
     )
 
 
+@pytest.mark.parametrize("chunk", [segment_arrays.SIGNATURE_CHUNK, 3])
 def test_arrays_kept_while_writing_equal_the_ones_read_from_the_segment(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
 ) -> None:
     """The indexer builds each worker segment's arrays from what it kept while
-    writing (no decoding); they must equal the ones decoded from the segment."""
+    writing (no decoding); they must equal the ones decoded from the segment
+    (signatures copied in one chunk, or in chunks of 3)."""
 
     def no_decoding(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("a worker segment was decoded to write its array file")
 
     directory = new_index_directory(str(tmp_path / "kept"))
     monkeypatch.setattr(segment_arrays, "build", no_decoding)
+    monkeypatch.setattr(segment_arrays, "SIGNATURE_CHUNK", chunk)
     # A small posting budget: the builder rotates to new segments mid-run.
     builder = SegmentBuilder(directory, max_postings=250)
     for n in range(60):
