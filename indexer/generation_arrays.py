@@ -576,13 +576,8 @@ def _fresh_links(inputs: _Inputs, fresh: np.ndarray) -> tuple[np.ndarray, np.nda
         # An undated story pairs with any date: every story sharing a band.
         rows = _band_partners(inputs, fresh_rows, inputs.live)
     else:
-        window = cl.WINDOW_DAYS * 86400
-        marks = np.unique(inputs.dates[fresh_rows])
-        dates = inputs.dates
-        at = np.searchsorted(marks, dates)
-        after = np.abs(marks[np.minimum(at, len(marks) - 1)] - dates)
-        before_gap = np.abs(dates - marks[np.maximum(at - 1, 0)])
-        near = (np.minimum(after, before_gap) <= window) & ~undated & inputs.live
+        near = _near_dates(inputs.dates, np.unique(inputs.dates[fresh_rows]))
+        near &= ~undated & inputs.live
         partners = _band_partners(inputs, fresh_rows, undated & inputs.live)
         rows = np.union1d(np.flatnonzero(near), partners)
     sigs = inputs.signatures(rows)
@@ -596,8 +591,22 @@ def _fresh_links(inputs: _Inputs, fresh: np.ndarray) -> tuple[np.ndarray, np.nda
     return a[touches], b[touches]
 
 
-#: Documents whose band keys are computed at a time (bounds memory).
+#: Documents whose band keys (or distances to a fresh date) are computed at
+#: a time: bounds the temporary arrays, which otherwise grow with the index.
 CHUNK = 262_144
+
+
+def _near_dates(dates: np.ndarray, marks: np.ndarray) -> np.ndarray:
+    """Which ``dates`` lie within the clustering window of one of the sorted ``marks``."""
+    window = cl.WINDOW_DAYS * 86400
+    near = np.zeros(len(dates), dtype=bool)
+    for start in range(0, len(dates), CHUNK):
+        chunk = dates[start : start + CHUNK]
+        at = np.searchsorted(marks, chunk)
+        after = np.abs(marks[np.minimum(at, len(marks) - 1)] - chunk)
+        before_gap = np.abs(chunk - marks[np.maximum(at - 1, 0)])
+        near[start : start + CHUNK] = np.minimum(after, before_gap) <= window
+    return near
 
 
 def _band_partners(inputs: _Inputs, fresh_rows: np.ndarray, among: np.ndarray) -> np.ndarray:
