@@ -565,7 +565,13 @@ def _fresh_links(inputs: _Inputs, fresh: np.ndarray) -> tuple[np.ndarray, np.nda
     """Near-duplicate links (global docnums) with at least one ``fresh`` end.
 
     Only documents within the clustering window of a fresh one's date can
-    be its partners, so only those are paired (undated ones pair with any).
+    be its partners (undated ones pair with any), and of those only the
+    ones sharing an LSH band with a fresh one: only those are paired. Every
+    band group holding a fresh story is complete in what is paired, so its
+    chain, and the fresh story's links, are those of pairing every
+    document of the window. (Pairing the whole window held the signatures
+    of every story in it, 256 bytes each: most of the index when the new
+    stories span its dates, as a merged segment's do.)
     """
     empty = np.zeros(0, np.int64)
     fresh_rows = np.flatnonzero(fresh)
@@ -577,9 +583,8 @@ def _fresh_links(inputs: _Inputs, fresh: np.ndarray) -> tuple[np.ndarray, np.nda
         rows = _band_partners(inputs, fresh_rows, inputs.live)
     else:
         near = _near_dates(inputs.dates, np.unique(inputs.dates[fresh_rows]))
-        near &= ~undated & inputs.live
-        partners = _band_partners(inputs, fresh_rows, undated & inputs.live)
-        rows = np.union1d(np.flatnonzero(near), partners)
+        near &= inputs.live
+        rows = _band_partners(inputs, fresh_rows, near | (undated & inputs.live))
     sigs = inputs.signatures(rows)
     signed = sigs[:, 0] != 0
     rows, sigs = rows[signed], sigs[signed]
@@ -592,8 +597,9 @@ def _fresh_links(inputs: _Inputs, fresh: np.ndarray) -> tuple[np.ndarray, np.nda
 
 
 #: Documents whose band keys (or distances to a fresh date) are computed at
-#: a time: bounds the temporary arrays, which otherwise grow with the index.
-CHUNK = 262_144
+#: a time: bounds the temporary arrays (~25 MB), which otherwise grow with
+#: the index.
+CHUNK = 65_536
 
 
 def _near_dates(dates: np.ndarray, marks: np.ndarray) -> np.ndarray:

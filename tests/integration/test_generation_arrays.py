@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indexer import generation_arrays
 from indexer import schema as F
@@ -532,3 +534,75 @@ def test_the_collapsed_page_is_that_of_collapsing_the_whole_result(index: str, s
                 assert any(d for _, d in expected) or page > 1 or q == "*"
     finally:
         service.close()
+
+
+def _window_links(
+    inputs: Any, fresh: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:  # the links of pairing every story of the window (stop 21)
+    fresh_rows = np.flatnonzero(fresh)
+    undated = inputs.dates == F.UNDATED
+    if undated[fresh_rows].any():
+        rows = np.flatnonzero(inputs.live)
+    else:
+        window = cl.WINDOW_DAYS * 86400
+        marks = np.unique(inputs.dates[fresh_rows])
+        gaps = np.abs(inputs.dates[:, None] - marks[None, :]).min(axis=1)
+        rows = np.flatnonzero(((gaps <= window) & ~undated | undated) & inputs.live)
+    sigs = inputs.signatures(rows)
+    signed = sigs[:, 0] != 0
+    rows, sigs = rows[signed], sigs[signed]
+    if len(rows) < 2:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    a, b = cl.edges(sigs, inputs.dates[rows], inputs.lengths[rows])
+    a, b = rows[a], rows[b]
+    touches = fresh[a] | fresh[b]
+    return a[touches], b[touches]
+
+
+def _links(a: np.ndarray, b: np.ndarray) -> list[tuple[int, int]]:
+    return sorted({(min(x, y), max(x, y)) for x, y in zip(a.tolist(), b.tolist(), strict=True)})
+
+
+@pytest.fixture(scope="module")
+def copies_index(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Stories over two months, each with copies: within the window, beyond it, undated."""
+    root = tmp_path_factory.mktemp("copies")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    originals = [story(n) for n in range(40)]
+    near = [story(n, 1, 1) for n in range(0, 40, 3)]
+    later = [dict(story(n, 2), date=f"2021-07-{1 + n % 27:02d}") for n in range(0, 40, 5)]
+    undated = [{k: v for k, v in story(n, 3).items() if k != "date"} for n in range(0, 40, 7)]
+    write_jsonl(corpus / "a.jsonl", originals)
+    write_jsonl(corpus / "b.jsonl", near + later)
+    write_jsonl(corpus / "c.jsonl", undated)
+    directory = str(root / "index")
+    index_paths([str(corpus)], directory, workers=1)
+    return directory
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_fresh_links_pair_only_band_partners_and_find_the_windows_links(
+    copies_index: str, data: Any
+) -> None:
+    """The links of an incremental commit's fresh stories, found among the stories
+    sharing a band with one of them, are those of pairing every story of the window."""
+    directory = current_directory(copies_index)
+    assert directory is not None
+    ix, _ = open_writable(copies_index)
+    with ix.reader() as reader:
+        segments = [leaf.segment() for leaf, _ in reader.leaf_readers()]
+        deleted = [np.zeros(0, np.int64) for _ in segments]
+        layout = generation_arrays.Layout(
+            ix.latest_generation(),
+            tuple((s.segment_id(), int(s.doc_count_all()), 0) for s in segments),
+        )
+        inputs = generation_arrays._inputs(directory, layout, deleted)
+    assert inputs is not None
+    size = layout.size
+    picked = data.draw(st.lists(st.integers(0, size - 1), min_size=1, max_size=12, unique=True))
+    fresh = np.zeros(size, dtype=bool)
+    fresh[picked] = True
+    found = _links(*generation_arrays._fresh_links(inputs, fresh))
+    assert found == _links(*_window_links(inputs, fresh))
