@@ -258,6 +258,8 @@ def write_facets(
         check_pair_counts(layout.size, len(values), count)
         names = json.dumps(list(values)).encode()
         plans.append((facet.field, own, values, mappings, names))
+        for part in parts:  # the pairs' pages are read again when the facet is written
+            part.release_pages()
         sections += [
             (f"{facet.field}:docs", 4 * count),
             (f"{facet.field}:ids", 4 * count),
@@ -272,6 +274,8 @@ def write_facets(
                 segment_pairs(pairs, offset, mapping, len(values), live)
                 for (pairs, offset), mapping in zip(own, mappings, strict=True)
             ]
+            for part in parts:
+                part.release_pages()
             for docs, _ in runs:
                 yield f"{field}:docs", docs
             for _, ids in runs:
@@ -462,6 +466,11 @@ class _Inputs:
             start = end
         return out
 
+    def release_pages(self) -> None:
+        """Unmap the pages read so far (see :meth:`SegmentArrays.release_pages`)."""
+        for part in self.parts:
+            part.release_pages()
+
 
 def _inputs(directory: str, layout: Layout, deleted: Sequence[np.ndarray]) -> _Inputs | None:
     parts = []
@@ -641,6 +650,7 @@ def _band_partners(inputs: _Inputs, fresh_rows: np.ndarray, among: np.ndarray) -
             at = np.minimum(np.searchsorted(column, keys[:, band]), last)
             match |= column[at] == keys[:, band]
         found.append(chunk[match])
+        inputs.release_pages()
     return np.concatenate(found)
 
 
@@ -678,6 +688,7 @@ def write(directory: str, generation: int, segments: Sequence[Any]) -> str | Non
             break
     if groups is None:
         groups = compute_full(inputs)
+    inputs.release_pages()
     write_facets(directory, layout, inputs.parts, inputs.live)
     path = save(directory, layout, groups)
     remove_old(directory, keep={generation, generation - 1})

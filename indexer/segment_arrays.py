@@ -112,6 +112,23 @@ class SegmentArrays:
     #: field -> (sorted terms, document frequencies); terms may still be
     #: undecoded (see :meth:`terms`).
     vocab: dict[str, tuple[Any, np.ndarray]] = field(default_factory=dict)
+    #: The mapped file the arrays are views of (None: built in memory).
+    mapping: mmap.mmap | None = None
+
+    def release_pages(self) -> bool:
+        """Drop this process's mapping of the file's pages (they stay in the page cache).
+
+        The indexing parent reads every segment's signatures and facet pairs
+        at each commit; the pages it touched counted in its resident set
+        until the file was closed, ~250 MB at 620k stories. ``MADV_DONTNEED``
+        on a read-only shared mapping only removes the page table entries:
+        a later read faults the page back in, unchanged. Returns whether
+        there was a mapping to release.
+        """
+        if self.mapping is None or self.mapping.closed:
+            return False
+        self.mapping.madvise(mmap.MADV_DONTNEED)
+        return True
 
     def terms(self, fieldname: str) -> tuple[list[str], np.ndarray] | None:
         """The stored terms of ``fieldname`` (decoded on first use), or None if not stored."""
@@ -556,7 +573,7 @@ def _from_buffer(
     signatures = array("signatures") if "signatures" in sections else None
     if signatures is not None and signatures.shape != (size, PERMUTATIONS):
         raise ValueError("signatures do not match the segment")
-    return SegmentArrays(segment_id, size, date_ts, lengths, facets, signatures, vocab)
+    return SegmentArrays(segment_id, size, date_ts, lengths, facets, signatures, vocab, mapping=buf)
 
 
 # -- what the indexer calls ----------------------------------------------------------

@@ -165,6 +165,23 @@ def test_mapped_arrays_equal_freshly_built_ones(index: str, segreaders: list[Any
         assert_same_arrays(mapped, built)
 
 
+def test_released_pages_read_back_the_same_arrays(index: str, segreaders: list[Any]) -> None:
+    """Dropping a mapped file's pages (what the indexing parent does after reading
+    them) leaves every array readable, with the same values; built arrays have none."""
+    directory = current_directory(index)
+    assert directory is not None
+    for reader in segreaders:
+        segment_id = reader.segment().segment_id()
+        mapped = segment_arrays.load(directory, segment_id, reader.doc_count_all())
+        assert mapped is not None and mapped.signatures is not None
+        before = (mapped.signatures.copy(), mapped.facets["topics"].docs.copy())
+        assert mapped.release_pages()
+        np.testing.assert_array_equal(mapped.signatures, before[0])
+        np.testing.assert_array_equal(mapped.facets["topics"].docs, before[1])
+        assert_same_arrays(mapped, segment_arrays.build(reader))
+        assert not segment_arrays.build(reader).release_pages()
+
+
 def odd_article(n: int) -> Article:
     """Stories with what the kept arrays must get right: no date, no facets,
     no title, non-ASCII terms and facet values, repeated values."""
