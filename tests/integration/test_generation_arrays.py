@@ -402,6 +402,56 @@ def test_a_writer_killed_mid_write_leaves_the_index_readable(index: str) -> None
     assert answers(index) == expected
 
 
+KILLED_FACET_WRITER = """
+import os, signal, sys
+import numpy as np
+from indexer import generation_arrays
+from indexer.segment_arrays import load
+from indexer.writer import open_writable
+
+ix, directory = open_writable(sys.argv[1])
+with ix.reader() as reader:
+    segments = [leaf.segment() for leaf, _ in reader.leaf_readers()]
+layout = generation_arrays.Layout(
+    ix.latest_generation(),
+    tuple((s.segment_id(), int(s.doc_count_all()), int(s.deleted_count())) for s in segments),
+)
+parts = [load(directory, s.segment_id(), int(s.doc_count_all())) for s in segments]
+os.remove(generation_arrays.facets_path_for(directory, layout.generation))
+generation_arrays.write_facets(
+    directory, layout, parts, np.ones(layout.size, dtype=bool),
+    before_rename=lambda: os.kill(os.getpid(), signal.SIGKILL),
+)
+"""
+
+
+def test_a_writer_killed_while_streaming_the_facet_file_leaves_the_index_readable(
+    index: str,
+) -> None:
+    """Killed once the streamed facet file is complete but not renamed: searches
+    answer the same (facets merged on open), and the next run writes the file."""
+    expected = answers(index)
+    done = subprocess.run(
+        [sys.executable, "-c", KILLED_FACET_WRITER, index],
+        cwd=REPO,
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.returncode == -9, done.stderr.decode()
+    directory = current_directory(index)
+    assert directory is not None
+    assert [n for n in os.listdir(directory) if generation_arrays.FACETS_SUFFIX + "." in n]
+    assert answers(index) == expected
+    with index_lock(index, timeout=5):
+        ix, _ = open_writable(index)
+        write_missing_arrays(ix)
+    names = os.listdir(directory)
+    assert not [n for n in names if generation_arrays.TMP_MARK in n]
+    generation = ix.latest_generation()
+    assert f"generation_{generation}{generation_arrays.FACETS_SUFFIX}" in names
+    assert answers(index) == expected
+
+
 def test_an_incremental_commit_joins_new_copies_to_existing_clusters(
     index: str, corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
