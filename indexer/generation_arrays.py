@@ -594,15 +594,50 @@ def _fresh_links(inputs: _Inputs, fresh: np.ndarray) -> tuple[np.ndarray, np.nda
         near = _near_dates(inputs.dates, np.unique(inputs.dates[fresh_rows]))
         near &= inputs.live
         rows = _band_partners(inputs, fresh_rows, near | (undated & inputs.live))
-    sigs = inputs.signatures(rows)
-    signed = sigs[:, 0] != 0
-    rows, sigs = rows[signed], sigs[signed]
+    # The partners' band keys, a chunk of signatures at a time, and the
+    # signatures of candidate pairs only: an undated new story pairs with
+    # every copy of it, of any date (at 100x Reuters, whose stories each
+    # have 99 copies, most of the index), and holding all their signatures
+    # (256 bytes each, plus the mapped pages read) was most of a commit's
+    # memory.
+    keys, signed = _band_keys(inputs, rows)
+    rows, keys = rows[signed], keys[signed]
     if len(rows) < 2:
         return empty, empty
-    a, b = cl.edges(sigs, inputs.dates[rows], inputs.lengths[rows])
+    dates = inputs.dates[rows]
+    a, b = _candidates(keys, dates)
+    del keys  # the pairs are checked without them
+    a, b = cl.checked_pairs(
+        a, b, lambda local: _signatures_of(inputs, rows[local]), dates, inputs.lengths[rows]
+    )
+    inputs.release_pages()
     a, b = rows[a], rows[b]
     touches = fresh[a] | fresh[b]
     return a[touches], b[touches]
+
+
+def _candidates(keys: np.ndarray, dates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return cl.candidate_pairs_of(lambda band: keys[:, band], len(keys), dates)
+
+
+def _band_keys(inputs: _Inputs, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(len(rows), BANDS) band keys of sorted ``rows``, and which rows have a signature."""
+    keys = np.empty((len(rows), cl.BANDS), dtype=np.uint64)
+    signed = np.empty(len(rows), dtype=bool)
+    for start in range(0, len(rows), CHUNK):
+        sigs = inputs.signatures(rows[start : start + CHUNK])
+        keys[start : start + len(sigs)] = cl.band_keys(sigs)
+        signed[start : start + len(sigs)] = sigs[:, 0] != 0
+        inputs.release_pages()
+    return keys, signed
+
+
+def _signatures_of(inputs: _Inputs, rows: np.ndarray) -> np.ndarray:
+    """Signatures of global ``rows`` in any order (read in sorted order)."""
+    order = np.argsort(rows, kind="stable")
+    out = np.empty((len(rows), PERMUTATIONS), dtype=np.uint32)
+    out[order] = inputs.signatures(rows[order])
+    return out
 
 
 #: Documents whose band keys (or distances to a fresh date) are computed at

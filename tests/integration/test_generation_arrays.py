@@ -654,5 +654,9 @@ def test_fresh_links_pair_only_band_partners_and_find_the_windows_links(
     picked = data.draw(st.lists(st.integers(0, size - 1), min_size=1, max_size=12, unique=True))
     fresh = np.zeros(size, dtype=bool)
     fresh[picked] = True
-    found = _links(*generation_arrays._fresh_links(inputs, fresh))
-    assert found == _links(*_window_links(inputs, fresh))
+    expected = _links(*_window_links(inputs, fresh))
+    assert _links(*generation_arrays._fresh_links(inputs, fresh)) == expected
+    # Band keys from a few signatures at a time (several chunks per segment).
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(generation_arrays, "CHUNK", data.draw(st.integers(1, 9)))
+        assert _links(*generation_arrays._fresh_links(inputs, fresh)) == expected
