@@ -637,6 +637,7 @@ def _signatures_of(inputs: _Inputs, rows: np.ndarray) -> np.ndarray:
     order = np.argsort(rows, kind="stable")
     out = np.empty((len(rows), PERMUTATIONS), dtype=np.uint32)
     out[order] = inputs.signatures(rows[order])
+    inputs.release_pages()  # pairs may name most of the index: a chunk's pages at a time
     return out
 
 
