@@ -29,6 +29,7 @@ import json
 import logging
 import multiprocessing
 import os
+import signal
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -266,6 +267,10 @@ def _init_worker(queue: Any, next_file: Any = None) -> None:
     global _progress_queue, _next_file
     _progress_queue = queue
     _next_file = next_file
+    # Ctrl-C reaches every process of the terminal's group. Only the parent
+    # acts on it (it stops the pool and keeps the last commit); a worker
+    # taking it too would print its own traceback for each file it was on.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # What the worker inherited (modules, name tables) is never garbage:
     # keep the collector from walking it again and again. (The raised
     # threshold is inherited: the pool is forked inside

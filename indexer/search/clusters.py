@@ -334,12 +334,25 @@ def collapse(
     return collapsed, duplicates
 
 
+#: Above this many clustered documents (times it, the index's size),
+#: :func:`cluster_count` marks their representatives in a bitmap of the
+#: index rather than sorting them (``np.unique``): linear, not n log n.
+BITMAP_SHARE = 1 / 64
+
+
 def cluster_count(groups: Clusters, mask: np.ndarray) -> int:
     """Distinct clusters among the documents of ``mask``."""
     multi = mask & (groups.size > 1)
     singles = int(np.count_nonzero(mask)) - int(np.count_nonzero(multi))
     docs = np.flatnonzero(multi)
-    return singles + (len(np.unique(groups.rep[docs])) if len(docs) else 0)
+    if not len(docs):
+        return singles
+    reps = groups.rep[docs]
+    if len(docs) <= BITMAP_SHARE * len(mask):
+        return singles + len(np.unique(reps))
+    seen = np.zeros(len(mask), dtype=bool)
+    seen[reps] = True
+    return singles + int(np.count_nonzero(seen))
 
 
 def members_mask(snap: Snapshot, groups: Clusters, docnum: int) -> np.ndarray:

@@ -238,6 +238,10 @@ def kill_group(process: subprocess.Popen[Any]) -> None:
 # -- a paused indexer ---------------------------------------------------------------
 
 
+def _interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Indexer:
     """``newsearch index`` in its own process group, optionally pausing at a test point."""
 
@@ -251,6 +255,9 @@ class Indexer:
             stderr=subprocess.PIPE,
             text=True,
             start_new_session=True,
+            # As typed in a terminal: Ctrl-C interrupts (a shell running the
+            # tests in the background would hand down SIGINT ignored).
+            preexec_fn=_interruptible,
         )
         self.stderr_lines: list[str] = []
         self.paused = threading.Event()

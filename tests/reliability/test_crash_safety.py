@@ -20,6 +20,7 @@ import json
 import os
 import random
 import re
+import signal
 import time
 from collections import Counter
 from pathlib import Path
@@ -170,6 +171,50 @@ def test_a_kill_right_after_a_commit_leaves_no_duplicate_ids(tmp_path: Path) -> 
     assert final.duplicates == 0 and len(final.ids) == 50
     titles = {d["title"] for d in stored_documents(index_dir)}
     assert titles == {"Copy from c"}
+
+
+def _story_files(corpus: Path, names: str, stories: int = 40) -> None:
+    corpus.mkdir(exist_ok=True)
+    for name in names:
+        lines = [
+            json.dumps({"id": f"{name}-{n}", "title": f"Story {n} of {name}", "body": f"Text {n}."})
+            for n in range(stories)
+        ]
+        (corpus / f"{name}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_ctrl_c_stops_the_workers_quietly_and_keeps_the_last_commit(tmp_path: Path) -> None:
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) mid-run.
+
+    The run stops at once with exit status 130 and one line saying the index
+    keeps its last commit: no worker's traceback, no process left behind, the
+    stories committed before are all there, and a re-run finishes the job.
+    """
+    corpus = tmp_path / "corpus"
+    index_dir = tmp_path / "index"
+    _story_files(corpus, "ab")
+    first = run_cli("index", str(corpus), "--index", str(index_dir), "--no-progress")
+    assert first.returncode == 0, first.stderr
+    committed = census(index_dir)
+    assert len(committed.ids) == 80
+    _story_files(corpus, "cdef")
+    indexer = Indexer([str(corpus), "--index", str(index_dir), "--workers", "2"], pause="parse:1")
+    try:
+        assert indexer.wait_for_pause(timeout=120), "".join(indexer.stderr_lines)
+        os.killpg(indexer.process.pid, signal.SIGINT)
+        returncode, _, stderr = indexer.finish(timeout=60)
+    finally:
+        indexer.kill()
+    assert returncode == 130, stderr
+    assert "interrupted; the index keeps its last commit" in stderr
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
+    with pytest.raises(ProcessLookupError):
+        os.killpg(indexer.process.pid, 0)
+    assert census(index_dir).ids == committed.ids
+    rerun = run_cli("index", str(corpus), "--index", str(index_dir), "--json", "--no-progress")
+    assert rerun.returncode == 0, rerun.stderr
+    assert json.loads(rerun.stdout)["indexed"] == 160
+    assert len(census(index_dir).ids) == 240
 
 
 def _first(directory: Path, pattern: str) -> Path:

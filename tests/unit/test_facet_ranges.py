@@ -24,8 +24,13 @@ from hypothesis import strategies as st
 from indexer import generation_arrays
 from indexer import schema as F
 from indexer.search import facets as fc
+<<<<<<< HEAD
 from indexer.search.snapshot import facet_values, merge_facet, ranges_of, sorted_pairs
 from indexer.segment_arrays import FacetPairs, SegmentArrays
+=======
+from indexer.search.snapshot import merge_facet, pairs_holding, ranges_of, sorted_pairs
+from indexer.segment_arrays import FacetPairs
+>>>>>>> main
 
 
 @st.composite
@@ -69,6 +74,10 @@ def test_every_counting_path_gives_the_counts_of_every_pair(
         patch.setattr(fc, "RANGE_COUNT_SHARE", share)
         assert fc.facet_counts(sorted_table, mask).tolist() == expected
         assert fc.facet_counts(sorted_table, mask, np.flatnonzero(mask)).tolist() == expected
+        outside = np.flatnonzero(~mask)
+        assert fc.facet_counts(sorted_table, mask, None, outside).tolist() == expected
+        # What the service lists once for the six facets of a page.
+        assert fc.facet_counts(sorted_table, mask, *fc.listed_docs(mask)).tolist() == expected
     dense = np.bincount(sorted_table.value_ids[mask[sorted_table.docs]], minlength=values).tolist()
     by_range = np.bincount(
         sorted_table.value_ids[ranges_of(sorted_table.starts, np.flatnonzero(mask))],
@@ -97,6 +106,25 @@ def test_sorted_pairs_are_sorted_int32_with_each_documents_range(
     for doc in range(size):
         lo, hi = int(found.starts[doc]), int(found.starts[doc + 1])
         assert sorted(v for d, v in pairs if d == doc) == found.value_ids[lo:hi].tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(case=pairs_and_mask(), data=st.data())
+def test_pairs_holding_values_are_those_of_isin(
+    case: tuple[int, list[tuple[int, int]], int, np.ndarray], data: st.DataObject
+) -> None:
+    size, pairs, values, _ = case
+    found = table(size, pairs, values)
+    wanted = np.asarray(
+        data.draw(st.lists(st.integers(0, values - 1), unique=True, max_size=values)),
+        dtype=np.int32,
+    )
+    expected = np.isin(found.value_ids, wanted)
+    assert pairs_holding(found, wanted).tolist() == expected.tolist()
+    # What facet filters select: every document holding one of the values.
+    docs = {d for d, v in pairs if v in set(wanted.tolist())}
+    selected = fc.docs_with_values_of(found, size, wanted)
+    assert np.flatnonzero(selected).tolist() == sorted(docs)
 
 
 def test_merged_pairs_leave_out_dead_documents_and_sort_across_segments() -> None:
@@ -278,3 +306,25 @@ def test_positions_in_a_mask_are_the_filtered_positions(tiny_snapshot: Any, data
         assert docs.tolist() == all_docs[keep].tolist()
         assert positions.tolist() == all_positions[keep].tolist()
         assert docs.dtype == all_docs.dtype and positions.dtype == all_positions.dtype
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    stamps=st.lists(st.integers(-(10**10), 10**10), min_size=1, max_size=60),
+    edges=st.lists(st.integers(-(10**5), 10**5), min_size=2, max_size=12, unique=True).map(sorted),
+)
+def test_period_counts_are_those_of_a_binary_search_per_document(
+    stamps: list[int], edges: list[int]
+) -> None:
+    """The timeline counts days once; it must count what searching every
+    timestamp among the periods' first seconds counted (clipped to the
+    first and last period)."""
+    stamp_array = np.asarray(stamps, dtype=np.int64)
+    boundaries = np.asarray(edges, dtype=np.int64) * 86400
+    slots = np.clip(np.searchsorted(boundaries, stamp_array, side="right") - 1, 0, len(edges) - 2)
+    expected = np.bincount(slots, minlength=len(edges) - 1).tolist()
+    days = stamp_array // 86400
+    low, high = int(days.min()), int(days.max())
+    assert fc.period_counts(days, low, high, edges).tolist() == expected
+    # Days spread wider than the documents: a binary search per day instead.
+    assert fc.period_counts(days, low, high + 10**7, edges).tolist() == expected
