@@ -24,13 +24,14 @@ from hypothesis import strategies as st
 from indexer import generation_arrays
 from indexer import schema as F
 from indexer.search import facets as fc
-<<<<<<< HEAD
-from indexer.search.snapshot import facet_values, merge_facet, ranges_of, sorted_pairs
+from indexer.search.snapshot import (
+    facet_values,
+    merge_facet,
+    pairs_holding,
+    ranges_of,
+    sorted_pairs,
+)
 from indexer.segment_arrays import FacetPairs, SegmentArrays
-=======
-from indexer.search.snapshot import merge_facet, pairs_holding, ranges_of, sorted_pairs
-from indexer.segment_arrays import FacetPairs
->>>>>>> main
 
 
 @st.composite
