@@ -24,8 +24,14 @@ from hypothesis import strategies as st
 from indexer import generation_arrays
 from indexer import schema as F
 from indexer.search import facets as fc
-from indexer.search.snapshot import merge_facet, pairs_holding, ranges_of, sorted_pairs
-from indexer.segment_arrays import FacetPairs
+from indexer.search.snapshot import (
+    facet_values,
+    merge_facet,
+    pairs_holding,
+    ranges_of,
+    sorted_pairs,
+)
+from indexer.segment_arrays import FacetPairs, SegmentArrays
 
 
 @st.composite
@@ -132,6 +138,114 @@ def test_merged_pairs_leave_out_dead_documents_and_sort_across_segments() -> Non
     assert pairs == [(0, 0), (0, 1), (2, 0), (3, 2), (4, 1)]
     assert merged.starts is not None
     assert merged.starts.tolist() == [0, 2, 2, 3, 4, 5]
+
+
+@st.composite
+def segments_and_live(
+    draw: st.DrawFn,
+) -> tuple[list[tuple[FacetPairs, int]], np.ndarray, list[int]]:
+    """Segments' own facet pairs (local documents, values grouped as a segment
+    stores them, values shared between segments or not) and a live mask."""
+    names = ["a", "b", "c", "d", "e", "f"]
+    parts = []
+    offset = 0
+    for _ in range(draw(st.integers(0, 5))):
+        size = draw(st.integers(1, 30))
+        local = draw(st.lists(st.sampled_from(names), unique=True, max_size=4))
+        pairs = draw(
+            st.lists(
+                st.tuples(st.integers(0, max(len(local) - 1, 0)), st.integers(0, size - 1)),
+                unique=True,
+                max_size=60 if local else 0,
+            )
+        )
+        pairs.sort()  # grouped by value, documents ascending: a segment's order
+        parts.append(
+            (
+                FacetPairs(
+                    tuple(local),
+                    np.asarray([d for _, d in pairs], dtype=np.int32),
+                    np.asarray([v for v, _ in pairs], dtype=np.int32),
+                ),
+                offset,
+                size,
+            )
+        )
+        offset += size
+    live = np.asarray(draw(st.lists(st.booleans(), min_size=offset, max_size=offset)), dtype=bool)
+    return [(pairs, at) for pairs, at, _ in parts], live, [size for _, _, size in parts]
+
+
+def merged_in_one_sort(parts: list[tuple[FacetPairs, int]], live: np.ndarray) -> FacetPairs:
+    """What the merge did before it sorted segment by segment: every pair at once."""
+    values, mappings = facet_values(parts)
+    docs = [pairs.docs.astype(np.int64) + offset for pairs, offset in parts]
+    ids = [m[p.value_ids] for (p, _), m in zip(parts, mappings, strict=True)]
+    all_docs = np.concatenate(docs) if docs else np.zeros(0, np.int64)
+    all_ids = np.concatenate(ids).astype(np.int32) if ids else np.zeros(0, np.int32)
+    keep = live[all_docs]
+    return sorted_pairs(values, all_docs[keep], all_ids[keep], len(live))
+
+
+@settings(max_examples=300, deadline=None)
+@given(case=segments_and_live())
+def test_merging_segment_by_segment_equals_one_sort_of_every_pair(
+    case: tuple[list[tuple[FacetPairs, int]], np.ndarray, list[int]],
+) -> None:
+    parts, live, _ = case
+    expected = merged_in_one_sort(parts, live)
+    found = merge_facet(parts, live)
+    assert found.values == expected.values
+    for got, want in (
+        (found.docs, expected.docs),
+        (found.value_ids, expected.value_ids),
+        (found.starts, expected.starts),
+    ):
+        assert got is not None and want is not None
+        assert got.dtype == want.dtype == np.int32
+        assert got.tolist() == want.tolist()
+    # Out of document order, the parts are merged in one sort: the same
+    # (document, value) pairs, sorted by document.
+    backwards = merge_facet(parts[::-1], live)
+    assert backwards.docs.tolist() == found.docs.tolist()
+    assert sorted(
+        zip(
+            backwards.docs.tolist(), [backwards.values[v] for v in backwards.value_ids], strict=True
+        )
+    ) == sorted(zip(found.docs.tolist(), [found.values[v] for v in found.value_ids], strict=True))
+
+
+@settings(max_examples=100, deadline=None)
+@given(case=segments_and_live())
+def test_the_streamed_facet_file_is_the_file_of_the_merged_pairs(
+    tmp_path_factory: pytest.TempPathFactory,
+    case: tuple[list[tuple[FacetPairs, int]], np.ndarray, list[int]],
+) -> None:
+    """write_facets (one facet at a time, segment by segment) writes the very bytes
+    save_facets writes for every facet merged in one sort."""
+    parts, live, sizes = case
+    layout = generation_arrays.Layout(
+        3, tuple((f"seg{i}", size, 0) for i, size in enumerate(sizes))
+    )
+    segments = [
+        SegmentArrays(
+            f"seg{i}",
+            size,
+            np.zeros(size, np.int64),
+            {},
+            # Every facet gets the same drawn pairs (the file holds them all).
+            {facet.field: pairs for facet in F.FACETS},
+        )
+        for i, ((pairs, _), size) in enumerate(zip(parts, sizes, strict=True))
+    ]
+    one, two = tmp_path_factory.mktemp("saved"), tmp_path_factory.mktemp("streamed")
+    expected = {facet.field: merged_in_one_sort(parts, live) for facet in F.FACETS}
+    saved = generation_arrays.save_facets(str(one), layout, expected)
+    streamed = generation_arrays.write_facets(str(two), layout, segments, live)
+    assert Path(streamed).read_bytes() == Path(saved).read_bytes()
+    loaded = generation_arrays.load_facets(str(two), layout)
+    assert loaded is not None
+    assert loaded[F.FACETS[0].field].docs.tolist() == expected[F.FACETS[0].field].docs.tolist()
 
 
 def test_pairs_that_do_not_fit_in_int32_are_refused() -> None:
