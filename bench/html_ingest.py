@@ -40,6 +40,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import psutil
 import stagetime
 from calibrate import describe
 from corpora import REPO
@@ -68,6 +69,53 @@ def unpack_pages(into: Path, every: int = 1) -> list[Path]:
             target.write_bytes(source.read())
         files.append(target)
     return files
+
+
+class CpuTimeline:
+    """Who uses the CPU when, during one CLI run (the parent vs its worker processes).
+
+    Sampled by :func:`ingest.run_index` every 50 ms. The parent works alone
+    before the pool forks (imports, planning, the HTML libraries' warm-up)
+    and after the workers' last page (the last batch's commit); in between
+    it commits the previous batch while the workers build the next one.
+    Those two serial stretches bound the wall time whatever the CPU per page.
+    """
+
+    def __init__(self) -> None:
+        #: (seconds since start, parent CPU-s, workers' CPU-s, number of workers alive)
+        self.samples: list[tuple[float, float, float, int]] = []
+        #: Each worker's CPU seconds when last seen (a worker that exited keeps its last figure).
+        self._workers: dict[int, float] = {}
+
+    def __call__(self, process: psutil.Process, elapsed: float) -> None:
+        own = process.cpu_times()
+        children = process.children(recursive=True)
+        for child in children:
+            try:
+                times = child.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            self._workers[child.pid] = times.user + times.system
+        workers = sum(self._workers.values())
+        self.samples.append((elapsed, own.user + own.system, workers, len(children)))
+
+    def summary(self, wall: float) -> str:
+        """The serial stretches at both ends, and each side's CPU seconds."""
+        if not self.samples:
+            return "timeline: no samples"
+        forked = next((t for t, _, _, n in self.samples if n), wall)
+        parent_at_fork = next((p for t, p, _, n in self.samples if n), self.samples[-1][1])
+        last_worker_cpu = self.samples[-1][2]
+        busy_until = next((t for t, _, w, _ in self.samples if w >= last_worker_cpu - 0.02), wall)
+        _, parent, workers, _ = self.samples[-1]
+        span = max(busy_until - forked, 1e-9)
+        return (
+            f"timeline: parent alone for the first {forked:.2f} s ({parent_at_fork:.2f} CPU-s: "
+            f"imports, plan, warm-up); workers busy {forked:.2f}-{busy_until:.2f} s; parent alone "
+            f"for the last {max(wall - busy_until, 0.0):.2f} s (the last commit); CPU-s parent "
+            f"{parent:.2f}, workers {workers:.2f} (last sample); cores busy while the workers "
+            f"run {(workers + parent - parent_at_fork) / span:.2f}"
+        )
 
 
 #: (module, attribute, label); labels starting with spaces are parts of the row above.
@@ -150,7 +198,8 @@ def main() -> None:
         pages_dir.mkdir()
         files = unpack_pages(pages_dir, args.every)
         if not args.no_cli:
-            run = run_index([pages_dir], Path(tmp) / "index", cwd=code)
+            timeline = CpuTimeline()
+            run = run_index([pages_dir], Path(tmp) / "index", cwd=code, watch=timeline)
             rate = run["written"] / run["wall_s"]
             print(
                 f"both cores: {run['written']:.0f} of {len(files)} pages indexed in "
@@ -160,6 +209,7 @@ def main() -> None:
                 f"peak RSS {run['peak_rss_mb']:.0f} MB",
                 flush=True,
             )
+            print(timeline.summary(run["wall_s"]), flush=True)
         if not args.no_stages:
             stages(files)
 

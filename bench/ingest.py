@@ -25,6 +25,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import psutil
@@ -41,10 +42,17 @@ def tree_rss(process: psutil.Process) -> int:
     return total
 
 
-def run_index(files: list[Path], index_dir: Path, cwd: Path = REPO) -> dict[str, float]:
+def run_index(
+    files: list[Path],
+    index_dir: Path,
+    cwd: Path = REPO,
+    watch: Callable[[psutil.Process, float], None] | None = None,
+) -> dict[str, float]:
     """One CLI run; wall time, report and peak RSS of the process tree.
 
     ``cwd`` is the checkout whose ``indexer`` runs (``python -m`` imports from it).
+    ``watch`` is called with the CLI's process and the seconds since its start
+    at each 50 ms sample (e.g. to record who uses the CPU when).
     """
     command = [
         sys.executable,
@@ -69,6 +77,8 @@ def run_index(files: list[Path], index_dir: Path, cwd: Path = REPO) -> dict[str,
         while not done.is_set():
             try:
                 peak = max(peak, tree_rss(watched))
+                if watch is not None:
+                    watch(watched, time.perf_counter() - started)
             except psutil.NoSuchProcess:
                 return
             time.sleep(0.05)

@@ -281,6 +281,18 @@ def score_document(doc: Document, names: Names) -> tuple[dict[str, Counts], dict
     return doc_level, mention_level
 
 
+def without_agencies(doc: Document) -> tuple[Document, int]:
+    """The document without its organization mentions that name a news agency (see
+    :func:`evaluation.entities.agency_entities`), and how many agencies it drops."""
+    from evaluation.entities import agency_entities
+
+    agencies = agency_entities(
+        (m.kind, doc.text[m.start : m.end] or m.entity, m.entity) for m in doc.mentions
+    )
+    kept = [m for m in doc.mentions if not (m.kind == "organizations" and m.entity in agencies)]
+    return Document(doc.doc_id, doc.text, kept), len(agencies)
+
+
 def _mentions(doc: Document, kind: str, predicted: Iterable[str]) -> Counts:
     spans: set[tuple[int, int]] = set()
     for name in predicted:

@@ -47,7 +47,7 @@ import os
 import re
 import struct
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,7 +57,7 @@ from indexer import schema as F
 from indexer import segment_arrays
 from indexer.dedup import PERMUTATIONS
 from indexer.search import clusters as cl
-from indexer.search.snapshot import merge_facet
+from indexer.search.snapshot import check_pair_counts, facet_values, segment_pairs
 from indexer.segment_arrays import PREAMBLE as _PREAMBLE
 from indexer.segment_arrays import FacetPairs
 from indexer.segment_arrays import align as _align
@@ -217,45 +217,165 @@ def save_facets(directory: str, layout: Layout, facets: dict[str, FacetPairs]) -
         sections.append((f"{name}:ids", np.ascontiguousarray(pairs.value_ids, dtype="<i4")))
         sections.append((f"{name}:starts", np.ascontiguousarray(pairs.starts, dtype="<i4")))
         sections.append((f"{name}:values", json.dumps(list(pairs.values)).encode()))
+    header, encoded = _facets_header(
+        layout,
+        [(name, len(data) if isinstance(data, bytes) else data.nbytes) for name, data in sections],
+    )
+    final = facets_path_for(directory, layout.generation)
+    return _write_streamed(final, header, encoded, iter(sections))
+
+
+def write_facets(
+    directory: str,
+    layout: Layout,
+    parts: Sequence[segment_arrays.SegmentArrays],
+    live: np.ndarray,
+    before_rename: Callable[[], None] | None = None,
+) -> str:
+    """Merge the segments' facet pairs and write the generation's file, one facet at a time.
+
+    The same file as :func:`save_facets` given ``merge_facet`` of every
+    facet (tests/integration/test_generation_arrays.py compares the bytes),
+    without holding every facet's merged pairs at once: a first pass counts
+    each facet's live pairs and gathers its values (the header needs every
+    section's length), then each facet is merged segment by segment
+    (:func:`~indexer.search.snapshot.segment_pairs`), written and dropped.
+    The indexing parent did this for every commit with every facet's pairs
+    and their int64 sort keys in memory at once, which grew with the index.
+    """
+    offsets = layout.offsets()
+    sizes = [part.size for part in parts]
+    plans = []
+    sections: list[tuple[str, int]] = []
+    for facet in F.FACETS:
+        own = [(part.facets[facet.field], offsets[part.segment_id]) for part in parts]
+        values, mappings = facet_values(own)
+        count = sum(
+            int(np.count_nonzero(live[pairs.docs.astype(np.int64) + offset]))
+            for pairs, offset in own
+            if len(pairs.docs)
+        )
+        check_pair_counts(layout.size, len(values), count)
+        names = json.dumps(list(values)).encode()
+        plans.append((facet.field, own, values, mappings, names))
+        for part in parts:  # the pairs' pages are read again when the facet is written
+            part.release_pages()
+        sections += [
+            (f"{facet.field}:docs", 4 * count),
+            (f"{facet.field}:ids", 4 * count),
+            (f"{facet.field}:starts", 4 * (layout.size + 1)),
+            (f"{facet.field}:values", len(names)),
+        ]
+    header, encoded = _facets_header(layout, sections)
+
+    def chunks() -> Iterator[tuple[str, bytes | np.ndarray]]:
+        for field, own, values, mappings, names in plans:
+            runs = [
+                segment_pairs(pairs, offset, mapping, len(values), live)
+                for (pairs, offset), mapping in zip(own, mappings, strict=True)
+            ]
+            for part in parts:
+                part.release_pages()
+            for docs, _ in runs:
+                yield f"{field}:docs", docs
+            for _, ids in runs:
+                yield f"{field}:ids", ids
+            counts = np.zeros(layout.size, dtype=np.int64)
+            for (docs, _), (_, offset), size in zip(runs, own, sizes, strict=True):
+                if len(docs):
+                    counts[offset : offset + size] = np.bincount(docs - offset, minlength=size)
+            del runs
+            starts = np.zeros(layout.size + 1, dtype=np.int32)
+            np.cumsum(counts, out=starts[1:])
+            del counts
+            yield f"{field}:starts", starts
+            yield f"{field}:values", names
+
+    final = facets_path_for(directory, layout.generation)
+    return _write_streamed(final, header, encoded, chunks(), before_rename)
+
+
+def _facets_header(layout: Layout, sections: list[tuple[str, int]]) -> tuple[dict[str, Any], bytes]:
+    """The facet file's header for sections of these lengths, in this order, with
+    a placeholder checksum of the final width (the caller fills it in)."""
     header: dict[str, Any] = {
         "version": FACETS_VERSION,
         "generation": layout.generation,
         "segments": [list(s) for s in layout.segments],
         "documents": layout.size,
-        "crc": 0,
-        "sections": {
-            name: [0, len(data) if isinstance(data, bytes) else data.nbytes]
-            for name, data in sections
-        },
+        "crc": "0" * 8,
+        "sections": {name: [0, length] for name, length in sections},
         "total": 0,
     }
-    header["crc"] = "0" * 8
     for _ in range(3):  # the offsets' digits change the header's length: settle it
         encoded = json.dumps(header, sort_keys=True).encode()
         offset = _align(_PREAMBLE.size + len(encoded))
         end = offset
-        for name, _data in sections:
+        for name, length in sections:
             header["sections"][name][0] = offset
-            end = offset + header["sections"][name][1]
+            end = offset + length
             offset = _align(end)
         header["total"] = end  # no padding after the last section: every byte is checked
-    # The checksum covers every byte after the header (sections and the zero
-    # padding between them), as load_facets reads them.
-    crc = 0
-    position = header["sections"][sections[0][0]][0] if sections else header["total"]
-    first = position
-    for name, data in sections:
-        offset = header["sections"][name][0]
-        crc = zlib.crc32(bytes(offset - position), crc)
-        crc = zlib.crc32(data if isinstance(data, bytes) else data.view(np.uint8).data, crc)
-        position = offset + header["sections"][name][1]
-    header["crc"] = f"{crc:08x}"  # fixed width: the layout is settled already
     encoded = json.dumps(header, sort_keys=True).encode()
+    first = header["sections"][sections[0][0]][0] if sections else header["total"]
     if _align(_PREAMBLE.size + len(encoded)) > first:
         raise AssertionError("facet file header did not settle")  # pragma: no cover
-    placed = [(header["sections"][name][0], data) for name, data in sections]
-    final = facets_path_for(directory, layout.generation)
-    return segment_arrays.write_file(final, FACETS_MAGIC, encoded, placed, header["total"])
+    return header, encoded
+
+
+def _write_streamed(
+    final: str,
+    header: dict[str, Any],
+    encoded: bytes,
+    chunks: Iterator[tuple[str, bytes | np.ndarray]],
+    before_rename: Callable[[], None] | None = None,
+) -> str:
+    """Write a facet file's sections from ``chunks`` (section name, data; in file
+    order), the checksum as they pass, then the header; fsync and rename as
+    :func:`indexer.segment_arrays.write_file` does."""
+    tmp = f"{final}{TMP_MARK}{os.getpid()}"
+    sections: dict[str, list[int]] = header["sections"]
+    with open(tmp, "wb") as out:
+        position = min((offset for offset, _ in sections.values()), default=header["total"])
+        out.seek(position)
+        crc = 0
+        written: dict[str, int] = {}
+        for name, data in chunks:
+            start, length = sections[name]
+            at = start + written.get(name, 0)
+            if at < position:
+                raise ValueError(f"section {name} written out of order")
+            if at > position:  # the zero padding between sections is checked too
+                gap = bytes(at - position)
+                crc = zlib.crc32(gap, crc)
+                out.write(gap)
+            raw = data if isinstance(data, bytes) else np.ascontiguousarray(data, "<i4").data
+            size = len(raw) if isinstance(raw, bytes) else raw.nbytes
+            if written.get(name, 0) + size > length:
+                raise ValueError(f"section {name} longer than its header says")
+            crc = zlib.crc32(raw, crc)
+            out.write(raw)
+            written[name] = written.get(name, 0) + size
+            position = at + size
+        for name, (_, length) in sections.items():
+            if written.get(name, 0) != length:
+                raise ValueError(f"section {name}: {written.get(name, 0)} bytes, {length} expected")
+        if position != header["total"]:
+            raise ValueError("the sections do not end where the header says")  # pragma: no cover
+        header["crc"] = f"{crc:08x}"  # fixed width: the layout is settled already
+        final_header = json.dumps(header, sort_keys=True).encode()
+        if len(final_header) != len(encoded):
+            raise AssertionError("the checksum changed the header's length")  # pragma: no cover
+        out.seek(0)
+        out.write(_PREAMBLE.pack(FACETS_MAGIC, len(final_header), zlib.crc32(final_header)))
+        out.write(final_header)
+        out.flush()
+        os.fsync(out.fileno())
+    if before_rename is not None:
+        before_rename()
+    os.replace(tmp, final)
+    segment_arrays.sync_directory(os.path.dirname(final) or ".")
+    return final
 
 
 def load_facets(directory: str, layout: Layout) -> dict[str, FacetPairs] | None:
@@ -345,6 +465,11 @@ class _Inputs:
                 np.take(part.signatures, rows[lo:hi] - start, axis=0, out=out[lo:hi])
             start = end
         return out
+
+    def release_pages(self) -> None:
+        """Unmap the pages read so far (see :meth:`SegmentArrays.release_pages`)."""
+        for part in self.parts:
+            part.release_pages()
 
 
 def _inputs(directory: str, layout: Layout, deleted: Sequence[np.ndarray]) -> _Inputs | None:
@@ -449,7 +574,13 @@ def _fresh_links(inputs: _Inputs, fresh: np.ndarray) -> tuple[np.ndarray, np.nda
     """Near-duplicate links (global docnums) with at least one ``fresh`` end.
 
     Only documents within the clustering window of a fresh one's date can
-    be its partners, so only those are paired (undated ones pair with any).
+    be its partners (undated ones pair with any), and of those only the
+    ones sharing an LSH band with a fresh one: only those are paired. Every
+    band group holding a fresh story is complete in what is paired, so its
+    chain, and the fresh story's links, are those of pairing every
+    document of the window. (Pairing the whole window held the signatures
+    of every story in it, 256 bytes each: most of the index when the new
+    stories span its dates, as a merged segment's do.)
     """
     empty = np.zeros(0, np.int64)
     fresh_rows = np.flatnonzero(fresh)
@@ -460,28 +591,73 @@ def _fresh_links(inputs: _Inputs, fresh: np.ndarray) -> tuple[np.ndarray, np.nda
         # An undated story pairs with any date: every story sharing a band.
         rows = _band_partners(inputs, fresh_rows, inputs.live)
     else:
-        window = cl.WINDOW_DAYS * 86400
-        marks = np.unique(inputs.dates[fresh_rows])
-        dates = inputs.dates
-        at = np.searchsorted(marks, dates)
-        after = np.abs(marks[np.minimum(at, len(marks) - 1)] - dates)
-        before_gap = np.abs(dates - marks[np.maximum(at - 1, 0)])
-        near = (np.minimum(after, before_gap) <= window) & ~undated & inputs.live
-        partners = _band_partners(inputs, fresh_rows, undated & inputs.live)
-        rows = np.union1d(np.flatnonzero(near), partners)
-    sigs = inputs.signatures(rows)
-    signed = sigs[:, 0] != 0
-    rows, sigs = rows[signed], sigs[signed]
+        near = _near_dates(inputs.dates, np.unique(inputs.dates[fresh_rows]))
+        near &= inputs.live
+        rows = _band_partners(inputs, fresh_rows, near | (undated & inputs.live))
+    # The partners' band keys, a chunk of signatures at a time, and the
+    # signatures of candidate pairs only: an undated new story pairs with
+    # every copy of it, of any date (at 100x Reuters, whose stories each
+    # have 99 copies, most of the index), and holding all their signatures
+    # (256 bytes each, plus the mapped pages read) was most of a commit's
+    # memory.
+    keys, signed = _band_keys(inputs, rows)
+    rows, keys = rows[signed], keys[signed]
     if len(rows) < 2:
         return empty, empty
-    a, b = cl.edges(sigs, inputs.dates[rows], inputs.lengths[rows])
+    dates = inputs.dates[rows]
+    a, b = _candidates(keys, dates)
+    del keys  # the pairs are checked without them
+    a, b = cl.checked_pairs(
+        a, b, lambda local: _signatures_of(inputs, rows[local]), dates, inputs.lengths[rows]
+    )
+    inputs.release_pages()
     a, b = rows[a], rows[b]
     touches = fresh[a] | fresh[b]
     return a[touches], b[touches]
 
 
-#: Documents whose band keys are computed at a time (bounds memory).
-CHUNK = 262_144
+def _candidates(keys: np.ndarray, dates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return cl.candidate_pairs_of(lambda band: keys[:, band], len(keys), dates)
+
+
+def _band_keys(inputs: _Inputs, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(len(rows), BANDS) band keys of sorted ``rows``, and which rows have a signature."""
+    keys = np.empty((len(rows), cl.BANDS), dtype=np.uint64)
+    signed = np.empty(len(rows), dtype=bool)
+    for start in range(0, len(rows), CHUNK):
+        sigs = inputs.signatures(rows[start : start + CHUNK])
+        keys[start : start + len(sigs)] = cl.band_keys(sigs)
+        signed[start : start + len(sigs)] = sigs[:, 0] != 0
+        inputs.release_pages()
+    return keys, signed
+
+
+def _signatures_of(inputs: _Inputs, rows: np.ndarray) -> np.ndarray:
+    """Signatures of global ``rows`` in any order (read in sorted order)."""
+    order = np.argsort(rows, kind="stable")
+    out = np.empty((len(rows), PERMUTATIONS), dtype=np.uint32)
+    out[order] = inputs.signatures(rows[order])
+    inputs.release_pages()  # pairs may name most of the index: a chunk's pages at a time
+    return out
+
+
+#: Documents whose band keys (or distances to a fresh date) are computed at
+#: a time: bounds the temporary arrays (~25 MB), which otherwise grow with
+#: the index.
+CHUNK = 65_536
+
+
+def _near_dates(dates: np.ndarray, marks: np.ndarray) -> np.ndarray:
+    """Which ``dates`` lie within the clustering window of one of the sorted ``marks``."""
+    window = cl.WINDOW_DAYS * 86400
+    near = np.zeros(len(dates), dtype=bool)
+    for start in range(0, len(dates), CHUNK):
+        chunk = dates[start : start + CHUNK]
+        at = np.searchsorted(marks, chunk)
+        after = np.abs(marks[np.minimum(at, len(marks) - 1)] - chunk)
+        before_gap = np.abs(chunk - marks[np.maximum(at - 1, 0)])
+        near[start : start + CHUNK] = np.minimum(after, before_gap) <= window
+    return near
 
 
 def _band_partners(inputs: _Inputs, fresh_rows: np.ndarray, among: np.ndarray) -> np.ndarray:
@@ -510,6 +686,7 @@ def _band_partners(inputs: _Inputs, fresh_rows: np.ndarray, among: np.ndarray) -
             at = np.minimum(np.searchsorted(column, keys[:, band]), last)
             match |= column[at] == keys[:, band]
         found.append(chunk[match])
+        inputs.release_pages()
     return np.concatenate(found)
 
 
@@ -547,15 +724,8 @@ def write(directory: str, generation: int, segments: Sequence[Any]) -> str | Non
             break
     if groups is None:
         groups = compute_full(inputs)
-    offsets = layout.offsets()
-    facets = {
-        facet.field: merge_facet(
-            [(part.facets[facet.field], offsets[part.segment_id]) for part in inputs.parts],
-            inputs.live,
-        )
-        for facet in F.FACETS
-    }
-    save_facets(directory, layout, facets)
+    inputs.release_pages()
+    write_facets(directory, layout, inputs.parts, inputs.live)
     path = save(directory, layout, groups)
     remove_old(directory, keep={generation, generation - 1})
     return path

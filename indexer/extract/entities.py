@@ -168,8 +168,31 @@ _ORG_HEADS = _words(
     Brothers Bros Bros. Mutual Realty Properties International Inc's Co's Corp's Agencies
     Embassy Consulate Survey Command Forces Guard Brigade Brigades Battalion Regiment Corps
     Tribunal Directorate Secretariat Legislature Caucus Centers Centres Orchestra Band Ensemble
-    Choir Museum Library Records Studios Entertainment Publishing FC Scouts News"""
+    Choir Museum Library Records Studios Entertainment Publishing FC Scouts News Municipality
+    Mission Initiative Consortium Cartel Observatory"""
 )
+# Plurals after a city that name events or agreements, not teams: "Beijing Olympics".
+_NOT_TEAMS = _words(
+    "Olympics Games Talks Accords Conventions Protocols Riots Elections Awards Reps Sens"
+    # Plural landforms: "Carrizo Plains", "Niagara Falls", "Golan Heights".
+    " Plains Falls Heights Springs Lakes Keys Highlands Lowlands Flats Rapids Woods Isles"
+)
+# Heads whose "of" names keep a place written before them: "Massachusetts Institute of
+# Technology", "Tokyo University of the Arts" (but "U.S. Department of Justice").
+_PLACE_NAMED = _words("Institute University College School Academy Conservatory")
+# Head words of a country's own bodies, which a nationality before them does not name:
+# "Iranian Foreign Ministry", "Israeli Supreme Court", "Japanese Embassy".
+_STATE_BODIES = _words(
+    """Ministry Embassy Consulate Court Army Navy Police Parliament Government Cabinet
+    Military Legislature"""
+)
+# Group words that open the names of bodies above or across nations: "European Court of
+# Human Rights", "African Union", "Islamic Court".
+_NOT_NATIONS = _words(
+    """European African Asian Arab Arabian Latino Hispanic Sunni Shiite Shia Muslim Christian
+    Jewish Catholic Protestant Hindu Buddhist Sikh Western Eastern"""
+)
+_COMPASS = _words("North South East West Northern Southern Eastern Western")
 # Words before a name that say what it names: "oil company Yukos", "the band Korn".
 _ORG_CUES = _words(
     """company firm group party band club newspaper daily agency bank airline carrier network
@@ -200,6 +223,8 @@ _LEGAL_KEYS = frozenset(suffix.lower().rstrip(".") for suffix in _LEGAL_SUFFIXES
 _NOT_PERSON_LAST = _words(
     "Democratic Democrat Democrats Republican Republicans Socialist Socialists Communist"
     " Communists Conservative Conservatives Liberal Liberals Science Sciences"
+    # Plans, laws and prizes named after someone: "Marshall Plan", "Stanley Cup".
+    " Plan Doctrine Act Award Awards Prize Cup Trophy Treaty Accord Accords Agreement"
 )
 _PLACE_HEADS = _words(
     """County Province Prefecture Island Islands Oblast Canton Region Valley River Dock Docks
@@ -215,17 +240,28 @@ _PLACE_NOUNS = _words(
 _PLACE_FIRST = _words("Mount Mt. Lake Gulf Bay Strait Cape Port Isle Fort")
 # Capitalized words the tagger must not type: compass points and blocs used
 # as adjectives ("West German", "the West"), table headings.
-_NOT_NAMES = _words(
-    """West East North South Western Eastern Northern Southern Central Western-style
+_NOT_NAMES = (
+    _words(
+        """West East North South Western Eastern Northern Southern Central Western-style
     West German East German East Bloc Eastern Bloc NOTE Note FOB CIF"""
-) | frozenset(("West German", "East German", "East Bloc", "Eastern Bloc"))
+    )
+    | frozenset(("West German", "East German", "East Bloc", "Eastern Bloc"))
+    | _words(
+        # Everyday abbreviations of things, not names: measures, diseases, media, devices.
+        """GDP GNP CPI HIV DNA RNA SARS TV CEO CFO IPO GMT UTC IQ PC DVD CD USB GPS SMS VIP"""
+    )
+)
+# Flu strains and similar designations: "H5N1", "H1N1".
+_STRAIN = re.compile(r"[A-Z]\d+[A-Z]\d+")
 # Short all-capitals aliases that are also English words, ignored in headlines.
 _CAPS_WORDS = _words(
     "WHO SET FOX AID US IT IS AM PM AN AS AT BE BY DO GO IF IN NO OF ON OR SO TO UP WE"
 )
 # Words that open the name of a storm or other event: "Hurricane Katrina",
 # "Tropical Storm Gustav" name neither a person nor a place.
-_EVENT_WORDS = _words("Hurricane Typhoon Cyclone Tropical Storm Tornado Operation")
+_EVENT_WORDS = _words(
+    "Hurricane Hurricanes Typhoon Typhoons Cyclone Cyclones Tropical Storm Storms Tornado Operation"
+)
 # Possessives of a group noun sit inside a name, never at its end: "People's Republic of
 # China", "Sudan People's Liberation Army", "Women's Tennis Association".
 _GROUP_POSSESSIVES = _words(
@@ -347,16 +383,28 @@ def _is_team(tokens: Sequence[str]) -> bool:
     Yankees"); not after a country ("U.S. Attacks" in a headline)."""
     last = tokens[-1]
     if not (
-        len(tokens) <= 3
+        len(tokens) <= 5
         and len(last) > 3
         and last.endswith("s")
         and last[1:-1].islower()
         and last not in _NOT_PERSON_LAST
+        and last not in _NOT_TEAMS
+        and last not in _PLACE_HEADS
         and not is_demonym(last)
     ):
         return False
-    known = _known(tokens[:-1])
-    return known is not None and known[0] == "place" and known[1] not in countries()
+    # The city or region, then one or two words of the team's own name: "Oakland
+    # Athletics", "Toronto Blue Jays", "Sacramento River Cats".
+    for cut in range(len(tokens) - 1, max(0, len(tokens) - 3), -1):
+        known = _known(tokens[:cut])
+        if known is not None:
+            return (
+                known[0] == "place"
+                and known[1] not in countries()
+                # Title-case words of the team's own name: not "Constantine S. Nicandros".
+                and all(word[:1].isupper() and word[1:].isalpha() for word in tokens[cut:])
+            )
+    return False
 
 
 def _qualified_start(tokens: Sequence[str], index: int) -> int:
@@ -366,8 +414,11 @@ def _qualified_start(tokens: Sequence[str], index: int) -> int:
     start = index
     while start and tokens[start - 1] not in ("the", "of", "for"):
         word = tokens[start - 1]
-        if word not in ("and", "&") and (not word[:1].isupper() or _known([word]) is not None):
+        if word not in ("and", "&") and not word[:1].isupper():
             break
+        known = _known([word])
+        if known is not None and (tokens[index] not in _PLACE_NAMED or known[1] in countries()):
+            break  # "U.S. National Institute of Mental Health"
         start -= 1
     while start < index and tokens[start] in ("and", "&"):
         start += 1
@@ -412,8 +463,26 @@ def _add_organization(tokens: list[str], out: _Collector) -> None:
                 tokens = tokens[:index]
                 break
     tokens = _trim_connectors(tokens)
+    tokens = tokens[_nationality_before_state_body(tokens) :]
     if tokens:
         out.add("organization", " ".join(tokens))
+
+
+def _nationality_before_state_body(tokens: Sequence[str]) -> int:
+    """How many leading words are a nationality before a state body: "Iranian Foreign
+    Ministry" is the Foreign Ministry (as "Iran's Foreign Ministry" is), "North Korean
+    Supreme Court" the Supreme Court; the nationality is not an entity. A name the
+    nationality is part of keeps it ("American Medical Association", "British Airways",
+    "European Court of Human Rights"), and so does a one-word body ("Japanese Embassy")."""
+    count = 2 if len(tokens) > 2 and tokens[0] in _COMPASS else 1
+    nationality = tokens[count - 1]
+    if nationality in _NOT_NATIONS or not is_demonym(nationality):
+        return 0
+    rest = tokens[count:]
+    if len(rest) < 2 or any("'" in word for word in rest):
+        return 0  # "Japanese Embassy" (not "Embassy"), "Korean People's Army"
+    head = rest[rest.index("of") - 1] if "of" in rest[1:] else rest[-1]
+    return count if head in _STATE_BODIES else 0
 
 
 def _particle(tokens: Sequence[str], index: int) -> bool:
@@ -487,13 +556,35 @@ def _classify(
         _split_person(tokens, out, titled=True)
     elif len(tokens) >= 2 and (tokens[-1] in _PLACE_HEADS or tokens[0] in _PLACE_FIRST):
         out.add("place", " ".join(tokens))
-    elif len(tokens) >= 2 and tokens[0] in first_names() and tokens[1] not in _CONNECTORS:
+    elif (
+        len(tokens) >= 2
+        and tokens[0] in first_names()
+        and tokens[1] not in _CONNECTORS
+        and not _ends_in_everyday_word(tokens)
+    ):
         if tokens[-1] not in _NOT_PERSON_LAST:
             _split_person(tokens, out)
     elif _arabic_person(tokens) and not _before_place_noun(tokens, out):
         _split_person(tokens, out)
     else:
         _leftover(tokens, out, before)
+
+
+def _ends_in_everyday_word(tokens: Sequence[str]) -> bool:
+    """A name of three words or more ending in an everyday word is a thing's, not a
+    person's, even after a given name: "Alvin Vogtle Nuclear Plant", "Charles Lefranc
+    Cellars" (surnames that are also words, "Young", "Shaw", are not in the list; a
+    given name before the last word keeps it a surname: "Edward George Honey")."""
+    for index, token in enumerate(tokens):
+        if token in _CONNECTORS:
+            tokens = tokens[:index]  # "Gary Qarn of DAB": the name ends at "of"
+            break
+    if len(tokens) < 3 or tokens[-2] in first_names() or _INITIALS.fullmatch(tokens[-2]):
+        return False  # "Edward George Honey", "Ian M. Cumming"
+    last = tokens[-1]
+    if not last[1:].islower() or _ROMAN.fullmatch(last) or last.rstrip(".") in ("Jr", "Sr"):
+        return False  # "Henry Heinz II", "... DAB"
+    return last.lower() in common_words()
 
 
 def _before_place_noun(tokens: Sequence[str], out: _Collector) -> bool:
@@ -724,12 +815,61 @@ def _joins(tokens: list[str], index: int) -> bool:
     if index == 0:
         return False
     before, after = tokens[index - 1], tokens[index + 1 :]
-    if before in _AND_WORDS and after[:1] != ["the"] and any(w in _ORG_HEADS for w in after):
+    if (
+        before in _AND_WORDS
+        and after[:1] != ["the"]
+        and any(w in _ORG_HEADS for w in after)
+        and _known(after[:1]) is None  # "... of Technology and Colorado State University"
+    ):
         return True  # "Savings and Loan Association", "Health and Human Services"
+    if _and_in_field(tokens, index):
+        return True  # "Department of Physics and Astronomy"
     # "Kahn and Kahn Pty Ltd", "Herald and Weekly Times Ltd"; but a word that ends
     # an organization's name ends it: "General Accounting Office and Bt Corp".
     ends_name = before in _LEGAL_SUFFIXES or (before in _ORG_HEADS and before not in _PRESS)
     return tokens[-1] in _LEGAL_SUFFIXES and not ends_name
+
+
+def _and_in_field(tokens: list[str], index: int) -> bool:
+    """Whether ``and`` at ``index`` joins the two fields an organization is "of" or
+    "for": "Department of Physics and Astronomy", "Ministry of Culture and Tourism",
+    "American College of Obstetricians and Gynecologists".
+
+    The span must name an organization's head word right before its "of"/"for"
+    part, with only unknown capitalized words between it and "and", and the
+    words after "and" (one to three, to the end of the span or to the next
+    connector) must be unknown too: a known name, a given name, a title or
+    words ending in a head word start a second name ("University of Texas and Oklahoma",
+    "Department of Defense and Stephen Hadley", "Ministry of Defence and Interior
+    Ministry").
+    """
+    head = index - 1
+    while head > 0 and tokens[head] not in ("of", "for"):
+        word = tokens[head]
+        if not word[:1].isupper() or _not_field_word(word):
+            return False
+        head -= 1
+    if head < 1 or head == index - 1 or tokens[head - 1] not in _ORG_HEADS:
+        return False
+    rest: list[str] = []
+    for word in tokens[index + 1 :]:
+        if word in _CONNECTORS or word == "&":
+            break
+        rest.append(word)
+    if not 1 <= len(rest) <= 3 or (len(rest) > 1 and rest[-1] in _ORG_HEADS):
+        return False
+    return all(word[:1].isupper() and not _not_field_word(word) for word in rest)
+
+
+def _not_field_word(word: str) -> bool:
+    """A word that cannot be part of the field an organization is "of": a known name,
+    a given name, a title, a stop word."""
+    return (
+        (word in _TITLES and word not in _WEAK_TITLES)  # "Trade and Industry" are fields
+        or word in _STOP
+        or word in first_names()
+        or _known([word]) is not None
+    )
 
 
 def _starts_with_title_org(tokens: list[str]) -> bool:
@@ -832,8 +972,35 @@ def _title_part(tokens: list[str], out: _Collector) -> None:
     State", "Minister of Finance")."""
     if len(tokens) > 2 and _org_start(tokens) == 0:  # not "for Financial Communications"
         _add_organization(tokens, out)
+    elif (holder := _holder_after_organization(tokens)) is not None:
+        # "CEO of the Qarn Council Enver Solomon": the organization, then its officer.
+        if _org_start(tokens[:holder]) == 0:
+            _add_organization(tokens[:holder], out)
+        else:
+            _search_inside(tokens[:holder], out)
+        _split_person(tokens[holder:], out, titled=True)
     else:
         _search_inside(tokens, out)
+
+
+def _holder_after_organization(tokens: Sequence[str]) -> int | None:
+    """Where the title holder's name starts after an organization in a title's "of"
+    part ("of the Refugee Council Enver Solomon"): two or three unknown capitalized
+    words after the organization's head word, which the part does not end with."""
+    for index in range(len(tokens) - 3, 0, -1):
+        if tokens[index] in _ORG_HEADS:
+            rest = tokens[index + 1 :]
+            if 2 <= len(rest) <= 3 and all(
+                word[:1].isupper()
+                and word not in _ORG_HEADS
+                and word not in _CONNECTORS
+                and word not in _TITLES
+                and _known([word]) is None
+                for word in rest
+            ):
+                return index + 1
+            return None
+    return None
 
 
 def _scan_mixed(text: str, out: _Collector) -> None:
@@ -853,11 +1020,29 @@ def _scan_mixed(text: str, out: _Collector) -> None:
         role = _role_before(text, match.start())
         out.text, out.span, out.opening = text, match.span(), True
         for number, tokens in enumerate(_subspans(match.group().split(" "))):
+            if number == 0 and len(tokens) > 2 and tokens[1] == "of":
+                tokens = _without_opening_plural(tokens, text, match.start())
             if tokens:
                 _process_span(tokens, number == 0 and role, out)
                 out.opening = False
     for rest in pending:
         _article_name(rest.group(), out)
+
+
+def _without_opening_plural(tokens: list[str], text: str, start: int) -> list[str]:
+    """A sentence's first word, an everyday plural, and "of" are not part of the name
+    after them: "Rebels of the Sudan People's Liberation Movement", "Thousands of
+    Qarnians", "Supporters of Tarn Party"; capitals there say nothing."""
+    first = tokens[0]
+    if (
+        not first.endswith("s")
+        or first in _ORG_HEADS
+        or first.lower() not in common_words()
+        or not _context(text, start, start)[2]
+    ):
+        return tokens
+    rest = tokens[2:]
+    return rest[1:] if rest[:1] == ["the"] else rest
 
 
 # "Evanston, Illinois", "Kourou, French Guiana": up to three capitalized words, a comma
@@ -1128,8 +1313,8 @@ def _resolve(
         elif mention.kind in ("word", "segment"):
             if mention.name in acronyms or mention.name in short_forms:
                 continue  # "DOT", "Sears": short forms of names listed already
-            if mention.name in _NOT_NAMES or mention.name in _ORG_HEADS:
-                continue  # "the Commission": a reference back, not a name
+            if _not_a_name(mention.name):
+                continue
             if _common_word(mention, text):
                 continue
             if located and mention.name in located:
@@ -1141,6 +1326,12 @@ def _resolve(
         else:
             resolved.append(mention)
     return resolved
+
+
+def _not_a_name(name: str) -> bool:
+    """A leftover that names nothing: a compass word, an everyday abbreviation ("GDP"),
+    a lone head word ("the Commission": a reference back) or a strain ("H5N1")."""
+    return name in _NOT_NAMES or name in _ORG_HEADS or _STRAIN.fullmatch(name) is not None
 
 
 def _acronyms(names: Iterable[str]) -> set[str]:
@@ -1180,8 +1371,9 @@ def _tagger_decision(mention: _Mention) -> str | None:
     kind = span_tagger().classify(tokens, before, after, initial)
     if kind == "person" and mention.neuter:
         return "organization"  # "Comissaria Smith said in its weekly review"
-    if kind == "person" and _everyday_words(tokens):
-        kind = "organization"  # "Velvet Revolver toured", "Weather Report recorded"
+    if kind == "person" and (_everyday_words(tokens) or _ends_in_everyday_word(tokens)):
+        # "Velvet Revolver toured", "Weather Report recorded", "Charles Lefranc Cellars"
+        kind = "organization"
     if kind != "place" and before in _ORG_CUES:
         return "organization"  # "oil company Yukos", "the band Korn"
     if kind != "place" and after in _ORG_AFTER:

@@ -28,6 +28,7 @@ __all__ = [
     "common_words",
     "countries",
     "first_names",
+    "hand_first_names",
     "is_exact_alias",
     "known_names",
     "lookup_key",
@@ -198,7 +199,19 @@ def solo_surnames() -> Mapping[str, str]:
 
 @functools.cache
 def first_names() -> frozenset[str]:
-    """Given names that make a capitalized span a person's name."""
+    """Given names that make a capitalized span a person's name: the hand-made list and
+    common US given names (``given_names_census.txt``, built by
+    ``bench/build_given_names.py``)."""
+    names = set(hand_first_names())
+    for row in _rows("given_names_census.txt"):
+        names.update(" ".join(row).split())
+    return frozenset(names)
+
+
+@functools.cache
+def hand_first_names() -> frozenset[str]:
+    """The hand-made given names alone: the span tagger's "given name" feature was
+    trained with this list, so it keeps reading this one."""
     names: set[str] = set()
     for row in _rows("first_names.txt"):
         names.update(" ".join(row).split())

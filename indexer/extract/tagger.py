@@ -26,7 +26,7 @@ import functools
 from collections.abc import Sequence
 from importlib import resources
 
-from indexer.extract.gazetteer import first_names, known_names
+from indexer.extract.gazetteer import hand_first_names, known_names
 
 __all__ = ["CLASSES", "Context", "SpanTagger", "features", "span_tagger"]
 
@@ -56,7 +56,7 @@ def features(tokens: Sequence[str], before: str, after: str, initial: bool) -> l
     """The sparse features of one name in its context (strings, hashed by the dict)."""
     count = min(len(tokens), 4)
     first, last = tokens[0], tokens[-1]
-    given = first in first_names()
+    given = first in hand_first_names()
     place = known_names()["place"].get(last) is not None
     found = [
         "bias",

@@ -127,13 +127,23 @@ def is_demonym(name: str) -> bool:
     """Whether ``name`` is a nationality or group word ("Iraqi", "Iranians").
 
     A phrase ending in a group noun in the plural is a group of people, not
-    a name: "Sunni Arabs", "Iraqi Kurds", "North Korean Catholics".
+    a name: "Sunni Arabs", "Iraqi Kurds", "North Korean Catholics"; a compass
+    word before a nationality is one too: "North Korean", "South Africans".
     """
     key = name.casefold().strip().replace("’", "'")
     if " " in key:
-        last = key.rsplit(" ", 1)[1]
+        *first, last = key.split()
+        if all(word in _COMPASS for word in first):
+            return _is_demonym_word(last)  # "North Korean", "South Africans"
         return last.endswith("s") and last[:-1] in _DEMONYMS
+    return _is_demonym_word(key)
+
+
+def _is_demonym_word(key: str) -> bool:
     return key in _DEMONYMS or (key.endswith("s") and key[:-1] in _DEMONYMS)
+
+
+_COMPASS = frozenset("north south east west northern southern eastern western central".split())
 
 
 def canonical_name(kind: str, name: str) -> str:

@@ -25,6 +25,7 @@ so their signatures are read once and reused by later generations.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -146,11 +147,19 @@ def candidate_pairs(
     # One band at a time (its keys, its order: ~17 MB each at 100x, where
     # all 16 at once held ~1.5 GB); any order among equal keys will do:
     # each group's members are chained whatever their order.
+    return candidate_pairs_of(lambda band: band_key(sigs, band), len(sigs), dates)
+
+
+def candidate_pairs_of(
+    key_of: Callable[[int], np.ndarray], count: int, dates: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`candidate_pairs` of ``count`` rows whose band keys ``key_of(band)`` gives
+    (the indexer passes keys it computed a chunk of signatures at a time)."""
     by_date = None if dates is None else np.argsort(dates, kind="stable")
     left: list[np.ndarray] = []
     right: list[np.ndarray] = []
     for band in range(BANDS):
-        key = band_key(sigs, band)
+        key = key_of(band)
         if by_date is None:
             order = np.argsort(key)
         else:
@@ -171,9 +180,9 @@ def candidate_pairs(
     if not left:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     a, b = np.concatenate(left), np.concatenate(right)
-    count = np.int64(len(sigs))
-    codes = np.unique(np.minimum(a, b).astype(np.int64) * count + np.maximum(a, b))
-    return codes // count, codes % count
+    width = np.int64(count)
+    codes = np.unique(np.minimum(a, b).astype(np.int64) * width + np.maximum(a, b))
+    return codes // width, codes % width
 
 
 def components(count: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -216,6 +225,18 @@ def edges(
     """Pairs of rows (of ``local`` signatures, with their dates and body lengths)
     that are near-duplicates: candidates (:func:`candidate_pairs`) that pass the check."""
     a, b = candidate_pairs(local, dates)
+    return checked_pairs(a, b, local.__getitem__, dates, lengths)
+
+
+def checked_pairs(
+    a: np.ndarray,
+    b: np.ndarray,
+    gather: Callable[[np.ndarray], np.ndarray],
+    dates: np.ndarray,
+    lengths: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The candidate pairs ``a``, ``b`` that pass the check of :func:`edges`;
+    ``gather(rows)`` gives those rows' signatures."""
     if not len(a):
         return a, b
     # Compared in chunks of pairs: two (pairs, 64) gathers at once cost ~1 GB
@@ -223,7 +244,7 @@ def edges(
     agree = np.empty(len(a), dtype=np.float64)
     for start in range(0, len(a), PAIR_CHUNK):
         part = slice(start, start + PAIR_CHUNK)
-        agree[part] = (local[a[part]] == local[b[part]]).mean(axis=1)
+        agree[part] = (gather(a[part]) == gather(b[part])).mean(axis=1)
     when_a, when_b = dates[a], dates[b]
     undated = (when_a == F.UNDATED) | (when_b == F.UNDATED)
     gap = np.where(undated, 0, np.abs(when_a - when_b))
@@ -313,12 +334,25 @@ def collapse(
     return collapsed, duplicates
 
 
+#: Above this many clustered documents (times it, the index's size),
+#: :func:`cluster_count` marks their representatives in a bitmap of the
+#: index rather than sorting them (``np.unique``): linear, not n log n.
+BITMAP_SHARE = 1 / 64
+
+
 def cluster_count(groups: Clusters, mask: np.ndarray) -> int:
     """Distinct clusters among the documents of ``mask``."""
     multi = mask & (groups.size > 1)
     singles = int(np.count_nonzero(mask)) - int(np.count_nonzero(multi))
     docs = np.flatnonzero(multi)
-    return singles + (len(np.unique(groups.rep[docs])) if len(docs) else 0)
+    if not len(docs):
+        return singles
+    reps = groups.rep[docs]
+    if len(docs) <= BITMAP_SHARE * len(mask):
+        return singles + len(np.unique(reps))
+    seen = np.zeros(len(mask), dtype=bool)
+    seen[reps] = True
+    return singles + int(np.count_nonzero(seen))
 
 
 def members_mask(snap: Snapshot, groups: Clusters, docnum: int) -> np.ndarray:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fnmatch import translate
 from functools import lru_cache, partial
@@ -40,6 +40,7 @@ from indexer import schema as F
 from indexer.analysis import analyze, stem
 from indexer.errors import SearchBudgetError, SearchRequestError
 from indexer.extract.aliases import facet_aliases
+from indexer.search import pool
 from indexer.search.query import (
     DEFAULT_FIELD,
     Compound,
@@ -47,7 +48,7 @@ from indexer.search.query import (
     LinkedPhrase,
     value_analyzer,
 )
-from indexer.search.snapshot import Snapshot
+from indexer.search.snapshot import Snapshot, pairs_holding
 from indexer.search.vocabulary import expansions
 
 #: Most terms a prefix, wildcard or fuzzy term may expand to (the most
@@ -80,6 +81,9 @@ TAKE_SEARCH_COST = 32
 #: Environment variable forcing one path: ``dense``, ``sparse`` or ``auto``.
 PATH_VARIABLE = "NEWSEARCH_EVALUATION"
 PATHS = ("auto", "dense", "sparse")
+#: A phrase whose words' postings reach this share of the index's documents
+#: reads its words' positions only in the documents holding all of them.
+PHRASE_SHARE = 1 / 64
 #: Most names one entity search reads positions for (``person:j*`` may match
 #: hundreds of people: beyond this, matches score equally).
 MAX_ENTITY_FORMS = 64
@@ -530,8 +534,7 @@ class Evaluator:
         n = max(self.snap.doc_count, 1)
         idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
         lengths = self.snap.lengths[fieldname][docs]
-        norm = r.k1 * (1.0 - r.b + r.b * lengths / max(self.snap.avg_length[fieldname], 1.0))
-        return (idf * tf * (r.k1 + 1.0) / (tf + norm)).astype(np.float32)
+        return bm25(idf, tf, lengths, r.k1, r.b, max(self.snap.avg_length[fieldname], 1.0))
 
     # -- term expansion ------------------------------------------------------------
 
@@ -685,15 +688,19 @@ class Evaluator:
             docs, tf = self.snap.postings(fieldname, term)
             if len(docs):
                 doc_parts.append(docs)
-                tf_parts.append(tf * np.float32(weight))
+                # (Times 1.0 changes no bit: the cached array is used as is.)
+                tf_parts.append(tf if weight == 1.0 else tf * np.float32(weight))
         if not doc_parts:
             return None
-        docs = np.concatenate(doc_parts)
-        tf = np.concatenate(tf_parts)
-        if len(doc_parts) > 1:
-            docs, tf = _merge_postings(docs, tf)
+        if len(doc_parts) == 1:
+            docs, tf = doc_parts[0], tf_parts[0]
+        else:
+            docs, tf = _merge_postings(
+                np.concatenate(doc_parts), np.concatenate(tf_parts), self.snap.size
+            )
         scores = self._bm25(fieldname, docs, tf, len(docs))
-        return docs, scores * np.float32(self.ranking.field_weight(fieldname))
+        scores *= np.float32(self.ranking.field_weight(fieldname))
+        return docs, scores
 
     def term(self, node: wq.Term, positive: bool) -> Matches:
         return self._word(node, positive, _is_plain_word(node) and node.text not in self._quoted)
@@ -705,7 +712,7 @@ class Evaluator:
             return self._facet_values(
                 facet, node.text.__eq__, positive=positive, key=("word", node.text)
             )
-        out = self._empty()
+        out: Matches | None = None
         if node.fieldname == DEFAULT_FIELD and positive and not isinstance(node, JoinedWord):
             self.result.words.append(node.text)
         for fieldname in self._text_fields(node.fieldname):
@@ -722,13 +729,18 @@ class Evaluator:
                 if other.mask.any():
                     self._mark(fieldname, spellings, positive)
                 part.mask |= other.mask
-                weight = np.float32(self.ranking.expansion_weight)
-                part.score = np.maximum(part.score, other.score * weight)
-            out.mask |= part.mask
-            out.score += part.score
+                other.score *= np.float32(self.ranking.expansion_weight)
+                np.maximum(part.score, other.score, out=part.score)
+            if out is None:
+                # The first field's arrays are the sum so far (scores are
+                # never -0.0, so adding them to zeros would change no bit).
+                out = part
+            else:
+                out.mask |= part.mask
+                out.score += part.score
         if expand and positive:
             self._note_expansions(node.text)
-        return out
+        return out if out is not None else self._empty()
 
     def _spellings(self, fieldname: str, word: str) -> list[str]:
         """The other newswire spellings of ``word`` that occur in ``fieldname``."""
@@ -898,8 +910,9 @@ class Evaluator:
         link's several words.
         """
         chain: np.ndarray | None = None
+        within = self._phrase_candidates(fieldname, links)
         for link in links:
-            keys = self._link_keys(fieldname, link, chain)
+            keys = self._link_keys(fieldname, link, chain, within)
             if chain is not None:
                 hit = np.zeros(len(keys), dtype=bool)
                 for distance in range(1, slop + 1):
@@ -911,18 +924,56 @@ class Evaluator:
             self.budget.check()
         return chain if chain is not None else np.zeros(0, np.int64)
 
+    def _phrase_candidates(self, fieldname: str, links: list[tuple[str, ...]]) -> np.ndarray | None:
+        """Mask (over the snapshot) of the documents holding a word of every
+        link, when the links' postings are many; else None (every document).
+
+        A phrase occurs only there, so only their positions need reading:
+        ``interest rates`` at 100x reads the positions of the two words in
+        the few percent of stories holding both, not their millions in
+        every story (the same keys in the end, in the same order).
+        """
+        if len(links) < 2:
+            return None
+        postings = [[self.snap.postings(fieldname, term)[0] for term in link] for link in links]
+        if sum(len(docs) for link in postings for docs in link) < self.snap.size * PHRASE_SHARE:
+            return None
+        within: np.ndarray | None = None
+        for link in postings:
+            here = np.zeros(self.snap.size, dtype=bool)
+            for docs in link:
+                here[docs] = True
+            if within is None:
+                within = here
+            else:
+                within &= here
+        return within
+
+    def _term_positions(
+        self, fieldname: str, term: str, within: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(docs, positions) of ``term``; only in the documents of ``within`` (a mask)."""
+        if within is None:
+            return self.snap.positions(fieldname, term)
+        return self.snap.positions_in(fieldname, term, within)
+
     def _link_keys(
-        self, fieldname: str, link: tuple[str, ...], chain: np.ndarray | None
+        self,
+        fieldname: str,
+        link: tuple[str, ...],
+        chain: np.ndarray | None,
+        within: np.ndarray | None = None,
     ) -> np.ndarray:
-        """Sorted keys of a link's words; of a pattern's words, only in the
-        documents the chain so far reached (its words can be many and common)."""
+        """Sorted keys of a link's words (only in the documents of ``within``, when
+        given); of a pattern's words, only in the documents the chain so far
+        reached (its words can be many and common)."""
         if len(link) == 1:
-            docs, positions = self.snap.positions(fieldname, link[0])
+            docs, positions = self._term_positions(fieldname, link[0], within)
             return (docs << 32) + positions
         chain_docs = _distinct(chain >> 32) if chain is not None else None
         parts = []
         for term in link:
-            docs, positions = self.snap.positions(fieldname, term)
+            docs, positions = self._term_positions(fieldname, term, within)
             if chain_docs is not None:
                 keep = _members(docs, chain_docs)
                 docs, positions = docs[keep], positions[keep]
@@ -957,7 +1008,7 @@ class Evaluator:
         )
         out = self._empty()
         if ids:
-            docs = pairs.docs[np.isin(pairs.value_ids, np.fromiter(ids, dtype=np.int32))]
+            docs = pairs.docs[pairs_holding(pairs, np.fromiter(ids, dtype=np.int32))]
             self.space.put(out.mask, docs, True)
             self.space.put(out.score, docs, np.float32(self.ranking.facet_weight))
             facet = ENTITY_FIELDS.get(fieldname)
@@ -991,12 +1042,18 @@ class Evaluator:
     ) -> np.ndarray:
         """Sorted, distinct position keys of any of ``forms`` in the documents of ``mask``."""
         parts = []
+        wanted: np.ndarray | None = None
         for form in forms:
             if len(form) == 1:
-                docs, positions = self.snap.positions(fieldname, form[0])
-                keys = (docs << 32) + positions
-            else:
-                keys = self._phrase_keys(fieldname, list(form), 1)
+                # Only the positions in the documents of the mask are read
+                # (a common name's are millions at 100x).
+                if wanted is None:
+                    wanted = self.space.expand(mask)
+                docs, positions = self.snap.positions_in(fieldname, form[0], wanted)
+                if len(docs):
+                    parts.append((docs << 32) + positions)
+                continue
+            keys = self._phrase_keys(fieldname, list(form), 1)
             if len(keys):
                 parts.append(keys[self.space.take(mask, keys >> 32)])
         if not parts:
@@ -1030,6 +1087,10 @@ class Evaluator:
         """
         r = self.ranking
         score = self._zeros()
+        if not mask.any():
+            # Nothing to score (the sparse path's first pass, which only
+            # records the documents leaves touch, always lands here).
+            return score
         title = self._form_keys(F.TITLE, forms, mask)
         if len(title):
             self.space.add(score, _distinct(title >> 32), np.float32(r.entity_title))
@@ -1137,13 +1198,28 @@ class Evaluator:
         if not pairs:
             return
         bonus = self._zeros()
-        for left, right in pairs:
-            both = out.mask & word_masks[left] & word_masks[right]
+        masks = [out.mask & word_masks[left] & word_masks[right] for left, right in pairs]
+        # A word in two pairs (``minister`` in "oil minister said") has its
+        # positions gathered once, in the documents of either pair, and
+        # each pair keeps those in its own documents (the same keys, in the
+        # same order, as gathering them for each pair).
+        wider, shared = _pair_word_masks(pairs, masks)
+        gathered: dict[tuple[str, str], np.ndarray] = {}
+
+        def keys_of(fieldname: str, word: str, both: np.ndarray) -> np.ndarray:
+            if word not in shared:
+                return self._position_keys(fieldname, word, both)
+            if (fieldname, word) not in gathered:
+                gathered[fieldname, word] = self._position_keys(fieldname, word, wider[word])
+            keys = gathered[fieldname, word]
+            return keys[self.space.expand(both)[keys >> 32]]
+
+        for (left, right), both in zip(pairs, masks, strict=True):
             if not both.any():
                 continue
             for fieldname in F.TEXT_FIELDS:
-                lk = self._position_keys(fieldname, left, both)
-                rk = self._position_keys(fieldname, right, both)
+                lk = keys_of(fieldname, left, both)
+                rk = keys_of(fieldname, right, both)
                 if not len(lk) or not len(rk):
                     continue
                 hits = _near(lk, rk, int(r.proximity_window))
@@ -1220,6 +1296,8 @@ class Evaluator:
         """
         self._soft = _top_conjunction(node) if soft else None
         self._quoted = quoted
+        if self.snap.size >= pool.PARALLEL_MIN_DOCS:
+            self._prefetch(node)
         docs = None
         if self.path != "dense" and (self.path == "sparse" or self.snap.size >= SPARSE_MIN_DOCS):
             # First pass over the rest alone: which documents the leaves touch.
@@ -1232,6 +1310,39 @@ class Evaluator:
             return self._run(node, typed)
         finally:
             self.space = Space(self.snap, None)
+
+    def _prefetch(self, node: wq.Query) -> None:
+        """Score the query's words in the thread pool, each word and field at once.
+
+        What :meth:`_word` will ask :meth:`_terms_in_field` for (each text
+        field's terms of each word, and their newswire spellings), computed
+        by the same function ahead of the walk and remembered as it would
+        remember them: the BM25 of a common word's postings (millions at
+        100x) is numpy work that releases the GIL, so two words, or a word's
+        body and title, are scored on both cores.
+        """
+        wanted: dict[tuple[Any, ...], tuple[str, list[str], list[float]]] = {}
+        for leaf in _leaves(node):
+            if not isinstance(leaf, wq.Term) or self._facet_field(leaf.fieldname):
+                continue
+            expand = _is_plain_word(leaf) and leaf.text not in self._quoted
+            for fieldname in self._text_fields(leaf.fieldname):
+                terms, weights = self._word_terms(fieldname, leaf.text, expand=False)
+                found = [(terms, weights)]
+                spellings = self._spellings(fieldname, leaf.text) if expand else []
+                if spellings:
+                    found.append((spellings, [1.0] * len(spellings)))
+                for terms, weights in found:
+                    key = ("terms", fieldname, tuple(terms), tuple(weights))
+                    if key not in self._memo:
+                        wanted[key] = (fieldname, terms, weights)
+        if len(wanted) < 2:
+            return
+        jobs = [partial(self._term_scores, *args) for args in wanted.values()]
+        results = pool.start(jobs, parallel=True)()
+        for key, value in zip(wanted, results, strict=True):
+            # _term_scores adds no notice: nothing to add again on reuse.
+            self._memo[key] = (value, [])
 
     @property
     def sparse(self) -> bool:
@@ -1272,7 +1383,11 @@ class Evaluator:
             if value_id is None:
                 continue
             pairs = self.snap.facets[fieldname]
-            docs = pairs.docs[pairs.value_ids == value_id]
+            # Once for both passes of a sparse evaluation (millions of pairs at 100x).
+            docs = self._remember(
+                ("entity-docs", fieldname, value_id),
+                partial(_docs_with_value, pairs, value_id),
+            )
             if len(docs) > self.ranking.entity_query_max_share * self.snap.doc_count:
                 continue
             tagged = self._empty_mask()
@@ -1302,6 +1417,37 @@ class Evaluator:
         age = np.maximum(newest - dates, 0) / 86400.0
         factor = 1.0 + r.recency_weight * np.exp2(-age / max(r.recency_half_life, 1e-6))
         return np.where(dated, factor, 1.0).astype(np.float32)
+
+
+def _pair_word_masks(
+    pairs: list[tuple[str, str]], masks: list[np.ndarray]
+) -> tuple[dict[str, np.ndarray], set[str]]:
+    """Per word of the pairs, the documents of every pair it is in; and the
+    words in more than one pair."""
+    wider: dict[str, np.ndarray] = {}
+    shared: set[str] = set()
+    for (left, right), both in zip(pairs, masks, strict=True):
+        for word in (left, right):
+            if word in wider:
+                wider[word] = wider[word] | both
+                shared.add(word)
+            else:
+                wider[word] = both
+    return wider, shared
+
+
+def _docs_with_value(pairs: Any, value_id: int) -> np.ndarray:
+    """The documents of a facet's pairs holding one value."""
+    return pairs.docs[pairs.value_ids == value_id]  # type: ignore[no-any-return]
+
+
+def _leaves(node: wq.Query) -> Iterator[wq.Query]:
+    """The leaves of a query tree (its nodes without subqueries), depth first."""
+    if node.is_leaf():
+        yield node
+        return
+    for child in node.children():
+        yield from _leaves(child)
 
 
 def _is_plain_word(node: wq.Query) -> TypeGuard[wq.Term]:
@@ -1358,16 +1504,55 @@ def _near(left: np.ndarray, right: np.ndarray, window: int) -> np.ndarray:
     return right[(gap <= window) & (gap > 0)]
 
 
-def _merge_postings(docs: np.ndarray, tf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+#: Above this many postings per document of the index (times it), several
+#: terms' postings are merged by counting over the index (a ``bincount``
+#: and a bitmap: linear) rather than by sorting (:func:`_merge_postings`).
+MERGE_BY_COUNT_SHARE = 0.05
+
+
+def bm25(
+    idf: np.float64, tf: np.ndarray, lengths: np.ndarray, k1: float, b: float, average: float
+) -> np.ndarray:
+    """float32 BM25 of postings with frequencies ``tf`` (float32) in documents of
+    ``lengths`` (float32, a fresh array: it is overwritten).
+
+    ``(idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * lengths / average)))``
+    computed in place, the same operations on the same types in the same
+    order (hence the same bits): a common word's postings are millions at
+    100x, and each temporary array costs as much as the arithmetic.
+    """
+    norm = lengths
+    norm *= b
+    norm /= average
+    norm += 1.0 - b
+    norm *= k1
+    norm += tf
+    scores = idf * tf
+    scores *= k1 + 1.0
+    scores /= norm
+    return scores.astype(np.float32)
+
+
+def _merge_postings(
+    docs: np.ndarray, tf: np.ndarray, size: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """Distinct documents of several terms' concatenated postings, frequencies summed.
 
     Each term's postings are sorted: a stable sort merges the runs (timsort,
     near-linear) where ``np.unique`` sorted from scratch; the frequencies are
     summed in float64 in the order ``np.bincount`` summed them, so the
-    float32 result is the same bit for bit.
+    float32 result is the same bit for bit. With ``size`` (the documents of
+    the index: every doc is below it) and postings many enough, they are
+    counted into arrays of the index instead, the same sums in the same order.
     """
     if not len(docs):
         return docs, tf.astype(np.float32)
+    if size and len(docs) > MERGE_BY_COUNT_SHARE * size:
+        sums = np.bincount(docs, weights=tf.astype(np.float64), minlength=size)
+        seen = np.zeros(size, dtype=bool)
+        seen[docs] = True
+        merged = np.flatnonzero(seen)
+        return merged, sums[merged].astype(np.float32)
     order = np.argsort(docs, kind="stable")
     merged, first, _ = _runs(docs[order])
     return merged, np.add.reduceat(tf[order].astype(np.float64), first).astype(np.float32)

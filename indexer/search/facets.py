@@ -19,7 +19,7 @@ import numpy as np
 
 from indexer import schema as F
 from indexer.extract.aliases import facet_aliases
-from indexer.search.snapshot import FacetPairs, Snapshot, ranges_of
+from indexer.search.snapshot import FacetPairs, Snapshot, pairs_holding, ranges_of
 from indexer.search.types import FacetValue, HistogramBucket, HistogramUnit, SearchRequest
 
 #: Values listed per facet (selected values are always listed as well).
@@ -105,10 +105,14 @@ def _spelling_index(snap: Snapshot, facet: str) -> dict[str, str]:
 
 def docs_with_values(snap: Snapshot, fieldname: str, value_ids: np.ndarray) -> np.ndarray:
     """Mask of documents having any of ``value_ids`` in facet ``fieldname``."""
-    pairs = snap.facets[fieldname]
-    mask = np.zeros(snap.size, dtype=bool)
+    return docs_with_values_of(snap.facets[fieldname], snap.size, value_ids)
+
+
+def docs_with_values_of(pairs: FacetPairs, size: int, value_ids: np.ndarray) -> np.ndarray:
+    """Mask (over ``size`` documents) of those having any of ``value_ids`` in ``pairs``."""
+    mask = np.zeros(size, dtype=bool)
     if len(value_ids):
-        mask[pairs.docs[np.isin(pairs.value_ids, value_ids)]] = True
+        mask[pairs.docs[pairs_holding(pairs, value_ids)]] = True
     return mask
 
 
@@ -142,10 +146,17 @@ def _day_start(day: date) -> int:
 RANGE_COUNT_SHARE = 0.3
 
 
-def facet_counts(pairs: FacetPairs, mask: np.ndarray, docs: np.ndarray | None = None) -> np.ndarray:
+def facet_counts(
+    pairs: FacetPairs,
+    mask: np.ndarray,
+    docs: np.ndarray | None = None,
+    outside: np.ndarray | None = None,
+) -> np.ndarray:
     """How many documents of ``mask`` hold each value of ``pairs`` (one count per value id).
 
-    ``docs`` (optional) is ``np.flatnonzero(mask)``, when the caller has it.
+    ``docs`` (optional) is ``np.flatnonzero(mask)`` and ``outside``
+    ``np.flatnonzero(~mask)``, when the caller has listed them (once for
+    the six facets of a page: listing costs the index's size each time).
     Three ways, the same counts: over every pair (``mask[pairs.docs]``, which
     costs the index's pairs, 17 M at 100x Reuters); when the pairs are
     sorted by document, over the ranges of the result's own documents (a
@@ -157,21 +168,32 @@ def facet_counts(pairs: FacetPairs, mask: np.ndarray, docs: np.ndarray | None = 
     starts = pairs.starts
     if starts is None or len(starts) != len(mask) + 1:
         return np.bincount(pairs.value_ids[mask[pairs.docs]], minlength=len(pairs.values))
-    share = (len(docs) if docs is not None else np.count_nonzero(mask)) / max(len(mask), 1)
+    if docs is not None:
+        share = len(docs) / max(len(mask), 1)
+    elif outside is not None:
+        share = 1 - len(outside) / max(len(mask), 1)
+    else:
+        share = np.count_nonzero(mask) / max(len(mask), 1)
     if share <= RANGE_COUNT_SHARE:
         if docs is None:
             docs = np.flatnonzero(mask)
         return _range_counts(pairs, starts, docs)
     if share >= 1 - RANGE_COUNT_SHARE:
-        return _totals(pairs) - _range_counts(pairs, starts, np.flatnonzero(~mask))
+        if outside is None:
+            outside = np.flatnonzero(~mask)
+        return _totals(pairs) - _range_counts(pairs, starts, outside)
     return np.bincount(pairs.value_ids[mask[pairs.docs]], minlength=len(pairs.values))
 
 
-def result_docs(mask: np.ndarray) -> np.ndarray | None:
-    """The documents of ``mask`` when few enough to count facets by range, else None."""
-    if np.count_nonzero(mask) > RANGE_COUNT_SHARE * len(mask):
-        return None
-    return np.flatnonzero(mask)
+def listed_docs(mask: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """(documents of ``mask``, documents outside it), each listed only when
+    :func:`facet_counts` counts by their ranges (else None)."""
+    found = np.count_nonzero(mask)
+    if found <= RANGE_COUNT_SHARE * len(mask):
+        return np.flatnonzero(mask), None
+    if found >= (1 - RANGE_COUNT_SHARE) * len(mask):
+        return None, np.flatnonzero(~mask)
+    return None, None
 
 
 def _range_counts(pairs: FacetPairs, starts: np.ndarray, docs: np.ndarray) -> np.ndarray:
@@ -251,11 +273,11 @@ def histogram(
     included so the bars form a true timeline. ``start``/``end`` (the date
     filter) widen the span to the filtered period.
     """
-    stamps = snap.date_ts[mask & (snap.date_ts != F.UNDATED)]
-    if not len(stamps):
+    days = _days(snap.date_ts[mask & _dated(snap)])
+    if not len(days):
         return (), "month"
-    first = datetime.fromtimestamp(int(stamps.min()), UTC).date()
-    last = datetime.fromtimestamp(int(stamps.max()), UTC).date()
+    low, high = int(days.min()), int(days.max())
+    first, last = _EPOCH + timedelta(days=low), _EPOCH + timedelta(days=high)
     if start and end and (end - start).days <= 366 * 10:
         first, last = min(first, start), max(last, end)
     # The period after the last one must still be a valid date.
@@ -267,9 +289,7 @@ def histogram(
         unit = "year"
         edges = _edges(first, last, unit)
     edges = clip_periods(edges)
-    boundaries = np.asarray([_day_start(day) for day in edges], dtype=np.int64)
-    slots = np.clip(np.searchsorted(boundaries, stamps, side="right") - 1, 0, len(edges) - 2)
-    counts = np.bincount(slots, minlength=len(edges) - 1)
+    counts = period_counts(days, low, high, [(day - _EPOCH).days for day in edges])
     buckets = tuple(
         HistogramBucket(
             _label(edges[i], unit), edges[i], edges[i + 1] - timedelta(days=1), int(counts[i])
@@ -281,6 +301,45 @@ def histogram(
 
 #: The last day a timeline period may start on (its successor must exist).
 _LAST_DAY = date(9998, 12, 31)
+_EPOCH = date(1970, 1, 1)
+_DAY = 86400
+
+
+def _dated(snap: Snapshot) -> np.ndarray:
+    """Mask of the snapshot's dated documents (built once per snapshot)."""
+    found: np.ndarray | None = snap.cache.get(("dated",))
+    if found is None:
+        found = snap.date_ts != F.UNDATED
+        snap.cache[("dated",)] = found
+    return found
+
+
+def _days(stamps: np.ndarray) -> np.ndarray:
+    """UTC day numbers (days since 1970-01-01, floored) of timestamps."""
+    return stamps // _DAY
+
+
+def period_counts(days: np.ndarray, low: int, high: int, edges: list[int]) -> np.ndarray:
+    """Documents per period: ``days`` (between ``low`` and ``high``) counted between
+    the period start days ``edges`` (ascending; the first period also takes
+    every earlier day, the last every later one).
+
+    A period starts at midnight UTC, so a timestamp's period depends on its
+    day alone: the days are counted once (``bincount``) and each period is
+    a difference of the running total, linear in the documents, instead of
+    a binary search per document. Stray dates spread over centuries (more
+    days than documents) fall back to that search.
+    """
+    periods = len(edges) - 1
+    inner = np.asarray(edges[1:-1], dtype=np.int64)
+    if high - low > 4 * len(days) + 4096:
+        slots = np.searchsorted(inner, days, side="right")
+        return np.bincount(slots, minlength=periods)
+    running = np.zeros(high - low + 2, dtype=np.int64)
+    np.cumsum(np.bincount(days - low, minlength=high - low + 1), out=running[1:])
+    # Documents before each inner boundary, then all of them.
+    before = running[np.clip(inner - low, 0, high - low + 1)]
+    return np.diff(before, prepend=0, append=len(days))
 
 
 def _edges(first: date, last: date, unit: HistogramUnit) -> list[date]:
@@ -376,19 +435,21 @@ def page_facet(
     mask: np.ndarray,
     request: SearchRequest,
     docs: np.ndarray | None = None,
+    outside: np.ndarray | None = None,
 ) -> tuple[tuple[FacetValue, ...], int]:
     """One page of a facet's values, and how many distinct values it has in ``mask``.
 
     Values are ordered by count, then name; ``facet_offset``/``facet_size``
     choose the page. The first page also lists every selected and excluded
-    value (so each can be undone), wherever it ranks. ``docs``: the
-    documents of ``mask``, when the caller has listed them already.
+    value (so each can be undone), wherever it ranks. ``docs``/``outside``:
+    the documents of ``mask`` / of its complement, when the caller has
+    listed them already (:func:`listed_docs`).
     """
     selected = request.selected(facet.name)
     excluded = request.excluded(facet.name)
     offset, size = request.facet_offset, request.facet_size
     pairs = snap.facets[facet.field]
-    counts = facet_counts(pairs, mask, docs)
+    counts = facet_counts(pairs, mask, docs, outside)
     nonzero = np.flatnonzero(counts)
     names = pairs.values
     page = _top_values(pairs, counts, nonzero, offset + size)[offset:]

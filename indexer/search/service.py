@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -33,6 +34,7 @@ from indexer.errors import (
 )
 from indexer.search import clusters as cl
 from indexer.search import facets as fc
+from indexer.search import pool
 from indexer.search.evaluate import Budget, Evaluation, Evaluator, Ranking
 from indexer.search.generations import Generations
 from indexer.search.highlight import highlight_whole, snippet
@@ -226,21 +228,22 @@ class SearchService:
                 code="page_out_of_range",
                 param="page",
             )
-        facet_counts = {}
-        facet_totals = {}
         # Most facets see the same mask (every selection but their own):
-        # its documents are listed once for all of them.
-        listed_docs: dict[tuple[str, ...], np.ndarray | None] = {}
+        # it is built, and its documents listed, once for all of them.
+        masks: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray | None, np.ndarray | None]] = {}
+        jobs = []
         for facet in F.FACETS:
-            mask = base.copy()
             others = tuple(name for name in selections if name != facet.name)
-            for name in others:
-                mask &= selections[name]
-            if others not in listed_docs:
-                listed_docs[others] = fc.result_docs(mask)
-            facet_counts[facet.name], facet_totals[facet.name] = fc.page_facet(
-                snap, facet, mask, request, listed_docs[others]
-            )
+            if others not in masks:
+                mask = base.copy() if others else base
+                for name in others:
+                    mask &= selections[name]
+                masks[others] = (mask, *fc.listed_docs(mask))
+            mask, docs, outside = masks[others]
+            jobs.append(partial(fc.page_facet, snap, facet, mask, request, docs, outside))
+        # In the pool (a large index), the facets are counted while this
+        # thread builds the timeline and the page of hits.
+        facet_pages = pool.start(jobs, parallel=snap.size >= pool.PARALLEL_MIN_DOCS)
         buckets, unit = fc.histogram(
             snap, final, *_timeline_bounds(request.date_from, request.date_to)
         )
@@ -258,6 +261,9 @@ class SearchService:
             self._hit(snap, doc, evaluation, terms, *_cluster_of(snap, groups, duplicates, doc))
             for doc in page_docs.tolist()
         )
+        pages = facet_pages()
+        facet_counts = {facet.name: found[0] for facet, found in zip(F.FACETS, pages, strict=True)}
+        facet_totals = {facet.name: found[1] for facet, found in zip(F.FACETS, pages, strict=True)}
         return SearchPage(
             request=request,
             total=total,
@@ -328,27 +334,35 @@ class SearchService:
         docs = np.flatnonzero(mask)
         if not len(docs) or limit <= 0:
             return docs[:0]
-        dates = snap.date_ts[docs]
-        if sort == "relevance" and evaluation is not None:
-            primary = -evaluation.score[docs].astype(np.float64)
+        by_relevance = sort == "relevance" and evaluation is not None
+        if by_relevance:
+            assert evaluation is not None
+            scores = evaluation.score[docs]
+            step = float(scores.max()) + 1.0
+            if len(docs) > limit:
+                docs, scores = _relevance_candidates(docs, scores, evaluation.tier, limit)
+            primary = scores.astype(np.float64)
+            np.negative(primary, out=primary)
             if evaluation.tier is not None:
                 # Soft AND: stories with more of the words first, whatever their scores.
-                step = float(evaluation.score[docs].max()) + 1.0
-                primary -= evaluation.tier[docs].astype(np.float64) * step
-            secondary = -dates
-        elif sort == "oldest":
-            primary = np.where(dates == F.UNDATED, np.iinfo(np.int64).max, dates)
-            secondary = docs
-        else:  # newest, and the empty query
-            primary = -dates
-            secondary = docs
+                tiers = evaluation.tier[docs].astype(np.float64)
+                tiers *= step
+                primary -= tiers
+        else:
+            dates = snap.date_ts[docs]
+            if sort == "oldest":
+                primary = np.where(dates == F.UNDATED, np.iinfo(np.int64).max, dates)
+            else:  # newest, and the empty query
+                primary = -dates
         if len(docs) > limit:
             # Keep every document tied with the last one kept, so that the
             # tie-breakers (not argpartition's arbitrary choice) decide who
             # makes the cut and pages never skip or repeat a result.
             kth = np.partition(primary, limit - 1)[limit - 1]
             keep = primary <= kth
-            docs, primary, secondary = docs[keep], primary[keep], secondary[keep]
+            docs, primary = docs[keep], primary[keep]
+        # Relevance ties: newest first (dates read for the kept documents only).
+        secondary = -snap.date_ts[docs] if by_relevance else docs
         order = np.lexsort((docs, secondary, primary))
         return docs[order][:limit]
 
@@ -796,6 +810,32 @@ def _is_plain_conjunction(query: wq.Query) -> bool:
         and len(query.subqueries) > 1
         and all(isinstance(q, wq.Term) and q.fieldname == DEFAULT_FIELD for q in query.subqueries)
     )
+
+
+def _relevance_candidates(
+    docs: np.ndarray, scores: np.ndarray, tier: np.ndarray | None, limit: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The documents (and scores) among which the first ``limit`` by relevance
+    are, with every document tied with the last of them: all of them, or fewer.
+
+    By relevance is by soft AND tier (more words first), then by score; on
+    a large result a float64 partition of every match is the costliest step
+    of the ranking. With tiers, the top tier alone holds the first
+    ``limit`` when it has that many (a lower tier's stories all rank after
+    it: a tier is worth more than any score, scores being non-negative).
+    Without tiers, the partition runs on the float32 scores themselves
+    (their float64 copies order and tie alike).
+    """
+    if tier is not None:
+        tiers = tier[docs]
+        top = tiers == tiers.max()
+        if scores.min() < 0 or np.count_nonzero(top) < limit:
+            return docs, scores
+        # (The caller's float64 keys then rank the top tier's stories alone.)
+        return docs[top], scores[top]
+    kth = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+    keep = scores >= kth
+    return docs[keep], scores[keep]
 
 
 def _all_words_count(evaluator: Evaluator, words: list[str], scope: np.ndarray) -> int:

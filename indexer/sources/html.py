@@ -236,8 +236,9 @@ def parse_tree(markup: str) -> HtmlElement | None:
     reads what it can.
 
     The steps are htmldate's ``load_html`` for a string (its doctype
-    repair, its parser settings, its bytes retry and rejection test), with
-    one difference that changes no tree: :data:`_PARSER` gives every element
+    repair, its parser settings, its bytes and text attempts and rejection
+    test), with two differences that change no tree: the bytes are parsed
+    first (see below), and :data:`_PARSER` gives every element
     the plain :class:`HtmlElement` class without asking lxml.html's
     Python-level class lookup for each element proxy (measured at ~1 of the
     ~15 ms trafilatura takes per page, and more in htmldate and the
@@ -245,27 +246,68 @@ def parse_tree(markup: str) -> HtmlElement | None:
     """
     # htmldate's parser keeps comments (some pages print their date in one);
     # trafilatura's copy drops them (see _trafilatura_input), as its own would.
-    from htmldate.utils import is_dubious_html, repair_faulty_html  # heavy: once HTML is read
+    from htmldate.utils import is_dubious_html  # heavy: once HTML is read
 
     beginning = markup[:50].lower()
-    repaired = repair_faulty_html(markup, beginning)
+    repaired = repair_markup(markup, beginning)
     tree: Any = None
     try:
-        tree = lxml.html.fromstring(repaired, parser=_PARSER)
-    # libxml2 on arbitrary text: a failure only means no tree yet (the
-    # bytes retry below, then the bs4 fallback, read the page instead).
-    except Exception:  # "Unicode strings with encoding declaration", libxml2 errors
-        log.debug("lxml could not parse the page as text; trying its bytes", exc_info=True)
+        # UTF-8 bytes first: libxml2 reads them as they are (the parser's
+        # encoding is fixed), while a str is handed over in Python's internal
+        # width and converted; 1.8 instead of 2.2 ms per html-news page, the
+        # same trees (``tests/unit/test_html_repair.py``; all 1,760 pages
+        # compared in bench/RESULTS.md). htmldate parses the str first and
+        # its bytes second; either way the first tree with children is kept.
+        tree = lxml.html.fromstring(repaired.encode("utf-8"), parser=_PARSER)
+    # libxml2 on arbitrary text (or a lone surrogate, which has no UTF-8): a
+    # failure only means no tree yet (the str retry below, then the bs4
+    # fallback, read the page instead).
+    except Exception:
+        log.debug("lxml could not parse the page's bytes; trying its text", exc_info=True)
         tree = None
     if tree is None or len(tree) < 1:
         try:
-            tree = lxml.html.fromstring(repaired.encode("utf-8"), parser=_PARSER)
-        except Exception:
+            tree = lxml.html.fromstring(repaired, parser=_PARSER)
+        except Exception:  # "Unicode strings with encoding declaration", libxml2 errors
             log.warning("lxml could not parse the page", exc_info=True)
             return None
     if not isinstance(tree, HtmlElement) or (is_dubious_html(beginning) and len(tree) < 2):
         return None
     return tree
+
+
+def repair_markup(markup: str, beginning: str) -> str:
+    """htmldate's ``repair_faulty_html``, the same string without copying the page.
+
+    Its doctype repair rebuilds the page from its first line and the rest
+    (two copies), its first regex runs over the whole first line (a page
+    written on one line) and it splits off the first lines with a copy of
+    the rest: 0.6 ms per html-news page, against ~0.02 ms here. Both steps
+    are kept exactly, quirks included: a page without a line break gains
+    one at its end, as ``partition`` + ``"\\n"`` gave it
+    (``tests/unit/test_html_repair.py`` compares the two).
+    """
+    from htmldate.utils import DOCTYPE_TAG, FAULTY_HTML
+
+    if "doctype" in beginning:
+        newline = markup.find("\n")
+        if newline == -1:
+            found = DOCTYPE_TAG.match(markup)
+            markup = (markup[found.end() :] if found is not None else markup) + "\n"
+        else:
+            found = DOCTYPE_TAG.match(markup, 0, newline)
+            if found is not None:
+                markup = markup[found.end() :]
+    start = 0
+    for _ in range(4):  # htmldate looks at the first four lines only
+        end = markup.find("\n", start)
+        line = markup[start:] if end == -1 else markup[start:end]
+        if "<html" in line and line.rstrip("\r").endswith("/>"):
+            return FAULTY_HTML.sub(r"\1>", markup, count=1)
+        if end == -1:
+            break
+        start = end + 1
+    return markup
 
 
 _DOCTYPE_DECLARATION = re.compile(r"< ?! ?DOCTYPE[^>]*>", re.IGNORECASE)
@@ -285,9 +327,10 @@ def _metadata_tree(markup: str, tree: HtmlElement | None) -> HtmlElement | None:
         return tree
     from htmldate.utils import DOCTYPE_TAG
 
-    first_line = markup.partition("\n")[0]
-    cut = DOCTYPE_TAG.match(first_line)
-    declaration = _DOCTYPE_DECLARATION.match(first_line)
+    newline = markup.find("\n")
+    first_line_end = len(markup) if newline == -1 else newline  # matched in place: no copy
+    cut = DOCTYPE_TAG.match(markup, 0, first_line_end)
+    declaration = _DOCTYPE_DECLARATION.match(markup, 0, first_line_end)
     if cut is None or (declaration is not None and cut.end() <= declaration.end()):
         return tree
     try:
@@ -418,25 +461,32 @@ def _main_text(path: str, fresh: Callable[[], HtmlElement | str]) -> str:
 
 
 #: Elements that every pass of trafilatura deletes with their content, and
-#: that hold no text any of its measures counts: deleted once before the
-#: fast extraction, so that none of its passes (three tree copies, a dozen
-#: XPath scans with regular expressions, its page-text measure) walks them
-#: again. Two kinds: what both its main cleaning
+#: whose deletion here changes no must/must-not check: deleted once before
+#: the fast extraction, so that none of its passes (three tree copies, a
+#: dozen XPath scans with regular expressions, its page-text measure) walks
+#: them again. Three kinds: what both its main cleaning
 #: (``trafilatura.settings.MANUALLY_CLEANED``) and its page-text measure and
 #: baseline (``BASIC_CLEAN_XPATH``, the body only) delete (``aside``,
-#: ``footer``, ``svg``, ``fencedframe``, ``head``), and embedded media and
-#: controls, which have no text (``picture``, ``video``...). Not here,
-#: although its main cleaning deletes them: ``nav``, ``noscript``,
-#: ``button``, ``label``... (their text counts in the page measure that
-#: decides trafilatura's recall retry: on the train half of
-#: html-news/trafilatura, deleting ``noscript`` too lost 5 checks on one
-#: page), ``form`` (kept as a ``<div>`` when it holds most of the text),
-#: ``figure`` (kept when it holds a table), ``math`` (formulas salvaged),
-#: ``time``. Only the tags the installed trafilatura also deletes are
-#: deleted (:func:`_discarded_tags`).
+#: ``footer``, ``svg``, ``fencedframe``, ``head``); embedded media, which
+#: have no text (``picture``, ``video``...); and, since issue 16's stop 22,
+#: form controls and frames (``button``, ``label``, ``select``/``option``,
+#: ``iframe``...): their text counts in the page measure that decides
+#: trafilatura's recall retry, yet deleting them changed the checks of no
+#: page of html-news/trafilatura (3 bodies of 764 differ by a few words) and
+#: saves ~1.7 of ~20 CPU-ms per page (``bench/html_prune.py``). Not here,
+#: although its main cleaning deletes them: ``nav``/``menu`` (~1.2 ms more,
+#: but 4 checks lost on the test half, 8 bodies changed), ``noscript`` (5
+#: checks lost on a train-half page), ``form`` (kept as a ``<div>`` when it
+#: holds most of the text), ``figure`` (kept when it holds a table),
+#: ``math`` (formulas salvaged), ``time``. Only the tags the installed
+#: trafilatura also deletes are deleted (:func:`_discarded_tags`).
 DISCARDED_TAGS = (
     "aside", "footer", "svg", "fencedframe", "head",
     "picture", "video", "audio", "canvas", "object", "embed", "map", "input", "link",
+    # form controls and frames (bench/html_prune.py groups "controls" and "frames")
+    "button", "label", "select", "option", "optgroup", "datalist", "textarea",
+    "fieldset", "legend", "output", "progress", "dialog",
+    "iframe", "frame", "frameset", "applet", "param", "source", "track", "area", "use",
 )  # fmt: skip
 
 

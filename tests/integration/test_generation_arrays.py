@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indexer import generation_arrays
 from indexer import schema as F
@@ -400,6 +402,56 @@ def test_a_writer_killed_mid_write_leaves_the_index_readable(index: str) -> None
     assert answers(index) == expected
 
 
+KILLED_FACET_WRITER = """
+import os, signal, sys
+import numpy as np
+from indexer import generation_arrays
+from indexer.segment_arrays import load
+from indexer.writer import open_writable
+
+ix, directory = open_writable(sys.argv[1])
+with ix.reader() as reader:
+    segments = [leaf.segment() for leaf, _ in reader.leaf_readers()]
+layout = generation_arrays.Layout(
+    ix.latest_generation(),
+    tuple((s.segment_id(), int(s.doc_count_all()), int(s.deleted_count())) for s in segments),
+)
+parts = [load(directory, s.segment_id(), int(s.doc_count_all())) for s in segments]
+os.remove(generation_arrays.facets_path_for(directory, layout.generation))
+generation_arrays.write_facets(
+    directory, layout, parts, np.ones(layout.size, dtype=bool),
+    before_rename=lambda: os.kill(os.getpid(), signal.SIGKILL),
+)
+"""
+
+
+def test_a_writer_killed_while_streaming_the_facet_file_leaves_the_index_readable(
+    index: str,
+) -> None:
+    """Killed once the streamed facet file is complete but not renamed: searches
+    answer the same (facets merged on open), and the next run writes the file."""
+    expected = answers(index)
+    done = subprocess.run(
+        [sys.executable, "-c", KILLED_FACET_WRITER, index],
+        cwd=REPO,
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.returncode == -9, done.stderr.decode()
+    directory = current_directory(index)
+    assert directory is not None
+    assert [n for n in os.listdir(directory) if generation_arrays.FACETS_SUFFIX + "." in n]
+    assert answers(index) == expected
+    with index_lock(index, timeout=5):
+        ix, _ = open_writable(index)
+        write_missing_arrays(ix)
+    names = os.listdir(directory)
+    assert not [n for n in names if generation_arrays.TMP_MARK in n]
+    generation = ix.latest_generation()
+    assert f"generation_{generation}{generation_arrays.FACETS_SUFFIX}" in names
+    assert answers(index) == expected
+
+
 def test_an_incremental_commit_joins_new_copies_to_existing_clusters(
     index: str, corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -532,3 +584,79 @@ def test_the_collapsed_page_is_that_of_collapsing_the_whole_result(index: str, s
                 assert any(d for _, d in expected) or page > 1 or q == "*"
     finally:
         service.close()
+
+
+def _window_links(
+    inputs: Any, fresh: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:  # the links of pairing every story of the window (stop 21)
+    fresh_rows = np.flatnonzero(fresh)
+    undated = inputs.dates == F.UNDATED
+    if undated[fresh_rows].any():
+        rows = np.flatnonzero(inputs.live)
+    else:
+        window = cl.WINDOW_DAYS * 86400
+        marks = np.unique(inputs.dates[fresh_rows])
+        gaps = np.abs(inputs.dates[:, None] - marks[None, :]).min(axis=1)
+        rows = np.flatnonzero(((gaps <= window) & ~undated | undated) & inputs.live)
+    sigs = inputs.signatures(rows)
+    signed = sigs[:, 0] != 0
+    rows, sigs = rows[signed], sigs[signed]
+    if len(rows) < 2:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    a, b = cl.edges(sigs, inputs.dates[rows], inputs.lengths[rows])
+    a, b = rows[a], rows[b]
+    touches = fresh[a] | fresh[b]
+    return a[touches], b[touches]
+
+
+def _links(a: np.ndarray, b: np.ndarray) -> list[tuple[int, int]]:
+    return sorted({(min(x, y), max(x, y)) for x, y in zip(a.tolist(), b.tolist(), strict=True)})
+
+
+@pytest.fixture(scope="module")
+def copies_index(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Stories over two months, each with copies: within the window, beyond it, undated."""
+    root = tmp_path_factory.mktemp("copies")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    originals = [story(n) for n in range(40)]
+    near = [story(n, 1, 1) for n in range(0, 40, 3)]
+    later = [dict(story(n, 2), date=f"2021-07-{1 + n % 27:02d}") for n in range(0, 40, 5)]
+    undated = [{k: v for k, v in story(n, 3).items() if k != "date"} for n in range(0, 40, 7)]
+    write_jsonl(corpus / "a.jsonl", originals)
+    write_jsonl(corpus / "b.jsonl", near + later)
+    write_jsonl(corpus / "c.jsonl", undated)
+    directory = str(root / "index")
+    index_paths([str(corpus)], directory, workers=1)
+    return directory
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_fresh_links_pair_only_band_partners_and_find_the_windows_links(
+    copies_index: str, data: Any
+) -> None:
+    """The links of an incremental commit's fresh stories, found among the stories
+    sharing a band with one of them, are those of pairing every story of the window."""
+    directory = current_directory(copies_index)
+    assert directory is not None
+    ix, _ = open_writable(copies_index)
+    with ix.reader() as reader:
+        segments = [leaf.segment() for leaf, _ in reader.leaf_readers()]
+        deleted = [np.zeros(0, np.int64) for _ in segments]
+        layout = generation_arrays.Layout(
+            ix.latest_generation(),
+            tuple((s.segment_id(), int(s.doc_count_all()), 0) for s in segments),
+        )
+        inputs = generation_arrays._inputs(directory, layout, deleted)
+    assert inputs is not None
+    size = layout.size
+    picked = data.draw(st.lists(st.integers(0, size - 1), min_size=1, max_size=12, unique=True))
+    fresh = np.zeros(size, dtype=bool)
+    fresh[picked] = True
+    expected = _links(*_window_links(inputs, fresh))
+    assert _links(*generation_arrays._fresh_links(inputs, fresh)) == expected
+    # Band keys from a few signatures at a time (several chunks per segment).
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(generation_arrays, "CHUNK", data.draw(st.integers(1, 9)))
+        assert _links(*generation_arrays._fresh_links(inputs, fresh)) == expected

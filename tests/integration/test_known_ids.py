@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from whoosh.filedb.filestore import FileStorage
 
@@ -74,3 +75,46 @@ def test_a_second_run_replaces_an_id_it_repeats(
         ("story-3", "Harvest three"),
         ("story-4", "Harvest four"),
     ]
+
+
+def _reader(index_dir: Path) -> object:
+    directory = current_directory(str(index_dir))
+    assert directory is not None
+    return FileStorage(directory).open_index("MAIN").reader()
+
+
+def test_known_ids_answer_as_the_set_of_ids_did(tmp_path: Path) -> None:
+    """Ids read from the lexicon and ids added by a batch are held; others are not;
+    what is kept is one 64-bit hash per distinct id."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _write(corpus / "a.jsonl", (1, "Harvest one"), (2, "Harvest two"))
+    index_paths([str(corpus)], str(tmp_path / "index"), workers=1)
+    reader = _reader(tmp_path / "index")
+    try:
+        known = KnownIds(empty=False)
+        # The lexicon is read (the lookup would cost more than reading it).
+        assert known.already_held(reader, {"story-2", "story-3", "story-4"}) == {"story-2"}
+        assert known.mode == "set"
+        assert len(known) == 4  # story-1 and story-2 from the lexicon, 3 and 4 added
+        # story-3 was added by that batch: its next copy is held only once the index has it.
+        assert known.already_held(reader, {"story-1", "story-3"}) == {"story-1"}
+        assert len(known) == 4
+    finally:
+        reader.close()  # type: ignore[attr-defined]
+
+
+def test_a_hash_that_matches_is_confirmed_in_the_index(tmp_path: Path) -> None:
+    """A hash collision (simulated: a hash known for an id the index lacks) never
+    counts an id as held, so no story is dropped as a duplicate of nothing."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _write(corpus / "a.jsonl", (1, "Harvest one"))
+    index_paths([str(corpus)], str(tmp_path / "index"), workers=1)
+    reader = _reader(tmp_path / "index")
+    try:
+        known = KnownIds(empty=True)
+        known._hashes = np.sort(np.array([hash("story-1"), hash("story-9")], dtype=np.int64))
+        assert known.already_held(reader, {"story-1", "story-9"}) == {"story-1"}
+    finally:
+        reader.close()  # type: ignore[attr-defined]

@@ -15,6 +15,7 @@ import pytest
 
 from indexer.errors import SearchRequestError
 from indexer.pipeline import index_paths
+from indexer.search import pool
 from indexer.search.request import parse_search_params
 from indexer.search.service import SearchService
 from indexer.search.types import SearchPage
@@ -354,3 +355,25 @@ def test_timeline_copes_with_extreme_dates(tmp_path) -> None:  # type: ignore[no
         assert page.histogram[0].start.year == 1 and page.histogram[0].count == 2
     finally:
         svc.close()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "oil"},
+        {"q": ""},
+        {"q": "oil OR coffee", "topic": ["grain", "coffee"]},
+        {"topic": ["grain"], "place": ["United States"]},
+        {"q": "said", "not_place": ["Canada"], "facet_size": "3"},
+    ],
+)
+def test_facets_counted_in_the_thread_pool_equal_those_counted_in_turn(
+    service: SearchService, params: dict[str, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The pool is used from a million documents; here, forced on and off.
+    monkeypatch.setattr(pool, "PARALLEL_MIN_DOCS", 0)
+    pooled = search(service, **params)
+    monkeypatch.setattr(pool, "PARALLEL_MIN_DOCS", 10**12)
+    in_turn = search(service, **params)
+    assert pooled.facets == in_turn.facets and pooled.facet_totals == in_turn.facet_totals
+    assert pooled.total == in_turn.total and ids(pooled) == ids(in_turn)

@@ -165,6 +165,23 @@ def test_mapped_arrays_equal_freshly_built_ones(index: str, segreaders: list[Any
         assert_same_arrays(mapped, built)
 
 
+def test_released_pages_read_back_the_same_arrays(index: str, segreaders: list[Any]) -> None:
+    """Dropping a mapped file's pages (what the indexing parent does after reading
+    them) leaves every array readable, with the same values; built arrays have none."""
+    directory = current_directory(index)
+    assert directory is not None
+    for reader in segreaders:
+        segment_id = reader.segment().segment_id()
+        mapped = segment_arrays.load(directory, segment_id, reader.doc_count_all())
+        assert mapped is not None and mapped.signatures is not None
+        before = (mapped.signatures.copy(), mapped.facets["topics"].docs.copy())
+        assert mapped.release_pages()
+        np.testing.assert_array_equal(mapped.signatures, before[0])
+        np.testing.assert_array_equal(mapped.facets["topics"].docs, before[1])
+        assert_same_arrays(mapped, segment_arrays.build(reader))
+        assert not segment_arrays.build(reader).release_pages()
+
+
 def odd_article(n: int) -> Article:
     """Stories with what the kept arrays must get right: no date, no facets,
     no title, non-ASCII terms and facet values, repeated values."""
@@ -182,17 +199,20 @@ def odd_article(n: int) -> Article:
     )
 
 
+@pytest.mark.parametrize("chunk", [segment_arrays.SIGNATURE_CHUNK, 3])
 def test_arrays_kept_while_writing_equal_the_ones_read_from_the_segment(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
 ) -> None:
     """The indexer builds each worker segment's arrays from what it kept while
-    writing (no decoding); they must equal the ones decoded from the segment."""
+    writing (no decoding); they must equal the ones decoded from the segment
+    (signatures copied in one chunk, or in chunks of 3)."""
 
     def no_decoding(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("a worker segment was decoded to write its array file")
 
     directory = new_index_directory(str(tmp_path / "kept"))
     monkeypatch.setattr(segment_arrays, "build", no_decoding)
+    monkeypatch.setattr(segment_arrays, "SIGNATURE_CHUNK", chunk)
     # A small posting budget: the builder rotates to new segments mid-run.
     builder = SegmentBuilder(directory, max_postings=250)
     for n in range(60):
@@ -260,7 +280,9 @@ def test_next_index_run_writes_missing_arrays_without_reindexing(index: str, cor
     "damage",
     ["truncate-half", "truncate-header", "zeroes", "other-segment"],
 )
-def test_damaged_array_files_are_ignored(index: str, damage: str) -> None:
+def test_damaged_array_files_are_ignored(
+    index: str, damage: str, corpus: Path, tmp_path: Path
+) -> None:
     expected = answers(index)
     files = array_files(index)
     target = files[0]
@@ -272,7 +294,15 @@ def test_damaged_array_files_are_ignored(index: str, damage: str) -> None:
     elif damage == "zeroes":
         target.write_bytes(bytes(len(data)))
     else:  # a complete file of another segment under this segment's name
-        target.write_bytes(files[1].read_bytes())
+        # The index's other segment; when one worker took both files (a
+        # loaded machine), the lone segment of a one-worker build of the same
+        # stories: as many documents, another segment's id.
+        others = files[1:]
+        if not others:
+            single = str(tmp_path / "single")
+            index_paths([str(corpus)], single, workers=1)
+            others = array_files(single)
+        target.write_bytes(others[0].read_bytes())
     service = SearchService(index)
     try:
         snap = service._current()

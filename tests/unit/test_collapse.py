@@ -9,6 +9,7 @@ document of the index gives, ties included.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -57,3 +58,22 @@ def test_collapse_keeps_what_a_full_sort_keeps(data: st.DataObject, size: int) -
     expected = reference(groups, mask, docs, primary, secondary)
     assert found[0].tolist() == expected[0].tolist()
     assert found[1].tolist() == expected[1].tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data(), size=st.integers(1, 40), bitmap=st.sampled_from([0.0, 1.0]))
+def test_cluster_count_is_the_number_of_distinct_clusters(
+    data: st.DataObject, size: int, bitmap: float
+) -> None:
+    # bitmap 0.0: always the bitmap of representatives; 1.0: always np.unique.
+    rep = np.arange(size, dtype=np.int64)
+    for doc in range(size):
+        if doc and data.draw(st.booleans()):
+            rep[doc] = rep[data.draw(st.integers(0, doc - 1))]
+    members = np.bincount(rep, minlength=size)[rep].astype(np.int32)
+    groups = cl.Clusters(rep, members)
+    mask = np.asarray(data.draw(st.lists(st.booleans(), min_size=size, max_size=size)))
+    expected = len({int(rep[d]) for d in np.flatnonzero(mask)})
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cl, "BITMAP_SHARE", bitmap)
+        assert cl.cluster_count(groups, mask) == expected

@@ -31,6 +31,7 @@ from indexer import schema as F
 from indexer.errors import SearchRequestError
 from indexer.model import Article
 from indexer.search import evaluate as evaluate_module
+from indexer.search import pool
 from indexer.search.evaluate import (
     PATH_VARIABLE,
     SPARSE_MAX_SHARE,
@@ -46,7 +47,7 @@ from indexer.search.presenter import search_json
 from indexer.search.query import DEFAULT_FIELD, LinkedPhrase
 from indexer.search.request import parse_search_params
 from indexer.search.service import SearchService
-from indexer.search.snapshot import Snapshot
+from indexer.search.snapshot import Snapshot, _SizedLRU
 from indexer.writer import index_lock, open_writable, parent_writer
 
 #: Body words: stem variants, newswire spellings and entity names among them.
@@ -325,6 +326,82 @@ def test_dense_and_sparse_search_responses_agree(
     dense = response(service, params, "dense")
     with take_cost(cost):
         assert dense == response(service, params, "sparse")
+
+
+@pytest.fixture(scope="module")
+def uncached(index_dir: str) -> Iterator[Snapshot]:
+    """A snapshot that caches no postings or positions of its own: every
+    positions read goes through the segments (``positions_in``'s own path)."""
+    snapshot = open_snapshot(index_dir)
+    snapshot._term_cache = _SizedLRU(0)
+    yield snapshot
+    snapshot.close()
+
+
+@PROPERTY
+@given(
+    node=query_trees,
+    path=st.sampled_from(("dense", "sparse")),
+    soft=st.booleans(),
+    typed=st.sampled_from(("", "oil volcker opec japan", "world bank", "interest rates")),
+)
+def test_phrases_read_in_the_documents_holding_every_word_are_the_same(
+    snap: Snapshot, uncached: Snapshot, node: wq.Query, path: str, soft: bool, typed: str
+) -> None:
+    """Phrases (and entity names) read positions only in the documents holding
+    all their words, when those words are common: same masks and scores,
+    bit for bit, as reading every position of every word."""
+    ranking = Ranking()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(evaluate_module, "PHRASE_SHARE", 10.0**9)
+        everywhere = evaluate(snap, node, path, ranking, soft, typed)
+        patch.setattr(evaluate_module, "PHRASE_SHARE", 0.0)
+        assert_same(everywhere, evaluate(uncached, node, path, ranking, soft, typed))
+        assert_same(everywhere, evaluate(snap, node, path, ranking, soft, typed))
+
+
+@PROPERTY
+@given(
+    node=query_trees,
+    path=st.sampled_from(("dense", "sparse")),
+    soft=st.booleans(),
+    typed=st.sampled_from(("", "oil volcker opec japan")),
+)
+def test_words_scored_ahead_in_the_pool_give_the_same_evaluation(
+    snap: Snapshot, node: wq.Query, path: str, soft: bool, typed: str
+) -> None:
+    """On a large index the words' BM25 is computed ahead, in the thread pool
+    (forced here): the same masks, scores, highlights and notices."""
+    ranking = Ranking()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pool, "PARALLEL_MIN_DOCS", 10**12)
+        in_turn = evaluate(snap, node, path, ranking, soft, typed)
+        patch.setattr(pool, "PARALLEL_MIN_DOCS", 0)
+        assert_same(in_turn, evaluate(snap, node, path, ranking, soft, typed))
+
+
+@PROPERTY
+@given(
+    words_typed=st.lists(words, min_size=3, max_size=5),
+    path=st.sampled_from(("dense", "sparse")),
+    soft=st.booleans(),
+)
+def test_a_word_in_two_proximity_pairs_is_gathered_once_to_the_same_scores(
+    snap: Snapshot, words_typed: list[str], path: str, soft: bool
+) -> None:
+    """``oil minister said``: ``minister``'s positions are read once for both
+    of its pairs; the scores are those of reading them for each pair."""
+    node = wq.And([wq.Term(DEFAULT_FIELD, w) for w in words_typed])
+    ranking = Ranking()
+    once = evaluate(snap, node, path, ranking, soft, "")
+    with pytest.MonkeyPatch.context() as patch:
+        apart = evaluate_module._pair_word_masks
+        patch.setattr(
+            evaluate_module,
+            "_pair_word_masks",
+            lambda pairs, masks: (apart(pairs, masks)[0], set()),
+        )
+        assert_same(once, evaluate(snap, node, path, ranking, soft, ""))
 
 
 # -- the paths are really taken, and tell apart -------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from indexer.extract.entities import Entities, extract_entities
+from indexer.extract.gazetteer import first_names, hand_first_names
 
 
 def ents(text: str, title: str = "", tag_people: tuple[str, ...] = ()) -> Entities:
@@ -384,3 +385,149 @@ def test_a_name_before_a_place_noun_is_a_place() -> None:
     assert (found.people, found.places) == ((), ("Abu Tarnib",))
     # An Arabic name by its form is still a person's elsewhere.
     assert ents("Abu Tarnib al-Qarni was arrested.").people == ("Abu Tarnib al-Qarni",)
+
+
+def test_and_joins_the_fields_an_organization_is_of() -> None:
+    found = ents("She taught at the Department of Qarnology and Tarnistics in Leeds.")
+    assert found.organizations == ("Department of Qarnology and Tarnistics",)
+    assert ents("The Ministry of Science and Technology said.").organizations == (
+        "Ministry of Science and Technology",
+    )
+    # A known name, a given name or a second organization after "and" is a name apart.
+    found = ents("The University of Qarnland and Oklahoma signed.")
+    assert (found.organizations, found.places) == (("University of Qarnland",), ("Oklahoma",))
+    found = ents("The Department of Qarnology and Stephen Tarnby agreed.")
+    assert (found.organizations, found.people) == (
+        ("Department of Qarnology",),
+        ("Stephen Tarnby",),
+    )
+    assert ents("The Ministry of Qarnology and Tarn Ministry met.").organizations == (
+        "Ministry of Qarnology",
+        "Tarn Ministry",
+    )
+
+
+def test_a_nationality_before_a_state_body_is_not_part_of_its_name() -> None:
+    # As with a possessive: "Iran's Foreign Ministry".
+    assert ents("The Iranian Foreign Ministry said so.").organizations == ("Foreign Ministry",)
+    assert ents("The North Korean Supreme Court ruled.").organizations == ("Supreme Court",)
+    assert ents("The Greek Ministry of Tarnology said.").organizations == ("Ministry of Tarnology",)
+    # Names the nationality belongs to keep it; a one-word body keeps it too.
+    for name in ("American Tarnology Association", "European Court of Qarn Rights",
+                 "Japanese Embassy", "Korean People's Army"):  # fmt: skip
+        assert ents(f"The {name} said so.").organizations == (name,)
+
+
+def test_a_place_before_an_institute_belongs_to_its_name() -> None:
+    found = ents(
+        "She studied at the Massachusetts Institute of Qarnology and Ohio State University."
+    )
+    assert (found.organizations, found.places) == (
+        ("Massachusetts Institute of Qarnology", "Ohio State University"),
+        (),
+    )
+    # Not before a government body: "U.S. Department of Justice".
+    found = ents("The U.S. Department of Qarnology said.")
+    assert (found.organizations, found.places) == (("Department of Qarnology",), ("United States",))
+    assert ents("The Municipality of Tarnavo voted.").organizations == ("Municipality of Tarnavo",)
+
+
+def test_a_title_of_an_organization_then_its_holder() -> None:
+    found = ents("The CEO of the Qarn Tarn Council Enver Tarnby told reporters.")
+    assert (found.organizations, found.people) == (("Qarn Tarn Council",), ("Enver Tarnby",))
+    found = ents("Chairman of the Federal Reserve Velma Qarnby spoke.")
+    assert (found.organizations, found.people) == (("Federal Reserve",), ("Velma Qarnby",))
+    # A part that ends with its head word is the organization alone.
+    found = ents("Chairman of the Board of Qarn Trustees said so.")
+    assert (found.organizations, found.people) == (("Board of Qarn Trustees",), ())
+
+
+def test_a_city_and_a_plural_name_of_up_to_two_words_is_a_team() -> None:
+    found = ents("He played for the Toronto Blue Tarns and the Oakland Qarnlets.")
+    assert (found.organizations, found.places) == (("Toronto Blue Tarns", "Oakland Qarnlets"), ())
+    # Events, agreements and landforms named after a city are not teams, nor is a
+    # partnership's legal form after a state.
+    found = ents(
+        "Wells in the California Qarnizo Plains belong to a California Limited Partnership."
+    )
+    assert found.organizations == ()
+    # Events and agreements named after a city are not teams.
+    found = ents("The Beijing Olympics and the Geneva Conventions were cited.")
+    assert (found.organizations, found.places) == ((), ("Beijing", "Geneva"))
+
+
+def test_missions_and_observatories_are_organizations_programs_are_not() -> None:
+    found = ents("The Qarn Stabilization Mission and the Tarn Observatory for Human Rights said.")
+    assert found.organizations == (
+        "Qarn Stabilization Mission",
+        "Tarn Observatory for Human Rights",
+    )
+    # A government program is not a body ("Export Enhancement Program"); the United
+    # Nations' programmes are known by name.
+    assert ents("Sales under the Qarn Enhancement Program rose.").organizations == ()
+    found = ents("The U.N. Development Program and Freddie Mac said so.")
+    assert found.organizations == ("United Nations Development Program", "Freddie Mac")
+    assert found.people == ()
+
+
+def test_a_given_name_before_a_thing_is_not_a_person() -> None:
+    found = ents("The Alvin Qarnby Nuclear Plant closed; Charles Tarnfield Cellars sold wine.")
+    assert found.people == ()
+    assert found.organizations == ("Charles Tarnfield Cellars",)  # the tagger's name, retyped
+    # Surnames that are words stay surnames after a second given name, and suffixes.
+    found = ents("Edward George Honey met Henry Qarnby II, Ian M. Honey and Gary Tarn of QDAB.")
+    assert found.people == ("Edward George Honey", "Henry Qarnby II", "Ian M. Honey", "Gary Tarn")
+    # A state's representatives are not a team.
+    assert ents("Nebraska Republican Reps met.").organizations == ()
+
+
+def test_everyday_abbreviations_and_strains_are_not_names() -> None:
+    found = ents("The H5N1 and H7N9 strains spread; GDP fell and HIV cases rose, the CEO said.")
+    assert (found.people, found.organizations, found.places) == ((), (), ())
+    # An acronym the story defines is still an organization.
+    found = ents("The Qarn Tarn Agency (QTA) said so. QTA added more.")
+    assert found.organizations == ("Qarn Tarn Agency",)
+
+
+def test_an_opening_everyday_plural_and_of_are_not_part_of_the_name() -> None:
+    found = ents("Rebels of the Qarn Liberation Movement (QLM) said so. The QLM denied it.")
+    assert found.organizations == ("Qarn Liberation Movement",)
+    found = ents("He met them. Commanders of the Tarnian Army agreed.")
+    assert found.organizations == ("Tarnian Army",)
+    # Inside a sentence the capitals are the name's own.
+    found = ents("He joined the Friends of the Qarn Society.")
+    assert found.organizations == ("Friends of the Qarn Society",)
+
+
+def test_common_us_given_names_mark_people() -> None:
+    # "Lydia" is in the census list, not in the hand-made one.
+    found = ents("Lydia Tarnmann for Qarn Standards Tarnland says they are looking.")
+    assert found.people == ("Lydia Tarnmann",)
+    # The tagger's "given name" feature still reads the hand-made list it was trained with.
+    assert "Lydia" in first_names() and "Lydia" not in hand_first_names()
+    assert hand_first_names() < first_names()
+    # Everyday words, places and months are not taken from the census list.
+    assert not {"April", "June", "Georgia", "Chad", "Will"} & (first_names() - hand_first_names())
+
+
+def test_plans_and_prizes_named_after_someone_are_not_people() -> None:
+    found = ents("Aid under the Marshall Plan helped. Grace Qarnby won the Stanley Cup.")
+    assert found.people == ("Grace Qarnby",)
+    # A given name that is also a city does not make a team of a person's name.
+    found = ents("Later, Constantine S. Qarnandros said so.")
+    assert (found.people, found.organizations) == (("Constantine S. Qarnandros",), ())
+    # A country before an institute is a place apart.
+    found = ents("The U.S. National Institute of Qarn Health said.")
+    assert (found.organizations, found.places) == (
+        ("National Institute of Qarn Health",),
+        ("United States",),
+    )
+
+
+def test_storms_named_together_are_not_entities() -> None:
+    found = ents("Cuba recovers from Hurricanes Gustav and Ike. Next, the WFP will help.")
+    assert (found.people, found.organizations, found.places) == (
+        (),
+        ("World Food Program",),
+        ("Cuba",),
+    )

@@ -130,3 +130,15 @@ def test_groups_of_people_named_by_a_plural_group_noun_are_not_entities() -> Non
     )
     assert article.people == ()
     assert article.organizations == ()
+
+
+def test_a_compass_word_and_a_nationality_is_a_demonym() -> None:
+    article = build_article(
+        story(
+            "Talks with North Korean leader Pak Tarn-il began. South Africans voted in Zarnville."
+        )
+    )
+    everything = (*article.people, *article.organizations, *article.places)
+    assert "North Korean" not in everything and "South Africans" not in everything
+    assert is_demonym("North Korean") and is_demonym("Western European")
+    assert not is_demonym("North Korea") and not is_demonym("South Africa")

@@ -24,8 +24,14 @@ from hypothesis import strategies as st
 from indexer import generation_arrays
 from indexer import schema as F
 from indexer.search import facets as fc
-from indexer.search.snapshot import merge_facet, ranges_of, sorted_pairs
-from indexer.segment_arrays import FacetPairs
+from indexer.search.snapshot import (
+    facet_values,
+    merge_facet,
+    pairs_holding,
+    ranges_of,
+    sorted_pairs,
+)
+from indexer.segment_arrays import FacetPairs, SegmentArrays
 
 
 @st.composite
@@ -69,6 +75,10 @@ def test_every_counting_path_gives_the_counts_of_every_pair(
         patch.setattr(fc, "RANGE_COUNT_SHARE", share)
         assert fc.facet_counts(sorted_table, mask).tolist() == expected
         assert fc.facet_counts(sorted_table, mask, np.flatnonzero(mask)).tolist() == expected
+        outside = np.flatnonzero(~mask)
+        assert fc.facet_counts(sorted_table, mask, None, outside).tolist() == expected
+        # What the service lists once for the six facets of a page.
+        assert fc.facet_counts(sorted_table, mask, *fc.listed_docs(mask)).tolist() == expected
     dense = np.bincount(sorted_table.value_ids[mask[sorted_table.docs]], minlength=values).tolist()
     by_range = np.bincount(
         sorted_table.value_ids[ranges_of(sorted_table.starts, np.flatnonzero(mask))],
@@ -99,6 +109,25 @@ def test_sorted_pairs_are_sorted_int32_with_each_documents_range(
         assert sorted(v for d, v in pairs if d == doc) == found.value_ids[lo:hi].tolist()
 
 
+@settings(max_examples=200, deadline=None)
+@given(case=pairs_and_mask(), data=st.data())
+def test_pairs_holding_values_are_those_of_isin(
+    case: tuple[int, list[tuple[int, int]], int, np.ndarray], data: st.DataObject
+) -> None:
+    size, pairs, values, _ = case
+    found = table(size, pairs, values)
+    wanted = np.asarray(
+        data.draw(st.lists(st.integers(0, values - 1), unique=True, max_size=values)),
+        dtype=np.int32,
+    )
+    expected = np.isin(found.value_ids, wanted)
+    assert pairs_holding(found, wanted).tolist() == expected.tolist()
+    # What facet filters select: every document holding one of the values.
+    docs = {d for d, v in pairs if v in set(wanted.tolist())}
+    selected = fc.docs_with_values_of(found, size, wanted)
+    assert np.flatnonzero(selected).tolist() == sorted(docs)
+
+
 def test_merged_pairs_leave_out_dead_documents_and_sort_across_segments() -> None:
     first = FacetPairs(("b", "a"), np.array([2, 0, 1, 0]), np.array([0, 0, 1, 1], np.int32))
     second = FacetPairs(("a", "c"), np.array([1, 0]), np.array([0, 1], np.int32))
@@ -109,6 +138,114 @@ def test_merged_pairs_leave_out_dead_documents_and_sort_across_segments() -> Non
     assert pairs == [(0, 0), (0, 1), (2, 0), (3, 2), (4, 1)]
     assert merged.starts is not None
     assert merged.starts.tolist() == [0, 2, 2, 3, 4, 5]
+
+
+@st.composite
+def segments_and_live(
+    draw: st.DrawFn,
+) -> tuple[list[tuple[FacetPairs, int]], np.ndarray, list[int]]:
+    """Segments' own facet pairs (local documents, values grouped as a segment
+    stores them, values shared between segments or not) and a live mask."""
+    names = ["a", "b", "c", "d", "e", "f"]
+    parts = []
+    offset = 0
+    for _ in range(draw(st.integers(0, 5))):
+        size = draw(st.integers(1, 30))
+        local = draw(st.lists(st.sampled_from(names), unique=True, max_size=4))
+        pairs = draw(
+            st.lists(
+                st.tuples(st.integers(0, max(len(local) - 1, 0)), st.integers(0, size - 1)),
+                unique=True,
+                max_size=60 if local else 0,
+            )
+        )
+        pairs.sort()  # grouped by value, documents ascending: a segment's order
+        parts.append(
+            (
+                FacetPairs(
+                    tuple(local),
+                    np.asarray([d for _, d in pairs], dtype=np.int32),
+                    np.asarray([v for v, _ in pairs], dtype=np.int32),
+                ),
+                offset,
+                size,
+            )
+        )
+        offset += size
+    live = np.asarray(draw(st.lists(st.booleans(), min_size=offset, max_size=offset)), dtype=bool)
+    return [(pairs, at) for pairs, at, _ in parts], live, [size for _, _, size in parts]
+
+
+def merged_in_one_sort(parts: list[tuple[FacetPairs, int]], live: np.ndarray) -> FacetPairs:
+    """What the merge did before it sorted segment by segment: every pair at once."""
+    values, mappings = facet_values(parts)
+    docs = [pairs.docs.astype(np.int64) + offset for pairs, offset in parts]
+    ids = [m[p.value_ids] for (p, _), m in zip(parts, mappings, strict=True)]
+    all_docs = np.concatenate(docs) if docs else np.zeros(0, np.int64)
+    all_ids = np.concatenate(ids).astype(np.int32) if ids else np.zeros(0, np.int32)
+    keep = live[all_docs]
+    return sorted_pairs(values, all_docs[keep], all_ids[keep], len(live))
+
+
+@settings(max_examples=300, deadline=None)
+@given(case=segments_and_live())
+def test_merging_segment_by_segment_equals_one_sort_of_every_pair(
+    case: tuple[list[tuple[FacetPairs, int]], np.ndarray, list[int]],
+) -> None:
+    parts, live, _ = case
+    expected = merged_in_one_sort(parts, live)
+    found = merge_facet(parts, live)
+    assert found.values == expected.values
+    for got, want in (
+        (found.docs, expected.docs),
+        (found.value_ids, expected.value_ids),
+        (found.starts, expected.starts),
+    ):
+        assert got is not None and want is not None
+        assert got.dtype == want.dtype == np.int32
+        assert got.tolist() == want.tolist()
+    # Out of document order, the parts are merged in one sort: the same
+    # (document, value) pairs, sorted by document.
+    backwards = merge_facet(parts[::-1], live)
+    assert backwards.docs.tolist() == found.docs.tolist()
+    assert sorted(
+        zip(
+            backwards.docs.tolist(), [backwards.values[v] for v in backwards.value_ids], strict=True
+        )
+    ) == sorted(zip(found.docs.tolist(), [found.values[v] for v in found.value_ids], strict=True))
+
+
+@settings(max_examples=100, deadline=None)
+@given(case=segments_and_live())
+def test_the_streamed_facet_file_is_the_file_of_the_merged_pairs(
+    tmp_path_factory: pytest.TempPathFactory,
+    case: tuple[list[tuple[FacetPairs, int]], np.ndarray, list[int]],
+) -> None:
+    """write_facets (one facet at a time, segment by segment) writes the very bytes
+    save_facets writes for every facet merged in one sort."""
+    parts, live, sizes = case
+    layout = generation_arrays.Layout(
+        3, tuple((f"seg{i}", size, 0) for i, size in enumerate(sizes))
+    )
+    segments = [
+        SegmentArrays(
+            f"seg{i}",
+            size,
+            np.zeros(size, np.int64),
+            {},
+            # Every facet gets the same drawn pairs (the file holds them all).
+            {facet.field: pairs for facet in F.FACETS},
+        )
+        for i, ((pairs, _), size) in enumerate(zip(parts, sizes, strict=True))
+    ]
+    one, two = tmp_path_factory.mktemp("saved"), tmp_path_factory.mktemp("streamed")
+    expected = {facet.field: merged_in_one_sort(parts, live) for facet in F.FACETS}
+    saved = generation_arrays.save_facets(str(one), layout, expected)
+    streamed = generation_arrays.write_facets(str(two), layout, segments, live)
+    assert Path(streamed).read_bytes() == Path(saved).read_bytes()
+    loaded = generation_arrays.load_facets(str(two), layout)
+    assert loaded is not None
+    assert loaded[F.FACETS[0].field].docs.tolist() == expected[F.FACETS[0].field].docs.tolist()
 
 
 def test_pairs_that_do_not_fit_in_int32_are_refused() -> None:
@@ -170,3 +307,25 @@ def test_positions_in_a_mask_are_the_filtered_positions(tiny_snapshot: Any, data
         assert docs.tolist() == all_docs[keep].tolist()
         assert positions.tolist() == all_positions[keep].tolist()
         assert docs.dtype == all_docs.dtype and positions.dtype == all_positions.dtype
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    stamps=st.lists(st.integers(-(10**10), 10**10), min_size=1, max_size=60),
+    edges=st.lists(st.integers(-(10**5), 10**5), min_size=2, max_size=12, unique=True).map(sorted),
+)
+def test_period_counts_are_those_of_a_binary_search_per_document(
+    stamps: list[int], edges: list[int]
+) -> None:
+    """The timeline counts days once; it must count what searching every
+    timestamp among the periods' first seconds counted (clipped to the
+    first and last period)."""
+    stamp_array = np.asarray(stamps, dtype=np.int64)
+    boundaries = np.asarray(edges, dtype=np.int64) * 86400
+    slots = np.clip(np.searchsorted(boundaries, stamp_array, side="right") - 1, 0, len(edges) - 2)
+    expected = np.bincount(slots, minlength=len(edges) - 1).tolist()
+    days = stamp_array // 86400
+    low, high = int(days.min()), int(days.max())
+    assert fc.period_counts(days, low, high, edges).tolist() == expected
+    # Days spread wider than the documents: a binary search per day instead.
+    assert fc.period_counts(days, low, high + 10**7, edges).tolist() == expected
