@@ -174,6 +174,12 @@ class PssWatch:
                 self.peak_kib, self.peak_at = pss, now
                 if pss > 1.01 * self._breakdown_kib():
                     self.peak_breakdown = breakdown(pids)
+                    # Reading every mapping takes a while, and the PSS may
+                    # have grown meanwhile: what the breakdown saw is a
+                    # sample too (a peak above every rollup read).
+                    if self._breakdown_kib() > self.peak_kib:
+                        self.peak_kib = int(self._breakdown_kib())
+                        self.peak_at = time.monotonic() - self.started
 
     def _breakdown_kib(self) -> float:
         return float(self.peak_breakdown.get("pss_mib", 0.0)) * 1024  # type: ignore[arg-type]
