@@ -39,17 +39,22 @@ def reference(
     return collapsed, duplicates
 
 
-@settings(max_examples=200, deadline=None)
-@given(data=st.data(), size=st.integers(1, 40))
-def test_collapse_keeps_what_a_full_sort_keeps(data: st.DataObject, size: int) -> None:
+def draw_clusters(data: st.DataObject, size: int) -> tuple[cl.Clusters, np.ndarray]:
+    """Random clusters of ``size`` documents and a random result mask over them."""
     # Each document's representative is itself or an earlier document's.
     rep = np.arange(size, dtype=np.int64)
     for doc in range(size):
         if doc and data.draw(st.booleans()):
             rep[doc] = rep[data.draw(st.integers(0, doc - 1))]
     members = np.bincount(rep, minlength=size)[rep].astype(np.int32)
-    groups = cl.Clusters(rep, members)
     mask = np.asarray(data.draw(st.lists(st.booleans(), min_size=size, max_size=size)))
+    return cl.Clusters(rep, members), mask
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data(), size=st.integers(1, 40))
+def test_collapse_keeps_what_a_full_sort_keeps(data: st.DataObject, size: int) -> None:
+    groups, mask = draw_clusters(data, size)
     docs = cl.clustered_docs(groups, mask)
     keys = st.lists(st.integers(0, 3), min_size=len(docs), max_size=len(docs))
     primary = np.asarray(data.draw(keys), dtype=np.float64)
@@ -66,13 +71,8 @@ def test_cluster_count_is_the_number_of_distinct_clusters(
     data: st.DataObject, size: int, bitmap: float
 ) -> None:
     # bitmap 0.0: always the bitmap of representatives; 1.0: always np.unique.
-    rep = np.arange(size, dtype=np.int64)
-    for doc in range(size):
-        if doc and data.draw(st.booleans()):
-            rep[doc] = rep[data.draw(st.integers(0, doc - 1))]
-    members = np.bincount(rep, minlength=size)[rep].astype(np.int32)
-    groups = cl.Clusters(rep, members)
-    mask = np.asarray(data.draw(st.lists(st.booleans(), min_size=size, max_size=size)))
+    groups, mask = draw_clusters(data, size)
+    rep = groups.rep
     expected = len({int(rep[d]) for d in np.flatnonzero(mask)})
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(cl, "BITMAP_SHARE", bitmap)
