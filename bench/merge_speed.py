@@ -30,21 +30,13 @@ from corpora import OUT, REPO, reuters_files, tenfold_files
 
 sys.path.insert(0, str(REPO))
 
-from whoosh.reading import SegmentReader
 
 from indexer import pipeline
 from indexer import schema as F
+from indexer.merge_policy import whoosh_merge
 from indexer.store import current_directory
 from indexer.whoosh_internals import FileStorage
 from indexer.writer import ParentWriter, concat_merge
-
-
-def whoosh_merge(writer: Any, segments: list[Any]) -> list[Any]:
-    for segment in segments:
-        reader = SegmentReader(writer.storage, writer.schema, segment)
-        writer.add_reader(reader)
-        reader.close()
-    return []
 
 
 def concat_all(writer: Any, segments: list[Any]) -> list[Any]:

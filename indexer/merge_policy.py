@@ -121,8 +121,6 @@ class TieredMerge:
         return []
 
     def __call__(self, writer: Any, segments: list[Any]) -> list[Any]:
-        from whoosh.reading import SegmentReader
-
         # A segment whose documents are all deleted is simply left out of
         # the new table of contents (its files are cleaned with the others).
         kept = [segment for segment in segments if segment.doc_count() > 0]
@@ -130,11 +128,23 @@ class TieredMerge:
         rest = [segment for i, segment in enumerate(kept) if i not in chosen]
         if chosen and self.merger is not None:
             return [*rest, self.merger(writer, [kept[i] for i in sorted(chosen)])]
-        for i in sorted(chosen):
-            reader = SegmentReader(writer.storage, writer.schema, kept[i])
-            writer.add_reader(reader)
-            reader.close()
+        whoosh_merge(writer, [kept[i] for i in sorted(chosen)])
         return rest
+
+
+def whoosh_merge(writer: Any, segments: list[Any]) -> list[Any]:
+    """Merge ``segments`` with Whoosh's own merge (``add_reader``); none is left apart.
+
+    A merge policy of its own (every segment merged) and the reference the
+    merge by concatenation is compared with (``bench/merge_speed.py``, its tests).
+    """
+    from whoosh.reading import SegmentReader
+
+    for segment in segments:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return []
 
 
 def budget_for(added: int) -> int:

@@ -25,7 +25,7 @@ from whoosh.writing import SegmentWriter
 from indexer import schema as F
 from indexer import segment_arrays
 from indexer.fastwrite import FastSegmentWriter
-from indexer.merge_policy import TieredMerge
+from indexer.merge_policy import TieredMerge, whoosh_merge
 from indexer.writer import ParentWriter, article_fields, concat_merge
 from tests.unit.test_fastwrite import make_articles
 
@@ -49,14 +49,6 @@ def build_segments(directory: Path, deletions: bool) -> None:
             writer.delete_by_term("id", f"doc-{n}")
         writer.commit(merge=False)
     assert len(ix._segments()) == 5
-
-
-def whoosh_merge(writer: Any, segments: list[Any]) -> list[Any]:
-    for segment in segments:
-        reader = SegmentReader(writer.storage, writer.schema, segment)
-        writer.add_reader(reader)
-        reader.close()
-    return []
 
 
 def concat_all(writer: Any, segments: list[Any]) -> list[Any]:
