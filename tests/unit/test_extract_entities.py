@@ -531,3 +531,50 @@ def test_storms_named_together_are_not_entities() -> None:
         ("World Food Program",),
         ("Cuba",),
     )
+
+
+def test_unknown_initials_are_an_organization() -> None:
+    # Initials no table knows, used alone: an organization (a party, a militia, an agency).
+    assert ents("QRPF officials arrived late.").organizations == ("QRPF",)
+    # Not two letters, Roman numerals or short words written in capitals.
+    found = ents("Part III of the report said so. QZ said it was over. WHO knows.")
+    assert found.organizations == ()
+
+
+def test_a_country_before_a_body_is_a_spelling_of_its_value() -> None:
+    # "Norway's Foreign Ministry" is read as Norway and the Foreign Ministry; the
+    # value shows that it stands for the whole name.
+    found = ents("Norway's Foreign Ministry said. The Iranian Foreign Ministry denied it.")
+    assert found.organizations == ("Foreign Ministry",)
+    assert found.places == ("Norway",)
+    assert ("organization", "Foreign Ministry", "Norway's Foreign Ministry") in found.spellings
+    assert ("organization", "Foreign Ministry", "Iranian Foreign Ministry") in found.spellings
+    found = ents("The U.S. House of Representatives voted on Friday.")
+    assert "House of Representatives" in found.organizations
+    assert found.places == ("United States",)
+    assert (
+        "organization",
+        "House of Representatives",
+        "U.S. House of Representatives",
+    ) in found.spellings
+    # A person's name before a body is not a qualifier of it.
+    found = ents("Qarn Foreign Ministry officials met.")
+    assert not [s for s in found.spellings if s[0] == "organization"]
+
+
+def test_more_organization_forms() -> None:
+    for text, name in (
+        ("The group Reporters Without Borders protested.", "Reporters Without Borders"),
+        ("It said the Daily Qarnmirror printed it.", "Daily Qarnmirror"),
+        ("It was Radio Tarnfa that said so.", "Radio Tarnfa"),
+        ("Then the Tarnland Worker's Party agreed.", "Tarnland Worker's Party"),
+        ("He told the Qarn Science Monitor so.", "Qarn Science Monitor"),
+        ("The U.S. Treasury said so.", "U.S. Treasury"),
+        (
+            "Leaders of the Qarn-Tarn Economic Cooperation forum met.",
+            "Qarn-Tarn Economic Cooperation",
+        ),
+    ):
+        assert ents(text).organizations == (name,), text
+    # Still a title before a person's name.
+    assert ents("Treasury Secretary James Baker said.").people == ("James Baker",)
