@@ -170,7 +170,7 @@ _ORG_HEADS = _words(
     Tribunal Directorate Secretariat Legislature Caucus Centers Centres Orchestra Band Ensemble
     Choir Museum Library Records Studios Entertainment Publishing FC Scouts News Municipality
     Mission Initiative Consortium Cartel Observatory Force Community Monitor Staff Mirror Express
-    Treasury Marines Cooperation"""
+    Treasury Marines Cooperation Daily TV Chamber"""
 )
 # Plurals after a city that name events or agreements, not teams: "Beijing Olympics".
 _NOT_TEAMS = _words(
@@ -215,7 +215,8 @@ _ORG_FIRST = _words("Banque Banco Banca Compagnie Societe Société Caisse Grupo
 _PRESS = _words("Herald Times Post Journal Tribune Gazette Telegraph News Press")
 # Words joined by "and" inside organization names.
 _AND_WORDS = _words(
-    """Savings Loan Food Drug Securities Exchange Research Development Trade Industry Commerce
+    """Justice Equality Peace Security Solidarity Freedom Democracy Progress Reform Unity Law
+    Liberty Reconciliation Stability Savings Loan Food Drug Securities Exchange Research Development Trade Industry Commerce
     Science Technology Health Human Services Education Welfare Labor Labour Social Economic Trust
     Fish Wildlife Land Light Power Gas Electric Water Telegraph Telephone Marine Aviation Space
     Housing Urban Agriculture Fisheries Forestry Energy Mines Finance Planning Budget Customs"""
@@ -1023,7 +1024,12 @@ def _scan_mixed(text: str, out: _Collector) -> None:
         role = _role_before(text, match.start())
         out.text, out.span, out.opening = text, match.span(), True
         count = len(out.mentions)
-        for number, tokens in enumerate(_subspans(match.group().split(" "))):
+        words = match.group().split(" ")
+        if _ARTICLE_BEFORE.fullmatch(text, max(0, match.start() - 4), match.start()):
+            # "militant al-Aqsa Martyrs Brigades": the article opens the name.
+            if len(words) > 1 and _known(words[:1]) is None:
+                words[0] = text[match.start() - 3 : match.start()] + words[0]
+        for number, tokens in enumerate(_subspans(words)):
             if number == 0 and len(tokens) > 2 and tokens[1] == "of":
                 tokens = _without_opening_plural(tokens, text, match.start())
             if tokens:
@@ -1111,6 +1117,7 @@ def _scan_located(text: str, out: _Collector) -> None:
 
 
 _INITIALS_IN_BRACKETS = re.compile(r" \([A-Z][A-Za-z&]{1,7}\)")
+_ARTICLE_BEFORE = re.compile(r"(?:^|[^\w-])(?:al|el)-")
 _ARTICLE_NAME = re.compile(r"(?<![\w-])(?:al|el)-[A-Z][\w'-]*")
 
 

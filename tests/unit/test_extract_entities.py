@@ -578,3 +578,34 @@ def test_more_organization_forms() -> None:
         assert ents(text).organizations == (name,), text
     # Still a title before a person's name.
     assert ents("Treasury Secretary James Baker said.").people == ("James Baker",)
+
+
+def test_and_between_the_ideals_a_body_is_named_for() -> None:
+    for text, name in (
+        (
+            "Rebels of the Qarn Justice and Equality Movement attacked.",
+            "Qarn Justice and Equality Movement",
+        ),
+        (
+            "The Tarnland Solidarity and Development Party won.",
+            "Tarnland Solidarity and Development Party",
+        ),
+        ("The Qarn Peace and Security Council met.", "Qarn Peace and Security Council"),
+    ):
+        assert ents(text).organizations == (name,), text
+    # Two bodies joined by "and" stay two.
+    found = ents("The Tarn Council and Qarn Commission met.")
+    assert found.organizations == ("Tarn Council", "Qarn Commission")
+
+
+def test_a_lower_case_article_opens_an_organization_name() -> None:
+    found = ents("The militant al-Qarna Martyrs Brigades claimed it.")
+    assert found.organizations == ("al-Qarna Martyrs Brigades",)
+    # A person's name keeps its article inside ("Abu Musab al-Zarqawi").
+    assert ents("Abu Musab al-Qarnawi said.").people == ("Abu Musab al-Qarnawi",)
+
+
+def test_news_titles_and_chambers() -> None:
+    assert ents("He told Qarnland Daily so.").organizations == ("Qarnland Daily",)
+    assert ents("Tarnland TV said.").organizations == ("Tarnland TV",)
+    assert ents("Daily life is hard. The TV show aired.").organizations == ()
