@@ -216,7 +216,8 @@ _PRESS = _words("Herald Times Post Journal Tribune Gazette Telegraph News Press"
 # Words joined by "and" inside organization names.
 _AND_WORDS = _words(
     """Justice Equality Peace Security Solidarity Freedom Democracy Progress Reform Unity Law
-    Liberty Reconciliation Stability Savings Loan Food Drug Securities Exchange Research Development Trade Industry Commerce
+    Liberty Reconciliation Stability Savings Loan Food Drug Securities Exchange Research
+    Development Trade Industry Commerce
     Science Technology Health Human Services Education Welfare Labor Labour Social Economic Trust
     Fish Wildlife Land Light Power Gas Electric Water Telegraph Telephone Marine Aviation Space
     Housing Urban Agriculture Fisheries Forestry Energy Mines Finance Planning Budget Customs"""
@@ -1021,24 +1022,29 @@ def _scan_mixed(text: str, out: _Collector) -> None:
     for match in _SPAN.finditer(text):
         while pending and pending[0].start() < match.start():
             _article_name(pending.pop(0).group(), out)
-        role = _role_before(text, match.start())
-        out.text, out.span, out.opening = text, match.span(), True
-        count = len(out.mentions)
-        words = match.group().split(" ")
-        if _ARTICLE_BEFORE.fullmatch(text, max(0, match.start() - 4), match.start()):
-            # "militant al-Aqsa Martyrs Brigades": the article opens the name.
-            if len(words) > 1 and _known(words[:1]) is None:
-                words[0] = text[match.start() - 3 : match.start()] + words[0]
-        for number, tokens in enumerate(_subspans(words)):
-            if number == 0 and len(tokens) > 2 and tokens[1] == "of":
-                tokens = _without_opening_plural(tokens, text, match.start())
-            if tokens:
-                _process_span(tokens, number == 0 and role, out)
-                out.opening = False
-        if len(out.mentions) > count:
-            _qualified_spelling(match.group(), out.mentions[count:], out)
+        _scan_span(text, match, out)
     for rest in pending:
         _article_name(rest.group(), out)
+
+
+def _scan_span(text: str, match: re.Match[str], out: _Collector) -> None:
+    """One run of capitalized words, cut after possessives and processed part by part."""
+    role = _role_before(text, match.start())
+    out.text, out.span, out.opening = text, match.span(), True
+    count = len(out.mentions)
+    words = match.group().split(" ")
+    if _ARTICLE_BEFORE.fullmatch(text, max(0, match.start() - 4), match.start()):
+        # "militant al-Aqsa Martyrs Brigades": the article opens the name.
+        if len(words) > 1 and _known(words[:1]) is None:
+            words[0] = text[match.start() - 3 : match.start()] + words[0]
+    for number, tokens in enumerate(_subspans(words)):
+        if number == 0 and len(tokens) > 2 and tokens[1] == "of":
+            tokens = _without_opening_plural(tokens, text, match.start())
+        if tokens:
+            _process_span(tokens, number == 0 and role, out)
+            out.opening = False
+    if len(out.mentions) > count:
+        _qualified_spelling(match.group(), out.mentions[count:], out)
 
 
 def _qualified_spelling(span: str, found: Sequence[_Mention], out: _Collector) -> None:
