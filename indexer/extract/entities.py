@@ -1033,10 +1033,13 @@ def _scan_span(text: str, match: re.Match[str], out: _Collector) -> None:
     out.text, out.span, out.opening = text, match.span(), True
     count = len(out.mentions)
     words = match.group().split(" ")
-    if _ARTICLE_BEFORE.fullmatch(text, max(0, match.start() - 4), match.start()):
+    if (
+        len(words) > 1
+        and _ARTICLE_BEFORE.fullmatch(text, max(0, match.start() - 4), match.start())
+        and _known(words[:1]) is None
+    ):
         # "militant al-Aqsa Martyrs Brigades": the article opens the name.
-        if len(words) > 1 and _known(words[:1]) is None:
-            words[0] = text[match.start() - 3 : match.start()] + words[0]
+        words[0] = text[match.start() - 3 : match.start()] + words[0]
     for number, tokens in enumerate(_subspans(words)):
         if number == 0 and len(tokens) > 2 and tokens[1] == "of":
             tokens = _without_opening_plural(tokens, text, match.start())
