@@ -237,7 +237,7 @@ _PLACE_HEADS = _words(
 # "Abu Ghraib prison", "Jaffna peninsula".
 _PLACE_NOUNS = _words(
     """province district region valley river peninsula island islands airport prison county
-    village town city suburb neighborhood neighbourhood border mountains desert"""
+    village town city suburb neighborhood neighbourhood border mountains desert refugee"""
 )
 # First words of places: "Mount Kenya", "Lake Chad", "Gulf of Aden", "Port of Liverpool".
 _PLACE_FIRST = _words("Mount Mt. Lake Gulf Bay Strait Cape Port Isle Fort")
@@ -270,6 +270,20 @@ _EVENT_WORDS = _words(
 _GROUP_POSSESSIVES = _words(
     """People's Peoples' Workers' Women's Men's Children's Farmers' Veterans' Citizens'
     Writers' Teachers' Nurses' Journalists' Employers' Lawyers' Doctors' Students' Worker's"""
+)
+# First words of groups' names in Arabic, Urdu and Pashto: army, supporters, soldiers,
+# movement, party, front, brigades, group, society, battalion.
+_GROUP_OPENERS = _words(
+    """Jaish Jaysh Ansar Jund Harakat Hizb Hezb Jabhat Jebhe Kataib Kata'ib Liwa Saraya Asaib
+    Asa'ib Tanzim Jamaat Jamaa Jemaah Jamaah Lashkar Tehrik Tehreek Sipah Majlis Harkat"""
+)
+_GROUP_PARTICLES = frozenset("al el ul ut ud us ur e i".split())
+# Words after a lower-case article that name a faith, a cause or a holy place, not a
+# family: "Fatah al-Islam", "Jund al-Sham", "Kataib al-Quds".
+_GROUP_ARTICLE_WORDS = _words(
+    """Islam Islamiya Islamiyah Islamiyya Sunna Sunnah Sharia Mahdi Haq Haqq Jihad Aqsa Quds
+    Sham Qaida Qaeda Nusra Shabaab Shabab Mujahideen Mujahidin Umma Ummah Dawa Dawaa Tahrir
+    Islah Wefaq Furqan Fath Ahrar Tawhid"""
 )
 # Lower-case particles inside people's names (the name goes on after them).
 _NAME_PARTICLES = frozenset("bin ibn da de dos del della di du van von der den la le".split())
@@ -508,6 +522,35 @@ def _arabic_person(tokens: Sequence[str]) -> bool:
     )
 
 
+def _arabic_form(tokens: list[str], out: _Collector) -> bool:
+    """A group's or a person's name told by its Arabic form; ``False`` if neither."""
+    if _arabic_group(tokens):
+        out.add("organization", " ".join(tokens))
+    elif _arabic_person(tokens) and not _before_place_noun(tokens, out):
+        _split_person(tokens, out)
+    else:
+        return False
+    return True
+
+
+def _arabic_group(tokens: Sequence[str]) -> bool:
+    """Groups named in Arabic, Urdu or Pashto by their form: a first word that means army,
+    supporters, party, front or movement ("Jaish al-Mahdi", "Ansar al-Islam", "Lashkar-e-
+    Qarn"), or an article before a word of faith ("Fatah al-Islam", "Jund al-Sham"); the
+    same form as "Abu Musab al-Zarqawi", but no one's name."""
+    opener, _, joined = tokens[0].partition("-")
+    if opener in _GROUP_OPENERS and (
+        joined.split("-")[0] in _GROUP_PARTICLES  # "Lashkar-e-Taiba", "Jamaat-ud-Dawa"
+        or (len(tokens) > 1 and tokens[1].split("-")[0] in _GROUP_PARTICLES)  # "Jaish al-Mahdi"
+        or (len(tokens) > 1 and tokens[1] in _GROUP_ARTICLE_WORDS)  # "Jemaah Islamiyah"
+    ):
+        return True
+    return any(
+        token[:3] in ("al-", "el-") and token[3:].rstrip("'s") in _GROUP_ARTICLE_WORDS
+        for token in tokens[1:]
+    )
+
+
 def _is_place(token: str) -> bool:
     return known_names()["place"].get(token) is not None
 
@@ -567,9 +610,7 @@ def _classify(
     ):
         if tokens[-1] not in _NOT_PERSON_LAST:
             _split_person(tokens, out)
-    elif _arabic_person(tokens) and not _before_place_noun(tokens, out):
-        _split_person(tokens, out)
-    else:
+    elif not _arabic_form(tokens, out):
         _leftover(tokens, out, before)
 
 

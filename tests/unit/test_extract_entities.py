@@ -609,3 +609,26 @@ def test_news_titles_and_chambers() -> None:
     assert ents("He told Qarnland Daily so.").organizations == ("Qarnland Daily",)
     assert ents("Tarnland TV said.").organizations == ("Tarnland TV",)
     assert ents("Daily life is hard. The TV show aired.").organizations == ()
+
+
+def test_groups_named_in_arabic_or_urdu_are_organizations() -> None:
+    for text, name in (
+        ("Militants of Fatah al-Qarn fought the army.", None),
+        ("Militants of Tarna al-Islam fought the army.", "Tarna al-Islam"),
+        ("Jaish al-Qarna fighters clashed.", "Jaish al-Qarna"),
+        ("Lashkar-e-Qarna denied it.", "Lashkar-e-Qarna"),
+        ("Jemaah Islamiyah bombed it.", "Jemaah Islamiyah"),
+    ):
+        found = ents(text)
+        if name is None:  # a family name after the article: a person, as before
+            assert found.organizations == (), text
+        else:
+            assert (found.organizations, found.people) == ((name,), ()), text
+    # People keep their names: a given name first, or no group word.
+    assert ents("Ansar Qarney said.").organizations == ()
+    assert ents("Saad al-Qarni said.").people == ("Saad al-Qarni",)
+
+
+def test_a_refugee_camp_is_a_place() -> None:
+    found = ents("Troops entered Nahr el-Qarn refugee camp.")
+    assert (found.places, found.people) == (("Nahr el-Qarn",), ())
