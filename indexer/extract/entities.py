@@ -66,7 +66,7 @@ _ABBREVIATIONS = _words(
 # Every branch starts with a capital, which lets the regex engine skip ahead.
 _TOKEN = (
     rf"[{_UPPER}](?:\.(?:[{_UPPER}]\.){{1,3}}|{_LETTER}{{0,3}}\.(?= [{_UPPER}])"
-    rf"|(?:{_LETTER}|[0-9])*(?:['-]\w+)*)"
+    rf"|(?:{_LETTER}|[0-9])*(?:['-]\w+)*(?:(?<=s)'(?= [{_UPPER}]))?)"
 )
 _CONNECTOR = (
     r"(?:of|for|and|de|da|do|dos|del|della|di|du|van|von|der|den|la|le|al|bin|ibn|el|y|the|upon)"
@@ -1099,6 +1099,8 @@ def _qualified_spelling(span: str, found: Sequence[_Mention], out: _Collector) -
     for mention in found:
         if mention.kind != "organization" or not span.endswith(mention.name):
             continue
+        if _org_start(mention.name.split(" ")) is None:
+            continue  # a firm or a paper, not a body: "Norway's Statoil"
         qualifier = span[: -len(mention.name)].rstrip()
         if not qualifier or qualifier == span:
             continue

@@ -632,3 +632,19 @@ def test_groups_named_in_arabic_or_urdu_are_organizations() -> None:
 def test_a_refugee_camp_is_a_place() -> None:
     found = ents("Troops entered Nahr el-Qarn refugee camp.")
     assert (found.places, found.people) == (("Nahr el-Qarn",), ())
+
+
+def test_a_plural_possessive_inside_a_name() -> None:
+    assert ents("Rebels of the Kurdistan Workers' Party attacked.").organizations == (
+        "Kurdistan Workers' Party",
+    )
+    assert ents("The Qarn Farmers' Union said.").organizations == ("Qarn Farmers' Union",)
+
+
+def test_well_known_outlets_firms_and_parties_are_known() -> None:
+    found = ents("Officials at Yukos told Le Monde and the Asahi that Likud had won.")
+    assert found.organizations == ("Yukos", "Le Monde", "Asahi Shimbun", "Likud")
+    # A firm's country before it is not a spelling of it (only bodies keep one).
+    found = ents("Norway's Statoil said.")
+    assert (found.organizations, found.places) == (("Statoil",), ("Norway",))
+    assert not [s for s in found.spellings if s[0] == "organization"]
