@@ -1222,9 +1222,12 @@ def _pretyped(tokens: Sequence[str], out: _Collector) -> bool:
 
 def _add_defined(tokens: Sequence[str], out: _Collector) -> bool:
     """Adds the organization when ``tokens`` are a name or initials the document defined."""
-    defined = out.defined.get(" ".join(tokens)) if out.defined else None
+    spelling = " ".join(tokens)
+    defined = out.defined.get(spelling) if out.defined else None
     if defined is not None:
         out.add("organization", defined)
+        if spelling != defined:  # the initials, alone
+            out.spellings.setdefault(("organization", defined), []).append(spelling)
     return defined is not None
 
 
@@ -1375,17 +1378,19 @@ def _resolve(
     decide: Callable[[_Mention], str | None] | None = None,
     text: str = "",
     located: Mapping[str, str] | None = None,
+    spellings: dict[tuple[str, str], list[str]] | None = None,
 ) -> list[_Mention]:
     """Map single words and partial person names to the document's people.
 
     What is left (a word that is nobody's surname, a segment the rules could
-    not type) goes to ``decide``, the statistical tagger by default.
+    not type) goes to ``decide``, the statistical tagger by default. Initials
+    and short forms of names found are recorded in ``spellings``.
     """
     decide = decide or _tagger_decision
     surnames = _surname_index(mentions, tag_people)
     solo = solo_surnames()
     org_names = [m.name for m in mentions if m.kind == "organization"]
-    acronyms = _acronyms(m.name for m in mentions if m.kind in ("organization", "place"))
+    acronyms = _acronyms((m.kind, m.name) for m in mentions if m.kind in ("organization", "place"))
     short_forms = _short_forms(org_names)
     resolved = []
     for mention in mentions:
@@ -1400,8 +1405,13 @@ def _resolve(
         if full is not None:
             resolved.append(_Mention("person", full))
         elif mention.kind in ("word", "segment"):
-            if mention.name in acronyms or mention.name in short_forms:
-                continue  # "DOT", "Sears": short forms of names listed already
+            whole = acronyms.get(mention.name) or short_forms.get(mention.name)
+            if whole is not None:
+                # "DOT", "Sears": short forms of names listed already, which the
+                # names' values stand for.
+                if spellings is not None:
+                    spellings.setdefault(whole, []).append(mention.name)
+                continue
             if _not_a_name(mention.name):
                 continue
             if _common_word(mention, text):
@@ -1423,31 +1433,32 @@ def _not_a_name(name: str) -> bool:
     return name in _NOT_NAMES or name in _ORG_HEADS or _STRAIN.fullmatch(name) is not None
 
 
-def _acronyms(names: Iterable[str]) -> set[str]:
-    """The initials of multi-word names: ``Department of Transportation`` -> ``DOT``, ``DT``.
+def _acronyms(names: Iterable[tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    """The initials of multi-word names: ``Department of Transportation`` -> ``DOT``, ``DT``,
+    each mapped to its ``(kind, name)`` (the first name with those initials).
 
     A legal suffix does not count (``Trans World Airlines Inc`` -> ``TWA``).
     """
-    found: set[str] = set()
-    for name in names:
+    found: dict[str, tuple[str, str]] = {}
+    for kind, name in names:
         words = [w for w in name.replace("-", " ").split() if w[:1].isalpha()]
         while len(words) > 2 and words[-1] in _LEGAL_SUFFIXES:
             words.pop()
         if len(words) < 2:
             continue
-        found.add("".join(w[0] for w in words).upper())
-        found.add("".join(w[0] for w in words if w[0].isupper()))
+        found.setdefault("".join(w[0] for w in words).upper(), (kind, name))
+        found.setdefault("".join(w[0] for w in words if w[0].isupper()), (kind, name))
     return found
 
 
-def _short_forms(organizations: Iterable[str]) -> set[str]:
+def _short_forms(organizations: Iterable[str]) -> dict[str, tuple[str, str]]:
     """Leading words of the organizations found: ``Sears`` for ``Sears, Roebuck and Co``."""
-    found: set[str] = set()
+    found: dict[str, tuple[str, str]] = {}
     for name in organizations:
         words = name.replace(",", "").split()
         for end in range(1, len(words)):
             if words[end - 1] not in _CONNECTORS:
-                found.add(" ".join(words[:end]))
+                found.setdefault(" ".join(words[:end]), ("organization", name))
     return found
 
 
@@ -1552,7 +1563,13 @@ def extract_entities(
     for text in texts:
         if text:
             _scan(fold_punctuation(text), out)
-    mentions = _resolve(out.mentions, tag_people, text="\n".join(texts), located=out.located)
+    mentions = _resolve(
+        out.mentions,
+        tag_people,
+        text="\n".join(texts),
+        located=out.located,
+        spellings=out.spellings,
+    )
     for name, spelling in out.located.items():
         out.spellings.setdefault(("place", name), []).append(spelling)
     mentions = _merge_short_people(mentions)
