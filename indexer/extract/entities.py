@@ -216,7 +216,7 @@ _PRESS = _words("Herald Times Post Journal Tribune Gazette Telegraph News Press"
 # Words joined by "and" inside organization names.
 _AND_WORDS = _words(
     """Justice Equality Peace Security Solidarity Freedom Democracy Progress Reform Unity Law
-    Liberty Reconciliation Stability Savings Loan Food Drug Securities Exchange Research
+    Liberty Reconciliation Stability Relief Savings Loan Food Drug Securities Exchange Research
     Development Trade Industry Commerce
     Science Technology Health Human Services Education Welfare Labor Labour Social Economic Trust
     Fish Wildlife Land Light Power Gas Electric Water Telegraph Telephone Marine Aviation Space
@@ -269,7 +269,8 @@ _EVENT_WORDS = _words(
 # China", "Sudan People's Liberation Army", "Women's Tennis Association".
 _GROUP_POSSESSIVES = _words(
     """People's Peoples' Workers' Women's Men's Children's Farmers' Veterans' Citizens'
-    Writers' Teachers' Nurses' Journalists' Employers' Lawyers' Doctors' Students' Worker's"""
+    Writers' Teachers' Nurses' Journalists' Employers' Lawyers' Doctors' Students' Worker's
+    Martyrs'"""
 )
 # First words of groups' names in Arabic, Urdu and Pashto: army, supporters, soldiers,
 # movement, party, front, brigades, group, society, battalion.
@@ -1112,7 +1113,7 @@ def _qualified_spelling(span: str, found: Sequence[_Mention], out: _Collector) -
         if not bare or len(words) > 2:
             continue
         known = _known(bare.split(" "))
-        if (known is not None and known[0] == "place") or is_demonym(bare):
+        if (known is not None and known[0] in ("place", "organization")) or is_demonym(bare):
             spelling = f"{qualifier} {mention.name}"
             out.spellings.setdefault(("organization", mention.name), []).append(spelling)
 
@@ -1413,6 +1414,11 @@ def _resolve(
                     spellings.setdefault(whole, []).append(mention.name)
                 continue
             if _not_a_name(mention.name):
+                head_of = _head_reference(mention.name, org_names)
+                if head_of is not None and spellings is not None:
+                    # "the Army" after "the U.S. Army": the one body of the story
+                    # with that head word.
+                    spellings.setdefault(("organization", head_of), []).append(mention.name)
                 continue
             if _common_word(mention, text):
                 continue
@@ -1425,6 +1431,15 @@ def _resolve(
         else:
             resolved.append(mention)
     return resolved
+
+
+def _head_reference(word: str, organizations: Sequence[str]) -> str | None:
+    """The one organization of the story whose name has ``word`` as a head word ("Army"
+    for "U.S. Army"), or ``None`` (no such name, or more than one)."""
+    if word not in _ORG_HEADS:
+        return None
+    found = {name for name in organizations if word in name.split(" ")[1:]}
+    return found.pop() if len(found) == 1 else None
 
 
 def _not_a_name(name: str) -> bool:
