@@ -1407,20 +1407,13 @@ def _resolve(
             resolved.append(_Mention("person", full))
         elif mention.kind in ("word", "segment"):
             whole = acronyms.get(mention.name) or short_forms.get(mention.name)
-            if whole is not None:
-                # "DOT", "Sears": short forms of names listed already, which the
-                # names' values stand for.
-                if spellings is not None:
-                    spellings.setdefault(whole, []).append(mention.name)
-                continue
-            if _not_a_name(mention.name):
-                head_of = _head_reference(mention.name, org_names)
-                if head_of is not None and spellings is not None:
-                    # "the Army" after "the U.S. Army": the one body of the story
-                    # with that head word.
-                    spellings.setdefault(("organization", head_of), []).append(mention.name)
-                continue
-            if _common_word(mention, text):
+            if whole is None and _not_a_name(mention.name):
+                whole = _head_reference(mention.name, org_names)
+            if whole is not None and spellings is not None:
+                # "DOT", "Sears", "the Army": short forms of names listed already,
+                # which the names' values stand for.
+                spellings.setdefault(whole, []).append(mention.name)
+            if whole is not None or _not_a_name(mention.name) or _common_word(mention, text):
                 continue
             if located and mention.name in located:
                 resolved.append(_Mention("place", mention.name))
@@ -1433,13 +1426,13 @@ def _resolve(
     return resolved
 
 
-def _head_reference(word: str, organizations: Sequence[str]) -> str | None:
+def _head_reference(word: str, organizations: Sequence[str]) -> tuple[str, str] | None:
     """The one organization of the story whose name has ``word`` as a head word ("Army"
     for "U.S. Army"), or ``None`` (no such name, or more than one)."""
     if word not in _ORG_HEADS:
         return None
     found = {name for name in organizations if word in name.split(" ")[1:]}
-    return found.pop() if len(found) == 1 else None
+    return ("organization", found.pop()) if len(found) == 1 else None
 
 
 def _not_a_name(name: str) -> bool:
@@ -1486,6 +1479,8 @@ def _tagger_decision(mention: _Mention) -> str | None:
     kind = span_tagger().classify(tokens, before, after, initial)
     if kind is None and len(tokens) == 1 and _unknown_initials(tokens[0]):
         return "organization"  # "FEMA officials", "The LRA attacked": unknown initials
+    if kind == "person" and len(tokens) == 2 and is_demonym(tokens[0]):
+        kind = "organization"  # "Tamil Tiger rebels", "Pakistani Taliban"
     if kind == "person" and mention.neuter:
         return "organization"  # "Comissaria Smith said in its weekly review"
     if kind == "person" and (_everyday_words(tokens) or _ends_in_everyday_word(tokens)):
@@ -1590,9 +1585,14 @@ def extract_entities(
     mentions = _merge_short_people(mentions)
     by_kind: dict[str, list[str]] = {"person": [], "organization": [], "place": []}
     for mention in mentions:
-        if mention.kind == "person" and _DIGIT.search(mention.name):
-            continue  # a model, not a person: "Ilyushin Il-62", "Lockheed F-16"
-        by_kind[mention.kind].append(mention.name)
+        name = mention.name
+        if mention.kind == "person":
+            if _DIGIT.search(name):
+                continue  # a model, not a person: "Ilyushin Il-62", "Lockheed F-16"
+            first, _, rest = name.partition(" ")
+            if " " in rest and is_demonym(first):
+                name = rest  # "Briton John Smith": a nationality, then the name
+        by_kind[mention.kind].append(name)
     people = _unique(by_kind["person"])
     organizations = _unique(by_kind["organization"], organizations=True)
     places = _unique(by_kind["place"])

@@ -114,7 +114,8 @@ _DEMONYMS = frozenset(
     syrian taiwanese tajik tanzanian thai tibetan togolese tunisian turk turkish turkmen ugandan
     ukrainian uruguayan uzbek venezuelan vietnamese welsh yemeni yugoslav zambian zimbabwean
     arab arabian asian african latino hispanic sunni shiite shia muslim christian jewish
-    jew catholic protestant hindu buddhist sikh westerner easterner shi'ite shi'a""".split()
+    jew catholic protestant hindu buddhist sikh westerner easterner shi'ite shi'a
+    tamil sinhalese pashtun baluch hutu tutsi uighur uyghur chechen ossetian""".split()
 )
 
 

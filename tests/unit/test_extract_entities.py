@@ -648,3 +648,29 @@ def test_well_known_outlets_firms_and_parties_are_known() -> None:
     found = ents("Norway's Statoil said.")
     assert (found.organizations, found.places) == (("Statoil",), ("Norway",))
     assert not [s for s in found.spellings if s[0] == "organization"]
+
+
+def test_initials_and_short_forms_are_spellings_of_the_value() -> None:
+    found = ents("The Movement for Qarn Change (MQC) won. Later the MQC said so.")
+    assert found.organizations == ("Movement for Qarn Change",)
+    assert ("organization", "Movement for Qarn Change", "MQC") in found.spellings
+    found = ents("The Department of Qarnation said. DOQ officials agreed.")
+    assert found.organizations == ("Department of Qarnation",)
+    assert ("organization", "Department of Qarnation", "DOQ") in found.spellings
+    found = ents("Tarnby, Qarnbuck and Co said. Tarnby shares rose.")
+    assert ("organization", "Tarnby, Qarnbuck and Co", "Tarnby") in found.spellings
+
+
+def test_a_lone_head_word_refers_to_the_one_body_with_it() -> None:
+    found = ents("The Qarnland Army said. Later the Army denied it.")
+    assert found.organizations == ("Qarnland Army",)
+    assert ("organization", "Qarnland Army", "Army") in found.spellings
+    # Two bodies with the head word: "the Commission" could be either.
+    found = ents("The Qarn Commission and the Tarn Commission met. The Commission said.")
+    assert not [s for s in found.spellings if s[2] == "Commission"]
+
+
+def test_a_nationality_before_a_name() -> None:
+    assert ents("Briton Jonathan Qarnsby said.").people == ("Jonathan Qarnsby",)
+    found = ents("Police said Tamil Qarn rebels attacked.")
+    assert found.people == ()
