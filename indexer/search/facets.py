@@ -39,8 +39,7 @@ def resolve_values(snap: Snapshot, facet: F.FacetField, wanted: tuple[str, ...])
         display = aliases.get(key) or aliases.get(raw.lower())
         if display:
             ids.extend(lowered.get(display.casefold(), ()))
-        merged = _spelling_index(snap, facet.name).get(key)
-        if merged:
+        for merged in _spelling_index(snap, facet.name).get(key, ()):
             ids.extend(lowered.get(merged.casefold(), ()))
     return np.unique(np.asarray(ids, dtype=np.int32))
 
@@ -89,16 +88,17 @@ def name_variants(snap: Snapshot) -> dict[str, dict[str, tuple[str, ...]]]:
     return built
 
 
-def _spelling_index(snap: Snapshot, facet: str) -> dict[str, str]:
-    """Case-folded merged spelling -> its value: ``person=Ivan F. Boesky`` filters too."""
+def _spelling_index(snap: Snapshot, facet: str) -> dict[str, tuple[str, ...]]:
+    """Case-folded merged spelling -> the values it stands for: ``person=Ivan F. Boesky``
+    filters too, and ``organization=Army`` selects every army a story called "the Army"."""
     key = ("spellings", facet)
-    cached: dict[str, str] | None = snap.cache.get(key)
+    cached: dict[str, tuple[str, ...]] | None = snap.cache.get(key)
     if cached is None:
-        cached = {
-            spelling.casefold(): value
-            for value, spellings in name_variants(snap).get(facet, {}).items()
-            for spelling in spellings
-        }
+        found: dict[str, list[str]] = {}
+        for value, spellings in name_variants(snap).get(facet, {}).items():
+            for spelling in spellings:
+                found.setdefault(spelling.casefold(), []).append(value)
+        cached = {spelling: tuple(values) for spelling, values in found.items()}
         snap.cache[key] = cached
     return cached
 

@@ -21,6 +21,10 @@ STORIES = {
     "two.txt": "Boesky appeal\n\nIvan Boesky will appeal, lawyers for Calderwood Mining Corp. "
     "said. Boesky declined to comment.\n",
     "three.txt": "Harbour news\n\nThe harbour reopened after repairs, the port said.\n",
+    # A body's initials, its country and a lone head word referring back to it.
+    "four.txt": "Kenya vote\n\nThe Movement for Qarn Change (MQC) won, the Kenya "
+    "Army said on Monday. Later the Army denied that the MQC had won.\n",
+    "five.txt": "Tarnland clash\n\nThe Tarnland Army attacked. The Army said so.\n",
 }
 
 
@@ -98,3 +102,15 @@ def test_the_entity_page_lists_the_merged_spellings(index_dir: str) -> None:
         assert "Ivan F. Boesky" in body["aliases"]
     finally:
         close_service(app)
+
+
+def test_initials_and_references_back_are_aliases_and_filters(service: SearchService) -> None:
+    page = search(service, q="")
+    movement = value(page, "organization", "Movement for Qarn Change")
+    assert (movement.count, movement.aliases) == (1, ("MQC",))
+    assert search(service, q="", organization="MQC").total == 1
+    assert value(page, "organization", "Kenya Army").aliases == ("Army",)
+    # "the Army" of two stories is two armies: a filter on it selects both, and no
+    # value is called "Army".
+    assert search(service, q="", organization="Army").total == 2
+    assert "Army" not in [v.value for v in page.facets["organization"]]
