@@ -170,7 +170,7 @@ _ORG_HEADS = _words(
     Tribunal Directorate Secretariat Legislature Caucus Centers Centres Orchestra Band Ensemble
     Choir Museum Library Records Studios Entertainment Publishing FC Scouts News Municipality
     Mission Initiative Consortium Cartel Observatory Force Community Monitor Staff Mirror Express
-    Treasury Marines Cooperation Daily TV Chamber"""
+    Treasury Marines Cooperation Daily TV Chamber Voice"""
 )
 # Plurals after a city that name events or agreements, not teams: "Beijing Olympics".
 _NOT_TEAMS = _words(
@@ -211,7 +211,10 @@ _LEGAL_SUFFIXES = _words(
     "Corp Corp. Corporation Inc Inc. Co Co. Ltd Ltd. Plc PLC LLC LP Pty AG SA NV Cos Limited"
 )
 # Words that begin a company's name in other languages: "Banque Paribas Capital Markets".
-_ORG_FIRST = _words("Banque Banco Banca Compagnie Societe Société Caisse Grupo Groupe Radio Daily")
+_ORG_FIRST = _words(
+    "Banque Banco Banca Compagnie Societe Société Caisse Grupo Groupe Radio Daily Petroleos"
+    " Petróleos"
+)
 _PRESS = _words("Herald Times Post Journal Tribune Gazette Telegraph News Press")
 # Words joined by "and" inside organization names.
 _AND_WORDS = _words(

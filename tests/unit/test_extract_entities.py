@@ -674,3 +674,12 @@ def test_a_nationality_before_a_name() -> None:
     assert ents("Briton Jonathan Qarnsby said.").people == ("Jonathan Qarnsby",)
     found = ents("Police said Tamil Qarn rebels attacked.")
     assert found.people == ()
+
+
+def test_stations_and_state_firms_named_of_a_country() -> None:
+    found = ents("He told the Voice of Qarnland on Monday.")
+    assert (found.organizations, found.places) == (("Voice of Qarnland",), ())
+    assert ents("Officials at Petroleos de Qarnland said.").organizations == (
+        "Petroleos de Qarnland",
+    )
+    assert ents("His voice of reason won.").organizations == ()
