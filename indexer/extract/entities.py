@@ -253,8 +253,11 @@ _NOT_NAMES = (
     )
     | frozenset(("West German", "East German", "East Bloc", "Eastern Bloc"))
     | _words(
-        # Everyday abbreviations of things, not names: measures, diseases, media, devices.
-        """GDP GNP CPI HIV DNA RNA SARS TV CEO CFO IPO GMT UTC IQ PC DVD CD USB GPS SMS VIP"""
+        # Everyday abbreviations of things, not names: measures, diseases, media, devices,
+        # instruments of finance and trade.
+        """GDP GNP CPI HIV DNA RNA SARS TV CEO CFO IPO GMT UTC IQ PC DVD CD USB GPS SMS VIP
+        AIDS SDR SDRs ADR ADRs PSBR FCOJ ZIP OTC NAV EPS LIBOR VAT ATM ICU MRI WMD IED RPG
+        UAV SUV LNG LPG NGO NGOs"""
     )
 )
 # Flu strains and similar designations: "H5N1", "H1N1".
@@ -438,7 +441,11 @@ def _qualified_start(tokens: Sequence[str], index: int) -> int:
         if word not in ("and", "&") and not word[:1].isupper():
             break
         known = _known([word])
-        if known is not None and (tokens[index] not in _PLACE_NAMED or known[1] in countries()):
+        if (
+            known is not None
+            and known[0] != "organization"  # "Ericsson Telephone Co of Sweden" is one name
+            and (tokens[index] not in _PLACE_NAMED or known[1] in countries())
+        ):
             break  # "U.S. National Institute of Mental Health"
         start -= 1
     while start < index and tokens[start] in ("and", "&"):
@@ -1303,6 +1310,15 @@ def _caps_lookup(tokens: Sequence[str]) -> tuple[str, str] | None:
     if len(tokens) == 1 and tokens[0] in _CAPS_WORDS:
         return None
     known = _known(tokens)
+    if (
+        known is not None
+        and len(tokens) == 1
+        and known[0] == "organization"
+        and tokens[0].title() not in _ORG_HEADS
+        and tokens[0].lower() in common_words()
+        and all_names().exact.get(tokens[0]) is None  # not initials: "GM"
+    ):
+        return None  # "SOVIET ECONOMIST SAYS": a word, not the magazine
     if known is None and len(tokens) == 1:
         surname = _caps_surnames().get(tokens[0])
         if surname:
@@ -1483,7 +1499,7 @@ def _tagger_decision(mention: _Mention) -> str | None:
     if kind is None and len(tokens) == 1 and _unknown_initials(tokens[0]):
         return "organization"  # "FEMA officials", "The LRA attacked": unknown initials
     if kind == "person" and len(tokens) == 2 and is_demonym(tokens[0]):
-        kind = "organization"  # "Tamil Tiger rebels", "Pakistani Taliban"
+        return None  # "Tamil Tiger rebels", "Iraqi Kurdistan": a group or a region
     if kind == "person" and mention.neuter:
         return "organization"  # "Comissaria Smith said in its weekly review"
     if kind == "person" and (_everyday_words(tokens) or _ends_in_everyday_word(tokens)):

@@ -674,6 +674,8 @@ def test_a_nationality_before_a_name() -> None:
     assert ents("Briton Jonathan Qarnsby said.").people == ("Jonathan Qarnsby",)
     found = ents("Police said Tamil Qarn rebels attacked.")
     assert found.people == ()
+    # A region named by its people is not someone either.
+    assert ents("Oil flows from Iraqi Qarnistan to the coast.").people == ()
 
 
 def test_stations_and_state_firms_named_of_a_country() -> None:
@@ -683,3 +685,19 @@ def test_stations_and_state_firms_named_of_a_country() -> None:
         "Petroleos de Qarnland",
     )
     assert ents("His voice of reason won.").organizations == ()
+
+
+def test_capitals_common_words_and_instruments_are_not_organizations() -> None:
+    # A headline in capitals: "ECONOMIST" is a word there, not the magazine.
+    found = ents("A Soviet economist said so.", title="SOVIET ECONOMIST SEES MORE TRADE")
+    assert found.organizations == ()
+    # Initials in capitals still are: "GM".
+    assert ents("It said so.", title="GM TO CLOSE PLANTS").organizations == ("General Motors",)
+    # Instruments of finance and diseases written in initials are not organizations.
+    found = ents("Rates rose above LIBOR. SDR rates fell. AIDS spread, and PSBR grew.")
+    assert found.organizations == ()
+
+
+def test_a_known_firm_inside_a_longer_firm_name() -> None:
+    found = ents("L.M. Ericsson Telephone Co of Sweden said.")
+    assert found.organizations == ("L.M. Ericsson Telephone Co of Sweden",)
