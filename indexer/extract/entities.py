@@ -170,7 +170,7 @@ _ORG_HEADS = _words(
     Tribunal Directorate Secretariat Legislature Caucus Centers Centres Orchestra Band Ensemble
     Choir Museum Library Records Studios Entertainment Publishing FC Scouts News Municipality
     Mission Initiative Consortium Cartel Observatory Force Community Monitor Staff Mirror Express
-    Treasury Marines Cooperation Daily TV Chamber Voice"""
+    Treasury Marines Cooperation Daily TV Chamber Voice Lines"""
 )
 # Plurals after a city that name events or agreements, not teams: "Beijing Olympics".
 _NOT_TEAMS = _words(
@@ -1147,6 +1147,12 @@ def _without_opening_plural(tokens: list[str], text: str, start: int) -> list[st
 # "Evanston, Illinois", "Kourou, French Guiana": up to three capitalized words, a comma
 # and a region, then the end of the clause or a lower-case word.
 _ROMAN = re.compile(r"[IVX]+")
+# A qualifier that opens an organization's name: "Iranian-backed Badr Brigade",
+# "London-based Qarn Institute", "U.S.-led coalition".
+_BACKER = re.compile(
+    r"[A-Z][\w.'-]*-(?:based|backed|led|controlled|owned|run|funded|sponsored|allied|linked"
+    r"|affiliated|supported|dominated|registered|listed) [A-Z]"
+)
 _LOCATED = re.compile(
     r"([A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,2}), ([A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,2})"
     r"(?=[,.;:)\"]|$| [a-z(])"
@@ -1611,6 +1617,10 @@ def extract_entities(
             first, _, rest = name.partition(" ")
             if " " in rest and is_demonym(first):
                 name = rest  # "Briton John Smith": a nationality, then the name
+        elif mention.kind == "organization" and _BACKER.match(name):
+            # "Iranian-backed Badr Brigade" is the Badr Brigade, written so.
+            name = name.split(" ", 1)[1]
+            out.spellings.setdefault(("organization", name), []).append(mention.name)
         by_kind[mention.kind].append(name)
     people = _unique(by_kind["person"])
     organizations = _unique(by_kind["organization"], organizations=True)

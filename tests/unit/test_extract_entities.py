@@ -701,3 +701,11 @@ def test_capitals_common_words_and_instruments_are_not_organizations() -> None:
 def test_a_known_firm_inside_a_longer_firm_name() -> None:
     found = ents("L.M. Ericsson Telephone Co of Sweden said.")
     assert found.organizations == ("L.M. Ericsson Telephone Co of Sweden",)
+
+
+def test_a_backer_before_an_organization_is_a_spelling_of_it() -> None:
+    found = ents(
+        "Fighters of the Iranian-backed Qarn Brigade clashed. U.S.-based Tarnco Lines said."
+    )
+    assert found.organizations == ("Qarn Brigade", "Tarnco Lines")
+    assert ("organization", "Qarn Brigade", "Iranian-backed Qarn Brigade") in found.spellings
