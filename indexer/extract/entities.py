@@ -234,7 +234,7 @@ _NOT_PERSON_LAST = _words(
 )
 _PLACE_HEADS = _words(
     """County Province Prefecture Island Islands Oblast Canton Region Valley River Dock Docks
-    Highway Empire Mountains Hills Peninsula Desert Ocean Sea Strait Territory"""
+    Highway Empire Mountains Hills Peninsula Desert Ocean Sea Strait Territory Prison"""
 )
 # Lower-case words after a name that say it names a place: "Sangin district",
 # "Abu Ghraib prison", "Jaffna peninsula".
@@ -270,6 +270,7 @@ _CAPS_WORDS = _words(
 # "Tropical Storm Gustav" name neither a person nor a place.
 _EVENT_WORDS = _words(
     "Hurricane Hurricanes Typhoon Typhoons Cyclone Cyclones Tropical Storm Storms Tornado Operation"
+    " Eid"
 )
 # Possessives of a group noun sit inside a name, never at its end: "People's Republic of
 # China", "Sudan People's Liberation Army", "Women's Tennis Association".

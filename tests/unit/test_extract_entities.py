@@ -709,3 +709,8 @@ def test_a_backer_before_an_organization_is_a_spelling_of_it() -> None:
     )
     assert found.organizations == ("Qarn Brigade", "Tarnco Lines")
     assert ("organization", "Qarn Brigade", "Iranian-backed Qarn Brigade") in found.spellings
+
+
+def test_prisons_are_places_and_feasts_are_nobody() -> None:
+    found = ents("He was held in Qarnkh Prison. Then they marked Eid al-Qarn on Monday.")
+    assert (found.places, found.people) == (("Qarnkh Prison",), ())
