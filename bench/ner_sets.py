@@ -181,7 +181,7 @@ def gum_news(part: str) -> list[Document]:
 def gmb(part: str) -> list[Document]:
     blocks: dict[int, list[list[tuple[str, str]]]] = {}
     number = 0
-    with (NER / "gmb" / "ner_dataset.csv").open(encoding="latin-1", newline="") as handle:
+    with (NER / "gmb" / "ner_dataset.csv").open(encoding="cp1252", newline="") as handle:
         rows = csv.reader(handle)
         next(rows)
         for row in rows:
