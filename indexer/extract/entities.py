@@ -640,7 +640,10 @@ def _ends_in_everyday_word(tokens: Sequence[str]) -> bool:
     last = tokens[-1]
     if not last[1:].islower() or _ROMAN.fullmatch(last) or last.rstrip(".") in ("Jr", "Sr"):
         return False  # "Henry Heinz II", "... DAB"
-    return last.lower() in common_words()
+    words = common_words()
+    lower = last.lower()
+    # "Beatrice Consumer Durables": a plural of an everyday word counts too.
+    return lower in words or (lower.endswith("s") and lower[:-1] in words)
 
 
 def _before_place_noun(tokens: Sequence[str], out: _Collector) -> bool:

@@ -714,3 +714,8 @@ def test_a_backer_before_an_organization_is_a_spelling_of_it() -> None:
 def test_prisons_are_places_and_feasts_are_nobody() -> None:
     found = ents("He was held in Qarnkh Prison. Then they marked Eid al-Qarn on Monday.")
     assert (found.places, found.people) == (("Qarnkh Prison",), ())
+
+
+def test_a_given_name_before_plural_everyday_words_is_a_firm() -> None:
+    found = ents("It sold its Beatrice Qarnco Consumer Durables unit.")
+    assert found.people == ()
