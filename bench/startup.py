@@ -54,6 +54,7 @@ import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -81,7 +82,7 @@ def free_port() -> int:
 
 def fetch(port: int, query: str) -> dict | None:
     """The /api/search answer for ``query``, None while the server cannot answer yet."""
-    url = f"http://127.0.0.1:{port}/api/search?q={urllib.request.quote(query)}"
+    url = f"http://127.0.0.1:{port}/api/search?q={urllib.parse.quote(query)}"
     try:
         with urllib.request.urlopen(url, timeout=30) as reply:
             if reply.status == 200:
