@@ -1438,7 +1438,7 @@ def _resolve(
             whole = acronyms.get(mention.name) or short_forms.get(mention.name)
             if whole is None and _not_a_name(mention.name):
                 whole = _head_reference(mention.name, org_names)
-            if whole is not None and spellings is not None:
+            if whole is not None and spellings is not None and _refers_to(mention.name, whole):
                 # "DOT", "Sears", "the Army": short forms of names listed already,
                 # which the names' values stand for.
                 spellings.setdefault(whole, []).append(mention.name)
@@ -1453,6 +1453,14 @@ def _resolve(
         else:
             resolved.append(mention)
     return resolved
+
+
+def _refers_to(short: str, whole: tuple[str, str]) -> bool:
+    """Whether a short form stands for the whole name: not an everyday word that only
+    opens it ("Federal" of "Federal Reserve", "World" of "World Bank" say nothing of it)."""
+    if short.isupper() or not whole[1].startswith(short):
+        return True  # initials, or a head word ("the Bank" of "Bank of England")
+    return short.lower() not in common_words()
 
 
 def _head_reference(word: str, organizations: Sequence[str]) -> tuple[str, str] | None:

@@ -659,6 +659,9 @@ def test_initials_and_short_forms_are_spellings_of_the_value() -> None:
     assert ("organization", "Department of Qarnation", "DOQ") in found.spellings
     found = ents("Tarnby, Qarnbuck and Co said. Tarnby shares rose.")
     assert ("organization", "Tarnby, Qarnbuck and Co", "Tarnby") in found.spellings
+    # An everyday word that opens a name says nothing of it.
+    found = ents("The Federal Qarn Board said. Federal officials agreed.")
+    assert not [s for s in found.spellings if s[2] == "Federal"]
 
 
 def test_a_lone_head_word_refers_to_the_one_body_with_it() -> None:
