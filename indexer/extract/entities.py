@@ -1204,6 +1204,8 @@ def _scan_acronym_definitions(text: str, out: _Collector) -> None:
     (MDC)". The name (and the acronym, later alone) are typed so for the document."""
     for match in _INITIALS_IN_BRACKETS.finditer(text):
         acronym = match.group()[2:-1]
+        if acronym in _NOT_NAMES:
+            continue  # "Acquired Immune Deficiency Syndrome (AIDS)"
         letters = "".join(ch for ch in acronym if ch.isupper())
         words = text[max(0, match.start() - 160) : match.start()].split()[-10:]
         first = len(words)
@@ -1460,14 +1462,14 @@ def _refers_to(short: str, whole: tuple[str, str]) -> bool:
     opens it ("Federal" of "Federal Reserve", "World" of "World Bank" say nothing of it)."""
     if short.isupper() or not whole[1].startswith(short):
         return True  # initials, or a head word ("the Bank" of "Bank of England")
-    return short.lower() not in common_words()
+    return short.lower() not in common_words() and not is_demonym(short)
 
 
 def _head_reference(word: str, organizations: Sequence[str]) -> tuple[str, str] | None:
     """The one organization of the story whose name has ``word`` as a head word ("Army"
     for "U.S. Army"), or ``None`` (no such name, or more than one)."""
-    if word not in _ORG_HEADS:
-        return None
+    if word not in _ORG_HEADS or word in _LEGAL_SUFFIXES:
+        return None  # "Corp" alone refers to no one firm
     found = {name for name in organizations if word in name.split(" ")[1:]}
     return ("organization", found.pop()) if len(found) == 1 else None
 

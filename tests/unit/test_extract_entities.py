@@ -659,9 +659,15 @@ def test_initials_and_short_forms_are_spellings_of_the_value() -> None:
     assert ("organization", "Department of Qarnation", "DOQ") in found.spellings
     found = ents("Tarnby, Qarnbuck and Co said. Tarnby shares rose.")
     assert ("organization", "Tarnby, Qarnbuck and Co", "Tarnby") in found.spellings
-    # An everyday word that opens a name says nothing of it.
+    # An everyday word or a nationality that opens a name says nothing of it, nor
+    # does a legal suffix alone.
     found = ents("The Federal Qarn Board said. Federal officials agreed.")
     assert not [s for s in found.spellings if s[2] == "Federal"]
+    found = ents("The African Qarn Bank said. African leaders met. Tarn Corp said, the Corp too.")
+    assert not [s for s in found.spellings if s[2] in ("African", "Corp")]
+    # Initials defined for a disease name no organization.
+    found = ents("Acquired Immune Deficiency Syndrome (AIDS) spread.")
+    assert found.organizations == ()
 
 
 def test_a_lone_head_word_refers_to_the_one_body_with_it() -> None:
