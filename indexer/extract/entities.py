@@ -587,6 +587,7 @@ def _classify(
     ``before``: the span's word before the segment ("in" of "In Qarvenstad"),
     ``None`` when the segment opens the span (the span's context applies).
     """
+    before = _word_before(tokens, before)
     tokens = _trim_connectors(tokens)
     if len(tokens) > 2 and _is_acronym(tokens[-1]) and _org_start(tokens[:-1]) == 0:
         tokens = tokens[:-1]  # "Saudi Press Agency SPA"
@@ -624,6 +625,17 @@ def _classify(
             _split_person(tokens, out)
     elif not _arabic_form(tokens, out):
         _leftover(tokens, out, before)
+
+
+def _word_before(tokens: Sequence[str], before: str | None) -> str | None:
+    """The word before a segment once its leading connectors go: "the" in "Later the
+    Army" (``before`` is "later"); ``None`` stays ``None`` (the span's context applies)."""
+    if before is None or not tokens or tokens[0] not in _CONNECTORS:
+        return before
+    lead = 0
+    while lead < len(tokens) - 1 and tokens[lead] in _CONNECTORS:
+        lead += 1
+    return tokens[lead - 1].lower()
 
 
 def _ends_in_everyday_word(tokens: Sequence[str]) -> bool:
@@ -1438,7 +1450,7 @@ def _resolve(
             resolved.append(_Mention("person", full))
         elif mention.kind in ("word", "segment"):
             whole = acronyms.get(mention.name) or short_forms.get(mention.name)
-            if whole is None and _not_a_name(mention.name):
+            if whole is None and _not_a_name(mention.name) and _after_the(mention):
                 whole = _head_reference(mention.name, org_names)
             if whole is not None and spellings is not None and _refers_to(mention.name, whole):
                 # "DOT", "Sears", "the Army": short forms of names listed already,
@@ -1457,12 +1469,23 @@ def _resolve(
     return resolved
 
 
+def _after_the(mention: _Mention) -> bool:
+    """Whether "the" comes right before the word: "the Army said" refers back, "Army
+    officers" or a sentence's first "Bank lending" does not."""
+    return mention.context is not None and mention.context[0] == "the"
+
+
 def _refers_to(short: str, whole: tuple[str, str]) -> bool:
     """Whether a short form stands for the whole name: not an everyday word that only
     opens it ("Federal" of "Federal Reserve", "World" of "World Bank" say nothing of it)."""
     if short.isupper() or not whole[1].startswith(short):
         return True  # initials, or a head word ("the Bank" of "Bank of England")
-    return short.lower() not in common_words() and not is_demonym(short)
+    return (
+        short.lower() not in common_words()
+        and not is_demonym(short)
+        and short not in _COMPASS  # "Western" of "Western Air Lines"
+        and _known([short]) is None  # "Soviet" of "Soviet Foreign Ministry" is the country
+    )
 
 
 def _head_reference(word: str, organizations: Sequence[str]) -> tuple[str, str] | None:

@@ -674,6 +674,16 @@ def test_a_lone_head_word_refers_to_the_one_body_with_it() -> None:
     found = ents("The Qarnland Army said. Later the Army denied it.")
     assert found.organizations == ("Qarnland Army",)
     assert ("organization", "Qarnland Army", "Army") in found.spellings
+    # Only "the Army" refers back: not a sentence's first word nor "Army officers".
+    found = ents("The Qarnland Army said. Army officers agreed.")
+    assert not found.spellings
+    found = ents("The Qarnland Oil Co said. Oil prices rose.")
+    assert not found.spellings
+    # Nor a country or a compass word opening a name.
+    found = ents("The Soviet Qarn Ministry said. Soviet officials agreed.")
+    assert not [s for s in found.spellings if s[2] == "Soviet"]
+    found = ents("Western Qarn Lines said. Western shares rose.")
+    assert not [s for s in found.spellings if s[2] == "Western"]
     # Two bodies with the head word: "the Commission" could be either.
     found = ents("The Qarn Commission and the Tarn Commission met. The Commission said.")
     assert not [s for s in found.spellings if s[2] == "Commission"]
