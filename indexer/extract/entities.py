@@ -1484,7 +1484,8 @@ def _refers_to(short: str, whole: tuple[str, str]) -> bool:
         short.lower() not in common_words()
         and not is_demonym(short)
         and short not in _COMPASS  # "Western" of "Western Air Lines"
-        and _known([short]) is None  # "Soviet" of "Soviet Foreign Ministry" is the country
+        and _known([short]) is None  # "Texas" of "Texas Air Corp" is the state
+        and short not in ("Soviet", "Philippine")  # adjectives of nations ("Soviet" officials)
     )
 
 

@@ -682,6 +682,8 @@ def test_a_lone_head_word_refers_to_the_one_body_with_it() -> None:
     # Nor a country or a compass word opening a name.
     found = ents("The Soviet Qarn Ministry said. Soviet officials agreed.")
     assert not [s for s in found.spellings if s[2] == "Soviet"]
+    found = ents("Texas Qarn Corp said. Texas officials agreed.")
+    assert not [s for s in found.spellings if s[2] == "Texas"]
     found = ents("Western Qarn Lines said. Western shares rose.")
     assert not [s for s in found.spellings if s[2] == "Western"]
     # Two bodies with the head word: "the Commission" could be either.
