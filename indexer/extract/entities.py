@@ -1480,8 +1480,9 @@ def _refers_to(short: str, whole: tuple[str, str]) -> bool:
     opens it ("Federal" of "Federal Reserve", "World" of "World Bank" say nothing of it)."""
     if short.isupper() or not whole[1].startswith(short):
         return True  # initials, or a head word ("the Bank" of "Bank of England")
+    words = common_words()
     return (
-        short.lower() not in common_words()
+        not all(word.lower() in words for word in short.split(" "))  # "National Security"
         and not is_demonym(short)
         and short not in _COMPASS  # "Western" of "Western Air Lines"
         and _known([short]) is None  # "Texas" of "Texas Air Corp" is the state
@@ -1492,8 +1493,8 @@ def _refers_to(short: str, whole: tuple[str, str]) -> bool:
 def _head_reference(word: str, organizations: Sequence[str]) -> tuple[str, str] | None:
     """The one organization of the story whose name has ``word`` as a head word ("Army"
     for "U.S. Army"), or ``None`` (no such name, or more than one)."""
-    if word not in _ORG_HEADS or word in _LEGAL_SUFFIXES:
-        return None  # "Corp" alone refers to no one firm
+    if word not in _ORG_HEADS or word in _LEGAL_SUFFIXES or word == "House":
+        return None  # "Corp" alone refers to no one firm; "the House" is not the White House
     found = {name for name in organizations if word in name.split(" ")[1:]}
     return ("organization", found.pop()) if len(found) == 1 else None
 

@@ -679,6 +679,14 @@ def test_a_lone_head_word_refers_to_the_one_body_with_it() -> None:
     assert not found.spellings
     found = ents("The Qarnland Oil Co said. Oil prices rose.")
     assert not found.spellings
+    # "The House" is the House of Representatives, never the White House; words that
+    # are all everyday ones do not stand for the name they open.
+    found = ents("The White House said. Later the House voted.")
+    assert not found.spellings
+    found = ents("The National Qarn Council met; National Qarn officials agreed.")
+    assert found.spellings == (("organization", "National Qarn Council", "National Qarn"),)
+    found = ents("The National Security Council met; National Security officials agreed.")
+    assert not found.spellings
     # Nor a country or a compass word opening a name.
     found = ents("The Soviet Qarn Ministry said. Soviet officials agreed.")
     assert not [s for s in found.spellings if s[2] == "Soviet"]
