@@ -216,10 +216,30 @@ def _phrase_patterns(node: wq.Query, typed: str) -> wq.Query:
     return node.apply(lambda child: _phrase_patterns(child, typed))
 
 
+#: Initials written with dots: ``u.s.``, ``u.k.``, ``e.c.``.
+_DOTTED = re.compile(r"(?:[^\W\d_]\.){2,}")
+
+
+def _dotted_prefix(node: wq.Query) -> wq.Query | None:
+    """``U.S.*``, ``U.S.-*``: initials with dots are a whole word (indexed as ``us``),
+    never the start of a longer one, so the star stands for the word itself; its
+    hyphenated compounds (``U.S.-led``) are split into it at indexing. Searching the
+    prefix ``u.s.`` found only the few stories where the dots stayed in a token."""
+    if not isinstance(node, wq.Prefix) or node.fieldname not in _SPLIT_FIELDS:
+        return None
+    stem = str(node.text).rstrip(_JOINERS)
+    if not _DOTTED.fullmatch(stem):
+        return None
+    schema = _parser().schema
+    assert schema is not None  # the parser is built with its parsing schema
+    words = list(schema[node.fieldname].process_text(stem, mode="query"))
+    return wq.Term(node.fieldname, words[0], boost=node.boost) if len(words) == 1 else None
+
+
 def _link_patterns(node: wq.Query) -> wq.Query:
     """``node`` with each hyphenated pattern replaced by :func:`_linked_pattern`."""
     if isinstance(node, _PATTERNS):
-        return _linked_pattern(node) or node
+        return _dotted_prefix(node) or _linked_pattern(node) or node
     if node.is_leaf():
         return node
     return node.apply(_link_patterns)

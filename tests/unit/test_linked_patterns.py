@@ -142,3 +142,26 @@ def test_a_capped_pattern_is_noted_once_however_many_fields_it_expands_in(
     notices = Evaluator(snap, Ranking(), Budget(30.0)).run(node).notices
     assert len(notices) == 1, notices
     assert "only the 1 most frequent were searched" in notices[0]
+
+
+DOTTED = (
+    article(0, "U.S.-led talks", "U.S.-led forces moved in", "1987-03-02T10:00:00"),
+    article(1, "Officials", "U.S. officials said so", "1987-03-03T10:00:00"),
+    article(2, "Used cars", "Sales of used cars rose, usually in spring", "1987-03-04T10:00:00"),
+)
+
+
+def test_a_star_after_dotted_initials_stands_for_the_initials(
+    tmp_path_factory: pytest.TempPathFactory, path: str
+) -> None:
+    # ``U.S.*`` searched the prefix "u.s.", which no indexed word starts with: the
+    # initials are indexed as "us". They are a whole word, so the star is the word.
+    assert parse_query("U.S.*") == parse_query("U.S.-*") == wq.Term("text", "us")
+    root = build_index(tmp_path_factory.mktemp("dotted") / "index", DOTTED, 1)
+    snapshot = open_snapshot(root)
+    try:
+        assert matches(snapshot, "U.S.*") == matches(snapshot, "U.S.") == {"doc-0", "doc-1"}
+        # A prefix without dots is still a prefix: "us*" finds "used" and "usually".
+        assert "doc-2" in matches(snapshot, "us*")
+    finally:
+        snapshot.close()
