@@ -1108,7 +1108,9 @@ def _scan_span(text: str, match: re.Match[str], out: _Collector) -> None:
     ):
         # "militant al-Aqsa Martyrs Brigades": the article opens the name.
         words[0] = text[match.start() - 3 : match.start()] + words[0]
-    for number, tokens in enumerate(_subspans(words)):
+    if "'" in match.group():
+        words = _known_with_possessive(words, out)
+    for number, tokens in enumerate(_subspans(words) if words else ()):
         if number == 0 and len(tokens) > 2 and tokens[1] == "of":
             tokens = _without_opening_plural(tokens, text, match.start())
         if tokens:
@@ -1116,6 +1118,21 @@ def _scan_span(text: str, match: re.Match[str], out: _Collector) -> None:
             out.opening = False
     if len(out.mentions) > count:
         _qualified_spelling(match.group(), out.mentions[count:], out)
+
+
+def _known_with_possessive(words: list[str], out: _Collector) -> list[str]:
+    """A known name with a possessive inside, "Standard and Poor's Corp", "Moody's
+    Investors Service", taken whole before the span is cut after its possessives;
+    returns the words left after it."""
+    if words[0].lower() not in all_names().openers:
+        return words
+    for end in range(min(len(words), _MAX_NAME_WORDS), 1, -1):
+        if any("'" in word for word in words[:end]):
+            known = _known(words[:end])
+            if known is not None:
+                out.add_known(known, words[:end])
+                return words[end:]
+    return words
 
 
 def _qualified_spelling(span: str, found: Sequence[_Mention], out: _Collector) -> None:

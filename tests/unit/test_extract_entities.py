@@ -748,3 +748,12 @@ def test_prisons_are_places_and_feasts_are_nobody() -> None:
 def test_a_given_name_before_plural_everyday_words_is_a_firm() -> None:
     found = ents("It sold its Beatrice Qarnco Consumer Durables unit.")
     assert found.people == ()
+
+
+def test_a_known_name_with_a_possessive_inside_is_taken_whole() -> None:
+    found = ents(
+        "The issue is rated B-2 by Moody's Investors Service Inc and B by Standard and Poor's Corp."
+    )
+    assert found.organizations == ("Moody's Investors Service", "Standard and Poor's")
+    # A possessive first word that begins a firm's name still stays in it.
+    assert ents("Qarnman's Fund Corp said.").organizations == ("Qarnman's Fund Corp",)
