@@ -558,7 +558,7 @@ def _arabic_group(tokens: Sequence[str]) -> bool:
     ):
         return True
     return any(
-        token[:3] in ("al-", "el-") and token[3:].rstrip("'s") in _GROUP_ARTICLE_WORDS
+        token[:3] in ("al-", "el-") and _strip_possessive(token[3:]) in _GROUP_ARTICLE_WORDS
         for token in tokens[1:]
     )
 

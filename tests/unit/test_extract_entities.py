@@ -618,6 +618,8 @@ def test_groups_named_in_arabic_or_urdu_are_organizations() -> None:
         ("Jaish al-Qarna fighters clashed.", "Jaish al-Qarna"),
         ("Lashkar-e-Qarna denied it.", "Lashkar-e-Qarna"),
         ("Jemaah Islamiyah bombed it.", "Jemaah Islamiyah"),
+        ("Fighters of Kataib al-Quds fired.", "Kataib al-Quds"),
+        ("Fighters of Tarna al-Quds fired.", "Tarna al-Quds"),
     ):
         found = ents(text)
         if name is None:  # a family name after the article: a person, as before
