@@ -1575,6 +1575,9 @@ def _tagger_decision(mention: _Mention) -> str | None:
 
 
 def _unknown_initials(word: str) -> bool:
+    """Three to five capitals no table knows, read as a name: in news such initials are
+    mostly parties, agencies and armed groups ("MQM", "FEMA", "LRA"); two letters are
+    too often something else, Roman numerals are numbers."""
     return (
         3 <= len(word) <= 5
         and word.isupper()
@@ -1671,8 +1674,8 @@ def extract_entities(
             if _DIGIT.search(name):
                 continue  # a model, not a person: "Ilyushin Il-62", "Lockheed F-16"
             first, _, rest = name.partition(" ")
-            if " " in rest and is_demonym(first):
-                name = rest  # "Briton John Smith": a nationality, then the name
+            if " " in rest and is_demonym(first) and first not in first_names():
+                name = rest  # "Briton John Smith"; not "Christian de Boissieu"
         elif mention.kind == "organization" and _BACKER.match(name):
             # "Iranian-backed Badr Brigade" is the Badr Brigade, written so.
             name = name.split(" ", 1)[1]

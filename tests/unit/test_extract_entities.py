@@ -703,6 +703,8 @@ def test_a_lone_head_word_refers_to_the_one_body_with_it() -> None:
 
 def test_a_nationality_before_a_name() -> None:
     assert ents("Briton Jonathan Qarnsby said.").people == ("Jonathan Qarnsby",)
+    # A given name that is also a faith is the person's own.
+    assert ents("Christian de Qarnsieu said.").people == ("Christian de Qarnsieu",)
     found = ents("Police said Tamil Qarn rebels attacked.")
     assert found.people == ()
     # A region named by its people is not someone either.
