@@ -1560,7 +1560,12 @@ def _tagger_decision(mention: _Mention) -> str | None:
     kind = span_tagger().classify(tokens, before, after, initial)
     if kind is None and len(tokens) == 1 and _unknown_initials(tokens[0]):
         return "organization"  # "FEMA officials", "The LRA attacked": unknown initials
-    if kind == "person" and len(tokens) == 2 and is_demonym(tokens[0]):
+    if (
+        kind == "person"
+        and len(tokens) == 2
+        and is_demonym(tokens[0])
+        and tokens[0] not in first_names()
+    ):
         return None  # "Tamil Tiger rebels", "Iraqi Kurdistan": a group or a region
     if kind == "person" and mention.neuter:
         return "organization"  # "Comissaria Smith said in its weekly review"
