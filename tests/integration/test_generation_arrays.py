@@ -80,13 +80,6 @@ def corpus(tmp_path: Path) -> Path:
     return root
 
 
-@pytest.fixture
-def index(corpus: Path, tmp_path: Path) -> str:
-    directory = str(tmp_path / "index")
-    index_paths([str(corpus)], directory, workers=2)
-    return directory
-
-
 def answers(index_dir: str) -> list[dict[str, Any]]:
     service = SearchService(index_dir)
     try:

@@ -63,13 +63,6 @@ def corpus(tmp_path: Path) -> Path:
     return root
 
 
-@pytest.fixture
-def index(corpus: Path, tmp_path: Path) -> str:
-    directory = str(tmp_path / "index")
-    index_paths([str(corpus)], directory, workers=2)
-    return directory
-
-
 def resident_kib(name: str) -> int:
     """KiB of this process resident in mappings of files named ``name`` (deleted or not)."""
     total = 0
