@@ -6,7 +6,10 @@ or ``places`` (the facets' names). Splits follow each set's SOURCE.md:
 
 * ``gum-news``: the official split (test: 2 Wikinews stories). A mention's
   entity is its Wikipedia identity when it has one (all mentions of "Charles
-  Bolden" are one entity), else its minimal text.
+  Bolden" are one entity), else its minimal text. A linked entity is also
+  spelled by its Wikipedia title, as the entity's own name: GUM's minimal
+  span sometimes runs over an apposition ("Duke University, located in
+  Durham, North Carolina"; ``evaluation.entities.wikipedia_spellings``).
 * ``gmb``: blocks of 100 sentences hashed into train/dev/test; a block is a
   document. ``per`` -> people, ``org`` -> organizations, ``geo`` -> places;
   ``gpe`` (mostly demonyms) is dropped, as SOURCE.md suggests.
@@ -61,6 +64,8 @@ class Mention:
     end: int
     #: The entity the mention refers to (a Wikipedia identity or its text).
     entity: str
+    #: The entity's Wikipedia title when it has one (gum-news), a spelling of it too.
+    title: str = ""
 
 
 @dataclass(slots=True)
@@ -71,11 +76,15 @@ class Document:
 
     def gold(self, kind: str) -> dict[str, set[str]]:
         """entity -> its spellings in this document, for one type."""
+        from evaluation.entities import wikipedia_spellings
+
         found: dict[str, set[str]] = {}
         for m in self.mentions:
             if m.kind == kind:
                 spelling = self.text[m.start : m.end] or m.entity  # names-only sets
                 found.setdefault(m.entity, set()).add(spelling)
+                if m.title:
+                    found[m.entity] |= wikipedia_spellings(m.title)
         return found
 
 
@@ -172,7 +181,13 @@ def gum_news(part: str) -> list[Document]:
                 if kind:
                     identity = entity.get("identity") or normalize(entity["min_text"])
                     doc.mentions.append(
-                        Mention(kind, entity["min_start"], entity["min_end"], identity)
+                        Mention(
+                            kind,
+                            entity["min_start"],
+                            entity["min_end"],
+                            identity,
+                            entity.get("identity") or "",
+                        )
                     )
             docs.append(doc)
     return docs

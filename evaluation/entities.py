@@ -233,3 +233,23 @@ def agency_entities(mentions: Iterable[tuple[str, str, str]]) -> set[str]:
         for kind, spelling, entity in mentions
         if kind == "organizations" and is_agency(spelling)
     }
+
+
+def wikipedia_spellings(title: str) -> set[str]:
+    """The names an entity's English Wikipedia title gives it, for scoring.
+
+    GUM links an entity to its Wikipedia article, and its "minimal span" of a
+    mention sometimes runs over an apposition ("Duke University, located in
+    Durham, North Carolina", "New People Party's Regina Ip"): the entity's
+    own name is then only in its title. A bracketed qualifier is not part of
+    the name ("Immortals (esports)"), nor is the region after a place's comma
+    ("Irving, Texas" names Irving).
+    """
+    name = re.sub(r"\s*\([^()]*\)$", "", title.replace("_", " ")).strip()
+    if not name:
+        return set()
+    spellings = {name}
+    head, comma, _ = name.partition(", ")
+    if comma and head:
+        spellings.add(head)
+    return spellings

@@ -1,8 +1,9 @@
-"""Which gold organizations are news agencies (``evaluation.entities.agency_entities``)."""
+"""How the entity benchmark reads gold names (``evaluation.entities``): news agencies among
+the organizations, and the names a GUM entity's Wikipedia title gives it."""
 
 from __future__ import annotations
 
-from evaluation.entities import agency_entities
+from evaluation.entities import agency_entities, wikipedia_spellings
 
 
 def test_news_agencies_are_found_among_gold_organizations() -> None:
@@ -15,3 +16,11 @@ def test_news_agencies_are_found_among_gold_organizations() -> None:
     ]
     assert agency_entities(mentions) == {"xinhua", "associated press"}
     assert agency_entities([("organizations", "Qarn News Agency", "q")]) == set()
+
+
+def test_a_wikipedia_title_spells_the_entity_without_its_qualifier() -> None:
+    assert wikipedia_spellings("Duke_University") == {"Duke University"}
+    assert wikipedia_spellings("Immortals_(esports)") == {"Immortals"}
+    assert wikipedia_spellings("Irving,_Texas") == {"Irving, Texas", "Irving"}
+    assert wikipedia_spellings("Helena_Wong_(politician)") == {"Helena Wong"}
+    assert wikipedia_spellings("(disambiguation)") == set()
