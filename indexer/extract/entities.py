@@ -1569,6 +1569,8 @@ def _tagger_decision(mention: _Mention) -> str | None:
         return None  # "Tamil Tiger rebels", "Iraqi Kurdistan": a group or a region
     if kind == "person" and mention.neuter:
         return "organization"  # "Comissaria Smith said in its weekly review"
+    if kind == "person" and len(tokens) > 1 and tokens[0] == "Bank":
+        return "organization"  # "Bank Saderat", "Bank Hapoalim": no one's given name is Bank
     if kind == "person" and (_everyday_words(tokens) or _ends_in_everyday_word(tokens)):
         # "Velvet Revolver toured", "Weather Report recorded", "Charles Lefranc Cellars"
         kind = "organization"
