@@ -13,7 +13,12 @@ Two functions with different jobs:
 Paragraphs are the unit of layout: a blank line separates them, and so does a
 line break followed by indentation (the convention of wire copy such as
 Reuters, whose paragraphs start with four spaces and whose lines are hard
-wrapped at 70 columns). Every other line break is just a space.
+wrapped at 70 columns). In a text that is not hard wrapped (a quarter of its
+lines or more run past 100 characters) every line is a paragraph: exports
+that write one paragraph a line would otherwise run a headline, a photo
+credit ("Matthew Ingram") and the next paragraph ("Writing in a blog
+post...") into one sentence, and the names in them into one name. Every
+other line break is just a space.
 """
 
 from __future__ import annotations
@@ -56,6 +61,11 @@ _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*|\n(?:[^\S\n]{2,}|\t)\s*")
 # Whitespace runs other than a lone space: re.sub keeps one piece per match,
 # so leaving single spaces alone keeps its memory near one copy of the text.
 _WS = re.compile(r"[^\S ]\s*| \s+")
+_LINE_BREAK = re.compile(r"\n\s*")
+#: Past this many characters a line is not hard wrapped (wire copy wraps at 70-80).
+_WRAP_WIDTH = 100
+_TEXT_LINE = re.compile(r"^[^\S\n]*\S", re.MULTILINE)
+_LONG_LINE = re.compile(rf"^[^\n]{{{_WRAP_WIDTH + 1}}}", re.MULTILINE)
 _SPLIT_LIMIT = 100_000
 
 _FOLD = str.maketrans(
@@ -93,8 +103,20 @@ def clean_text(text: str) -> str:
         text = unicodedata.normalize("NFKC", text)
     if _NEEDS_TRANSLATE.search(text):
         text = text.translate(_TRANSLATE)
-    paragraphs = (collapse_ws(part) for part in _PARAGRAPH_BREAK.split(text))
+    breaks = _LINE_BREAK if _lines_are_paragraphs(text) else _PARAGRAPH_BREAK
+    paragraphs = (collapse_ws(part) for part in breaks.split(text))
     return "\n\n".join(part for part in paragraphs if part)
+
+
+def _lines_are_paragraphs(text: str) -> bool:
+    """Whether ``text`` writes one paragraph a line: a quarter of its lines or more are
+    longer than any wrap width (see the module docstring)."""
+    if "\n" not in text:
+        return False
+    # Counted match by match: no list of lines (a document can be tens of megabytes).
+    lines = sum(1 for _ in _TEXT_LINE.finditer(text))
+    long = sum(1 for _ in _LONG_LINE.finditer(text))
+    return lines > 1 and 4 * long >= lines
 
 
 def collapse_ws(text: str) -> str:

@@ -24,6 +24,11 @@ from indexer.normalize import clean_text, fold_punctuation
         ("&#3;end of story", "end of story"),  # an entity that decodes to a control
         ("soft\u00adhyphen zero\u200bwidth \ufeffbom", "softhyphen zerowidth bom"),
         ("line\u2028sep\u2029para", "line sep\n\npara"),
+        # Not hard wrapped (a line of 101 characters or more in four): a line is a paragraph.
+        ("Matthew Ingram\nWriting " + "x" * 100, "Matthew Ingram\n\nWriting " + "x" * 100),
+        ("Head\nCredit\nA\n" + "y" * 101, "Head\n\nCredit\n\nA\n\n" + "y" * 101),
+        ("Head\nCredit\nA\nB\n" + "y" * 101, "Head Credit A B " + "y" * 101),
+        ("wrapped at\n" + "z" * 100, "wrapped at " + "z" * 100),  # 100 fits a wrap width
     ],
 )
 def test_clean_text(raw: str, expected: str) -> None:
