@@ -1108,6 +1108,14 @@ def _scan_span(text: str, match: re.Match[str], out: _Collector) -> None:
     ):
         # "militant al-Aqsa Martyrs Brigades": the article opens the name.
         words[0] = text[match.start() - 3 : match.start()] + words[0]
+    lead = 1 if words[0] == "The" else 0
+    if (
+        len(words) > lead + 1
+        and _attribute_word(words[lead])
+        and (_org_start(words) != 0 or _person_of_org(words[lead + 1 :]) is not None)
+    ):
+        # "Pan-democrat Gary Fan of the Neo Democrats", "The Pro-Beijing DAB"
+        words = words[lead + 1 :]
     if "'" in match.group():
         words = _known_with_possessive(words, out)
     for number, tokens in enumerate(_subspans(words) if words else ()):
@@ -1118,6 +1126,26 @@ def _scan_span(text: str, match: re.Match[str], out: _Collector) -> None:
             out.opening = False
     if len(out.mentions) > count:
         _qualified_spelling(match.group(), out.mentions[count:], out)
+
+
+_ATTRIBUTE_PREFIX = re.compile(r"(Pan|Pro|Anti|Ex|Non|Post|Pre|Then|Once)-(\w[\w'-]*)")
+
+
+def _attribute_word(word: str) -> bool:
+    """A word that opens a sentence and says what a name stands for or was, not part of
+    the name: "Pan-democrat", "Pro-Beijing", "Anti-American", "Ex-Beatle" (but the
+    "Anti-Defamation League" keeps its first word, and so does a name that is a firm's
+    by its form, "Pan-Alberta Gas Ltd", "Ex-Im Bank")."""
+    match = _ATTRIBUTE_PREFIX.fullmatch(word)
+    if match is None or _known([word]) is not None:
+        return False
+    prefix, rest = match.groups()
+    return (
+        rest[:1].islower()
+        or prefix in ("Ex", "Then", "Once")
+        or _is_place(rest)
+        or is_demonym(rest)
+    )
 
 
 def _known_with_possessive(words: list[str], out: _Collector) -> list[str]:
@@ -1558,7 +1586,12 @@ def _tagger_decision(mention: _Mention) -> str | None:
     if after in _PLACE_NOUNS:
         return "place"  # "Sangin district", "Jaffna peninsula", "Lagos airport"
     kind = span_tagger().classify(tokens, before, after, initial)
-    if kind is None and len(tokens) == 1 and _unknown_initials(tokens[0]):
+    if (
+        kind is None
+        and len(tokens) == 1
+        and _unknown_initials(tokens[0])
+        and not _VERSION.fullmatch(after)  # "HTML 5": a format's version ("GKN 1986 profit" is not)
+    ):
         return "organization"  # "FEMA officials", "The LRA attacked": unknown initials
     if (
         kind == "person"
@@ -1579,6 +1612,9 @@ def _tagger_decision(mention: _Mention) -> str | None:
     if kind != "place" and after in _ORG_AFTER:
         return "organization"  # "Yukos shares fell", "a Gazprom spokesman said"
     return kind
+
+
+_VERSION = re.compile(r"[0-9][0-9.]{0,2}")
 
 
 def _unknown_initials(word: str) -> bool:

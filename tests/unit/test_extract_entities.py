@@ -761,3 +761,23 @@ def test_a_known_name_with_a_possessive_inside_is_taken_whole() -> None:
     assert found.organizations == ("Moody's Investors Service", "Standard and Poor's")
     # A possessive first word that begins a firm's name still stays in it.
     assert ents("Qarnman's Fund Corp said.").organizations == ("Qarnman's Fund Corp",)
+
+
+def test_bank_and_a_word_of_its_own_is_a_bank_not_a_person() -> None:
+    found = ents("Sanctions hit Bank Qarnadat, and Bank Tarnalim reported earnings.")
+    assert found.people == ()
+    assert "Bank Qarnadat" in found.organizations
+
+
+def test_an_attribute_opening_a_sentence_is_not_part_of_the_name() -> None:
+    assert ents("Pan-democrat Qarn Tarnley of the Civic Party lost.").people == ("Qarn Tarnley",)
+    assert ents("The Pro-Beijing QTU won nine seats.").organizations == ("QTU",)
+    assert ents("Ex-Beatle Paul McCartney sang.").people == ("Paul McCartney",)
+    # A firm's name by its form keeps its first word; so does a name the tables know.
+    assert ents("Pan-Alberta Gas Ltd said.").organizations == ("Pan-Alberta Gas Ltd",)
+    assert ents("The Anti-Defamation League said.").organizations == ("Anti-Defamation League",)
+
+
+def test_initials_before_a_number_are_a_version_not_a_body() -> None:
+    assert ents("Pages written in QTML 5 load faster.").organizations == ()
+    assert ents("QTML officials said so.").organizations == ("QTML",)
