@@ -9,7 +9,10 @@ or ``places`` (the facets' names). Splits follow each set's SOURCE.md:
   Bolden" are one entity), else its minimal text. A linked entity is also
   spelled by its Wikipedia title, as the entity's own name: GUM's minimal
   span sometimes runs over an apposition ("Duke University, located in
-  Durham, North Carolina"; ``evaluation.entities.wikipedia_spellings``).
+  Durham, North Carolina"; ``evaluation.entities.wikipedia_spellings``). Its
+  minimal span of an unlinked name can open with the role noun before it
+  ("barrister Colin Yeo"): the name without it is a spelling too
+  (``evaluation.entities.name_spellings``, applied to every set).
 * ``gmb``: blocks of 100 sentences hashed into train/dev/test; a block is a
   document. ``per`` -> people, ``org`` -> organizations, ``geo`` -> places;
   ``gpe`` (mostly demonyms) is dropped, as SOURCE.md suggests.
@@ -76,7 +79,7 @@ class Document:
 
     def gold(self, kind: str) -> dict[str, set[str]]:
         """entity -> its spellings in this document, for one type."""
-        from evaluation.entities import wikipedia_spellings
+        from evaluation.entities import name_spellings, wikipedia_spellings
 
         found: dict[str, set[str]] = {}
         for m in self.mentions:
@@ -85,6 +88,7 @@ class Document:
                 found.setdefault(m.entity, set()).add(spelling)
                 if m.title:
                     found[m.entity] |= wikipedia_spellings(m.title)
+                found[m.entity] |= name_spellings(spelling)
         return found
 
 

@@ -253,3 +253,17 @@ def wikipedia_spellings(title: str) -> set[str]:
     if comma and head:
         spellings.add(head)
     return spellings
+
+
+def name_spellings(spelling: str) -> set[str]:
+    """A gold spelling without the lower-case words that open it, when a name follows.
+
+    GUM's minimal span of a name it does not link can open with the role noun
+    before the name ("barrister Colin Yeo", "cosplayer Jessica Anderson"); a
+    name itself does not open in lower case.
+    """
+    words = spelling.split(" ")
+    start = 0
+    while start < len(words) - 1 and words[start][:1].islower():
+        start += 1
+    return {" ".join(words[start:])} if start else set()

@@ -3,7 +3,7 @@ the organizations, and the names a GUM entity's Wikipedia title gives it."""
 
 from __future__ import annotations
 
-from evaluation.entities import agency_entities, wikipedia_spellings
+from evaluation.entities import agency_entities, name_spellings, wikipedia_spellings
 
 
 def test_news_agencies_are_found_among_gold_organizations() -> None:
@@ -24,3 +24,10 @@ def test_a_wikipedia_title_spells_the_entity_without_its_qualifier() -> None:
     assert wikipedia_spellings("Irving,_Texas") == {"Irving, Texas", "Irving"}
     assert wikipedia_spellings("Helena_Wong_(politician)") == {"Helena Wong"}
     assert wikipedia_spellings("(disambiguation)") == set()
+
+
+def test_a_gold_name_is_also_spelled_without_the_role_noun_before_it() -> None:
+    assert name_spellings("barrister Colin Yeo") == {"Colin Yeo"}
+    assert name_spellings("localist group Youngspiration") == {"Youngspiration"}
+    assert name_spellings("Colin Yeo") == set()
+    assert name_spellings("navy") == set()  # nothing capitalized after it
