@@ -1108,6 +1108,12 @@ def _scan_span(text: str, match: re.Match[str], out: _Collector) -> None:
     ):
         # "militant al-Aqsa Martyrs Brigades": the article opens the name.
         words[0] = text[match.start() - 3 : match.start()] + words[0]
+    if (
+        len(words) > 1
+        and words[-1] in _CREDIT_LABELS
+        and text[match.end() : match.end() + 1] == ":"
+    ):
+        words = words[:-1]  # "... student Ahmed Mohamed Image: Twitter": a caption's credit
     lead = 1 if words[0] == "The" else 0
     if (
         len(words) > lead + 1
@@ -1128,6 +1134,8 @@ def _scan_span(text: str, match: re.Match[str], out: _Collector) -> None:
         _qualified_spelling(match.group(), out.mentions[count:], out)
 
 
+#: Labels of a caption's credit line ("Image: Nick Moreau", "Photo: AP").
+_CREDIT_LABELS = _words("Image Photo Photograph Picture Video Audio Credit Source Graphic")
 _ATTRIBUTE_PREFIX = re.compile(r"(Pan|Pro|Anti|Ex|Non|Post|Pre|Then|Once)-(\w[\w'-]*)")
 
 
