@@ -784,5 +784,5 @@ def test_initials_before_a_number_are_a_version_not_a_body() -> None:
 
 
 def test_a_caption_credit_label_is_not_part_of_the_name_before_it() -> None:
-    found = ents("The mayor greets student Qarn Tarnley Image: Tarnco Press.")
-    assert found.people == ("Qarn Tarnley",)
+    found = ents("The mayor greets student Qarn Tarnley Image: Lisa Smith.")
+    assert found.people == ("Qarn Tarnley", "Lisa Smith")
