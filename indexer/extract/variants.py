@@ -9,9 +9,14 @@ the same value without sharing state:
 * people: middle initials are dropped ("Ivan F. Boesky" -> "Ivan Boesky",
   "George H. W. Bush" -> "George Bush"); a leading initial stays ("J. Paul
   Getty" keeps its form);
-* organizations: the legal suffix takes one spelling ("Corporation",
-  "Corp." -> "Corp"; "Incorporated" -> "Inc"; "Company" -> "Co";
-  "Limited" -> "Ltd") and a leading "The" goes;
+* organizations: a leading "The" goes, and so does the legal form
+  ("General Motors Corp", "General Motors Corporation" -> "General Motors";
+  "Merrill Lynch and Co Inc" -> "Merrill Lynch"), so that the stories that
+  name the firm with and without it share one value; a name that needs its
+  form to read as a name keeps it, spelled one way ("Corporation", "Corp."
+  -> "Corp"; "Incorporated" -> "Inc"; "Company" -> "Co"; "Limited" ->
+  "Ltd"): one everyday word ("Acme Corp"), an activity ("Calderwood Mining
+  Corp", "Federal Deposit Insurance Corp"), a trust or a group;
 * places: the gazetteer already maps "U.S." and "USA" to "United States".
 
 The spellings a value stands for are kept (:func:`canonical_entities`
@@ -26,6 +31,8 @@ stays in the ``source`` field.
 from __future__ import annotations
 
 import re
+
+from indexer.extract.gazetteer import common_words
 
 __all__ = ["canonical_entities", "canonical_name", "is_agency", "is_demonym"]
 
@@ -147,6 +154,39 @@ def _is_demonym_word(key: str) -> bool:
 _COMPASS = frozenset("north south east west northern southern eastern western central".split())
 
 
+#: Last words of a name that need their legal form to read as a name: "Federal Deposit
+#: Insurance Corp", "British Broadcasting Corp", "Trust Co" keep it.
+_NEEDS_FORM = frozenset(
+    """insurance credit investment investments development finance guaranty deposit export
+    import trust savings loan holding holdings group""".split()
+)
+
+
+def _organization_words(words: list[str]) -> list[str]:
+    """A firm's name without its legal form ("General Motors Corp", "Merrill Lynch and Co
+    Inc", "Dome Petroleum Ltd" -> "General Motors", "Merrill Lynch", "Dome Petroleum"), so
+    that every story's spelling of it is one facet value; a name that needs its form to
+    read as one keeps it, spelled one way ("Federal Deposit Insurance Corporation" ->
+    "... Corp").
+    """
+    stem = list(words)
+    forms: list[str] = []
+    while len(stem) >= 2 and stem[-1].rstrip(".,").casefold() in _LEGAL:
+        forms.insert(0, _LEGAL[stem.pop().rstrip(".,").casefold()])
+        stem[-1] = stem[-1].rstrip(",")
+        if len(stem) >= 3 and stem[-1] in ("and", "&") and forms[0] == "Co":
+            stem.pop()  # "Merrill Lynch and Co"
+            stem[-1] = stem[-1].rstrip(",")
+    if not forms:
+        return stem
+    last = stem[-1].casefold()
+    everyday = last in common_words()
+    if (len(stem) == 1 and everyday) or (everyday and last.endswith("ing")) or last in _NEEDS_FORM:
+        # "Acme Corp", "Calderwood Mining Corp", "Trust Co"
+        return [*stem, forms[0]] if stem[-1] not in ("and", "&") else [*stem, "Co"]
+    return stem
+
+
 def canonical_name(kind: str, name: str) -> str:
     """The one spelling of ``name`` that its variants share (see the module docstring)."""
     words = name.split()
@@ -157,14 +197,7 @@ def canonical_name(kind: str, name: str) -> str:
     elif kind == "organization" and len(words) >= 2:
         if words[0] in ("The", "the"):
             words = words[1:]
-        if len(words) >= 2:
-            last = words[-1].rstrip(".,").casefold()
-            if last in _LEGAL:
-                stem = words[:-1]
-                if stem and stem[-1].endswith(","):
-                    stem[-1] = stem[-1][:-1]
-                words = [*stem, _LEGAL[last]]
-        return " ".join(words)
+        return " ".join(_organization_words(words))
     return name
 
 

@@ -25,6 +25,9 @@ STORIES = {
     "four.txt": "Kenya vote\n\nThe Movement for Qarn Change (MQC) won, the Kenya "
     "Army said on Monday. Later the Army denied that the MQC had won.\n",
     "five.txt": "Tarnland clash\n\nThe Tarnland Army attacked. The Army said so.\n",
+    # A firm with and without its legal form.
+    "six.txt": "Car sales\n\nQarnwell Motors Corp said sales rose in March.\n",
+    "seven.txt": "Job cuts\n\nQarnwell Motors said it would cut jobs.\n",
 }
 
 
@@ -62,6 +65,12 @@ def test_variants_are_one_value_with_aliases(service: SearchService) -> None:
     assert company.count == 2
     assert company.aliases == ("Calderwood Mining Corporation",)
     assert [v.value for v in page.facets["person"]] == ["Ivan Boesky"]
+
+
+def test_a_firm_with_and_without_its_legal_form_is_one_value(service: SearchService) -> None:
+    firm = value(search(service, q=""), "organization", "Qarnwell Motors")
+    assert (firm.count, firm.aliases) == (2, ("Qarnwell Motors Corp",))
+    assert search(service, q="", organization="Qarnwell Motors Corp").total == 2
 
 
 def test_a_filter_on_a_merged_spelling_selects_the_value(service: SearchService) -> None:

@@ -101,9 +101,19 @@ def test_spellings_of_one_name_become_one_value_and_are_listed() -> None:
 def test_canonical_names() -> None:
     assert canonical_name("person", "George H. W. Bush") == "George Bush"
     assert canonical_name("person", "J. Paul Getty") == "J. Paul Getty"
-    assert canonical_name("organization", "The Walt Disney Company") == "Walt Disney Co"
-    assert canonical_name("organization", "Sears, Roebuck and Co.") == "Sears, Roebuck and Co"
+    # A firm's legal form goes, so "X", "X Corp" and "X and Co Inc" are one value...
+    assert canonical_name("organization", "The Walt Disney Company") == "Walt Disney"
+    assert canonical_name("organization", "Sears, Roebuck and Co.") == "Sears, Roebuck"
+    assert canonical_name("organization", "Merrill Lynch and Co Inc") == "Merrill Lynch"
+    assert canonical_name("organization", "Nikko Securities Co Ltd") == "Nikko Securities"
+    # ...unless the name needs it to read as one: one everyday word, an activity, a trust.
     assert canonical_name("organization", "Acme Incorporated") == "Acme Inc"
+    assert canonical_name("organization", "Trust Co") == "Trust Co"
+    assert canonical_name("organization", "Qarn Mining Corporation") == "Qarn Mining Corp"
+    assert canonical_name("organization", "Federal Deposit Insurance Corp.") == (
+        "Federal Deposit Insurance Corp"
+    )
+    assert canonical_name("organization", "The Boeing Co") == "Boeing"
     assert canonical_name("place", "U.S.") == "U.S."  # places: the gazetteer's job
     values, variants = canonical_entities(
         "organization",
