@@ -137,6 +137,7 @@ def ner_report(
     if (corpus / "reut2-000.sgm").exists():
         datasets["reuters-30"] = _reuters_documents(corpus)
     results: dict[tuple[str, str], dict[str, ner_sets.Counts]] = {}
+    without: dict[tuple[str, str], ner_sets.Counts] = {}
     print(f"\nHeld-out sets ({part} split): P / R / F1, document level | mention level")
     for set_name, docs in datasets.items():
         # Issue 12 drops news agencies named as sources; gmb (and others) label them as
@@ -157,6 +158,7 @@ def ner_report(
                 no_agencies.add(ner_sets.score_document(bare, names)[0]["organizations"])
             seconds = time.process_time() - start
             results[(set_name, system)] = doc_level
+            without[(set_name, system)] = no_agencies
             overall, overall_m = ner_sets.Counts(), ner_sets.Counts()
             for kind in TYPES:
                 overall.add(doc_level[kind])
@@ -175,13 +177,25 @@ def ner_report(
                     f" out of the gold (recall {no_agencies.recall:.5f},"
                     f" {no_agencies.found}/{no_agencies.gold})"
                 )
-    _acceptance(results)
+    _acceptance(results, without)
     return results
 
 
-def _acceptance(results: dict[tuple[str, str], dict[str, ner_sets.Counts]]) -> None:
-    """Issue 12's targets per set, with counts and five decimals (the margins are thin)."""
-    print("\nTargets: overall F1 >= spaCy's; recall >= 0.5 per type (found/gold)")
+def _acceptance(
+    results: dict[tuple[str, str], dict[str, ner_sets.Counts]],
+    without: dict[tuple[str, str], ner_sets.Counts],
+) -> None:
+    """Issue 12's targets per set, with counts and five decimals (the margins are thin).
+
+    Organization recall is judged with the news agencies out of the gold: issue 12
+    asks that agencies named as sources not be entities, so a set that labels them
+    organizations (gmb's "Xinhua", "AP") counts them as misses the extractor must make.
+    The figure with them is printed too.
+    """
+    print(
+        "\nTargets: overall F1 >= spaCy's; recall >= 0.5 per type (found/gold;"
+        " organizations with the news agencies out of the gold)"
+    )
     for (set_name, system), by_kind in results.items():
         if system != "newsearch":
             continue
@@ -197,11 +211,14 @@ def _acceptance(results: dict[tuple[str, str], dict[str, ner_sets.Counts]]) -> N
                 other.add(counts)
             verdict = "ok" if overall.f1 >= other.f1 else "BELOW"
             line += f" vs spaCy {other.f1:.5f} {verdict}"
-        low = [kind for kind, counts in by_kind.items() if counts.gold and counts.recall < 0.5]
+        judged = {**by_kind, "organizations": without[(set_name, system)]}
+        low = [kind for kind, counts in judged.items() if counts.gold and counts.recall < 0.5]
         recalls = ", ".join(
             f"{kind[:4]} {counts.recall:.3f} ({counts.found}/{counts.gold})"
             for kind, counts in by_kind.items()
         )
+        bare = judged["organizations"]
+        recalls += f"; orga without agencies {bare.recall:.5f} ({bare.found}/{bare.gold})"
         print(f"{line}; recall {recalls}{'; BELOW 0.5: ' + ', '.join(low) if low else ''}")
 
 
