@@ -16,7 +16,7 @@ the same value without sharing state:
   form to read as a name keeps it, spelled one way ("Corporation", "Corp."
   -> "Corp"; "Incorporated" -> "Inc"; "Company" -> "Co"; "Limited" ->
   "Ltd"): one everyday word ("Acme Corp"), an activity ("Calderwood Mining
-  Corp", "Federal Deposit Insurance Corp"), a trust or a group;
+  Corp", "Federal Deposit Insurance Corp");
 * places: the gazetteer already maps "U.S." and "USA" to "United States".
 
 The spellings a value stands for are kept (:func:`canonical_entities`
@@ -48,6 +48,16 @@ _LEGAL = {
     "ltd": "Ltd",
     "plc": "Plc",
     "p.l.c": "Plc",
+    "cos": "Cos",
+    "llc": "LLC",
+    "ag": "AG",
+    "sa": "SA",
+    "s.a": "SA",
+    "nv": "NV",
+    "n.v": "NV",
+    "bv": "BV",
+    "gmbh": "GmbH",
+    "spa": "SpA",
 }
 #: News agencies and wire services: named in copy as the source of a report.
 _AGENCIES = frozenset(
@@ -155,10 +165,10 @@ _COMPASS = frozenset("north south east west northern southern eastern western ce
 
 
 #: Last words of a name that need their legal form to read as a name: "Federal Deposit
-#: Insurance Corp", "British Broadcasting Corp", "Trust Co" keep it.
+#: Insurance Corp", "Commodity Credit Corp" keep it.
 _NEEDS_FORM = frozenset(
     """insurance credit investment investments development finance guaranty deposit export
-    import trust savings loan holding holdings group""".split()
+    import savings loan""".split()
 )
 
 

@@ -83,7 +83,7 @@ def test_the_publishers_own_name_stays_in_source_only() -> None:
         )
     )
     assert article.source == "The Harbour Courier"
-    assert article.organizations == ("Quayside Holdings Inc",)
+    assert article.organizations == ("Quayside Holdings",)
 
 
 def test_spellings_of_one_name_become_one_value_and_are_listed() -> None:
@@ -114,6 +114,8 @@ def test_canonical_names() -> None:
         "Federal Deposit Insurance Corp"
     )
     assert canonical_name("organization", "The Boeing Co") == "Boeing"
+    assert canonical_name("organization", "Qarnwerke AG") == "Qarnwerke"
+    assert canonical_name("organization", "Tarn Stearns Cos") == "Tarn Stearns"
     assert canonical_name("place", "U.S.") == "U.S."  # places: the gazetteer's job
     values, variants = canonical_entities(
         "organization",
