@@ -184,7 +184,7 @@ def _organization_words(words: list[str]) -> list[str]:
     while len(stem) >= 2 and stem[-1].rstrip(".,").casefold() in _LEGAL:
         forms.insert(0, _LEGAL[stem.pop().rstrip(".,").casefold()])
         stem[-1] = stem[-1].rstrip(",")
-        if len(stem) >= 3 and stem[-1] in ("and", "&") and forms[0] == "Co":
+        if len(stem) >= 2 and stem[-1] in ("and", "&") and forms[0] == "Co":
             stem.pop()  # "Merrill Lynch and Co"
             stem[-1] = stem[-1].rstrip(",")
     if not forms:

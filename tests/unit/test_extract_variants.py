@@ -105,6 +105,7 @@ def test_canonical_names() -> None:
     assert canonical_name("organization", "The Walt Disney Company") == "Walt Disney"
     assert canonical_name("organization", "Sears, Roebuck and Co.") == "Sears, Roebuck"
     assert canonical_name("organization", "Merrill Lynch and Co Inc") == "Merrill Lynch"
+    assert canonical_name("organization", "Jefferies and Co") == "Jefferies"
     assert canonical_name("organization", "Nikko Securities Co Ltd") == "Nikko Securities"
     # ...unless the name needs it to read as one: one everyday word, an activity, a trust.
     assert canonical_name("organization", "Acme Incorporated") == "Acme Inc"
