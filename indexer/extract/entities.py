@@ -344,6 +344,8 @@ class _Collector:
     defined: dict[str, str] = field(default_factory=dict)
     #: Names written before a known region, "Evanston, Illinois": name -> that spelling.
     located: dict[str, str] = field(default_factory=dict)
+    #: Regions written abbreviated after a comma, "Troy, Mich.", without their period.
+    abbreviated: set[str] = field(default_factory=set)
 
     def add(self, kind: str, name: str) -> None:
         self.mentions.append(_Mention(kind, name))
@@ -1235,6 +1237,13 @@ def _scan_located(text: str, out: _Collector) -> None:
     for match in _LOCATED.finditer(text):
         region = match.group(2).removesuffix(".")
         known_region = _known(region.split(" "))
+        if known_region is None and match.group(2).endswith("."):
+            # "Troy, Mich., said": the gazetteer knows "Mich." with its period, which
+            # the name's word lost to the comma after it.
+            known_region = _lookup(match.group(2))
+            if known_region is not None and known_region[0] == "place":
+                out.add(*known_region)
+                out.abbreviated.add(region)
         if known_region is None or known_region[0] != "place":
             continue
         words = match.group(1).split(" ")
@@ -1476,6 +1485,7 @@ def _resolve(
     text: str = "",
     located: Mapping[str, str] | None = None,
     spellings: dict[tuple[str, str], list[str]] | None = None,
+    abbreviated: set[str] | None = None,
 ) -> list[_Mention]:
     """Map single words and partial person names to the document's people.
 
@@ -1509,7 +1519,12 @@ def _resolve(
                 # "DOT", "Sears", "the Army": short forms of names listed already,
                 # which the names' values stand for.
                 spellings.setdefault(whole, []).append(mention.name)
-            if whole is not None or _not_a_name(mention.name) or _common_word(mention, text):
+            if (
+                whole is not None
+                or _not_a_name(mention.name)
+                or _common_word(mention, text)
+                or mention.name in (abbreviated or ())  # "Troy, Mich.": _scan_located's
+            ):
                 continue
             if located and mention.name in located:
                 resolved.append(_Mention("place", mention.name))
@@ -1714,6 +1729,7 @@ def extract_entities(
         text="\n".join(texts),
         located=out.located,
         spellings=out.spellings,
+        abbreviated=out.abbreviated,
     )
     for name, spelling in out.located.items():
         out.spellings.setdefault(("place", name), []).append(spelling)

@@ -786,3 +786,10 @@ def test_initials_before_a_number_are_a_version_not_a_body() -> None:
 def test_a_caption_credit_label_is_not_part_of_the_name_before_it() -> None:
     found = ents("The mayor greets student Qarn Tarnley Image: Lisa Smith.")
     assert found.people == ("Qarn Tarnley", "Lisa Smith")
+
+
+def test_a_state_abbreviated_before_a_comma_is_the_state() -> None:
+    found = ents("The plant in Tarnburg, Mich., will close, a company of Qarnford, Conn., said.")
+    assert found.people == ()
+    assert set(found.places) >= {"Michigan", "Connecticut"}
+    assert ents("Mass protests erupted in the capital.").places == ()
