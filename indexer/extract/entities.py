@@ -1614,6 +1614,7 @@ def _tagger_decision(mention: _Mention) -> str | None:
         and len(tokens) == 1
         and _unknown_initials(tokens[0])
         and not _VERSION.fullmatch(after)  # "HTML 5": a format's version ("GKN 1986 profit" is not)
+        and before not in ("a", "an")  # "a DNA test", "an SUV": a thing's initials
     ):
         return "organization"  # "FEMA officials", "The LRA attacked": unknown initials
     if (

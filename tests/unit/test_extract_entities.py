@@ -781,6 +781,7 @@ def test_an_attribute_opening_a_sentence_is_not_part_of_the_name() -> None:
 def test_initials_before_a_number_are_a_version_not_a_body() -> None:
     assert ents("Pages written in QTML 5 load faster.").organizations == ()
     assert ents("QTML officials said so.").organizations == ("QTML",)
+    assert ents("He took a QTV test and failed it.").organizations == ()  # a thing's initials
 
 
 def test_a_caption_credit_label_is_not_part_of_the_name_before_it() -> None:
