@@ -100,6 +100,8 @@ def normalize(name: str) -> str:
         words = words[1:]
     while len(words) > 1 and words[-1] in _LEGAL:
         words = words[:-1]
+        if len(words) > 1 and words[-1] == "and":
+            words = words[:-1]  # "Sears, Roebuck and Co"
     return " ".join(words)
 
 

@@ -3,7 +3,12 @@ the organizations, and the names a GUM entity's Wikipedia title gives it."""
 
 from __future__ import annotations
 
-from evaluation.entities import agency_entities, name_spellings, wikipedia_spellings
+from evaluation.entities import (
+    agency_entities,
+    name_spellings,
+    normalize_name,
+    wikipedia_spellings,
+)
 
 
 def test_news_agencies_are_found_among_gold_organizations() -> None:
@@ -31,3 +36,10 @@ def test_a_gold_name_is_also_spelled_without_the_role_noun_before_it() -> None:
     assert name_spellings("localist group Youngspiration") == {"Youngspiration"}
     assert name_spellings("Colin Yeo") == set()
     assert name_spellings("navy") == set()  # nothing capitalized after it
+
+
+def test_a_legal_form_after_and_folds_with_the_and() -> None:
+    """The module docstring's promise: "Sears, Roebuck and Co" equals "Sears Roebuck"."""
+    assert normalize_name("Sears, Roebuck and Co") == normalize_name("Sears Roebuck")
+    assert normalize_name("Merrill Lynch and Co Inc") == "merrill lynch"
+    assert normalize_name("Johnson and Johnson") == "johnson and johnson"
