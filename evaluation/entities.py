@@ -262,10 +262,22 @@ def name_spellings(spelling: str) -> set[str]:
 
     GUM's minimal span of a name it does not link can open with the role noun
     before the name ("barrister Colin Yeo", "cosplayer Jessica Anderson"); a
-    name itself does not open in lower case.
+    name itself does not open in lower case, but for its particles ("bin Laden").
     """
     words = spelling.split(" ")
     start = 0
-    while start < len(words) - 1 and words[start][:1].islower():
+    while start < len(words) - 1 and _role_word(words[start]):
         start += 1
     return {" ".join(words[start:])} if start else set()
+
+
+#: Lower-case words that open names themselves: "bin Laden", "al Qaida", "de Gaulle".
+_PARTICLES = frozenset(
+    "al el ul bin ibn abu de da di du dos del della van von der den la le".split()
+)
+
+
+def _role_word(word: str) -> bool:
+    """A lower-case word that is no part of a name ("barrister", "southern"); "al-Aqsa"
+    and the particles of names are."""
+    return word.isalpha() and word.islower() and word not in _PARTICLES

@@ -36,6 +36,10 @@ def test_a_gold_name_is_also_spelled_without_the_role_noun_before_it() -> None:
     assert name_spellings("localist group Youngspiration") == {"Youngspiration"}
     assert name_spellings("Colin Yeo") == set()
     assert name_spellings("navy") == set()  # nothing capitalized after it
+    # Particles and articles open names themselves.
+    assert name_spellings("bin Laden") == set()
+    assert name_spellings("al-Aqsa Martyrs Brigades") == set()
+    assert name_spellings("southern al-Anbar") == {"al-Anbar"}
 
 
 def test_a_legal_form_after_and_folds_with_the_and() -> None:
