@@ -1237,10 +1237,10 @@ def _scan_located(text: str, out: _Collector) -> None:
     for match in _LOCATED.finditer(text):
         region = match.group(2).removesuffix(".")
         known_region = _known(region.split(" "))
-        if known_region is None and match.group(2).endswith("."):
-            # "Troy, Mich., said": the gazetteer knows "Mich." with its period, which
-            # the name's word lost to the comma after it.
-            known_region = _lookup(match.group(2))
+        if known_region is None and len(region) <= 5:
+            # "Troy, Mich., said", "Pontiac, Mich, said": the gazetteer knows "Mich."
+            # with its period, which the name's word lost (or never had).
+            known_region = _lookup(region + ".")
             if known_region is not None and known_region[0] == "place":
                 out.add(*known_region)
                 out.abbreviated.add(region)

@@ -793,4 +793,8 @@ def test_a_state_abbreviated_before_a_comma_is_the_state() -> None:
     found = ents("The plant in Tarnburg, Mich., will close, a company of Qarnford, Conn., said.")
     assert found.people == ()
     assert set(found.places) >= {"Michigan", "Connecticut"}
+    assert ents("Workers struck plants at Tarnburg, Mich, on Monday.").places == (
+        "Michigan",
+        "Tarnburg",
+    )
     assert ents("Mass protests erupted in the capital.").places == ()
