@@ -179,7 +179,9 @@ def _organization_words(words: list[str]) -> list[str]:
     read as one keeps it, spelled one way ("Federal Deposit Insurance Corporation" ->
     "... Corp").
     """
-    stem = list(words)
+    # "Goldman, Sachs and Co" and "Goldman Sachs": a comma inside a firm's name is
+    # optional punctuation, so the value goes without it.
+    stem = [w[:-1] if w.endswith(",") and i < len(words) - 1 else w for i, w in enumerate(words)]
     forms: list[str] = []
     while len(stem) >= 2 and stem[-1].rstrip(".,").casefold() in _LEGAL:
         forms.insert(0, _LEGAL[stem.pop().rstrip(".,").casefold()])

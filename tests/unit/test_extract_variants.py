@@ -103,7 +103,8 @@ def test_canonical_names() -> None:
     assert canonical_name("person", "J. Paul Getty") == "J. Paul Getty"
     # A firm's legal form goes, so "X", "X Corp" and "X and Co Inc" are one value...
     assert canonical_name("organization", "The Walt Disney Company") == "Walt Disney"
-    assert canonical_name("organization", "Sears, Roebuck and Co.") == "Sears, Roebuck"
+    assert canonical_name("organization", "Sears, Roebuck and Co.") == "Sears Roebuck"
+    assert canonical_name("organization", "Goldman, Sachs and Co") == "Goldman Sachs"
     assert canonical_name("organization", "Merrill Lynch and Co Inc") == "Merrill Lynch"
     assert canonical_name("organization", "Jefferies and Co") == "Jefferies"
     assert canonical_name("organization", "Nikko Securities Co Ltd") == "Nikko Securities"
