@@ -1085,6 +1085,8 @@ def _scan_mixed(text: str, out: _Collector) -> None:
         text = text.replace("Washington, D.C.", "Washington D.C.")
     if " (" in text:
         _scan_acronym_definitions(text, out)
+    if ", " in text or "-" in text:
+        _scan_abbreviated_places(text, out)
     if ", " in text:
         _scan_located(text, out)
     # Names with a lower-case article first ("al-Qaida") are taken in text order.
@@ -1230,6 +1232,29 @@ _LOCATED = re.compile(
 )
 
 
+#: A short capitalized word after a comma or a party's initial, with or without its
+#: period: "Troy, Mich., said", "Pontiac, Mich, said", "Jerry Huckaby, D-La., warned".
+_ABBREVIATED_PLACE = re.compile(r"(?:, |\b[DRI]-)([A-Z][a-z]{1,4})(?=\.|,|\))")
+
+
+#: State abbreviations that are English words too; without their period they are words.
+_WORD_STATES = _words("Wash Mass Miss")
+
+
+def _scan_abbreviated_places(text: str, out: _Collector) -> None:
+    """A place the gazetteer knows abbreviated with a period ("Mich.", "La."), written
+    after a comma or as a lawmaker's party and state ("D-La."): the place, and the
+    word is no name of its own (the period went with the comma, or never came)."""
+    for match in _ABBREVIATED_PLACE.finditer(text):
+        word = match.group(1)
+        if not text.startswith(".", match.end()) and (len(word) < 4 or word in _WORD_STATES):
+            continue  # "Lee, Ill, stayed home": without its period, a word
+        known = _lookup(word + ".")
+        if known is not None and known[0] == "place":
+            out.add(*known)
+            out.abbreviated.add(word)
+
+
 def _scan_located(text: str, out: _Collector) -> None:
     """A name followed by a comma and a known country or region ("Evanston, Illinois")
     is a place in it: an unknown name is typed so for the document, and the whole
@@ -1237,13 +1262,8 @@ def _scan_located(text: str, out: _Collector) -> None:
     for match in _LOCATED.finditer(text):
         region = match.group(2).removesuffix(".")
         known_region = _known(region.split(" "))
-        if known_region is None and len(region) <= 5:
-            # "Troy, Mich., said", "Pontiac, Mich, said": the gazetteer knows "Mich."
-            # with its period, which the name's word lost (or never had).
-            known_region = _lookup(region + ".")
-            if known_region is not None and known_region[0] == "place":
-                out.add(*known_region)
-                out.abbreviated.add(region)
+        if known_region is None and region in out.abbreviated:
+            known_region = _lookup(region + ".")  # "Troy, Mich., said": see below
         if known_region is None or known_region[0] != "place":
             continue
         words = match.group(1).split(" ")

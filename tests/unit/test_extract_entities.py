@@ -798,3 +798,8 @@ def test_a_state_abbreviated_before_a_comma_is_the_state() -> None:
         "Tarnburg",
     )
     assert ents("Mass protests erupted in the capital.").places == ()
+    assert ents("Rep. Qarn Tarnley, D-La., and Sen. Lisa Smith (R-Mich.) voted.").places == (
+        "Louisiana",
+        "Michigan",
+    )
+    assert ents("Mr. Tarnley, Ill, stayed home.").places == ()  # no period: a word
