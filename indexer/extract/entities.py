@@ -1628,6 +1628,14 @@ def _tagger_decision(mention: _Mention) -> str | None:
     before, after, initial = mention.context or ("", "", False)
     if after in _PLACE_NOUNS:
         return "place"  # "Sangin district", "Jaffna peninsula", "Lagos airport"
+    if (
+        len(tokens) == 1
+        and after[:1].isdigit()
+        and ((initial and tokens[0][1:].islower()) or tokens[0].lower() in common_words())
+    ):
+        # "Record April 20", "Pay May 25": a table's labels before dates ("GKN 1986
+        # profit" is a firm's initials); "in Chapter 11": a numbered part of a text
+        return None
     kind = span_tagger().classify(tokens, before, after, initial)
     if (
         kind is None

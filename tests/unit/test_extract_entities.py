@@ -803,3 +803,10 @@ def test_a_state_abbreviated_before_a_comma_is_the_state() -> None:
         "Michigan",
     )
     assert ents("Mr. Tarnley, Ill, stayed home.").places == ()  # no period: a word
+
+
+def test_table_labels_and_numbered_parts_are_not_names() -> None:
+    found = ents("Qtly div 10 cts vs 10 cts prior\nPay May 25\nRecord April 20")
+    assert (found.people, found.organizations, found.places) == ((), (), ())
+    assert ents("Qarnco, which is in Chapter 11, said it would sell assets.").places == ()
+    assert ents("QRK 1986 pretax profit rose.").organizations == ("QRK",)  # initials stay
