@@ -1490,12 +1490,34 @@ def _surname_index(mentions: list[_Mention], tag_people: Sequence[str]) -> dict[
     return surnames
 
 
-def _common_word(mention: _Mention, text: str) -> bool:
+def _common_word(mention: _Mention, text: _LowerWords) -> bool:
     """A sentence's first word that the same story also writes in lower case ("Shares")."""
     if mention.kind != "word" or not (mention.context and mention.context[2]):
         return False
-    lower = mention.name.lower()
-    return f" {lower} " in text or f" {lower}," in text or f" {lower}." in text
+    return mention.name.lower() in text
+
+
+_LOWER_WORD = re.compile(r"(?<= )[^\s,.]+(?=[ ,.])")
+
+
+class _LowerWords:
+    """The words a story writes after a space and before a space, comma or period, read
+    once when first asked: a search of the whole text per sentence-opening word made
+    a long story with many names quadratic."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.words: frozenset[str] | None = None
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
+        if "," in word or "." in word or " " in word:
+            text = self.text  # not one token of the set: look for it as written
+            return f" {word} " in text or f" {word}," in text or f" {word}." in text
+        if self.words is None:
+            self.words = frozenset(_LOWER_WORD.findall(self.text))
+        return word in self.words
 
 
 def _resolve(
@@ -1519,6 +1541,7 @@ def _resolve(
     org_names = [m.name for m in mentions if m.kind == "organization"]
     acronyms = _acronyms((m.kind, m.name) for m in mentions if m.kind in ("organization", "place"))
     short_forms = _short_forms(org_names)
+    lower_words = _LowerWords(text)
     resolved = []
     for mention in mentions:
         if mention.kind == "place?":
@@ -1542,7 +1565,7 @@ def _resolve(
             if (
                 whole is not None
                 or _not_a_name(mention.name)
-                or _common_word(mention, text)
+                or _common_word(mention, lower_words)
                 or mention.name in (abbreviated or ())  # "Troy, Mich.": _scan_located's
             ):
                 continue

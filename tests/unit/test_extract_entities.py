@@ -810,3 +810,14 @@ def test_table_labels_and_numbered_parts_are_not_names() -> None:
     assert (found.people, found.organizations, found.places) == ((), (), ())
     assert ents("Qarnco, which is in Chapter 11, said it would sell assets.").places == ()
     assert ents("QRK 1986 pretax profit rose.").organizations == ("QRK",)  # initials stay
+
+
+def test_the_story_s_lower_case_words_are_read_once_and_match_as_written() -> None:
+    from indexer.extract.entities import _LowerWords
+
+    words = _LowerWords("Shares rose. The shares, and u.s. bonds, fell. Bonds")
+    assert "shares" in words and "bonds" in words and "u.s." in words
+    assert "rose" in words and "fell" in words and "qarn" not in words
+    assert "Bonds" not in words  # the text's last word: no space, comma or period after it
+    # A sentence-opening word the story also writes in lower case is no name.
+    assert ents("Shares fell sharply. Investors sold shares on Monday.").organizations == ()
