@@ -46,9 +46,8 @@ def main() -> int:
         print(f"{len(text):>9,} characters: {timings[-1]:8.1f} ms")
     ratio = timings[-1] / timings[0]
     verdict = "ok" if ratio < 16 else "SUPERLINEAR"
-    print(
-        f"time ratio {ratio:.1f} for a size ratio of {SIZES[-1] // SIZES[0]} (target < 16): {verdict}"
-    )
+    sizes = SIZES[-1] // SIZES[0]
+    print(f"time ratio {ratio:.1f} for a size ratio of {sizes} (target < 16): {verdict}")
     return 0
 
 
