@@ -13,6 +13,7 @@ Usage::
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from pathlib import Path
@@ -38,6 +39,7 @@ def best_ms(text: str, runs: int = 3) -> float:
 
 
 def main() -> int:
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     extract_entities(["warm-up", "the tables load once"])
     timings = []
     for count in SIZES:
