@@ -26,6 +26,7 @@ def steps(tenfold: bool) -> list[list[str]]:
     """The benchmark command lines, cheapest first."""
     runs = [
         ["entities.py"],
+        ["entity_scaling.py"],
         ["spelling.py"],
         ["relevance.py", "--quiet"],
         ["ingest.py", "--repeat", "3", *([] if tenfold else ["--no-tenfold"])],
