@@ -90,7 +90,9 @@ _ROLE_WORDS = frozenset(
 _BRACKETED = re.compile(r"(\S*)(\s*)<([^<>]{1,60})>")
 _PARTNERSHIP_HINTS = ("and Co", "& Co", "and Sons", "and Smith", "and Company")
 _PARTNERSHIP = re.compile(
-    r"\b[A-Z][\w'.-]*(?: [A-Z][\w'.-]*)?(?:, [A-Z][\w'.-]*(?: [A-Z][\w'.-]*)?){1,3},?"
+    # Not from a legal form on: "E.F. Hutton and Co Inc, Kidder Peabody and Co" is two firms.
+    r"\b(?!(?:Co|Inc|Corp|Ltd|Plc)\b)[A-Z][\w'.-]*(?: [A-Z][\w'.-]*)?"
+    r"(?:, [A-Z][\w'.-]*(?: [A-Z][\w'.-]*)?){1,3},?"
     r" (?:and|&) (?:Co|Company|Sons|Smith)\b\.?(?: Inc\b\.?| Ltd\b\.?)?"
 )
 _LOWER_RUN = re.compile(r"[a-z]{3}")
@@ -125,6 +127,10 @@ _WEEKDAYS_MONTHS = _words(
     """Monday Tuesday Wednesday Thursday Friday Saturday Sunday Mon Tue Tues Wed Thu Thur Thurs
     Fri Sat Sun January February March April May June July August September October November
     December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec"""
+)
+_MONTHS = _words(
+    """January February March April May June July August September October November
+    December"""
 )
 # Job titles and honorifics: never an entity alone, and evidence that the
 # name right after them is a person's.
@@ -365,6 +371,11 @@ class _Collector:
             before, initial = "", False
         if inside is not None:  # the segment follows other words of its span
             before, initial = inside.rstrip(".,"), False
+        elif initial and " " not in name:
+            following = self.text[start + len(name) : start + len(name) + 20].split()
+            if following and following[0] in _MONTHS:
+                # "Record April One", "Pay May 25": a table's label before a date
+                after = following[1].lower() if len(following) > 1 else ""
         context = (before, after, initial)
         self.mentions.append(_Mention(kind, name, context, _neuter_after(self.text, end)))
 
@@ -1653,7 +1664,7 @@ def _tagger_decision(mention: _Mention) -> str | None:
         return "place"  # "Sangin district", "Jaffna peninsula", "Lagos airport"
     if (
         len(tokens) == 1
-        and after[:1].isdigit()
+        and (after[:1].isdigit() or after in _NUMBER_WORDS)
         and ((initial and tokens[0][1:].islower()) or tokens[0].lower() in common_words())
     ):
         # "Record April 20", "Pay May 25": a table's labels before dates ("GKN 1986
@@ -1689,6 +1700,10 @@ def _tagger_decision(mention: _Mention) -> str | None:
     return kind
 
 
+_NUMBER_WORDS = frozenset(
+    """one two three four five six seven eight nine ten eleven twelve thirteen fourteen
+    fifteen sixteen seventeen eighteen nineteen twenty thirty""".split()
+)
 _VERSION = re.compile(r"[0-9][0-9.]{0,2}")
 
 

@@ -808,6 +808,8 @@ def test_a_state_abbreviated_before_a_comma_is_the_state() -> None:
 def test_table_labels_and_numbered_parts_are_not_names() -> None:
     found = ents("Qtly div 10 cts vs 10 cts prior\nPay May 25\nRecord April 20")
     assert (found.people, found.organizations, found.places) == ((), (), ())
+    found = ents("Qtly div three cts\n\nPay April 15\n\nRecord April One")
+    assert (found.people, found.organizations) == ((), ())
     assert ents("Qarnco, which is in Chapter 11, said it would sell assets.").places == ()
     assert ents("QRK 1986 pretax profit rose.").organizations == ("QRK",)  # initials stay
 
@@ -821,3 +823,9 @@ def test_the_story_s_lower_case_words_are_read_once_and_match_as_written() -> No
     assert "Bonds" not in words  # the text's last word: no space, comma or period after it
     # A sentence-opening word the story also writes in lower case is no name.
     assert ents("Shares fell sharply. Investors sold shares on Monday.").organizations == ()
+
+
+def test_two_firms_in_a_row_with_their_legal_forms_stay_two() -> None:
+    found = ents("It is underwritten by Q.R. Tarnley and Co Inc, Qarn Peabody and Co Inc.")
+    assert found.people == ()
+    assert found.organizations == ("Q.R. Tarnley and Co Inc", "Qarn Peabody and Co Inc")
