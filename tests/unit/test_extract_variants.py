@@ -74,6 +74,7 @@ def test_news_agencies_named_as_sources_are_not_organizations() -> None:
     )
     assert article.organizations == ("Fenwick Shipping Corp",)
     assert is_agency("reuters") and not is_agency("Reuters Holdings")
+    assert is_agency("Tanjug") and is_agency("Syrian Arab News Agency")
 
 
 def test_the_publishers_own_name_stays_in_source_only() -> None:
