@@ -219,6 +219,7 @@ _LEGAL_SUFFIXES = _words(
 # Words that begin a company's name in other languages: "Banque Paribas Capital Markets".
 _ORG_FIRST = _words(
     "Banque Banco Banca Compagnie Societe Société Caisse Grupo Groupe Radio Daily Petroleos"
+    " Credit Crédit Credito"
     " Petróleos"
 )
 _PRESS = _words("Herald Times Post Journal Tribune Gazette Telegraph News Press")

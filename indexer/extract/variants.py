@@ -261,8 +261,8 @@ def canonical_entities(
     for name in names:
         if is_demonym(name) or name.casefold() in banned:
             continue
-        if kind == "organization" and is_agency(name):
-            continue
+        if kind in ("organization", "person") and is_agency(name):
+            continue  # "Tanjug said": an agency the tagger took for a person is a source too
         value = canonical_name(kind, name)
         if value.casefold() in banned:
             continue

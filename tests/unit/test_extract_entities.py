@@ -829,3 +829,9 @@ def test_two_firms_in_a_row_with_their_legal_forms_stay_two() -> None:
     found = ents("It is underwritten by Q.R. Tarnley and Co Inc, Qarn Peabody and Co Inc.")
     assert found.people == ()
     assert found.organizations == ("Q.R. Tarnley and Co Inc", "Qarn Peabody and Co Inc")
+
+
+def test_credit_opens_a_banks_name() -> None:
+    found = ents("Credit Qarnais and Credit Tarnois de France led the issue.")
+    assert found.people == ()
+    assert found.organizations == ("Credit Qarnais", "Credit Tarnois de France")

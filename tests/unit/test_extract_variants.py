@@ -75,6 +75,8 @@ def test_news_agencies_named_as_sources_are_not_organizations() -> None:
     assert article.organizations == ("Fenwick Shipping Corp",)
     assert is_agency("reuters") and not is_agency("Reuters Holdings")
     assert is_agency("Tanjug") and is_agency("Syrian Arab News Agency")
+    # An agency the tagger takes for a person is a source too.
+    assert canonical_entities("person", ("Tanjug", "Lisa Smith")) == (("Lisa Smith",), ())
 
 
 def test_the_publishers_own_name_stays_in_source_only() -> None:
