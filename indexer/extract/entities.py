@@ -123,14 +123,13 @@ _LEADING_STOP = _words(
     "Sources Source Analysts Officials Traders Dealers Others Economists Bankers Total Net Note"
     " Recent"
 )
-_WEEKDAYS_MONTHS = _words(
-    """Monday Tuesday Wednesday Thursday Friday Saturday Sunday Mon Tue Tues Wed Thu Thur Thurs
-    Fri Sat Sun January February March April May June July August September October November
-    December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec"""
-)
 _MONTHS = _words(
     """January February March April May June July August September October November
     December"""
+)
+_WEEKDAYS_MONTHS = _MONTHS | _words(
+    """Monday Tuesday Wednesday Thursday Friday Saturday Sunday Mon Tue Tues Wed Thu Thur Thurs
+    Fri Sat Sun Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec"""
 )
 # Job titles and honorifics: never an entity alone, and evidence that the
 # name right after them is a person's.
@@ -219,8 +218,7 @@ _LEGAL_SUFFIXES = _words(
 # Words that begin a company's name in other languages: "Banque Paribas Capital Markets".
 _ORG_FIRST = _words(
     "Banque Banco Banca Compagnie Societe Société Caisse Grupo Groupe Radio Daily Petroleos"
-    " Credit Crédit Credito"
-    " Petróleos"
+    " Petróleos Credit Crédit Credito"
 )
 _PRESS = _words("Herald Times Post Journal Tribune Gazette Telegraph News Press")
 # Words joined by "and" inside organization names.
@@ -1275,7 +1273,7 @@ def _scan_located(text: str, out: _Collector) -> None:
         region = match.group(2).removesuffix(".")
         known_region = _known(region.split(" "))
         if known_region is None and region in out.abbreviated:
-            known_region = _lookup(region + ".")  # "Troy, Mich., said": see below
+            known_region = _lookup(region + ".")  # "Troy, Mich.": _scan_abbreviated_places
         if known_region is None or known_region[0] != "place":
             continue
         words = match.group(1).split(" ")
@@ -1502,11 +1500,11 @@ def _surname_index(mentions: list[_Mention], tag_people: Sequence[str]) -> dict[
     return surnames
 
 
-def _common_word(mention: _Mention, text: _LowerWords) -> bool:
+def _common_word(mention: _Mention, lower_words: _LowerWords) -> bool:
     """A sentence's first word that the same story also writes in lower case ("Shares")."""
     if mention.kind != "word" or not (mention.context and mention.context[2]):
         return False
-    return mention.name.lower() in text
+    return mention.name.lower() in lower_words
 
 
 _LOWER_WORD = re.compile(r"(?<= )[^\s,.]+(?=[ ,.])")
@@ -1578,7 +1576,7 @@ def _resolve(
                 whole is not None
                 or _not_a_name(mention.name)
                 or _common_word(mention, lower_words)
-                or mention.name in (abbreviated or ())  # "Troy, Mich.": _scan_located's
+                or mention.name in (abbreviated or ())  # "Troy, Mich.": the state, added
             ):
                 continue
             if located and mention.name in located:

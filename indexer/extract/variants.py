@@ -222,7 +222,7 @@ def _organization_words(words: list[str]) -> list[str]:
     everyday = last in common_words()
     if (len(stem) == 1 and everyday) or (everyday and last.endswith("ing")) or last in _NEEDS_FORM:
         # "Acme Corp", "Calderwood Mining Corp", "Trust Co"
-        return [*stem, forms[0]] if stem[-1] not in ("and", "&") else [*stem, "Co"]
+        return [*stem, forms[0]]
     return stem
 
 
