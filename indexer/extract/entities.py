@@ -87,6 +87,27 @@ _ROLE_WORDS = frozenset(
         general commissioner deputy premier treasurer negotiator"""
     )
 )
+# Nouns for people (occupations, kin) that are weaker evidence: only a name of two or
+# three capitalized words right after one is a person's ("author Truman Capote",
+# "his wife Suha Arafat"; not "member Former members", "cleric Grand Ayatollah ...").
+_PERSON_NOUNS = frozenset(
+    str.split(
+        """actor actress singer songwriter musician rapper composer conductor pianist guitarist
+        drummer comedian author writer novelist poet playwright screenwriter filmmaker
+        photographer painter sculptor artist designer architect journalist reporter columnist
+        correspondent editor publisher broadcaster presenter blogger historian scientist
+        researcher physicist chemist biologist astronomer mathematician philosopher
+        sociologist psychologist anthropologist archaeologist scholar lecturer teacher
+        politician lawmaker legislator congressman congresswoman candidate nominee activist
+        campaigner businessman businesswoman entrepreneur billionaire investor banker financier
+        tycoon founder co-founder cofounder doctor physician surgeon nurse priest pastor
+        bishop imam rabbi cleric monk soldier sergeant corporal pilot astronaut explorer
+        athlete sprinter runner swimmer cyclist boxer wrestler golfer skier jockey striker
+        midfielder defender goalkeeper forward quarterback pitcher batsman bowler coach
+        teammate captain prosecutor detective inspector veteran member wife husband widow son
+        daughter brother sister mother father girlfriend boyfriend"""
+    )
+)
 _BRACKETED = re.compile(r"(\S*)(\s*)<([^<>]{1,60})>")
 _PARTNERSHIP_HINTS = ("and Co", "& Co", "and Sons", "and Smith", "and Company")
 _PARTNERSHIP = re.compile(
@@ -137,9 +158,9 @@ _TITLES = _words(
     """President Presidents Vice Prime Minister Ministers Secretary Secretary-General Chancellor
     Premier Governor Senator Sen Sen. Rep Rep. Representative Congressman Congresswoman Chairman
     Chairwoman Chair Chairperson Director Director-General Commissioner Ambassador Mayor King
-    Queen Prince Princess Pope Sheikh Ayatollah Gen Gen. General Colonel Col Col. Lt Lt.
+    Queen Prince Princess Pope Sheikh Ayatollah Mufti Gen Gen. General Colonel Col Col. Lt Lt.
     Captain Capt Capt. Admiral Judge Justice Mr Mr. Mrs Mrs. Ms Ms. Miss Dr Dr. Prof Prof.
-    Professor Sir Dame Rev Rev. Father Cardinal Bishop Archbishop Chief Executive Officer CEO
+    Professor Sir Dame Rev Rev. Fr Fr. Father Cardinal Bishop Archbishop Chief Executive Officer CEO
     CFO COO Spokesman Spokeswoman Spokesperson Speaker Leader Treasurer Deputy Assistant Under
     Attorney Comptroller Analyst Economist Managing Head Emir Sultan Shah Counsel Envoy Delegate
     Undersecretary Under-Secretary Governor-General Lord Lady Baroness Baron Count Duke Mrs
@@ -154,7 +175,8 @@ _WEAK_TITLES = _words(
     """Senior Junior Foreign Finance Trade Defence Defense Interior Agriculture Energy Economy
     Economics Justice Labour Labor Commerce Industry Oil Health Education Transport Treasury
     Budget Planning Petroleum Mines Mining State Federal Acting Former Outgoing Incoming Vice
-    Deputy Assistant Under Chief Executive Managing Senior Lord Lady General"""
+    Deputy Assistant Under Chief Executive Managing Senior Lord Lady General Grand Major
+    Lieutenant Brigadier Inspector Prosecutor Solicitor Auditor Surgeon"""
 )
 _ORG_HEADS = _words(
     """Corp Corp. Corporation Inc Inc. Incorporated Co Co. Company Cos Cos. Ltd Ltd. Limited Plc
@@ -878,8 +900,10 @@ def _starts_holder(title_part: list[str], token: str) -> bool:
 def _is_title(tokens: list[str], index: int) -> bool:
     """A job title that cuts the span; not after "of" (``Council of Ministers``)."""
     token = tokens[index]
-    if token not in _TITLES or token in _WEAK_TITLES:
+    if token not in _TITLES:
         return False
+    if token in _WEAK_TITLES and not (token == "General" and _plain_name(tokens[index + 1 :])):
+        return False  # "General Motors"; but "General Thura Shwe Mahn" is a general
     if index and tokens[index - 1] in ("of", "for"):
         return False
     # "General Accounting Office", "Bt General Corp": a title word inside an
@@ -1111,7 +1135,7 @@ def _scan_mixed(text: str, out: _Collector) -> None:
 
 def _scan_span(text: str, match: re.Match[str], out: _Collector) -> None:
     """One run of capitalized words, cut after possessives and processed part by part."""
-    role = _role_before(text, match.start())
+    role = _role_before(text, match.start(), match.group().split(" "))
     out.text, out.span, out.opening = text, match.span(), True
     count = len(out.mentions)
     words = match.group().split(" ")
@@ -1128,6 +1152,8 @@ def _scan_span(text: str, match: re.Match[str], out: _Collector) -> None:
         and text[match.end() : match.end() + 1] == ":"
     ):
         words = words[:-1]  # "... student Ahmed Mohamed Image: Twitter": a caption's credit
+    if len(words) > 2 and _person_noun(words[0].lower()) and _plain_name(words[1:]):
+        words, role = words[1:], True  # "Author Qarvin Tolliday said": a sentence opens so
     lead = 1 if words[0] == "The" else 0
     if (
         len(words) > lead + 1
@@ -1387,12 +1413,42 @@ def _context(text: str, start: int, end: int) -> Context:
     return before.strip(",.;:\"'“”()"), after.strip(",.;:\"'“”()"), initial
 
 
-def _role_before(text: str, start: int) -> bool:
-    """Whether a lower-case role word precedes ``start``: ``spokesman Marlin Fitzwater``."""
+def _role_before(text: str, start: int, words: Sequence[str]) -> bool:
+    """Whether a lower-case role word precedes the span ``words`` at ``start``:
+    ``spokesman Marlin Fitzwater``, ``singer-songwriter Carly Simon``, ``photographers
+    Nat Finkelstein, ...`` (a plural opens a list)."""
     if start < 2 or text[start - 1] != " ":
         return False
-    head = text[max(0, start - 16) : start - 1]
-    return head[head.rfind(" ") + 1 :] in _ROLE_WORDS
+    head = text[max(0, start - 24) : start - 1]
+    word = head[head.rfind(" ") + 1 :]
+    if word in _ROLE_WORDS:
+        return True
+    compound, _, word = word.rpartition("-")
+    if _DIGIT.search(compound):
+        return False  # "the 60-member Malaysian-led contingent": a size, not a person
+    return _person_noun(word) and _plain_name(words)
+
+
+def _person_noun(word: str) -> bool:
+    """An occupation or kin noun, or its plural: "author", "photographers"."""
+    return word in _PERSON_NOUNS or (word[-1:] == "s" and word[:-1] in _PERSON_NOUNS)
+
+
+def _plain_name(words: Sequence[str]) -> bool:
+    """Two or three capitalized words that read as a person's name: no title, no
+    everyday word, no initials in capitals (a middle initial is fine)."""
+    for index, word in enumerate(words):
+        if word in _CONNECTORS:
+            words = words[:index]  # "Wong Kwok-hing of FTU"
+            break
+    names = [word for word in words if not _INITIALS.fullmatch(word)]
+    return 2 <= len(names) <= 3 and all(
+        word[1:].islower()
+        and word not in _TITLES
+        and word.lower() not in common_words()
+        and not is_demonym(word)
+        for word in names
+    )
 
 
 def _scan_marked_companies(text: str, out: _Collector) -> str:

@@ -835,3 +835,43 @@ def test_credit_opens_a_banks_name() -> None:
     found = ents("Credit Qarnais and Credit Tarnois de France led the issue.")
     assert found.people == ()
     assert found.organizations == ("Credit Qarnais", "Credit Tarnois de France")
+
+
+def test_an_occupation_or_kin_word_before_an_unknown_name_makes_a_person() -> None:
+    found = ents(
+        "The show had Polaroids of author Qarvin Tolliday and singer-songwriter Zelda Marnow. "
+        "Photographers Tarq Ulvenson, Quill Barrowe and Orla Venn came, with his wife Yrsa "
+        "Qellund and the science fiction writer L. Qorn Habbard."
+    )
+    assert found.people == (
+        "Qarvin Tolliday",
+        "Zelda Marnow",
+        "Tarq Ulvenson",
+        "Quill Barrowe",
+        "Orla Venn",
+        "Yrsa Qellund",
+        "L. Qorn Habbard",
+    )
+    # Weaker than a job title: one word, a title, everyday words or a size are not names.
+    found = ents(
+        "His brother Qarnel came. A council member General Assembly vote. The 60-member "
+        "Qarnish-led force and the 21-member Tarn Union met. Current members Former members."
+    )
+    assert found.people == ()
+    found = ents("Pro-Qarn veteran politician Wong Kwok-qing of QFTU lost.")
+    assert (found.people, found.organizations) == (("Wong Kwok-qing",), ("QFTU",))
+
+
+def test_general_before_a_plain_name_is_a_rank_not_a_firm() -> None:
+    found = ents(
+        "Army General Tharn Qwe Mahn and Major General Qarib Tolan spoke; Lieutenant General "
+        "Qorin Vasko agreed. General Motors Corp and General Electric did not."
+    )
+    assert found.people == ("Tharn Qwe Mahn", "Qarib Tolan", "Qorin Vasko")
+    assert found.organizations == ("General Motors Corp", "General Electric")
+
+
+def test_grand_before_a_religious_title_is_part_of_the_title() -> None:
+    found = ents("Shi'ite cleric Grand Ayatollah Qarim al-Tusti warned the Grand Mufti.")
+    assert found.people == ("Qarim al-Tusti",)
+    assert found.places == () and found.organizations == ()
