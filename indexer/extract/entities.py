@@ -432,9 +432,27 @@ def _org_start(tokens: Sequence[str]) -> int | None:
             return _qualified_start(tokens, index)
     if tokens[-1] in _ORG_HEADS or tokens[-1].split("-")[0] in _ORG_HEADS or "&" in tokens:
         return 0
-    if tokens[0] in _ORG_FIRST or _is_team(tokens):
+    if tokens[0] in _ORG_FIRST or _is_team(tokens) or _party_by_members(tokens):
         return 0
     return None
+
+
+_PARTY_MEMBERS = _words(
+    "Democrats Republicans Socialists Liberals Conservatives Communists Nationalists Greens"
+)
+_CHAMBERS = _words("Senate House Congressional Parliamentary Assembly State")
+
+
+def _party_by_members(tokens: Sequence[str]) -> bool:
+    """A party named by its members: "Christian Democrats", "Neo Democrats"; not a
+    place's or a chamber's members ("Kansas Democrats", "Senate Republicans")."""
+    if tokens[-1] not in _PARTY_MEMBERS or len(tokens) > 4:
+        return False
+    qualifier = tokens[:-1]
+    if qualifier[0] in _CHAMBERS:
+        return False
+    known = _known(qualifier)
+    return known is None or known[0] != "place"
 
 
 def _is_team(tokens: Sequence[str]) -> bool:
@@ -655,10 +673,18 @@ def _classify(
         and tokens[1] not in _CONNECTORS
         and not _ends_in_everyday_word(tokens)
     ):
-        if tokens[-1] not in _NOT_PERSON_LAST:
-            _split_person(tokens, out)
+        if _name_part(tokens)[-1] not in _NOT_PERSON_LAST:
+            _split_person(tokens, out)  # "Gary Qarn of the Neo Democrats" (not "Gary Plan")
     elif not _arabic_form(tokens, out):
         _leftover(tokens, out, before)
+
+
+def _name_part(tokens: Sequence[str]) -> Sequence[str]:
+    """A person's segment up to its first connector that is not a name's particle."""
+    for index, token in enumerate(tokens):
+        if token in _CONNECTORS and not _particle(tokens, index):
+            return tokens[:index]
+    return tokens
 
 
 def _word_before(tokens: Sequence[str], before: str | None) -> str | None:
@@ -772,6 +798,9 @@ def _person_of_org(tokens: list[str]) -> int | None:
     known = _known(rest)
     if known is not None:
         return of if known[0] == "organization" else None
+    if len(rest) == 1 and _unknown_initials(rest[0]):
+        # "Leung Yiu-qung of NWSC": initials after a name are its party or employer
+        return of if not any(word.lower() in common_words() for word in head) else None
     return of if _org_start(rest) == 0 else None
 
 
@@ -1741,6 +1770,8 @@ def _tagger_decision(mention: _Mention) -> str | None:
         and tokens[0] not in first_names()
     ):
         return None  # "Tamil Tiger rebels", "Iraqi Kurdistan": a group or a region
+    if kind == "person" and tokens[-1] in _PARTY_MEMBERS:
+        return None  # "House Republicans": a party's members in a chamber
     if kind == "person" and mention.neuter:
         return "organization"  # "Comissaria Smith said in its weekly review"
     if kind == "person" and len(tokens) > 1 and tokens[0] == "Bank":

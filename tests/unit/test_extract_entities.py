@@ -875,3 +875,17 @@ def test_grand_before_a_religious_title_is_part_of_the_title() -> None:
     found = ents("Shi'ite cleric Grand Ayatollah Qarim al-Tusti warned the Grand Mufti.")
     assert found.people == ("Qarim al-Tusti",)
     assert found.places == () and found.organizations == ()
+
+
+def test_a_name_of_unknown_initials_is_a_person_of_an_organization() -> None:
+    found = ents("Elected were Leung Yiu-qung of NWQC and Tarn Kwok-hing of LQD.")
+    assert found.people == ("Leung Yiu-qung", "Tarn Kwok-hing")
+    assert found.organizations == ("NWQC", "LQD")
+    assert ents("Friends of QRST met.").people == ()  # "friends": an everyday word
+
+
+def test_a_party_named_by_its_members_is_an_organization() -> None:
+    found = ents("Pan-democrat Gary Qarn of the Neo Democrats lost. The Christian Democrats won.")
+    assert found.people == ("Gary Qarn",)
+    assert found.organizations == ("Neo Democrats", "Christian Democrats")
+    assert ents("Gary Plan was adopted.").people == ()  # a plan named after someone
