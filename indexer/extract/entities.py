@@ -104,7 +104,8 @@ _PERSON_NOUNS = frozenset(
         bishop imam rabbi cleric monk soldier sergeant corporal pilot astronaut explorer
         athlete sprinter runner swimmer cyclist boxer wrestler golfer skier jockey striker
         midfielder defender goalkeeper forward quarterback pitcher batsman bowler coach
-        teammate captain prosecutor detective inspector veteran member wife husband widow son
+        teammate captain champion seed prosecutor detective inspector veteran member wife
+        husband widow son
         daughter brother sister mother father girlfriend boyfriend"""
     )
 )
@@ -675,8 +676,23 @@ def _classify(
     ):
         if _name_part(tokens)[-1] not in _NOT_PERSON_LAST:
             _split_person(tokens, out)  # "Gary Qarn of the Neo Democrats" (not "Gary Plan")
-    elif not _arabic_form(tokens, out):
+    elif not _national_person(tokens, out) and not _arabic_form(tokens, out):
         _leftover(tokens, out, before)
+
+
+def _national_person(tokens: list[str], out: _Collector) -> bool:
+    """A nationality, a given name and a surname: the person ("American Sam Querrey";
+    not "British Red Cross", which has no given name)."""
+    if (
+        len(tokens) >= 3
+        and is_demonym(tokens[0])
+        and tokens[0] not in first_names()
+        and tokens[1] in first_names()
+        and _plain_name(tokens[1:])
+    ):
+        _split_person(tokens[1:], out)
+        return True
+    return False
 
 
 def _name_part(tokens: Sequence[str]) -> Sequence[str]:
@@ -796,6 +812,8 @@ def _person_of_org(tokens: list[str]) -> int | None:
     if not rest:
         return None
     known = _known(rest)
+    if known is not None and known[0] == "place":
+        return of if _plain_name(head) else None  # "Dinara Safqna of Russia"
     if known is not None:
         return of if known[0] == "organization" else None
     if len(rest) == 1 and _unknown_initials(rest[0]):
@@ -931,13 +949,21 @@ def _is_title(tokens: list[str], index: int) -> bool:
     token = tokens[index]
     if token not in _TITLES:
         return False
-    if token in _WEAK_TITLES and not (token == "General" and _plain_name(tokens[index + 1 :])):
-        return False  # "General Motors"; but "General Thura Shwe Mahn" is a general
+    rest = tokens[index + 1 :]
+    if token in _WEAK_TITLES and not (
+        (token == "General" and _plain_name(rest))  # "General Thura Shwe Mahn"
+        or (
+            len(rest) > 1
+            and rest[0] in first_names()
+            and rest[0].lower() not in common_words()
+            and rest[1] not in _CONNECTORS
+        )
+    ):
+        return False  # "General Motors"; but "Chief Executive Alan Mulally" holds a title
     if index and tokens[index - 1] in ("of", "for"):
         return False
     # "General Accounting Office", "Bt General Corp": a title word inside an
     # organization's name (no given name or other title follows it).
-    rest = tokens[index + 1 :]
     if not rest or rest[0] in _CONNECTORS or rest[-1] not in _ORG_HEADS:
         return True
     names = first_names()
@@ -1100,8 +1126,31 @@ def _process_span(tokens: list[str], after_role: bool, out: _Collector) -> None:
             cursor = start + len(segment)
             if title_part:
                 _title_part(_trim_connectors(segment), out)
+            elif cursor + 1 < len(tokens) and tokens[cursor] in _TITLES and _employer(segment):
+                out.add("organization", segment[0])  # "Qarnco Chief Executive Alan Tarn"
             else:
                 _classify(segment, after_title, out, tokens[start - 1].lower() if start else None)
+
+
+def _employer(segment: Sequence[str]) -> bool:
+    """One unknown capitalized word right before a job title is the title's employer
+    ("Ford Chief Executive Alan Mulally"): not a person, a place or a nationality."""
+    if len(segment) != 1:
+        return False
+    word = segment[0]
+    return (
+        word[1:].islower()
+        and word not in _STOP
+        and word not in first_names()
+        and word.lower() not in common_words()
+        and _known(segment) is None
+        and not is_demonym(word)
+        and not word.endswith(_ADJECTIVE_ENDINGS)  # "Philippine President", "Democratic Leader"
+        and word not in _CHAMBERS  # "House Speaker Jim Wright": which house, the text says
+    )
+
+
+_ADJECTIVE_ENDINGS = ("an", "ese", "ish", "ic", "ine", "et", "i")
 
 
 def _title_part(tokens: list[str], out: _Collector) -> None:

@@ -889,3 +889,32 @@ def test_a_party_named_by_its_members_is_an_organization() -> None:
     assert found.people == ("Gary Qarn",)
     assert found.organizations == ("Neo Democrats", "Christian Democrats")
     assert ents("Gary Plan was adopted.").people == ()  # a plan named after someone
+
+
+def test_a_plain_name_of_a_country_is_a_person_from_there() -> None:
+    found = ents(
+        "Qarn next plays defending champion Dinqra Safqna of Russia and Tsvetqa Pironqova of "
+        "Bulgaria."
+    )
+    assert found.people == ("Dinqra Safqna", "Tsvetqa Pironqova")
+    assert found.places == ("Russia", "Bulgaria")
+    # Everyday words before "of" keep their old reading: a bank, a state.
+    found = ents("The Bank of Russia and the Republic of Korea said.")
+    assert found.people == () and "Bank of Russia" in found.organizations
+
+
+def test_a_nationality_before_a_given_name_and_a_surname_is_dropped() -> None:
+    found = ents("Moodie beat American Sam Qwerrey. The British Red Cross helped.")
+    assert found.people == ("Sam Qwerrey",)
+
+
+def test_a_weak_title_before_a_given_name_holds_a_title_and_the_word_before_is_the_employer() -> (
+    None
+):
+    found = ents("Qarnco Chief Executive Alan Tarnally said the results were good.")
+    assert found.people == ("Alan Tarnally",)
+    assert found.organizations == ("Qarnco",)
+    # Not a chamber, an adjective, or a word before a title that ends the span.
+    found = ents("House Speaker Jim Qwright and Qarnish President Tom Tarn met Damian King.")
+    assert found.organizations == ()
+    assert ents("The Energy Bill passed.").people == ()
