@@ -79,12 +79,23 @@ class Document:
 
     def gold(self, kind: str) -> dict[str, set[str]]:
         """entity -> its spellings in this document, for one type."""
-        from evaluation.entities import name_spellings, wikipedia_spellings
+        from evaluation.entities import group_conjuncts, name_spellings, wikipedia_spellings
 
         found: dict[str, set[str]] = {}
+        spans = [(m.start, m.end) for m in self.mentions if m.kind == kind and m.end > m.start]
         for m in self.mentions:
             if m.kind == kind:
                 spelling = self.text[m.start : m.end] or m.entity  # names-only sets
+                members = (  # a linked mention names one entity, "and" or not
+                    group_conjuncts(self.text, m.start, m.end, spans)
+                    if m.end and not m.title
+                    else None
+                )
+                if members is not None:
+                    for member in members:  # a group: its names no other mention holds
+                        found.setdefault(m.entity, set()).add(member)
+                        found[m.entity] |= name_spellings(member)
+                    continue
                 found.setdefault(m.entity, set()).add(spelling)
                 if m.title:
                     found[m.entity] |= wikipedia_spellings(m.title)

@@ -271,6 +271,45 @@ def name_spellings(spelling: str) -> set[str]:
     return {" ".join(words[start:])} if start else set()
 
 
+_CONJUNCT = re.compile(r",\s*(?:and\s+)?|\s+and\s+|\s+&\s+")
+
+
+def group_conjuncts(
+    text: str, start: int, end: int, nested: Iterable[tuple[int, int]]
+) -> list[str] | None:
+    """The names a gold mention of a group joins that no nested mention covers, or
+    ``None`` when the mention is not a group.
+
+    GUM annotates a coordination of names as one mention of the type besides
+    its members ("Ben Chan and Leung Che-cheung", "Gary Chan of DAB and Eunice
+    Yung"): it names a set, which no name extractor returns. A mention is a
+    group when it holds another mention of its type (``nested``, offsets into
+    ``text``) and an "and" outside them; its conjuncts that no nested mention
+    covers ("Eunice Yung") are names of it (``[]``: all of them are annotated on
+    their own, so the group adds nothing).
+    """
+    inner = [(a, b) for a, b in nested if start <= a and b <= end and b - a < end - start]
+    if not inner:
+        return None
+    joins = [
+        match
+        for match in _CONJUNCT.finditer(text, start, end)
+        if "and" in match.group() or "&" in match.group()
+        if not any(a <= match.start() < b for a, b in inner)
+    ]
+    if not joins:
+        return None
+    parts, cursor = [], start
+    for match in [*_CONJUNCT.finditer(text, start, end), None]:
+        if match is not None and any(a <= match.start() < b for a, b in inner):
+            continue
+        stop = match.start() if match is not None else end
+        if cursor < stop and not any(a < stop and cursor < b for a, b in inner):
+            parts.append(text[cursor:stop].strip())
+        cursor = match.end() if match is not None else end
+    return [part for part in parts if part[:1].isupper() or " " in part]
+
+
 #: Lower-case words that open names themselves: "bin Laden", "al Qaida", "de Gaulle".
 _PARTICLES = frozenset(
     "al el ul bin ibn abu de da di du dos del della van von der den la le".split()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from evaluation.entities import (
     agency_entities,
+    group_conjuncts,
     name_spellings,
     normalize_name,
     wikipedia_spellings,
@@ -47,3 +48,27 @@ def test_a_legal_form_after_and_folds_with_the_and() -> None:
     assert normalize_name("Sears, Roebuck and Co") == normalize_name("Sears Roebuck")
     assert normalize_name("Merrill Lynch and Co Inc") == "merrill lynch"
     assert normalize_name("Johnson and Johnson") == "johnson and johnson"
+
+
+def test_a_group_mention_is_named_by_its_members_no_other_mention_holds() -> None:
+    text = "Elected were Gary Qarn of DAB and Eunice Tarn, and Ben Qwan and Leung Che-tarn."
+    spans = {
+        name: (text.index(name), text.index(name) + len(name))
+        for name in (
+            "Gary Qarn of DAB and Eunice Tarn",
+            "Gary Qarn of DAB",
+            "Ben Qwan and Leung Che-tarn",
+            "Ben Qwan",
+            "Leung Che-tarn",
+        )
+    }
+    nested = list(spans.values())
+    assert group_conjuncts(text, *spans["Gary Qarn of DAB and Eunice Tarn"], nested) == [
+        "Eunice Tarn"
+    ]
+    # Every member annotated on its own: the group adds no name.
+    assert group_conjuncts(text, *spans["Ben Qwan and Leung Che-tarn"], nested) == []
+    # A name with nothing nested in it is no group, "and" or not.
+    assert group_conjuncts(text, *spans["Gary Qarn of DAB"], nested) is None
+    whole = "Qarn Teaching Museum and Art Gallery"
+    assert group_conjuncts(whole, 0, len(whole), [(0, len(whole))]) is None
