@@ -13,7 +13,9 @@ Whoosh), so the method is a cascade of cheap steps:
    (``US President Donald Trump`` -> ``US`` | ``Donald Trump``). A job title
    is kept as evidence that the following segment is a person.
 3. Each segment is classified by, in order: the static tables (gazetteer,
-   Reuters codes, known organizations and people), a preceding job title, its
+   Reuters codes, known organizations and people), a preceding job title or
+   lower-case role word (an occupation or a kinship noun counts only before
+   two or three plain capitalized words: "author Truman Capote"), its
    form (a last word such as ``Corp``, ``Bank``, ``Ministry``; a first word
    such as ``Bank of``), and a leading given name. Segments that match none
    are searched for known names inside them, and otherwise dropped: a missed
@@ -1053,7 +1055,7 @@ def _subspans(tokens: list[str]) -> Iterator[list[str]]:
     """
     current: list[str] = []
     for index, raw in enumerate(tokens):
-        if raw.endswith(".") and not _is_abbreviation(raw):
+        if raw.endswith(".") and not _is_abbreviation(raw) and not _firm_founder(tokens, index):
             # "Iran. The": a sentence ends here.
             current.append(raw[:-1])
             yield current
@@ -1073,6 +1075,22 @@ def _subspans(tokens: list[str]) -> Iterator[list[str]]:
             current.append(token)
     if current:
         yield current
+
+
+def _firm_founder(tokens: list[str], index: int) -> bool:
+    """``Alex. Brown and Sons Inc``: a given name cut short opens a firm's name (the
+    firm's form follows), it does not end a sentence."""
+    return (
+        index == 0
+        and len(tokens) > 2
+        and tokens[0][:-1] in _GIVEN_NAME_ABBREVIATIONS
+        and any(token.rstrip(".") in _LEGAL_KEYS_CASED for token in tokens[2:])
+    )
+
+
+#: Given names written short, with a period, in old firms' names ("Wm. Wrigley Jr Co").
+_GIVEN_NAME_ABBREVIATIONS = _words("Alex Chas Wm Jas Geo Thos Jos Benj Robt Edw Saml Danl")
+_LEGAL_KEYS_CASED = frozenset(suffix.rstrip(".") for suffix in _LEGAL_SUFFIXES)
 
 
 def _possessive_in_name(tokens: list[str], token: str) -> bool:

@@ -918,3 +918,9 @@ def test_a_weak_title_before_a_given_name_holds_a_title_and_the_word_before_is_t
     found = ents("House Speaker Jim Qwright and Qarnish President Tom Tarn met Damian King.")
     assert found.organizations == ()
     assert ents("The Energy Bill passed.").people == ()
+
+
+def test_a_given_name_cut_short_opens_a_firms_name() -> None:
+    found = ents("It is managed by Alex. Qarn and Sons Inc and was formed by Wm. Tarnley Jr Co.")
+    assert found.people == ()
+    assert found.organizations == ("Alex. Qarn and Sons Inc", "Wm. Tarnley Jr Co")
