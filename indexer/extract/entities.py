@@ -537,7 +537,11 @@ def _add_organization(tokens: list[str], out: _Collector) -> None:
     of the UK" is the University of Sheffield, in the United Kingdom) or dangling
     connectors."""
     for index in range(len(tokens) - 2, 1, -1):
-        if tokens[index] == "of" and "of" in tokens[:index]:
+        if tokens[index] == "of" and (
+            "of" in tokens[:index]
+            # "Colorado State University of the US" (not "Bank of the United States")
+            or (tokens[index + 1] == "the" and tokens[index - 1] in _ORG_HEADS)
+        ):
             rest = tokens[index + 1 :]
             if rest and rest[0] == "the":
                 rest = rest[1:]
@@ -644,8 +648,7 @@ def _classify(
     """
     before = _word_before(tokens, before)
     tokens = _trim_connectors(tokens)
-    if len(tokens) > 2 and _is_acronym(tokens[-1]) and _org_start(tokens[:-1]) == 0:
-        tokens = tokens[:-1]  # "Saudi Press Agency SPA"
+    tokens = _without_trailing_initials(tokens, out)
     if not tokens or _pretyped(tokens, out) or _split_pair(tokens, out):
         return
     known = _known(tokens)
@@ -695,6 +698,18 @@ def _national_person(tokens: list[str], out: _Collector) -> bool:
         _split_person(tokens[1:], out)
         return True
     return False
+
+
+def _without_trailing_initials(tokens: list[str], out: _Collector) -> list[str]:
+    """An organization's name without the initials after it: its own ("Saudi Press
+    Agency SPA"), or a country's, which is a place ("Beneficial National Bank USA",
+    "University of Sheffield of the UK")."""
+    if len(tokens) <= 2 or not _is_acronym(tokens[-1]) or _org_start(tokens[:-1]) != 0:
+        return tokens
+    place = _known(tokens[-1:])
+    if place is not None and place[0] == "place" and not _initials_match(tokens[:-1], tokens[-1]):
+        out.add_known(place, tokens[-1:])
+    return tokens[:-1]
 
 
 def _name_part(tokens: Sequence[str]) -> Sequence[str]:

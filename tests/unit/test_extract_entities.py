@@ -924,3 +924,20 @@ def test_a_given_name_cut_short_opens_a_firms_name() -> None:
     found = ents("It is managed by Alex. Qarn and Sons Inc and was formed by Wm. Tarnley Jr Co.")
     assert found.people == ()
     assert found.organizations == ("Alex. Qarn and Sons Inc", "Wm. Tarnley Jr Co")
+
+
+def test_a_country_after_an_organizations_name_is_a_place_not_its_initials() -> None:
+    found = ents(
+        "Teams from Qarn State University of the US and the University of Tarnfield of the UK "
+        "met. It rated Qarnley National Bank USA and the Qarn Press Agency QPA."
+    )
+    assert found.organizations == (
+        "Qarn State University",
+        "University of Tarnfield",
+        "Qarnley National Bank",
+        "Qarn Press Agency",
+    )
+    assert found.places == ("United States", "United Kingdom")
+    assert ents("The Bank of the United States failed.").organizations == (
+        "Bank of the United States",
+    )
