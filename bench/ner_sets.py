@@ -12,7 +12,10 @@ or ``places`` (the facets' names). Splits follow each set's SOURCE.md:
   Durham, North Carolina"; ``evaluation.entities.wikipedia_spellings``). Its
   minimal span of an unlinked name can open with the role noun before it
   ("barrister Colin Yeo"): the name without it is a spelling too
-  (``evaluation.entities.name_spellings``, applied to every set).
+  (``evaluation.entities.name_spellings``, applied to every set). An unlinked
+  mention of a group ("Ben Chan and Leung Che-cheung", besides a mention of
+  each) is named by its members no other mention holds, or dropped
+  (``evaluation.entities.group_conjuncts``).
 * ``gmb``: blocks of 100 sentences hashed into train/dev/test; a block is a
   document. ``per`` -> people, ``org`` -> organizations, ``geo`` -> places;
   ``gpe`` (mostly demonyms) is dropped, as SOURCE.md suggests.
