@@ -46,7 +46,7 @@ from indexer.extract.gazetteer import (
     solo_surnames,
 )
 from indexer.extract.tagger import Context, span_tagger
-from indexer.extract.variants import is_demonym
+from indexer.extract.variants import GIVEN_NAME_ABBREVIATIONS, is_demonym
 from indexer.normalize import fold_punctuation
 
 __all__ = ["Entities", "extract_entities"]
@@ -539,8 +539,8 @@ def _add_organization(tokens: list[str], out: _Collector) -> None:
     for index in range(len(tokens) - 2, 1, -1):
         if tokens[index] == "of" and (
             "of" in tokens[:index]
-            # "Colorado State University of the US" (not "Bank of the United States")
-            or (tokens[index + 1] == "the" and tokens[index - 1] in _ORG_HEADS)
+            # "Exxon Corp of the U.S."; not "Development Bank of the Philippines", a name
+            or (tokens[index + 1] == "the" and tokens[index - 1] in _LEGAL_SUFFIXES)
         ):
             rest = tokens[index + 1 :]
             if rest and rest[0] == "the":
@@ -1098,13 +1098,11 @@ def _firm_founder(tokens: list[str], index: int) -> bool:
     return (
         index == 0
         and len(tokens) > 2
-        and tokens[0][:-1] in _GIVEN_NAME_ABBREVIATIONS
+        and tokens[0][:-1] in GIVEN_NAME_ABBREVIATIONS
         and any(token.rstrip(".") in _LEGAL_KEYS_CASED for token in tokens[2:])
     )
 
 
-#: Given names written short, with a period, in old firms' names ("Wm. Wrigley Jr Co").
-_GIVEN_NAME_ABBREVIATIONS = _words("Alex Chas Wm Jas Geo Thos Jos Benj Robt Edw Saml Danl")
 _LEGAL_KEYS_CASED = frozenset(suffix.rstrip(".") for suffix in _LEGAL_SUFFIXES)
 
 

@@ -34,7 +34,13 @@ import re
 
 from indexer.extract.gazetteer import common_words
 
-__all__ = ["canonical_entities", "canonical_name", "is_agency", "is_demonym"]
+__all__ = [
+    "GIVEN_NAME_ABBREVIATIONS",
+    "canonical_entities",
+    "canonical_name",
+    "is_agency",
+    "is_demonym",
+]
 
 _INITIAL = re.compile(r"^[A-Z]\.?$")
 _LEGAL = {
@@ -199,6 +205,12 @@ _NEEDS_FORM = frozenset(
 )
 
 
+#: Given names written short, with a period, in old firms' names ("Wm. Wrigley Jr Co").
+GIVEN_NAME_ABBREVIATIONS = frozenset(
+    "Alex Chas Wm Jas Geo Thos Jos Benj Robt Edw Saml Danl".split()
+)
+
+
 def _organization_words(words: list[str]) -> list[str]:
     """A firm's name without its legal form ("General Motors Corp", "Merrill Lynch and Co
     Inc", "Dome Petroleum Ltd" -> "General Motors", "Merrill Lynch", "Dome Petroleum"), so
@@ -236,6 +248,9 @@ def canonical_name(kind: str, name: str) -> str:
     elif kind == "organization" and len(words) >= 2:
         if words[0] in ("The", "the"):
             words = words[1:]
+        if words[0].endswith(".") and words[0][:-1] in GIVEN_NAME_ABBREVIATIONS:
+            # "Alex. Brown and Sons" and "Alex Brown and Sons": the period is optional
+            words = [words[0][:-1], *words[1:]]
         return " ".join(_organization_words(words))
     return name
 

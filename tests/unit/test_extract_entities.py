@@ -928,16 +928,16 @@ def test_a_given_name_cut_short_opens_a_firms_name() -> None:
 
 def test_a_country_after_an_organizations_name_is_a_place_not_its_initials() -> None:
     found = ents(
-        "Teams from Qarn State University of the US and the University of Tarnfield of the UK "
-        "met. It rated Qarnley National Bank USA and the Qarn Press Agency QPA."
+        "Teams from Qarn Oil Co of the US and the University of Tarnfield of the UK met. It "
+        "rated Qarnley National Bank USA and the Qarn Press Agency QPA."
     )
     assert found.organizations == (
-        "Qarn State University",
+        "Qarn Oil Co",
         "University of Tarnfield",
         "Qarnley National Bank",
         "Qarn Press Agency",
     )
     assert found.places == ("United States", "United Kingdom")
-    assert ents("The Bank of the United States failed.").organizations == (
-        "Bank of the United States",
+    assert ents("The Qarn Development Bank of the Philippines lent.").organizations == (
+        "Qarn Development Bank of the Philippines",
     )

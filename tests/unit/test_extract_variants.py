@@ -168,3 +168,11 @@ def test_a_compass_word_and_a_nationality_is_a_demonym() -> None:
     assert "North Korean" not in everything and "South Africans" not in everything
     assert is_demonym("North Korean") and is_demonym("Western European")
     assert not is_demonym("North Korea") and not is_demonym("South Africa")
+
+
+def test_a_given_name_cut_short_in_a_firms_name_is_one_value_with_or_without_its_period() -> None:
+    from indexer.extract.variants import canonical_name
+
+    assert canonical_name("organization", "Alex. Qarn and Sons Inc") == "Alex Qarn and Sons"
+    assert canonical_name("organization", "Alex Qarn and Sons Inc") == "Alex Qarn and Sons"
+    assert canonical_name("organization", "St. Qarn Bank") == "St. Qarn Bank"
