@@ -1711,11 +1711,12 @@ def _resolve(
     and short forms of names found are recorded in ``spellings``.
     """
     decide = decide or _tagger_decision
+    org_names = [m.name for m in mentions if m.kind == "organization"]
+    short_forms = _short_forms(org_names)
+    mentions = _without_firms_of_people(mentions, short_forms, spellings, text)
     surnames = _surname_index(mentions, tag_people)
     solo = solo_surnames()
-    org_names = [m.name for m in mentions if m.kind == "organization"]
     acronyms = _acronyms((m.kind, m.name) for m in mentions if m.kind in ("organization", "place"))
-    short_forms = _short_forms(org_names)
     lower_words = _LowerWords(text)
     resolved = []
     for mention in mentions:
@@ -1753,6 +1754,52 @@ def _resolve(
         else:
             resolved.append(mention)
     return resolved
+
+
+def _without_firms_of_people(
+    mentions: list[_Mention],
+    short_forms: Mapping[str, tuple[str, str]],
+    spellings: dict[tuple[str, str], list[str]] | None,
+    text: str,
+) -> list[_Mention]:
+    """The mentions without the people that are a firm's short form (recorded as the
+    firm's spellings instead), unless the story describes the person ("Mario Gabelli,
+    head of ... Mario Gabelli and Co")."""
+    kept = []
+    for mention in mentions:
+        if (
+            mention.kind == "person"
+            and _firm_of_a_person(mention, short_forms)
+            and not _described_as_person(mention.name, text)
+        ):
+            if spellings is not None:
+                spellings.setdefault(short_forms[mention.name], []).append(mention.name)
+        else:
+            kept.append(mention)
+    return kept
+
+
+def _firm_of_a_person(mention: _Mention, short_forms: Mapping[str, tuple[str, str]]) -> bool:
+    """A person's name that opens an organization's name found in the same story is that
+    firm's short form: "Dean Witter" of "Dean Witter Reynolds Inc", "Shearson Lehman"
+    of "Shearson Lehman Brothers Inc" (not after a title: "President Ford"; nor a band's,
+    a show's: "Dave Matthews" of "Dave Matthews Band")."""
+    if mention.titled or " " not in mention.name or mention.name not in short_forms:
+        return False
+    last = short_forms[mention.name][1].rsplit(" ", 1)[-1]
+    return last in _LEGAL_SUFFIXES or last in _FIRM_LAST
+
+
+def _described_as_person(name: str, text: str) -> bool:
+    """Whether the story writes "<name>, [a|the] <role or occupation>" or "<name> said he"."""
+    for match in re.finditer(re.escape(name) + r"(?:, (?:an? |the )?| said )(\w+)", text):
+        word = match.group(1).lower()
+        if word in _ROLE_WORDS or _person_noun(word) or word in ("he", "she", "who", "head"):
+            return True
+    return False
+
+
+_FIRM_LAST = _words("Industries Brothers Bros Bros. Group Holdings Securities Partners Associates")
 
 
 def _after_the(mention: _Mention) -> bool:

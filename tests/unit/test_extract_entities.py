@@ -941,3 +941,15 @@ def test_a_country_after_an_organizations_name_is_a_place_not_its_initials() -> 
     assert ents("The Qarn Development Bank of the Philippines lent.").organizations == (
         "Qarn Development Bank of the Philippines",
     )
+
+
+def test_a_persons_name_that_opens_a_firms_name_in_the_story_is_the_firm() -> None:
+    found = ents("Dean Qarnley Reynolds Inc raised its rating. Dean Qarnley analysts said so.")
+    assert found.people == ()
+    assert found.organizations == ("Dean Qarnley Reynolds Inc",)
+    # The founder the story describes stays a person beside the firm.
+    found = ents("Mario Qarnelli, head of investment firm Mario Qarnelli and Co, said he sold.")
+    assert found.people == ("Mario Qarnelli",)
+    # A band or a show named after someone leaves the person be.
+    found = ents("Dave Tarnley of the Dave Tarnley Band sang. Dave Tarnley wrote it.")
+    assert "Dave Tarnley" in found.people
