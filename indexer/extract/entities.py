@@ -289,6 +289,8 @@ _NOT_NAMES = (
         AIDS SDR SDRs ADR ADRs PSBR FCOJ ZIP OTC NAV EPS LIBOR VAT ATM ICU MRI WMD IED RPG
         UAV SUV LNG LPG NGO NGOs"""
     )
+    # Holidays and feasts, which are days, not people ("before Easter", "over Christmas").
+    | _words("Easter Christmas Thanksgiving Ramadan Passover Hanukkah Diwali Eid Lent Advent")
 )
 # Flu strains and similar designations: "H5N1", "H1N1".
 _STRAIN = re.compile(r"[A-Z]\d+[A-Z]\d+")

@@ -953,3 +953,9 @@ def test_a_persons_name_that_opens_a_firms_name_in_the_story_is_the_firm() -> No
     # A band or a show named after someone leaves the person be.
     found = ents("Dave Tarnley of the Dave Tarnley Band sang. Dave Tarnley wrote it.")
     assert "Dave Tarnley" in found.people
+
+
+def test_holidays_are_days_not_names() -> None:
+    found = ents("Markets closed for Easter and reopened after Ramadan. Qarn Island lies far.")
+    assert (found.people, found.organizations) == ((), ())
+    assert ents("They sailed to Easter Island.").places == ("Easter Island",)
