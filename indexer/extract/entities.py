@@ -439,6 +439,11 @@ def _org_start(tokens: Sequence[str]) -> int | None:
         return 0
     if tokens[0] in _ORG_FIRST or _is_team(tokens) or _party_by_members(tokens):
         return 0
+    if "and" in tokens and 0 < tokens.index("and") < len(tokens) - 1:
+        and_at = tokens.index("and")
+        rest = tokens[and_at + 2 :]
+        if tokens[and_at - 1] == tokens[and_at + 1] and all(w in _LEGAL_SUFFIXES for w in rest):
+            return 0  # "Johnson and Johnson": a firm (no one is named twice)
     return None
 
 
@@ -669,7 +674,12 @@ def _classify(
         if org_start:
             _classify(tokens[:org_start], after_title, out)
         _add_organization(tokens[org_start:], out)
-    elif after_title and tokens[0] not in _CONNECTORS and tokens[0] not in _ORG_HEADS:
+    elif (
+        after_title
+        and tokens[0] not in _CONNECTORS
+        and tokens[0] not in _ORG_HEADS
+        and not (len(tokens) == 1 and tokens[0].lower() in common_words())  # "King World"
+    ):
         # "official Administration policy": a role word before a lone
         # organization word is not a person's name.
         _split_person(tokens, out, titled=True)
@@ -998,6 +1008,12 @@ def _joins(tokens: list[str], index: int) -> bool:
     if index == 0:
         return False
     before, after = tokens[index - 1], tokens[index + 1 :]
+    if (
+        after[:1] == [before]
+        and (index == 1 or tokens[index - 2] in _CONNECTORS)
+        and all(word in _LEGAL_SUFFIXES for word in after[1:])
+    ):
+        return True  # "Johnson and Johnson", "Smith and Smith": one firm, not one person twice
     if (
         before in _AND_WORDS
         and after[:1] != ["the"]
@@ -1899,6 +1915,8 @@ def _tagger_decision(mention: _Mention) -> str | None:
         and tokens[0] not in first_names()
     ):
         return None  # "Tamil Tiger rebels", "Iraqi Kurdistan": a group or a region
+    if kind == "person" and (tokens[-1] in _PARTY_MEMBERS or tokens[-1] in _NOT_PERSON_LAST):
+        return None  # "House Republicans", "Cruzado Plan"
     if kind == "person" and tokens[-1] in _PARTY_MEMBERS:
         return None  # "House Republicans": a party's members in a chamber
     if kind == "person" and mention.neuter:

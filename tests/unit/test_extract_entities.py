@@ -959,3 +959,16 @@ def test_holidays_are_days_not_names() -> None:
     found = ents("Markets closed for Easter and reopened after Ramadan. Qarn Island lies far.")
     assert (found.people, found.organizations) == ((), ())
     assert ents("They sailed to Easter Island.").places == ("Easter Island",)
+
+
+def test_a_name_joined_to_itself_is_a_firm_and_plans_are_no_people() -> None:
+    found = ents("Qarnson and Qarnson said the drug was safe. The Tarnado Plan freeze failed.")
+    assert found.people == ()
+    assert found.organizations == ("Qarnson and Qarnson",)
+    found = ents("Qarnco and Qarnco Financial merged.")
+    assert "Qarnco and Qarnco Financial" not in found.organizations
+
+
+def test_an_everyday_word_after_a_title_is_no_person() -> None:
+    assert ents("King World said it would buy back shares.").people == ()
+    assert ents("King Qarnsein said so.").people == ("Qarnsein",)
