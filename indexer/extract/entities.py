@@ -1291,6 +1291,11 @@ def _scan_span(text: str, match: re.Match[str], out: _Collector) -> None:
         words = words[lead + 1 :]
     if "'" in match.group():
         words = _known_with_possessive(words, out)
+        if _firm_in_possessive(words, text, match.end()):
+            # "rated A by Moody's.", "Wendy's, a chain" ("was Reagan's.": _resolve)
+            known = _known(words)
+            out.mentions.append(_Mention(*known) if known else _Mention("organization?", words[0]))
+            words = []
     for number, tokens in enumerate(_subspans(words) if words else ()):
         if number == 0 and len(tokens) > 2 and tokens[1] == "of":
             tokens = _without_opening_plural(tokens, text, match.start())
@@ -1336,6 +1341,46 @@ def _known_with_possessive(words: list[str], out: _Collector) -> list[str]:
                 out.add_known(known, words[:end])
                 return words[end:]
     return words
+
+
+_POSSESSIVE_FIRM_AFTER = re.compile(
+    r"(?:[.,;:)]|$| (?:is|was|said|says)\b)"
+)
+
+
+def _possessive_name(
+    mention: _Mention, surnames: Mapping[str, str], short_forms: Mapping[str, tuple[str, str]]
+) -> _Mention:
+    """A name in the possessive that owns nothing is a firm's ("Wendy's,"), unless it is
+    the surname of someone the story names ("the plan was Reagan's.")."""
+    if mention.kind != "organization?":
+        return mention
+    base = mention.name[:-2]
+    if base in surnames:
+        return _Mention("person", surnames[base])
+    for form in (mention.name, base):  # "Vernell's," of "Vernell's Fine Candies Inc"
+        if form in short_forms:
+            return _Mention(*short_forms[form])
+    return _Mention("organization", mention.name)
+
+
+def _firm_in_possessive(words: Sequence[str], text: str, end: int) -> bool:
+    """One unknown word written with "'s" that owns nothing (punctuation or a verb
+    follows) is a name that ends so: "rated A by Moody's.", "Wendy's, another chain",
+    "Sotheby's said"; "Reagan's policy" owns a noun."""
+    if len(words) != 1 or not words[0].endswith("'s") or len(words[0]) < 4:
+        return False
+    base = words[0][:-2]
+    if (
+        not base[1:].islower()
+        or base.lower() in common_words()
+        or base in _ORG_HEADS
+        or base in _WEEKDAYS_MONTHS
+    ):
+        return False  # "REMIC's", "the Commission's.", "Tuesday's."
+    if _known([base]) is not None or base in _TITLES or base in solo_surnames():
+        return False  # "Iran's.", "the President's."
+    return _POSSESSIVE_FIRM_AFTER.match(text, end) is not None
 
 
 def _qualified_spelling(span: str, found: Sequence[_Mention], out: _Collector) -> None:
@@ -1733,6 +1778,7 @@ def _resolve(
     short_forms = _short_forms(org_names)
     mentions = _without_firms_of_people(mentions, short_forms, spellings, text)
     surnames = _surname_index(mentions, tag_people)
+    mentions = [_possessive_name(mention, surnames, short_forms) for mention in mentions]
     solo = solo_surnames()
     acronyms = _acronyms((m.kind, m.name) for m in mentions if m.kind in ("organization", "place"))
     lower_words = _LowerWords(text)

@@ -972,3 +972,13 @@ def test_a_name_joined_to_itself_is_a_firm_and_plans_are_no_people() -> None:
 def test_an_everyday_word_after_a_title_is_no_person() -> None:
     assert ents("King World said it would buy back shares.").people == ()
     assert ents("King Qarnsein said so.").people == ("Qarnsein",)
+
+
+def test_a_name_in_the_possessive_that_owns_nothing_is_a_firm() -> None:
+    found = ents("The issue is rated A by Qoody's. Wendy's, a chain, rose. Qarnbury's said so.")
+    assert found.people == ()
+    assert found.organizations == ("Qoody's", "Wendy's", "Qarnbury's")
+    # It owns something, it is a day, or it is someone the story names.
+    found = ents("John Tarnley spoke on Tuesday's show. The plan was Tarnley's. Qarn's plan won.")
+    assert found.people == ("John Tarnley",)
+    assert found.organizations == ()
