@@ -1343,9 +1343,7 @@ def _known_with_possessive(words: list[str], out: _Collector) -> list[str]:
     return words
 
 
-_POSSESSIVE_FIRM_AFTER = re.compile(
-    r"(?:[.,;:)]|$| (?:is|was|said|says)\b)"
-)
+_POSSESSIVE_FIRM_AFTER = re.compile(r"(?:[.,;:)]|$| (?:is|was|said|says)\b)")
 
 
 def _possessive_name(
