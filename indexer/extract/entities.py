@@ -1632,7 +1632,20 @@ def _scan_marked_companies(text: str, out: _Collector) -> str:
         text = _BRACKETED.sub(lambda match: _bracket(match, out), text)
     if any(hint in text for hint in _PARTNERSHIP_HINTS):
         text = _PARTNERSHIP.sub(lambda match: _partnership(match, out), text)
+    if ", " in text and " and " in text:
+        text = _NAMED_PARTNERS.sub(lambda match: _partnership(match, out), text)
     return text
+
+
+# Three partners' names and the firm's legal form: "Donaldson, Lufkin and Jenrette
+# Securities Corp" (a list of firms names each with more words: "Chase Manhattan,
+# Citicorp and Qarn Corp"; one word a partner, no everyday word: not "Sales, Profits and
+# Revenue Inc").
+_NAMED_PARTNERS = re.compile(
+    r"(?<!, )\b(?!(?:Co|Inc|Corp|Ltd|Plc|The|And)\b)[A-Z][a-z]+, "
+    r"(?!(?:Co|Inc|Corp|Ltd|Plc)\b)[A-Z][a-z]+,? (?:and|&) "
+    r"[A-Z][a-z]+(?: Securities| Brothers| Bros)? (?:Inc|Corp|Co|Ltd|Plc)\b\.?"
+)
 
 
 def _bracket(match: re.Match[str], out: _Collector) -> str:
@@ -1929,19 +1942,33 @@ def _short_forms(organizations: Iterable[str]) -> dict[str, tuple[str, str]]:
     return found
 
 
+#: Words that label a thing by a letter: "Series C", "Class A", "Phase B", "Form D".
+_LABEL_WORDS = _words(
+    "Series Class Tranche Tier Plan Type Model Phase Stage Option Section Article Chapter"
+    " Schedule Form Exhibit Appendix Annex Grade Category Level Block Lot Unit"
+)
+
+
+def _a_label(tokens: Sequence[str], after: str, initial: bool) -> bool:
+    """A label, not a name: a table's before a date ("Record April 20", "Pay May 25";
+    "GKN 1986 profit" is a firm's initials), a numbered part of a text ("in Chapter
+    11"), a thing's letter ("Series C preferred", "Class A shares")."""
+    if len(tokens) == 2:
+        return len(tokens[1]) == 1 and tokens[0] in _LABEL_WORDS
+    return (
+        len(tokens) == 1
+        and (after[:1].isdigit() or after in _NUMBER_WORDS)
+        and ((initial and tokens[0][1:].islower()) or tokens[0].lower() in common_words())
+    )
+
+
 def _tagger_decision(mention: _Mention) -> str | None:
     """The statistical tagger's type for a name the rules left unclassified."""
     tokens = tuple(mention.name.split(" "))
     before, after, initial = mention.context or ("", "", False)
     if after in _PLACE_NOUNS:
         return "place"  # "Sangin district", "Jaffna peninsula", "Lagos airport"
-    if (
-        len(tokens) == 1
-        and (after[:1].isdigit() or after in _NUMBER_WORDS)
-        and ((initial and tokens[0][1:].islower()) or tokens[0].lower() in common_words())
-    ):
-        # "Record April 20", "Pay May 25": a table's labels before dates ("GKN 1986
-        # profit" is a firm's initials); "in Chapter 11": a numbered part of a text
+    if _a_label(tokens, after, initial):
         return None
     kind = span_tagger().classify(tokens, before, after, initial)
     if (

@@ -982,3 +982,14 @@ def test_a_name_in_the_possessive_that_owns_nothing_is_a_firm() -> None:
     found = ents("John Tarnley spoke on Tuesday's show. The plan was Tarnley's. Qarn's plan won.")
     assert found.people == ("John Tarnley",)
     assert found.organizations == ()
+
+
+def test_three_partners_and_a_legal_form_are_one_firm() -> None:
+    found = ents("It was managed by Qarnson, Lufqin and Tarnette Securities Corp, with others.")
+    assert found.people == ()
+    assert found.organizations == ("Qarnson, Lufqin and Tarnette Securities Corp",)
+
+
+def test_a_letter_after_a_label_word_is_no_name() -> None:
+    found = ents("It sold Series C preferred stock and Class B shares.")
+    assert (found.people, found.organizations) == ((), ())
