@@ -151,9 +151,15 @@ _MONTHS = _words(
     """January February March April May June July August September October November
     December"""
 )
-_WEEKDAYS_MONTHS = _MONTHS | _words(
-    """Monday Tuesday Wednesday Thursday Friday Saturday Sunday Mon Tue Tues Wed Thu Thur Thurs
-    Fri Sat Sun Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec"""
+#: Months written short, in tables ("Pay Jan 19", "Record Aug Three").
+_MONTH_ABBREVIATIONS = _words("Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec")
+_WEEKDAYS_MONTHS = (
+    _MONTHS
+    | _MONTH_ABBREVIATIONS
+    | _words(
+        """Monday Tuesday Wednesday Thursday Friday Saturday Sunday Mon Tue Tues Wed Thu Thur
+        Thurs Fri Sat Sun"""
+    )
 )
 # Job titles and honorifics: never an entity alone, and evidence that the
 # name right after them is a person's.
@@ -200,7 +206,7 @@ _ORG_HEADS = _words(
     Tribunal Directorate Secretariat Legislature Caucus Centers Centres Orchestra Band Ensemble
     Choir Museum Library Records Studios Entertainment Publishing FC Scouts News Municipality
     Mission Initiative Consortium Cartel Observatory Force Community Monitor Staff Mirror Express
-    Treasury Marines Cooperation Daily TV Chamber Voice Lines"""
+    Treasury Marines Cooperation Daily TV Chamber Voice Lines Markets"""
 )
 # Plurals after a city that name events or agreements, not teams: "Beijing Olympics".
 _NOT_TEAMS = _words(
@@ -399,7 +405,7 @@ class _Collector:
             before, initial = inside.rstrip(".,"), False
         elif initial and " " not in name:
             following = self.text[start + len(name) : start + len(name) + 20].split()
-            if following and following[0] in _MONTHS:
+            if following and following[0] in _WEEKDAYS_MONTHS:
                 # "Record April One", "Pay May 25": a table's label before a date
                 after = following[1].lower() if len(following) > 1 else ""
         context = (before, after, initial)
@@ -907,7 +913,20 @@ def _is_break(tokens: list[str], index: int) -> bool:
         return True
     if token == "Without" and 0 < index < len(tokens) - 1 and tokens[index + 1] == "Borders":
         return False  # "Reporters Without Borders", "Doctors Without Borders"
+    if token == "Jan" and index < len(tokens) - 1 and _given_jan(tokens[index + 1]):
+        return False  # "Jan Kowalski", "Jan Peter Balkenende": a given name, not January
     return token in _STOP or token in _WEEKDAYS_MONTHS
+
+
+def _given_jan(following: str) -> bool:
+    """Whether the word after "Jan" makes it a given name: a name, not a number word
+    ("Record Jan Four") or another date word."""
+    return (
+        following[1:].islower()
+        and following.lower() not in _NUMBER_WORDS
+        and following not in _WEEKDAYS_MONTHS
+        and following not in _STOP
+    )
 
 
 def _segments(tokens: list[str], after_role: bool) -> Iterator[tuple[list[str], bool, bool]]:

@@ -165,7 +165,10 @@ _DEMONYMS = frozenset(
     ukrainian uruguayan uzbek venezuelan vietnamese welsh yemeni yugoslav zambian zimbabwean
     arab arabian asian african latino hispanic sunni shiite shia muslim christian jewish
     jew catholic protestant hindu buddhist sikh westerner easterner shi'ite shi'a
-    tamil sinhalese pashtun baluch hutu tutsi uighur uyghur chechen ossetian""".split()
+    tamil sinhalese pashtun baluch hutu tutsi uighur uyghur chechen ossetian
+    soviet mauritian zairean zairian bruneian fijian samoan tongan papuan gabonese
+    beninese burkinabe gambian botswanan swazi comorian djiboutian czechoslovak bahamian
+    barbadian trinidadian guyanese surinamese belizean grenadian bermudian faroese""".split()
 )
 
 
@@ -191,7 +194,13 @@ def is_demonym(name: str) -> bool:
 
 
 def _is_demonym_word(key: str) -> bool:
-    return key in _DEMONYMS or (key.endswith("s") and key[:-1] in _DEMONYMS)
+    return (
+        key in _DEMONYMS or key in _ADJECTIVES_ONLY or (key.endswith("s") and key[:-1] in _DEMONYMS)
+    )
+
+
+#: Nationality adjectives whose plural is a country: "Philippine", not "Philippines".
+_ADJECTIVES_ONLY = frozenset(("philippine",))
 
 
 _COMPASS = frozenset("north south east west northern southern eastern western central".split())

@@ -993,3 +993,17 @@ def test_three_partners_and_a_legal_form_are_one_firm() -> None:
 def test_a_letter_after_a_label_word_is_no_name() -> None:
     found = ents("It sold Series C preferred stock and Class B shares.")
     assert (found.people, found.organizations) == ((), ())
+
+
+def test_jan_before_a_name_is_a_given_name_and_short_months_label_tables() -> None:
+    found = ents("Jan Qarnowski agreed. Jan Peter Tarnende spoke on Jan 12.")
+    assert found.people == ("Jan Qarnowski", "Jan Peter Tarnende")
+    found = ents("Qtly div 30 cts vs 25 cts\n\nPay Jan 19\n\nRecord Aug Three")
+    assert (found.people, found.organizations, found.places) == ((), (), ())
+
+
+def test_soviet_is_an_adjective_and_capital_markets_a_firm() -> None:
+    found = ents("Soviet operators chartered ships. Qarnill Lynch Capital Markets underwrote it.")
+    assert found.people == () and found.places == ()
+    assert found.organizations == ("Qarnill Lynch Capital Markets",)
+    assert ents("He flew to the Philippines.").places == ("Philippines",)
