@@ -1612,10 +1612,11 @@ def _role_before(text: str, start: int, words: Sequence[str]) -> bool:
     word = head[head.rfind(" ") + 1 :]
     if word in _ROLE_WORDS:
         return True
-    compound, _, word = word.rpartition("-")
-    if _DIGIT.search(compound):
+    if not _person_noun(word[word.rfind("-") + 1 :]):
+        return False
+    if "-" in word and _DIGIT.search(word):
         return False  # "the 60-member Malaysian-led contingent": a size, not a person
-    return _person_noun(word) and _plain_name(words)
+    return _plain_name(words)
 
 
 def _person_noun(word: str) -> bool:
