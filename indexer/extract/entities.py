@@ -1113,6 +1113,7 @@ def _subspans(tokens: list[str]) -> Iterator[list[str]]:
             yield current
             current = []
             continue
+
         token = _strip_possessive(raw)
         if token[:2] in ("D-", "R-", "I-") and len(token) > 3:
             token = token[2:]  # "(D-Ohio)": party and state
@@ -1654,7 +1655,28 @@ def _scan_marked_companies(text: str, out: _Collector) -> str:
         text = _PARTNERSHIP.sub(lambda match: _partnership(match, out), text)
     if ", " in text and " and " in text:
         text = _NAMED_PARTNERS.sub(lambda match: _partnership(match, out), text)
+    if ") " in text:
+        text = _BRACKETED_WORD_FIRM.sub(lambda match: _bracketed_word_firm(match, out), text)
     return text
+
+
+def _bracketed_word_firm(match: re.Match[str], out: _Collector) -> str:
+    """ "Cheung Kong (Holdings) Ltd" is one firm; not a regional unit, whose bracket is a
+    place ("Yamaichi International (Europe) Ltd": the firm, and Europe), nor the tail of
+    a longer name ("Union Bank of Switzerland (Securities) Ltd")."""
+    inner = match.group(1)
+    if _known([inner]) is not None or match.string[: match.start()].endswith(("of ", "and ")):
+        return match.group()
+    return _partnership(match, out)
+
+
+# A firm's name with a bracketed word before its legal form: "Cheung Kong (Holdings) Ltd",
+# "Swire Pacific (Holdings) Ltd", "Qarn (Bermuda) Ltd".
+_BRACKETED_WORD_FIRM = re.compile(
+    r"\b(?!(?:The|A|An|In|On|At|By|Of|Co|Inc|Corp|Ltd|Plc)\b)[A-Z][\w&'-]*"
+    r"(?: (?!(?:Ltd|Inc|Corp|Co|Plc)\b)[A-Z][\w&'-]*){0,3}"
+    r" \(([A-Z][a-z]+)\) (?:Ltd|Limited|Inc|Corp|Co|Plc|PLC|Bhd|Berhad|Pte|Pty|AG|SA|NV)\b\.?"
+)
 
 
 # Three partners' names and the firm's legal form: "Donaldson, Lufkin and Jenrette

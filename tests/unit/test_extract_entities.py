@@ -1007,3 +1007,13 @@ def test_soviet_is_an_adjective_and_capital_markets_a_firm() -> None:
     assert found.people == () and found.places == ()
     assert found.organizations == ("Qarnill Lynch Capital Markets",)
     assert ents("He flew to the Philippines.").places == ("Philippines",)
+
+
+def test_a_bracketed_word_before_a_legal_form_is_part_of_the_firms_name() -> None:
+    found = ents("It bought a stake in Qarn Kong (Holdings) Ltd and Tarnison Whampa Ltd yesterday.")
+    assert found.people == ()
+    assert found.organizations == ("Qarn Kong (Holdings) Ltd", "Tarnison Whampa Ltd")
+    # A bracketed place is the unit's region; "of" before it: the tail of a longer name.
+    found = ents("Qarnichi International (Europe) Ltd and Union Bank of Qarnland (Securities) Ltd.")
+    assert "Europe" in found.places
+    assert "Qarnichi International (Europe) Ltd" not in found.organizations
