@@ -294,15 +294,12 @@ def group_conjuncts(
     joins = [
         match
         for match in _CONJUNCT.finditer(text, start, end)
-        if "and" in match.group() or "&" in match.group()
         if not any(a <= match.start() < b for a, b in inner)
     ]
-    if not joins:
+    if not any("and" in match.group() or "&" in match.group() for match in joins):
         return None
     parts, cursor = [], start
-    for match in [*_CONJUNCT.finditer(text, start, end), None]:
-        if match is not None and any(a <= match.start() < b for a, b in inner):
-            continue
+    for match in [*joins, None]:
         stop = match.start() if match is not None else end
         if cursor < stop and not any(a < stop and cursor < b for a, b in inner):
             parts.append(text[cursor:stop].strip())

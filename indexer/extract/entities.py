@@ -445,12 +445,19 @@ def _org_start(tokens: Sequence[str]) -> int | None:
         return 0
     if tokens[0] in _ORG_FIRST or _is_team(tokens) or _party_by_members(tokens):
         return 0
-    if "and" in tokens and 0 < tokens.index("and") < len(tokens) - 1:
-        and_at = tokens.index("and")
-        rest = tokens[and_at + 2 :]
-        if tokens[and_at - 1] == tokens[and_at + 1] and all(w in _LEGAL_SUFFIXES for w in rest):
-            return 0  # "Johnson and Johnson": a firm (no one is named twice)
+    if "and" in tokens and _joined_to_itself(tokens, tokens.index("and")):
+        return 0  # "Johnson and Johnson": a firm (no one is named twice)
     return None
+
+
+def _joined_to_itself(tokens: Sequence[str], index: int) -> bool:
+    """Whether "and" at ``index`` joins a name to itself, then at most a legal form:
+    "Johnson and Johnson", "Smith and Smith Inc" (a firm; no one is named twice)."""
+    return (
+        0 < index < len(tokens) - 1
+        and tokens[index - 1] == tokens[index + 1]
+        and all(word in _LEGAL_SUFFIXES for word in tokens[index + 2 :])
+    )
 
 
 _PARTY_MEMBERS = _words(
@@ -1027,12 +1034,8 @@ def _joins(tokens: list[str], index: int) -> bool:
     if index == 0:
         return False
     before, after = tokens[index - 1], tokens[index + 1 :]
-    if (
-        after[:1] == [before]
-        and (index == 1 or tokens[index - 2] in _CONNECTORS)
-        and all(word in _LEGAL_SUFFIXES for word in after[1:])
-    ):
-        return True  # "Johnson and Johnson", "Smith and Smith": one firm, not one person twice
+    if _joined_to_itself(tokens, index) and (index == 1 or tokens[index - 2] in _CONNECTORS):
+        return True  # "Johnson and Johnson": one firm, not one person twice
     if (
         before in _AND_WORDS
         and after[:1] != ["the"]
@@ -1113,7 +1116,6 @@ def _subspans(tokens: list[str]) -> Iterator[list[str]]:
             yield current
             current = []
             continue
-
         token = _strip_possessive(raw)
         if token[:2] in ("D-", "R-", "I-") and len(token) > 3:
             token = token[2:]  # "(D-Ohio)": party and state
@@ -1137,11 +1139,8 @@ def _firm_founder(tokens: list[str], index: int) -> bool:
         index == 0
         and len(tokens) > 2
         and tokens[0][:-1] in GIVEN_NAME_ABBREVIATIONS
-        and any(token.rstrip(".") in _LEGAL_KEYS_CASED for token in tokens[2:])
+        and any(token.rstrip(".").lower() in _LEGAL_KEYS for token in tokens[2:])
     )
-
-
-_LEGAL_KEYS_CASED = frozenset(suffix.rstrip(".") for suffix in _LEGAL_SUFFIXES)
 
 
 def _possessive_in_name(tokens: list[str], token: str) -> bool:
@@ -1665,7 +1664,7 @@ def _bracketed_word_firm(match: re.Match[str], out: _Collector) -> str:
     place ("Yamaichi International (Europe) Ltd": the firm, and Europe), nor the tail of
     a longer name ("Union Bank of Switzerland (Securities) Ltd")."""
     inner = match.group(1)
-    if _known([inner]) is not None or match.string[: match.start()].endswith(("of ", "and ")):
+    if _known([inner]) is not None or match.string.endswith(("of ", "and "), 0, match.start()):
         return match.group()
     return _partnership(match, out)
 
@@ -2030,8 +2029,6 @@ def _tagger_decision(mention: _Mention) -> str | None:
         return None  # "Tamil Tiger rebels", "Iraqi Kurdistan": a group or a region
     if kind == "person" and (tokens[-1] in _PARTY_MEMBERS or tokens[-1] in _NOT_PERSON_LAST):
         return None  # "House Republicans", "Cruzado Plan"
-    if kind == "person" and tokens[-1] in _PARTY_MEMBERS:
-        return None  # "House Republicans": a party's members in a chamber
     if kind == "person" and mention.neuter:
         return "organization"  # "Comissaria Smith said in its weekly review"
     if kind == "person" and len(tokens) > 1 and tokens[0] == "Bank":
