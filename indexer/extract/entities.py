@@ -117,7 +117,9 @@ _PARTNERSHIP = re.compile(
     # Not from a legal form on: "E.F. Hutton and Co Inc, Kidder Peabody and Co" is two firms.
     r"\b(?!(?:Co|Inc|Corp|Ltd|Plc)\b)[A-Z][\w'.-]*(?: [A-Z][\w'.-]*)?"
     r"(?:, [A-Z][\w'.-]*(?: [A-Z][\w'.-]*)?){1,3},?"
-    r" (?:and|&) (?:Co|Company|Sons|Smith)\b\.?(?: Inc\b\.?| Ltd\b\.?)?"
+    # Not "Merrill Lynch and Smith Barney co-managed": Smith is Smith Barney's.
+    r" (?:and|&) (?:Co|Company|Sons|Smith(?! (?!Inc\b|Ltd\b|Co\b)[A-Z][a-z]))\b\.?"
+    r"(?: Inc\b\.?| Ltd\b\.?)?"
 )
 _LOWER_RUN = re.compile(r"[a-z]{3}")
 _UPPER_RE = re.compile(f"[{_UPPER}]")
@@ -384,6 +386,9 @@ class _Collector:
     located: dict[str, str] = field(default_factory=dict)
     #: Regions written abbreviated after a comma, "Troy, Mich.", without their period.
     abbreviated: set[str] = field(default_factory=set)
+    #: Spans of the paragraph that list a deal's banks ("Co-managers are Daiwa, Dillon
+    #: Read and Drexel Burnham"), where a name is a firm's.
+    firm_lists: list[tuple[int, int]] = field(default_factory=list)
 
     def add(self, kind: str, name: str) -> None:
         self.mentions.append(_Mention(kind, name))
@@ -548,8 +553,28 @@ def _split_person(tokens: list[str], out: _Collector, titled: bool = False) -> N
     while end > 2 and _known(tokens[end - 1 : end]) is not None:
         end -= 1
     out.mentions.append(_Mention("person", " ".join(tokens[:end]), titled=titled))
-    if end < len(tokens):
+    if end < len(tokens) and _employer_of(tokens[:end], tokens[end:]):
+        out.add("organization", " ".join(tokens[end + 1 :]))  # "Joseph Doyle of Smith Barney"
+    elif end < len(tokens):
         _classify(tokens[end:], False, out)
+
+
+def _employer_of(person: Sequence[str], rest: Sequence[str]) -> bool:
+    """Whether ``rest`` is "of" and an unknown name of two or three words that reads as a
+    firm's: a person "of" such a name is its staff ("William Sullivan of Dean Witter
+    Reynolds"). A place's name says so ("of Nether Wallop Village"); a lone word may be
+    a village and stays with the tagger."""
+    if rest[0] != "of" or not 3 <= len(rest) <= 4 or not _plain_name(person):
+        return False
+    name = rest[1:]
+    return (
+        all(word[:1].isupper() and word not in _CONNECTORS for word in name)
+        and _known(name) is None
+        and _known(name[:1]) is None  # "of Texas Arlington", "of Paris Nord"
+        and name[-1] not in _PLACE_HEADS
+        and name[0] not in _PLACE_FIRST
+        and not any(is_demonym(word) or word in _COMPASS for word in name)
+    )
 
 
 def _add_organization(tokens: list[str], out: _Collector) -> None:
@@ -1269,6 +1294,7 @@ def _scan_mixed(text: str, out: _Collector) -> None:
         _scan_abbreviated_places(text, out)
     if ", " in text:
         _scan_located(text, out)
+    out.firm_lists = _firm_lists(text) if "anag" in text or "nderwr" in text else []
     # Names with a lower-case article first ("al-Qaida") are taken in text order.
     pending = list(_ARTICLE_NAME.finditer(text)) if "l-" in text else []
     for match in _SPAN.finditer(text):
@@ -1315,7 +1341,11 @@ def _scan_span(text: str, match: re.Match[str], out: _Collector) -> None:
             known = _known(words)
             out.mentions.append(_Mention(*known) if known else _Mention("organization?", words[0]))
             words = []
-    for number, tokens in enumerate(_subspans(words) if words else ()):
+    subspans = list(_subspans(words)) if words else []
+    for number, tokens in enumerate(subspans):
+        if _add_firms(text, match, tokens, out, (number, len(subspans))):
+            out.opening = False
+            continue
         if number == 0 and len(tokens) > 2 and tokens[1] == "of":
             tokens = _without_opening_plural(tokens, text, match.start())
         if tokens:
@@ -1323,6 +1353,126 @@ def _scan_span(text: str, match: re.Match[str], out: _Collector) -> None:
             out.opening = False
     if len(out.mentions) > count:
         _qualified_spelling(match.group(), out.mentions[count:], out)
+
+
+#: Lower-case nouns for a firm right before its name: "brokers James Capel", "said sole
+#: underwriter Drexel Burnham", "lead manager L.F. Rothschild" (a person's employer is
+#: named after "of" or before a role instead). Not "broker": "money broker Joachim Schmidt".
+_FIRM_NOUNS = _words(
+    """brokers brokerage brokerages stockbrokers underwriter underwriters co-manager
+    co-managers"""
+)
+_FIRM_MANAGER = re.compile(r"(?:lead|sole|co-lead|joint) managers? $")
+#: A lower-case job of a firm's staff, then a capitalized name, right after a name: "Dean
+#: Witter analyst Karen Gibbs", "Drexel Burnham economist ..." (aides and spokesmen also
+#: serve people: "Reagan spokesman Marlin Fitzwater").
+_STAFF_AFTER = re.compile(
+    r" (?:analysts?|economists?|strategists?|chartists?|traders?|dealers?|brokers?) [A-Z]"
+)
+
+
+def _add_firms(
+    text: str, match: re.Match[str], words: list[str], out: _Collector, place: tuple[int, int]
+) -> bool:
+    """Add the firms that ``words`` names by the words around its span, if any (see
+    ``_firm_parts``); ``place``: which subspan of ``match`` it is, and of how many."""
+    firms = _firm_parts(text, match, words, out.firm_lists, *place)
+    for part in firms:
+        # "brokers James Capel", "Dean Witter analyst Karen Gibbs": a firm, not a person
+        known = _known(part)
+        out.mentions.append(_Mention(*known) if known else _Mention("organization", " ".join(part)))
+    return bool(firms)
+
+
+def _firm_parts(
+    text: str,
+    match: re.Match[str],
+    words: list[str],
+    lists: Sequence[tuple[int, int]],
+    number: int = 0,
+    count: int = 1,
+) -> list[list[str]]:
+    """The firms that ``words``, subspan ``number`` of ``count`` of ``match``, names by
+    the words around the span (see ``_named_firm``), or none; in a deal's list,
+    "Drexel Burnham and Tucker Anthony" names two. The words before the span speak of
+    its first subspan only, the words after it of its last ("said Dean Witter analyst
+    Orla Venn. Tarnby Holm economist ..." is one span of two sentences)."""
+    start, end = match.span()
+    first, last = number == 0, number == count - 1
+    if len(words) > 1 and len(words[-1]) == 1 and text[end : end + 1] == "/" and last:
+        words = words[:-1]  # "Copenhagen Handelsbank A/S": the legal form's first letter
+    if first and text[start - 1 : start] == "/" and len(words[0]) == 1:
+        words = words[2:] if words[1:2] == ["and"] else words[1:]  # "A/S and Tarn Bank"
+        if not words:
+            return []
+    listed = any(low <= start and end <= high for low, high in lists)
+    if listed:
+        head = text[max(0, start - 24) : start].rstrip(" ,:")
+        word = head[head.rfind(" ") + 1 :]
+        listed = not (_person_noun(word) or word in _ROLE_WORDS)  # "two investors, Jay Gould"
+    if _named_firm(text, start if first else -1, end if last else -1, words, listed):
+        return [words]
+    if "and" not in words or not listed:
+        return []
+    at = words.index("and")
+    parts = [words[:at], words[at + 1 :]]
+    if all(_named_firm(text, -1, -1, part, listed) for part in parts):
+        return parts
+    return []
+
+
+def _named_firm(text: str, start: int, end: int, words: Sequence[str], listed: bool) -> bool:
+    """Whether ``words`` is a firm by the words around it: a firm noun before ``start``,
+    a staff job and a name after ``end`` (-1: not this span's edge), or a deal's list
+    it is ``listed`` in. Not a place, a nationality, a title or a lone everyday word
+    ("Oil analyst Jim Rowe")."""
+    if not 1 <= len(words) <= 4 or words[0] in _TITLES or words[0] in _STOP:
+        return False
+    head = text[max(0, start - 24) : start] if start > 0 else ""
+    before = head[head.rfind(" ", 0, len(head) - 1) + 1 :].strip()
+    if not (
+        listed
+        or before in _FIRM_NOUNS
+        or _FIRM_MANAGER.search(head) is not None
+        or (end >= 0 and _STAFF_AFTER.match(text, end) is not None)
+    ):
+        return False
+    known = _known(words)
+    if known is not None:
+        return known[0] == "organization"
+    if any(is_demonym(word) or not word[:1].isupper() for word in words):
+        return False
+    if len(words) == 1:
+        # not "Non-callable", "London-based", the "Ltd" of "Mitsubishi Finance (Hong Kong) Ltd"
+        return _employer(words) and "-" not in words[0] and words[0] not in _LEGAL_SUFFIXES
+    return not all(word.lower() in common_words() for word in words)
+
+
+#: A deal's banks listed after these words ("Co-managers are ...", "underwritten by
+#: ...") or before them ("... co-managed the deal").
+_LIST_AFTER = re.compile(
+    r"\b(?:(?:[Cc]o-?managers?|[Uu]nderwriters?|[Ll]ead managers?)"
+    r" (?:are|were|is|was|include|included)"
+    r"|(?:underwritten|co-managed|co-led|lead-managed) by)[: ](?=[A-Z])"
+)
+_LIST_BEFORE = re.compile(r" (?:co-managed|co-manage|co-led|lead-managed|underwrote) ")
+_SENTENCE_END = re.compile(r"[.;](?:\s|$)|\n")
+_SENTENCE_BREAK = re.compile(r"(?:[a-z0-9)'][a-z0-9)][.!?;]|\n)\s*")
+
+
+def _firm_lists(text: str) -> list[tuple[int, int]]:
+    """The spans of ``text`` that list the banks of a deal: from the words that
+    announce them to the sentence's end, or from the sentence's start to the verb."""
+    found = []
+    for match in _LIST_AFTER.finditer(text):
+        stop = _SENTENCE_END.search(text, match.end())
+        found.append((match.end(), stop.start() if stop else len(text)))
+    for match in _LIST_BEFORE.finditer(text):
+        opening = 0  # after the last sentence's end; "J.C. Bradford" has no end in it
+        for end in _SENTENCE_BREAK.finditer(text, 0, match.start()):
+            opening = end.end()
+        found.append((opening, match.start()))
+    return found
 
 
 #: Labels of a caption's credit line ("Image: Nick Moreau", "Photo: AP").
@@ -2009,8 +2159,8 @@ def _tagger_decision(mention: _Mention) -> str | None:
     before, after, initial = mention.context or ("", "", False)
     if after in _PLACE_NOUNS:
         return "place"  # "Sangin district", "Jaffna peninsula", "Lagos airport"
-    if _a_label(tokens, after, initial):
-        return None
+    if _a_label(tokens, after, initial) or (len(tokens) == 2 and is_demonym(mention.name)):
+        return None  # "Series C"; "Far Eastern trading"
     kind = span_tagger().classify(tokens, before, after, initial)
     if (
         kind is None

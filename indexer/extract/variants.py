@@ -185,6 +185,8 @@ def is_demonym(name: str) -> bool:
     word before a nationality is one too: "North Korean", "South Africans".
     """
     key = name.casefold().strip().replace("’", "'")
+    if key in _REGION_ADJECTIVES:
+        return True
     if " " in key:
         *first, last = key.split()
         if all(word in _COMPASS for word in first):
@@ -198,6 +200,9 @@ def _is_demonym_word(key: str) -> bool:
         key in _DEMONYMS or key in _ADJECTIVES_ONLY or (key.endswith("s") and key[:-1] in _DEMONYMS)
     )
 
+
+#: Adjectives of a world region written as two words: "Far Eastern demand".
+_REGION_ADJECTIVES = frozenset(("far eastern", "middle eastern", "near eastern"))
 
 #: Nationality adjectives whose plural is a country: "Philippine", not "Philippines".
 _ADJECTIVES_ONLY = frozenset(("philippine",))

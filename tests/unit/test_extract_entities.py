@@ -1017,3 +1017,79 @@ def test_a_bracketed_word_before_a_legal_form_is_part_of_the_firms_name() -> Non
     found = ents("Qarnichi International (Europe) Ltd and Union Bank of Qarnland (Securities) Ltd.")
     assert "Europe" in found.places
     assert "Qarnichi International (Europe) Ltd" not in found.organizations
+
+
+def test_a_name_before_an_analyst_and_a_name_is_the_analysts_firm() -> None:
+    found = ents(
+        '"Prices will fall," said Dean Qarvitt analyst Orla Venn. Tarnby Holm economist '
+        "Quill Barrowe agreed."
+    )
+    assert found.people == ("Orla Venn", "Quill Barrowe")
+    assert found.organizations == ("Dean Qarvitt", "Tarnby Holm")
+    # A place, a nationality or a lone everyday word before the job is not a firm.
+    found = ents("Tokyo analyst Orla Venn and British economist Quill Barrowe agreed.")
+    assert found.organizations == () and found.places == ("Tokyo",)
+    assert ents("Oil analyst Orla Venn said so.").organizations == ()
+
+
+def test_a_firm_noun_before_a_name_makes_a_firm_but_not_a_broker() -> None:
+    found = ents(
+        "A spokesman for brokers James Qarvel said so, said sole underwriter Drexel Tarnham. "
+        "The notes were priced by lead manager Orla Qarnsby."
+    )
+    assert found.people == ()
+    assert found.organizations == ("James Qarvel", "Drexel Tarnham", "Orla Qarnsby")
+    # One broker is a person: "money broker Joachim Qarnitz".
+    found = ents("He wanted to question Frankfurt-based money broker Joachim Qarnitz.")
+    assert found.people == ("Joachim Qarnitz",)
+
+
+def test_a_persons_employer_after_of_is_a_firm() -> None:
+    found = ents(
+        '"It is not worth more," said Joseph Qarvel of Smith Tarnley. William Ulven of '
+        "Dean Qarvitt Reynolds agreed."
+    )
+    assert found.people == ("Joseph Qarvel", "William Ulven")
+    assert found.organizations == ("Smith Tarnley", "Dean Qarvitt Reynolds")
+    # A place's word or a known place after "of" is a place, not a firm.
+    found = ents("Mary Qarvel of Tarnby County and John Ulven of Texas spoke.")
+    assert found.organizations == ()
+
+
+def test_the_banks_listed_for_a_deal_are_firms() -> None:
+    found = ents(
+        "It is rated B by Qarn and Poor's. Kidder Tarnbody, Merrill Qarnch and Smith Barnley "
+        "co-managed the issue. Co-managers are Qarnwa, Dillon Tarn, Drexel Qarnham and "
+        "Wertheim Tarnder. Underwriters were Copenhagen Qarnelsbank A/S and Mitsubishi "
+        "Qarnance (Hong Kong) Ltd."
+    )
+    assert found.people == ()
+    assert set(found.organizations) >= {
+        "Kidder Tarnbody",
+        "Merrill Qarnch",
+        "Smith Barnley",
+        "Qarnwa",
+        "Dillon Tarn",
+        "Drexel Qarnham",
+        "Wertheim Tarnder",
+        "Copenhagen Qarnelsbank",
+        "Mitsubishi Qarnance",
+    }
+    assert "Ltd" not in found.organizations
+    # Outside such a list, people stay people; "J.C." ends no sentence.
+    found = ents(
+        "J.C. Qarnford and Legg Tarnson co-managed the deal. Peter Qarvel and Mary Tarnby met. "
+        '"Fund managers are selling some stocks," said Prudential Qarnwell\'s Hank Tarnsawa. '
+        "It is co-managed by Qarnhouse and two investors, Jay Tarnsmith and Harry Qarnund."
+    )
+    assert {"Jay Tarnsmith", "Harry Qarnund"} <= set(found.people)
+    assert found.organizations == ("J.C. Qarnford", "Legg Tarnson", "Qarnhouse")
+    assert found.people[:2] == ("Peter Qarvel", "Mary Tarnby")
+    assert "Hank Tarnsawa" in found.people  # "Fund managers are ...": no deal's list
+
+
+def test_far_eastern_is_an_adjective() -> None:
+    found = ents(
+        "It touched the level at the end of Far Eastern trading, and Middle Eastern demand."
+    )
+    assert found.people == () and found.places == () and found.organizations == ()
