@@ -46,6 +46,7 @@ from indexer.extract.gazetteer import (
     solo_surnames,
 )
 from indexer.extract.tagger import Context, span_tagger
+from indexer.extract.teams import teams
 from indexer.extract.variants import GIVEN_NAME_ABBREVIATIONS, is_demonym
 from indexer.normalize import fold_punctuation
 
@@ -2308,6 +2309,7 @@ def extract_entities(
             name = name.split(" ", 1)[1]
             out.spellings.setdefault(("organization", name), []).append(mention.name)
         by_kind[mention.kind].append(name)
+    _teams_of_places(by_kind, out.spellings, "\n".join(texts))
     people = _unique(by_kind["person"])
     organizations = _unique(by_kind["organization"], organizations=True)
     places = _unique(by_kind["place"])
@@ -2321,6 +2323,24 @@ def extract_entities(
         )
     )
     return Entities(people, organizations, places, spellings)
+
+
+def _teams_of_places(
+    by_kind: dict[str, list[str]], spellings: Mapping[tuple[str, str], list[str]], text: str
+) -> None:
+    """Move the places a match report names as teams to the organizations (``teams``);
+    one the story also writes as a location stays a place too."""
+    if not by_kind["place"]:
+        return
+    places = [
+        (name, spellings.get(("place", name), ())) for name in dict.fromkeys(by_kind["place"])
+    ]
+    found, located = teams(text, places)
+    if found:
+        by_kind["organization"].extend(name for name in by_kind["place"] if name in found)
+        by_kind["place"] = [
+            name for name in by_kind["place"] if name not in found or name in located
+        ]
 
 
 def _merge_short_people(mentions: list[_Mention]) -> list[_Mention]:
