@@ -15,7 +15,10 @@ or ``places`` (the facets' names). Splits follow each set's SOURCE.md:
   (``evaluation.entities.name_spellings``, applied to every set). An unlinked
   mention of a group ("Ben Chan and Leung Che-cheung", besides a mention of
   each) is named by its members no other mention holds, or dropped
-  (``evaluation.entities.group_conjuncts``).
+  (``evaluation.entities.group_conjuncts``). A person's minimal span can run
+  over a modifier that is a mention of its own ("Raymond Chan of People
+  Power"): the name before "of"/"from" is a spelling too
+  (``evaluation.entities.name_before_modifier``).
 * ``gmb``: blocks of 100 sentences hashed into train/dev/test; a block is a
   document. ``per`` -> people, ``org`` -> organizations, ``geo`` -> places;
   ``gpe`` (mostly demonyms) is dropped, as SOURCE.md suggests.
@@ -82,10 +85,16 @@ class Document:
 
     def gold(self, kind: str) -> dict[str, set[str]]:
         """entity -> its spellings in this document, for one type."""
-        from evaluation.entities import group_conjuncts, name_spellings, wikipedia_spellings
+        from evaluation.entities import (
+            group_conjuncts,
+            name_before_modifier,
+            name_spellings,
+            wikipedia_spellings,
+        )
 
         found: dict[str, set[str]] = {}
         spans = [(m.start, m.end) for m in self.mentions if m.kind == kind and m.end > m.start]
+        others = [(m.start, m.end) for m in self.mentions if m.kind != kind and m.end > m.start]
         for m in self.mentions:
             if m.kind == kind:
                 spelling = self.text[m.start : m.end] or m.entity  # names-only sets
@@ -100,6 +109,13 @@ class Document:
                         found[m.entity] |= name_spellings(member)
                     continue
                 found.setdefault(m.entity, set()).add(spelling)
+                head = (  # a person's only: "Bank of England" is no "Bank"
+                    name_before_modifier(self.text, m.start, m.end, others)
+                    if m.end and kind == "people"
+                    else None
+                )
+                if head is not None:  # "Raymond Chan of People Power": Raymond Chan
+                    found[m.entity].add(head)
                 if m.title:
                     found[m.entity] |= wikipedia_spellings(m.title)
                 found[m.entity] |= name_spellings(spelling)

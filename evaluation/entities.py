@@ -307,6 +307,27 @@ def group_conjuncts(
     return [part for part in parts if part[:1].isupper() or " " in part]
 
 
+_MODIFIER = re.compile(r",? (?:of|from)(?: the)? ")
+
+
+def name_before_modifier(
+    text: str, start: int, end: int, nested: Iterable[tuple[int, int]]
+) -> str | None:
+    """The name a gold mention holds before a modifier naming another entity, or ``None``.
+
+    GUM's minimal span of a person can run over a postmodifier that is itself a
+    mention: "Raymond Chan of People Power", "Alvin Yeung from the Civic Party"
+    (both the person and the party are annotated). The person's name is the
+    part before "of"/"from"; the party is scored as its own mention.
+    """
+    for a, b in nested:
+        if start < a and b == end:
+            match = _MODIFIER.search(text, start, a)
+            if match is not None and match.end() == a and match.start() > start:
+                return text[start : match.start()]
+    return None
+
+
 #: Lower-case words that open names themselves: "bin Laden", "al Qaida", "de Gaulle".
 _PARTICLES = frozenset(
     "al el ul bin ibn abu de da di du dos del della van von der den la le".split()

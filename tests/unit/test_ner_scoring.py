@@ -6,6 +6,7 @@ from __future__ import annotations
 from evaluation.entities import (
     agency_entities,
     group_conjuncts,
+    name_before_modifier,
     name_spellings,
     normalize_name,
     wikipedia_spellings,
@@ -72,3 +73,18 @@ def test_a_group_mention_is_named_by_its_members_no_other_mention_holds() -> Non
     assert group_conjuncts(text, *spans["Gary Qarn of DAB"], nested) is None
     whole = "Qarn Teaching Museum and Art Gallery"
     assert group_conjuncts(whole, 0, len(whole), [(0, len(whole))]) is None
+
+
+def test_a_person_span_over_a_modifier_naming_another_entity_is_named_before_it() -> None:
+    text = "Elected were Raymond Qarn of People Tarn and Alvin Yeung from the Civic Qarty."
+    person = text.index("Raymond"), text.index(" and")
+    party = text.index("People"), text.index(" and")
+    assert name_before_modifier(text, *person, [party]) == "Raymond Qarn"
+    person = text.index("Alvin"), len(text) - 1
+    party = text.index("Civic"), len(text) - 1
+    assert name_before_modifier(text, *person, [party]) == "Alvin Yeung"
+    # Nothing nested at its end ("Bank of Qarnland" holds no mention), or the nested
+    # mention opens it: no other name.
+    bank = "Bank of Qarnland"
+    assert name_before_modifier(bank, 0, len(bank), []) is None
+    assert name_before_modifier(bank, 0, len(bank), [(0, len(bank))]) is None
