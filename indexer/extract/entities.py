@@ -1368,7 +1368,19 @@ _FIRM_MANAGER = re.compile(r"(?:lead|sole|co-lead|joint) managers? $")
 #: Witter analyst Karen Gibbs", "Drexel Burnham economist ..." (aides and spokesmen also
 #: serve people: "Reagan spokesman Marlin Fitzwater").
 _STAFF_AFTER = re.compile(
-    r" (?:analysts?|economists?|strategists?|chartists?|traders?|dealers?|brokers?) [A-Z]"
+    r" (?:(?!(?:of|at|for|with|from|by|to|in|on|and|or|the|a|an|as|is|was|said|says|told"
+    r"|tells|met|meets|replaces?|succeeds?|joins?|hires?|names?|appoints?|quotes?|cites?"
+    r"|blames?|backs?) )(?![a-z]+ed )[a-z]+ )?"  # a field ("food analyst"), not a verb
+    r"(?:analysts?|economists?|strategists?|chartists?|traders?|dealers?|brokers?)"
+    r"(?: [A-Z]|[.,])"  # "E.F. Hutton food analyst June Page", "..., E.F. Hutton analyst."
+    r"| ;; "  # a ticker ("E.F. Hutton <EFH> fell"), as ``_bracket`` leaves it
+    r"| \((?:NYSE|NASDAQ|Nasdaq|LSE|AMEX|TSX|ASX): ?[A-Z0-9.]{1,6}\)"  # "(NYSE: ABC)"
+)
+#: A staff job and "for", "with" or "at" right before a name: "an analyst with E.F.
+#: Hutton", "chief meteorologist for E.F. Hutton" (not "spokesman for": a person's too).
+_STAFF_OF = re.compile(
+    r"\b(?:analysts?|economists?|strategists?|meteorologists?|chartists?|traders?|dealers?"
+    r"|executives?|officials?|researchers?|consultants?|vice president) (?:for|with|at) $"
 )
 
 
@@ -1400,6 +1412,11 @@ def _firm_parts(
     Orla Venn. Tarnby Holm economist ..." is one span of two sentences)."""
     start, end = match.span()
     first, last = number == 0, number == count - 1
+    for index in range(1, len(words)):
+        if words[index] in _STOP:  # "analyst at E.F. Hutton Co. He thinks": a sentence ends
+            words, last = words[:index], False
+            words[-1] = words[-1].rstrip(".")
+            break
     if len(words) > 1 and len(words[-1]) == 1 and text[end : end + 1] == "/" and last:
         words = words[:-1]  # "Copenhagen Handelsbank A/S": the legal form's first letter
     if first and text[start - 1 : start] == "/" and len(words[0]) == 1:
@@ -1422,6 +1439,12 @@ def _firm_parts(
     return []
 
 
+#: Lower-case words that join the words of one name: a span right after one is the
+#: tail of a longer name ("Cie Francaise des Petroles <TOTP.PA>", "Brown Boveri und Cie");
+#: not "and" or "of" ("Chase Manhattan and Citicorp <CCI>", "a unit of Citicorp <CCI>").
+_NAME_JOINS = _words("de des du di del della et und van von la le")
+
+
 def _named_firm(text: str, start: int, end: int, words: Sequence[str], listed: bool) -> bool:
     """Whether ``words`` is a firm by the words around it: a firm noun before ``start``,
     a staff job and a name after ``end`` (-1: not this span's edge), or a deal's list
@@ -1435,12 +1458,15 @@ def _named_firm(text: str, start: int, end: int, words: Sequence[str], listed: b
         listed
         or before in _FIRM_NOUNS
         or _FIRM_MANAGER.search(head) is not None
-        or (end >= 0 and _STAFF_AFTER.match(text, end) is not None)
+        or _STAFF_OF.search(head) is not None
+        or (end >= 0 and _STAFF_AFTER.match(text, end) is not None and before not in _NAME_JOINS)
     ):
         return False
     known = _known(words)
     if known is not None:
         return known[0] == "organization"
+    if len(words) <= 3 and words[0] in first_names() and _STAFF_OF.search(head) is not None:
+        return False  # "a trader with Peter Smith": a person's name, "with" or not
     if any(is_demonym(word) or not word[:1].isupper() for word in words):
         return False
     if len(words) == 1:
@@ -1834,9 +1860,9 @@ _BRACKETED_WORD_FIRM = re.compile(
 # Citicorp and Qarn Corp"; one word a partner, no everyday word: not "Sales, Profits and
 # Revenue Inc").
 _NAMED_PARTNERS = re.compile(
-    r"(?<!, )\b(?!(?:Co|Inc|Corp|Ltd|Plc|The|And)\b)[A-Z][a-z]+, "
-    r"(?!(?:Co|Inc|Corp|Ltd|Plc)\b)[A-Z][a-z]+,? (?:and|&) "
-    r"[A-Z][a-z]+(?: Securities| Brothers| Bros)? (?:Inc|Corp|Co|Ltd|Plc)\b\.?"
+    r"(?<!, )\b(?!(?:Co|Inc|Corp|Ltd|Plc|The|And)\b)(?:Mc|Mac|O')?[A-Z][a-z]+, "
+    r"(?!(?:Co|Inc|Corp|Ltd|Plc)\b)(?:Mc|Mac|O')?[A-Z][a-z]+,? (?:and|&) "
+    r"(?:Mc|Mac|O')?[A-Z][a-z]+(?: Securities| Brothers| Bros)? (?:Inc|Corp|Co|Ltd|Plc)\b\.?"
 )
 
 
@@ -1845,7 +1871,7 @@ def _bracket(match: re.Match[str], out: _Collector) -> str:
     is_code = " " not in inner and not any(ch.islower() for ch in inner)
     if not (is_code and before[:1].isupper()) and len(inner) > 1 and inner[:1].isupper():
         out.add("organization", inner)
-    return before + " ; "
+    return before + (" ;; " if is_code and before[:1].isupper() else " ; ")  # ";;": a ticker
 
 
 def _partnership(match: re.Match[str], out: _Collector) -> str:

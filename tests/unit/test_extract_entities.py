@@ -1093,3 +1093,37 @@ def test_far_eastern_is_an_adjective() -> None:
         "It touched the level at the end of Far Eastern trading, and Middle Eastern demand."
     )
     assert found.people == () and found.places == () and found.organizations == ()
+
+
+def test_a_firm_named_by_its_staff_or_its_ticker() -> None:
+    found = ents(
+        '"It will be lower," Gail Qarvel, chief meteorologist for E.F. Tarnton said. Chuck '
+        "Ulven, analyst with Shearson Qarnman, agreed, and Shearson Qarnman livestock analyst "
+        "Chuck Ulven said so, said Lynne Tarn, E.F. Tarnton cosmetics analyst."
+    )
+    assert found.people == ("Gail Qarvel", "Chuck Ulven", "Lynne Tarn")
+    assert found.organizations == ("E.F. Tarnton", "Shearson Qarnman")
+    found = ents(
+        "Brokerages were down. E.F. Tarnton <EFT> fell one, said Fred Qarnke, analyst at "
+        "Qarn Tarnton Co. He said so."
+    )
+    assert found.organizations == ("E.F. Tarnton", "Qarn Tarnton Co")
+    # A person's name after "with", a verb before a job, a name's tail before a ticker.
+    found = ents(
+        "She is a trader with Peter Qarnby. Anibal Tarnxeira replaces economist Joao Qarnad. "
+        "Cie Francaise des Qarnoles <TQP.PA> rose."
+    )
+    assert found.organizations == ()
+    assert {"Peter Qarnby", "Anibal Tarnxeira", "Joao Qarnad"} <= set(found.people)
+    # "of brokers", "at brokers": the person's employer is the next name, not the person.
+    found = ents(
+        "Richard Qarnfrey of brokers Hoare Tarnett said so, and Peter Ulvner, U.K. Economist "
+        "at brokers Qarn Capel, agreed."
+    )
+    assert found.people == ("Richard Qarnfrey", "Peter Ulvner")
+    assert found.organizations == ("Hoare Tarnett", "Qarn Capel")
+
+
+def test_partners_with_mc_names_and_a_legal_form_are_one_firm() -> None:
+    found = ents("said Denis Qarnosky, analyst at Carroll, McQarntee and McTarnley Inc, today.")
+    assert found.organizations == ("Carroll, McQarntee and McTarnley Inc",)
