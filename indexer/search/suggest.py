@@ -47,8 +47,11 @@ RARE_DF = 3
 #: A word in fewer documents than this (and at least RARE_DF) may still be a
 #: typo the corpus repeats; only a single-edit neighbour may replace it.
 SUSPECT_DF = 10
-#: A correction must be found in at least this many documents...
+#: A correction must be found in at least this many documents (fewer in a small
+#: archive: see :func:`common_df`)...
 MIN_COMMON_DF = 5
+#: ...one for each this many stories of the archive, at least one.
+STORIES_PER_COMMON_DF = 200
 #: ...and this many times more documents than an unknown word...
 MIN_RATIO = 10
 #: ...or than a word the corpus holds a few times.
@@ -158,13 +161,29 @@ def correction_candidates(snap: Snapshot, word: str) -> list[str]:
     df = vocab.frequency(word)
     if df >= SUSPECT_DF:
         return []
+    common = common_df(snap.doc_count)
     if df >= RARE_DF:
         if len(word) < ATTESTED_MIN_LENGTH:
             return []
-        min_df = max(ATTESTED_RATIO * df, MIN_COMMON_DF)
+        min_df = max(ATTESTED_RATIO * df, common)
         return _best(vocab, word, max_distance=1, min_df=min_df, attested=True)
-    min_df = max(MIN_RATIO * df, MIN_COMMON_DF)
+    min_df = max(MIN_RATIO * df, common)
     return _best(vocab, word, max_distance=_max_distance(word), min_df=min_df)
+
+
+def common_df(stories: int) -> int:
+    """How many documents a correction must be found in, for an archive of ``stories``.
+
+    :data:`MIN_COMMON_DF` keeps a large archive's rare words (names, typos it
+    repeats) from being offered; a small archive (the sample article ``make
+    run`` indexes, a newsroom's first hundred stories) holds its words in few
+    documents, and any word it holds is a better answer for a word it lacks
+    than none ("Venzuela" -> "Venezuela" in a one-story index).
+
+    >>> common_df(1), common_df(450), common_df(21_578)
+    (1, 2, 5)
+    """
+    return max(1, min(MIN_COMMON_DF, stories // STORIES_PER_COMMON_DF))
 
 
 def _best(
@@ -182,7 +201,7 @@ def _best(
 
     hits = extract(
         word,
-        vocab.common(MIN_COMMON_DF),
+        vocab.common(min(min_df, MIN_COMMON_DF)),
         scorer=OSA.distance,
         score_cutoff=max_distance,
         limit=None,
@@ -234,8 +253,12 @@ def suggest(snap: Snapshot, query: str, words: list[str]) -> str | None:
         return None
 
     def replace(match: re.Match[str]) -> str:
-        term = analyze_word(match.group(0))
-        return corrections.get(term, match.group(0)) if term else match.group(0)
+        typed = match.group(0)
+        term = analyze_word(typed)
+        fixed = corrections.get(term) if term else None
+        if fixed is None:
+            return typed
+        return fixed[:1].upper() + fixed[1:] if typed[:1].isupper() else fixed  # "Venzuela"
 
     corrected = _WORD_RE.sub(replace, query)
     return corrected if corrected != query else None
