@@ -150,6 +150,8 @@ _LEADING_STOP = _words(
     "Sources Source Analysts Officials Traders Dealers Others Economists Bankers Total Net Note"
     " Recent"
 )
+#: ...of which these open no name even before a head word ("Recent International ...").
+_ALWAYS_LEADING_STOP = _words("Sources Source Others Recent Note")
 _MONTHS = _words(
     """January February March April May June July August September October November
     December"""
@@ -262,7 +264,8 @@ _AND_WORDS = _words(
     Development Trade Industry Commerce
     Science Technology Health Human Services Education Welfare Labor Labour Social Economic Trust
     Fish Wildlife Land Light Power Gas Electric Water Telegraph Telephone Marine Aviation Space
-    Housing Urban Agriculture Fisheries Forestry Energy Mines Finance Planning Budget Customs"""
+    Housing Urban Agriculture Fisheries Forestry Energy Mines Finance Planning Budget Customs
+    Ways Arts Culture Tourism Sport Sports Environment Youth Rules Oversight"""
 )
 _LEGAL_KEYS = frozenset(suffix.lower().rstrip(".") for suffix in _LEGAL_SUFFIXES)
 _NOT_PERSON_LAST = _words(
@@ -291,6 +294,26 @@ _NOT_NAMES = (
     West German East German East Bloc Eastern Bloc NOTE Note FOB CIF"""
     )
     | frozenset(("West German", "East German", "East Bloc", "Eastern Bloc"))
+    # Groups of countries by wealth or era, not bodies: "Third World debt".
+    | frozenset(("Third World", "First World", "Free World", "Old World", "New World"))
+    # Grades of crude oil, the benchmarks prices are quoted for.
+    | frozenset(
+        (
+            "West Texas Intermediate",
+            "Brent Blend",
+            "Forties Blend",
+            "Urals Blend",
+            "Saharan Blend",
+            "Kuwait Blend",
+            "Arab Light",
+            "Arab Medium",
+            "Arab Heavy",
+            "Iranian Light",
+            "Iranian Heavy",
+            "Bonny Light",
+            "Dubai Fateh",
+        )
+    )
     | _words(
         # Everyday abbreviations of things, not names: measures, diseases, media, devices,
         # instruments of finance and trade.
@@ -697,6 +720,8 @@ def _classify(
     tokens = _without_trailing_initials(tokens, out)
     if not tokens or _pretyped(tokens, out) or _split_pair(tokens, out):
         return
+    if len(tokens) > 1 and " ".join(tokens) in _NOT_NAMES:
+        return  # "Brent Blend", "Third World": no given name makes them people
     known = _known(tokens)
     org_start = _org_start(tokens)
     if known is not None:
@@ -943,7 +968,8 @@ def _is_break(tokens: list[str], index: int) -> bool:
     if token == "and":
         return not _joins(tokens, index)
     if index == 0 and token in _LEADING_STOP:
-        return True
+        # "Bankers said"; but "Bankers Trust Co": a head word after it opens a name
+        return token in _ALWAYS_LEADING_STOP or not (len(tokens) > 1 and tokens[1] in _ORG_HEADS)
     if token == "Without" and 0 < index < len(tokens) - 1 and tokens[index + 1] == "Borders":
         return False  # "Reporters Without Borders", "Doctors Without Borders"
     if token == "Jan" and index < len(tokens) - 1 and _given_jan(tokens[index + 1]):
@@ -2188,6 +2214,8 @@ def _tagger_decision(mention: _Mention) -> str | None:
         return "place"  # "Sangin district", "Jaffna peninsula", "Lagos airport"
     if _a_label(tokens, after, initial) or (len(tokens) == 2 and is_demonym(mention.name)):
         return None  # "Series C"; "Far Eastern trading"
+    if _RATING.fullmatch(mention.name) and (before in _RATING_BEFORE or after in _RATING_AFTER):
+        return None  # "rated AA by Standard and Poor's": a grade, not the AA
     kind = span_tagger().classify(tokens, before, after, initial)
     if (
         kind is None
@@ -2219,6 +2247,11 @@ def _tagger_decision(mention: _Mention) -> str | None:
         return "organization"  # "Yukos shares fell", "a Gazprom spokesman said"
     return kind
 
+
+#: A credit rating ("rated AA", "cut to BBB from A"), and the words around one.
+_RATING = re.compile(r"(?:AAA|AA|BBB|BB|CCC|CC|Aaa|Aa|Baa|Ba|Caa)(?:[+-]|-?[1-3]|-minus|-plus)?")
+_RATING_BEFORE = frozenset("rated rating ratings to from at its an a and or of".split())
+_RATING_AFTER = frozenset("rating ratings by from to minus plus -minus -plus category".split())
 
 _NUMBER_WORDS = frozenset(
     """one two three four five six seven eight nine ten eleven twelve thirteen fourteen

@@ -1127,3 +1127,26 @@ def test_a_firm_named_by_its_staff_or_its_ticker() -> None:
 def test_partners_with_mc_names_and_a_legal_form_are_one_firm() -> None:
     found = ents("said Denis Qarnosky, analyst at Carroll, McQarntee and McTarnley Inc, today.")
     assert found.organizations == ("Carroll, McQarntee and McTarnley Inc",)
+
+
+def test_credit_ratings_crude_grades_and_the_third_world_are_no_names() -> None:
+    found = ents(
+        "The notes are rated AA by Standard and Poor's and Aa-2 by Moody's, cut to BBB from "
+        "AA-minus. West Texas Intermediate crude and Brent Blend rose on Third World demand."
+    )
+    assert found.organizations == ("Standard and Poor's", "Moody's Investors Service")
+    assert found.places == () and found.people == ()
+    # The same letters outside a rating are a body's initials.
+    assert ents("AAA said fuel prices rose.").organizations == ("AAA",)
+
+
+def test_a_plural_that_opens_a_firms_name_and_a_committee_joined_by_and() -> None:
+    found = ents(
+        "Bankers said rates rose. Bankers Trust Co followed. Recent International Tarn "
+        "Organization figures show it. The House Ways and Means Committee approved the bill."
+    )
+    assert found.organizations == (
+        "Bankers Trust Co",
+        "International Tarn Organization",
+        "House Ways and Means Committee",
+    )
