@@ -1171,6 +1171,14 @@ def _subspans(tokens: list[str]) -> Iterator[list[str]]:
         token = _strip_possessive(raw)
         if token[:2] in ("D-", "R-", "I-") and len(token) > 3:
             token = token[2:]  # "(D-Ohio)": party and state
+        lead = 1 if current[:1] == ["and"] else 0  # "... and Standard and Poor's"
+        if token != raw and "'" in raw and _known([*current[lead:], raw]) is not None:
+            # "by Moody's and Standard and Poor's": names written in the possessive
+            current.append(raw)
+            if index + 1 < len(tokens) and tokens[index + 1] == "and":
+                yield current
+                current = []
+            continue
         if token != raw and "'" in raw and index + 1 < len(tokens):
             if _possessive_in_name(tokens, token) or raw in _GROUP_POSSESSIVES:
                 current.append(raw)
@@ -2212,10 +2220,8 @@ def _tagger_decision(mention: _Mention) -> str | None:
     before, after, initial = mention.context or ("", "", False)
     if after in _PLACE_NOUNS:
         return "place"  # "Sangin district", "Jaffna peninsula", "Lagos airport"
-    if _a_label(tokens, after, initial) or (len(tokens) == 2 and is_demonym(mention.name)):
-        return None  # "Series C"; "Far Eastern trading"
-    if _RATING.fullmatch(mention.name) and (before in _RATING_BEFORE or after in _RATING_AFTER):
-        return None  # "rated AA by Standard and Poor's": a grade, not the AA
+    if _no_name_here(tokens, before, after, initial):
+        return None
     kind = span_tagger().classify(tokens, before, after, initial)
     if (
         kind is None
@@ -2246,6 +2252,28 @@ def _tagger_decision(mention: _Mention) -> str | None:
     if kind != "place" and after in _ORG_AFTER:
         return "organization"  # "Yukos shares fell", "a Gazprom spokesman said"
     return kind
+
+
+def _no_name_here(tokens: Sequence[str], before: str, after: str, initial: bool) -> bool:
+    """Whether the words around a leftover say it names nothing the facets hold."""
+    name = " ".join(tokens)
+    return (
+        _a_label(tokens, after, initial)  # "Series C"
+        or (len(tokens) == 2 and is_demonym(name))  # "Far Eastern trading"
+        # "rated AA by Standard and Poor's": a grade, not the AA
+        or (
+            _RATING.fullmatch(name) is not None
+            and (before in _RATING_BEFORE or after in _RATING_AFTER)
+        )
+        or (len(tokens) == 1 and _a_word_of_things(tokens[0], before))  # "to the Mark"
+    )
+
+
+def _a_word_of_things(word: str, before: str) -> bool:
+    """Whether a lone given name is a thing's by the word before it: "the" ("to the
+    Mark") or another word it is slashed to ("Lira/Mark"; not "Nikki Beach / Pearl")."""
+    slashed = before.endswith("/") and len(before) > 1
+    return (before == "the" or slashed) and word in first_names()
 
 
 #: A credit rating ("rated AA", "cut to BBB from A"), and the words around one.

@@ -1150,3 +1150,19 @@ def test_a_plural_that_opens_a_firms_name_and_a_committee_joined_by_and() -> Non
         "International Tarn Organization",
         "House Ways and Means Committee",
     )
+
+
+def test_names_written_in_the_possessive_in_a_list_stay_whole() -> None:
+    found = ents("The issue is rated AAA by Moody's and Standard and Poor's, analysts said.")
+    assert found.organizations == ("Moody's Investors Service", "Standard and Poor's")
+    assert found.people == ()
+    # A possessive that is no name still ends the name: "Reagan's plan".
+    found = ents("It was Reagan's plan, and Qarnald's Corp bought the shares.")
+    assert found.people == ("Ronald Reagan",)
+    assert found.organizations == ("Qarnald's Corp",)
+
+
+def test_a_lone_given_name_after_the_or_a_slash_is_a_thing() -> None:
+    found = ents("The bank set a Lira/Mark rate of 417.20 to the Mark. Nikki Qarn / Pearl opened.")
+    assert "Mark" not in found.people
+    assert ents("Mark said so, and the Bill passed.").people == ("Mark",)
