@@ -254,7 +254,8 @@ _LEGAL_SUFFIXES = _words(
 # Words that begin a company's name in other languages: "Banque Paribas Capital Markets".
 _ORG_FIRST = _words(
     "Banque Banco Banca Compagnie Societe Société Caisse Grupo Groupe Radio Daily Petroleos"
-    " Petróleos Credit Crédit Credito"
+    " Petróleos Credit Crédit Credito Cie Cia Compania Compañía Companhia Usines Norsk Norske"
+    " Svenska Svenske Dansk Danske Suomen Deutsche Nederlandsche Nippon Koninklijke Regie Régie"
 )
 _PRESS = _words("Herald Times Post Journal Tribune Gazette Telegraph News Press")
 # Words joined by "and" inside organization names.
@@ -296,6 +297,8 @@ _NOT_NAMES = (
     | frozenset(("West German", "East German", "East Bloc", "Eastern Bloc"))
     # Groups of countries by wealth or era, not bodies: "Third World debt".
     | frozenset(("Third World", "First World", "Free World", "Old World", "New World"))
+    # Currencies named as two words.
+    | frozenset(("Deutsche Mark", "Swiss Franc", "French Franc", "Pound Sterling"))
     # Grades of crude oil, the benchmarks prices are quoted for.
     | frozenset(
         (

@@ -1113,7 +1113,7 @@ def test_a_firm_named_by_its_staff_or_its_ticker() -> None:
         "She is a trader with Peter Qarnby. Anibal Tarnxeira replaces economist Joao Qarnad. "
         "Cie Francaise des Qarnoles <TQP.PA> rose."
     )
-    assert found.organizations == ()
+    assert found.organizations == ("Cie Francaise",)  # its name's head; "Qarnoles" no firm
     assert {"Peter Qarnby", "Anibal Tarnxeira", "Joao Qarnad"} <= set(found.people)
     # "of brokers", "at brokers": the person's employer is the next name, not the person.
     found = ents(
@@ -1166,3 +1166,19 @@ def test_a_lone_given_name_after_the_or_a_slash_is_a_thing() -> None:
     found = ents("The bank set a Lira/Mark rate of 417.20 to the Mark. Nikki Qarn / Pearl opened.")
     assert "Mark" not in found.people
     assert ents("Mark said so, and the Bill passed.").people == ("Mark",)
+
+
+def test_words_that_open_firms_in_other_languages() -> None:
+    found = ents(
+        "Norsk Qarno said it would cut output. Cie Tarnale and Regie Nationale des Usines "
+        "Qarnault agreed, and Nippon Tarnkan fell against the Deutsche Mark."
+    )
+    assert found.people == ()
+    assert {"Norsk Qarno", "Cie Tarnale", "Nippon Tarnkan"} <= set(found.organizations)
+    assert "Deutsche Mark" not in found.organizations
+
+
+def test_agencies_that_read_as_peoples_names() -> None:
+    found = ents("Sallie Mae sold notes, and Fannie Mae and Freddie Mac bought them.")
+    assert found.people == ()
+    assert found.organizations == ("Sallie Mae", "Fannie Mae", "Freddie Mac")
