@@ -1046,8 +1046,8 @@ def _starts_holder(title_part: list[str], token: str) -> bool:
         return True
     if not title_part or token in _CONNECTORS or token in _WEAK_TITLES or token in _ORG_HEADS:
         return False
-    if _known([token]) is not None:
-        return False
+    if _known([token]) is not None or title_part[-1] in _CONNECTORS:
+        return False  # "Secretary of State for Economic Affairs": "for" goes on
     return all(
         word in _WEAK_TITLES or word in _CONNECTORS or _known([word]) is not None
         for word in title_part
@@ -2194,7 +2194,21 @@ def _short_forms(organizations: Iterable[str]) -> dict[str, tuple[str, str]]:
         for end in range(1, len(words)):
             if words[end - 1] not in _CONNECTORS:
                 found.setdefault(" ".join(words[:end]), ("organization", name))
+        founder = _founders_surname(words)
+        if founder is not None:
+            found.setdefault(founder, ("organization", name))
     return found
+
+
+def _founders_surname(words: Sequence[str]) -> str | None:
+    """The surname a firm named after a person by initials goes by: "Grace" of "W.R.
+    Grace and Co", "Hutton" of "E.F. Hutton" ("said Grace would sell")."""
+    if len(words) < 2 or not _INITIALS.fullmatch(words[0]) or "." not in words[0]:
+        return None
+    surname = words[1]
+    if not surname[:1].isupper() or not surname[1:].islower() or surname in _ORG_HEADS:
+        return None
+    return surname
 
 
 #: Words that label a thing by a letter: "Series C", "Class A", "Phase B", "Form D".

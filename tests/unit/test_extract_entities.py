@@ -1182,3 +1182,14 @@ def test_agencies_that_read_as_peoples_names() -> None:
     found = ents("Sallie Mae sold notes, and Fannie Mae and Freddie Mac bought them.")
     assert found.people == ()
     assert found.organizations == ("Sallie Mae", "Fannie Mae", "Freddie Mac")
+
+
+def test_a_title_goes_on_after_for() -> None:
+    found = ents("Under Secretary of State for Economic Affairs Allen Qarnis said so.")
+    assert found.people == ("Allen Qarnis",)
+
+
+def test_a_firm_named_after_a_person_by_initials_goes_by_the_surname() -> None:
+    found = ents("W.R. Qarnace and Co said Qarnace would sell the unit.")
+    assert found.people == () and found.places == ()
+    assert found.organizations == ("W.R. Qarnace and Co",)
