@@ -18,7 +18,9 @@ or ``places`` (the facets' names). Splits follow each set's SOURCE.md:
   (``evaluation.entities.group_conjuncts``). A person's minimal span can run
   over a modifier that is a mention of its own ("Raymond Chan of People
   Power"): the name before "of"/"from" is a spelling too
-  (``evaluation.entities.name_before_modifier``).
+  (``evaluation.entities.name_before_modifier``); so is the name after a
+  premodifier that holds one ("CEO of the Refugee Council Enver Solomon":
+  ``evaluation.entities.name_after_premodifier``).
 * ``gmb``: blocks of 100 sentences hashed into train/dev/test; a block is a
   document. ``per`` -> people, ``org`` -> organizations, ``geo`` -> places;
   ``gpe`` (mostly demonyms) is dropped, as SOURCE.md suggests.
@@ -87,6 +89,7 @@ class Document:
         """entity -> its spellings in this document, for one type."""
         from evaluation.entities import (
             group_conjuncts,
+            name_after_premodifier,
             name_before_modifier,
             name_spellings,
             wikipedia_spellings,
@@ -115,7 +118,14 @@ class Document:
                     else None
                 )
                 if head is not None:  # "Raymond Chan of People Power": Raymond Chan
-                    found[m.entity].add(head)
+                    found[m.entity] |= {head} | name_spellings(head)
+                tail = (  # "CEO of the Refugee Council Enver Solomon": Enver Solomon
+                    name_after_premodifier(self.text, m.start, m.end, others)
+                    if m.end and kind == "people"
+                    else None
+                )
+                if tail is not None:
+                    found[m.entity].add(tail)
                 if m.title:
                     found[m.entity] |= wikipedia_spellings(m.title)
                 found[m.entity] |= name_spellings(spelling)

@@ -307,7 +307,7 @@ def group_conjuncts(
     return [part for part in parts if part[:1].isupper() or " " in part]
 
 
-_MODIFIER = re.compile(r",? (?:of|from)(?: the)? ")
+_MODIFIER = re.compile(r",? (?:of|from)(?: [Tt]he)? ")
 
 
 def name_before_modifier(
@@ -324,8 +324,31 @@ def name_before_modifier(
         if start < a and b == end:
             match = _MODIFIER.search(text, start, a)
             if match is not None and match.end() == a and match.start() > start:
-                return text[start : match.start()]
+                name = text[start : match.start()]
+                return name if " " in name else None  # "Chairman of ...": a role
     return None
+
+
+def name_after_premodifier(
+    text: str, start: int, end: int, nested: Iterable[tuple[int, int]]
+) -> str | None:
+    """The name a gold mention holds after a premodifier naming another entity, or ``None``.
+
+    GUM's minimal span of a person can open with an organization and a role:
+    "Joint Council for the Welfare of Immigrants campaigner Caitlin Boswell",
+    "CEO of the Refugee Council Enver Solomon" (the organization annotated too).
+    The person's name is what follows the last such mention, without the
+    lower-case role words before it.
+    """
+    stop = max((b for a, b in nested if start <= a and b < end), default=None)
+    if stop is None:
+        return None
+    words = text[stop:end].strip(" ,").split()
+    while words and _role_word(words[0]):
+        words = words[1:]
+    if len(words) < 2 or not words[0][:1].isupper():
+        return None  # "State Department Spokesperson": a role, no name
+    return " ".join(words)
 
 
 #: Lower-case words that open names themselves: "bin Laden", "al Qaida", "de Gaulle".

@@ -6,6 +6,7 @@ from __future__ import annotations
 from evaluation.entities import (
     agency_entities,
     group_conjuncts,
+    name_after_premodifier,
     name_before_modifier,
     name_spellings,
     normalize_name,
@@ -88,3 +89,23 @@ def test_a_person_span_over_a_modifier_naming_another_entity_is_named_before_it(
     bank = "Bank of Qarnland"
     assert name_before_modifier(bank, 0, len(bank), []) is None
     assert name_before_modifier(bank, 0, len(bank), [(0, len(bank))]) is None
+
+
+def test_a_person_span_after_a_premodifier_naming_another_entity_is_named_after_it() -> None:
+    text = "Qarn Council for Tarn campaigner Caitlin Qarnwell and CEO of the Tarn Council Enver Ulm"
+    council = text.index("Qarn Council"), text.index(" campaigner")
+    person = 0, text.index(" and CEO")
+    assert name_after_premodifier(text, *person, [council]) == "Caitlin Qarnwell"
+    tarn = text.index("Tarn Council"), text.index(" Enver")
+    person = text.index("CEO"), len(text)
+    assert name_after_premodifier(text, *person, [tarn]) == "Enver Ulm"
+    # A role after the body is no name; nothing nested, no other name.
+    role = "Qarn Department Spokesperson"
+    assert name_after_premodifier(role, 0, len(role), [(0, len(role) - 13)]) is None
+    assert name_after_premodifier(role, 0, len(role), []) is None
+    # "of The ..." is a modifier too; a lone word before it is a role ("Chairman of").
+    text = "Matthew Qarnam of The Tarn and Mail"
+    paper = text.index("The Tarn") + 4, len(text)
+    assert name_before_modifier(text, 0, len(text), [paper]) == "Matthew Qarnam"
+    text = "Chairman of the Qarn Centre"
+    assert name_before_modifier(text, 0, len(text), [(16, len(text))]) is None
