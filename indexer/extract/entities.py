@@ -1449,6 +1449,9 @@ def _firm_parts(
     Orla Venn. Tarnby Holm economist ..." is one span of two sentences)."""
     start, end = match.span()
     first, last = number == 0, number == count - 1
+    listed = bool(lists) and any(low <= start and end <= high for low, high in lists)
+    if not listed and not _firm_cue(text, start if first else -1, end if last else -1):
+        return []  # most spans: nothing around them speaks of a firm
     for index in range(1, len(words)):
         if words[index] in _STOP:  # "analyst at E.F. Hutton Co. He thinks": a sentence ends
             words, last = words[:index], False
@@ -1460,7 +1463,6 @@ def _firm_parts(
         words = words[2:] if words[1:2] == ["and"] else words[1:]  # "A/S and Tarn Bank"
         if not words:
             return []
-    listed = any(low <= start and end <= high for low, high in lists)
     if listed:
         head = text[max(0, start - 24) : start].rstrip(" ,:")
         word = head[head.rfind(" ") + 1 :]
@@ -1489,16 +1491,9 @@ def _named_firm(text: str, start: int, end: int, words: Sequence[str], listed: b
     ("Oil analyst Jim Rowe")."""
     if not 1 <= len(words) <= 4 or words[0] in _TITLES or words[0] in _STOP:
         return False
-    head = text[max(0, start - 24) : start] if start > 0 else ""
-    before = head[head.rfind(" ", 0, len(head) - 1) + 1 :].strip()
-    if not (
-        listed
-        or before in _FIRM_NOUNS
-        or _FIRM_MANAGER.search(head) is not None
-        or _STAFF_OF.search(head) is not None
-        or (end >= 0 and _STAFF_AFTER.match(text, end) is not None and before not in _NAME_JOINS)
-    ):
+    if not (listed or _firm_cue(text, start, end)):
         return False
+    head = text[max(0, start - 24) : start] if start > 0 else ""
     known = _known(words)
     if known is not None:
         return known[0] == "organization"
@@ -1511,6 +1506,26 @@ def _named_firm(text: str, start: int, end: int, words: Sequence[str], listed: b
         return _employer(words) and "-" not in words[0] and words[0] not in _LEGAL_SUFFIXES
     return not all(word.lower() in common_words() for word in words)
 
+
+def _firm_cue(text: str, start: int, end: int) -> bool:
+    """Whether the words before ``start`` or after ``end`` (-1: not looked at) speak of
+    a firm: "brokers", "lead manager", "analyst with" before; "analyst Karen Gibbs", a
+    ticker after (not after a word that joins a longer name: "des Petroles <TOTP.PA>")."""
+    before = ""
+    if start > 0:
+        head = text[max(0, start - 24) : start]
+        before = head[head.rfind(" ", 0, len(head) - 1) + 1 :].strip()
+        if before in _FIRM_NOUNS:
+            return True
+        if before in _CUE_ENDS and (
+            _FIRM_MANAGER.search(head) is not None or _STAFF_OF.search(head) is not None
+        ):
+            return True
+    return end >= 0 and before not in _NAME_JOINS and _STAFF_AFTER.match(text, end) is not None
+
+
+#: The last words of the cues before a firm's name that need a longer look.
+_CUE_ENDS = _words("manager managers for with at")
 
 #: A deal's banks listed after these words ("Co-managers are ...", "underwritten by
 #: ...") or before them ("... co-managed the deal").

@@ -39,6 +39,24 @@ _SPORT = re.compile(
 )
 _VERB_RE = re.compile(rf"\b{_VERBS}\b")
 _SCORE_LINE = re.compile(rf"[A-Z]\w* {_SCORE} [A-Z]")
+#: Words one of which a match report holds (a cheap test before the regular expressions).
+_SPORT_HINTS = (
+    "match",
+    "Cup",
+    "game",
+    "goal",
+    "eague",
+    "scored",
+    "coach",
+    "tournament",
+    "hampionship",
+    "tadium",
+    "striker",
+    "innings",
+    "playoff",
+    "squad",
+    "penalty",
+)
 _SENTENCE = re.compile(r"[^.!?\n]+")
 _LOCATION = r"(?:in|at|from|across|into|throughout|inside|near|visit|visited|visiting)"
 
@@ -49,6 +67,8 @@ def teams(text: str, places: Iterable[tuple[str, Sequence[str]]]) -> tuple[set[s
     Returns ``(teams, also_places)``: the places written as a side of a result,
     and those of them the story also writes as a location.
     """
+    if not any(hint in text for hint in _SPORT_HINTS):
+        return set(), set()  # a plain substring test first: most stories are not sport
     if _SCORE_RE.search(text) is None or _SPORT.search(text) is None:
         return set(), set()
     results = [
