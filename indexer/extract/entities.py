@@ -1416,7 +1416,7 @@ _STAFF_AFTER = re.compile(
 #: A staff job and "for", "with" or "at" right before a name: "an analyst with E.F.
 #: Hutton", "chief meteorologist for E.F. Hutton" (not "spokesman for": a person's too).
 _STAFF_OF = re.compile(
-    r"\b(?:analysts?|economists?|strategists?|meteorologists?|chartists?|traders?|dealers?"
+    r"\b(?:analysts?|economists?|strategists?|meteorologists?|chartists?|traders?|dealers?|brokers?"
     r"|executives?|officials?|researchers?|consultants?|vice president) (?:for|with|at) $"
 )
 
@@ -1497,8 +1497,8 @@ def _named_firm(text: str, start: int, end: int, words: Sequence[str], listed: b
     known = _known(words)
     if known is not None:
         return known[0] == "organization"
-    if len(words) <= 3 and words[0] in first_names() and _STAFF_OF.search(head) is not None:
-        return False  # "a trader with Peter Smith": a person's name, "with" or not
+    if len(words) == 2 and words[0] in first_names() and _STAFF_OF.search(head) is not None:
+        return False  # "a trader with Peter Smith": a person's name ("with Dean Witter Reynolds")
     if any(is_demonym(word) or not word[:1].isupper() for word in words):
         return False
     if len(words) == 1:

@@ -1115,6 +1115,13 @@ def test_a_firm_named_by_its_staff_or_its_ticker() -> None:
     )
     assert found.organizations == ("Cie Francaise",)  # its name's head; "Qarnoles" no firm
     assert {"Peter Qarnby", "Anibal Tarnxeira", "Joao Qarnad"} <= set(found.people)
+    # Three words after "with" are a firm's, given name or not; so after "broker with".
+    found = ents(
+        "Gary Qarmen, an analyst with Dean Qarnitt Reynolds, said so, and Bob Tarte, an "
+        "FCOJ broker with Dean Qarnitt Reynolds, agreed."
+    )
+    assert found.organizations == ("Dean Qarnitt Reynolds",)
+    assert found.people == ("Gary Qarmen", "Bob Tarte")
     # "of brokers", "at brokers": the person's employer is the next name, not the person.
     found = ents(
         "Richard Qarnfrey of brokers Hoare Tarnett said so, and Peter Ulvner, U.K. Economist "
