@@ -1521,9 +1521,17 @@ def _firm_cue(text: str, start: int, end: int) -> bool:
             _FIRM_MANAGER.search(head) is not None or _STAFF_OF.search(head) is not None
         ):
             return True
-    return end >= 0 and before not in _NAME_JOINS and _STAFF_AFTER.match(text, end) is not None
+    if end < 0 or before in _NAME_JOINS:
+        return False
+    if before in ("the", "a", "an") and _STAFF_NEXT.match(text, end) is not None:
+        return True  # "the Dean Witter economist noted": no one is "the" before a name
+    return _STAFF_AFTER.match(text, end) is not None
 
 
+#: A staff job right after a name, whatever follows it.
+_STAFF_NEXT = re.compile(
+    r" (?:[a-z]+ )?(?:analysts?|economists?|strategists?|chartists?|traders?|dealers?)\b"
+)
 #: The last words of the cues before a firm's name that need a longer look.
 _CUE_ENDS = _words("manager managers for with at")
 
