@@ -1499,8 +1499,8 @@ def _named_firm(text: str, start: int, end: int, words: Sequence[str], listed: b
         return known[0] == "organization"
     if len(words) == 2 and words[0] in first_names() and _STAFF_OF.search(head) is not None:
         return False  # "a trader with Peter Smith": a person's name ("with Dean Witter Reynolds")
-    if any(is_demonym(word) or not word[:1].isupper() for word in words):
-        return False
+    if any(is_demonym(word) or word in _COMPASS or not word[:1].isupper() for word in words):
+        return False  # "a Western economist said"
     if len(words) == 1:
         # not "Non-callable", "London-based", the "Ltd" of "Mitsubishi Finance (Hong Kong) Ltd"
         return _employer(words) and "-" not in words[0] and words[0] not in _LEGAL_SUFFIXES
