@@ -55,6 +55,8 @@ EXCLUDE_PARAMS = {f"not_{name}": name for name in FACET_NAMES}
 #: by its correction; 0 searches the query exactly as typed.
 SPELL_VALUES = ("0", "1")
 
+#: Control characters (C0 but tab and line breaks, DEL, C1) in a query.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _DATE_RE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 
@@ -150,6 +152,14 @@ def parse_search_params(params: Mapping[str, Sequence[str]]) -> SearchRequest:
         )
     if "\ufffd" in q:
         raise SearchRequestError("the query is not valid UTF-8", param="q")
+    control = _CONTROL.search(q)
+    if control is not None:
+        # Tabs and line breaks were spaces above; what is left is no text anyone typed.
+        raise SearchRequestError(
+            f"the query holds a control character (U+{ord(control.group()):04X}); remove it",
+            code="bad_query",
+            param="q",
+        )
 
     raw_from, raw_to = _one(params, "from"), _one(params, "to")
     date_from = parse_day(raw_from, "from") if raw_from and raw_from.strip() else None

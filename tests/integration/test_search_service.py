@@ -284,12 +284,27 @@ def test_and_falls_back_to_or_with_a_notice(service: SearchService) -> None:
 
 
 @pytest.mark.parametrize(
-    "query", ['"unbalanced', "(oil", "oil)", "a" * 1001, " OR ".join(f"w{i}" for i in range(100))]
+    "query",
+    [
+        '"unbalanced',
+        "(oil",
+        "oil)",
+        "a" * 1001,
+        " OR ".join(f"w{i}" for i in range(100)),
+        "\x00\x01",
+        "oil\x7fprices",
+    ],
 )
 def test_bad_queries_are_rejected_with_a_reason(service: SearchService, query: str) -> None:
     with pytest.raises(SearchRequestError) as caught:
         search(service, q=query)
     assert str(caught.value)
+
+
+def test_a_control_character_is_named_and_tabs_are_spaces(service: SearchService) -> None:
+    with pytest.raises(SearchRequestError, match=r"control character \(U\+0000\)"):
+        search(service, q="oil\x00")
+    assert ids(search(service, q="oil\tprices\n")) == ids(search(service, q="oil prices"))
 
 
 def test_expensive_patterns_are_bounded(service: SearchService) -> None:
