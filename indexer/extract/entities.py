@@ -1452,30 +1452,47 @@ def _firm_parts(
     listed = bool(lists) and any(low <= start and end <= high for low, high in lists)
     if not listed and not _firm_cue(text, start if first else -1, end if last else -1):
         return []  # most spans: nothing around them speaks of a firm
-    for index in range(1, len(words)):
-        if words[index] in _STOP:  # "analyst at E.F. Hutton Co. He thinks": a sentence ends
-            words, last = words[:index], False
-            words[-1] = words[-1].rstrip(".")
-            break
-    if len(words) > 1 and len(words[-1]) == 1 and text[end : end + 1] == "/" and last:
-        words = words[:-1]  # "Copenhagen Handelsbank A/S": the legal form's first letter
-    if first and text[start - 1 : start] == "/" and len(words[0]) == 1:
-        words = words[2:] if words[1:2] == ["and"] else words[1:]  # "A/S and Tarn Bank"
-        if not words:
-            return []
+    words, cut = _firm_words(text, match, words, first, last)
+    if not words:
+        return []
+    last = last and not cut
+    head = text[max(0, start - 24) : start] if first and start > 0 else ""
     if listed:
-        head = text[max(0, start - 24) : start].rstrip(" ,:")
-        word = head[head.rfind(" ") + 1 :]
+        word = text[max(0, start - 24) : start].rstrip(" ,:")
+        word = word[word.rfind(" ") + 1 :]
         listed = not (_person_noun(word) or word in _ROLE_WORDS)  # "two investors, Jay Gould"
-    if _named_firm(text, start if first else -1, end if last else -1, words, listed):
+        if not listed and not _firm_cue(text, start if first else -1, end if last else -1):
+            return []  # listed no more: only the words around it can tell
+    elif cut and not _firm_cue(text, start if first else -1, -1):
+        return []  # the span's end went with the cut: only the words before it count
+    if _named_firm(words, head):
         return [words]
     if "and" not in words or not listed:
         return []
     at = words.index("and")
     parts = [words[:at], words[at + 1 :]]
-    if all(_named_firm(text, -1, -1, part, listed) for part in parts):
+    if all(_named_firm(part, "") for part in parts):
         return parts
     return []
+
+
+def _firm_words(
+    text: str, match: re.Match[str], words: list[str], first: bool, last: bool
+) -> tuple[list[str], bool]:
+    """The words of a firm's name in a subspan, and whether a sentence cut them short:
+    "E.F. Hutton Co. He thinks", "Copenhagen Handelsbank A/S", "A/S and Tarn Bank"."""
+    start, end = match.span()
+    cut = False
+    for index in range(1, len(words)):
+        if words[index] in _STOP:  # "analyst at E.F. Hutton Co. He thinks": a sentence ends
+            words, cut = words[:index], True
+            words[-1] = words[-1].rstrip(".")
+            break
+    if len(words) > 1 and len(words[-1]) == 1 and text[end : end + 1] == "/" and last and not cut:
+        words = words[:-1]  # "Copenhagen Handelsbank A/S": the legal form's first letter
+    if first and text[start - 1 : start] == "/" and len(words[0]) == 1:
+        words = words[2:] if words[1:2] == ["and"] else words[1:]  # "A/S and Tarn Bank"
+    return words, cut
 
 
 #: Lower-case words that join the words of one name: a span right after one is the
@@ -1484,16 +1501,12 @@ def _firm_parts(
 _NAME_JOINS = _words("de des du di del della et und van von la le")
 
 
-def _named_firm(text: str, start: int, end: int, words: Sequence[str], listed: bool) -> bool:
-    """Whether ``words`` is a firm by the words around it: a firm noun before ``start``,
-    a staff job and a name after ``end`` (-1: not this span's edge), or a deal's list
-    it is ``listed`` in. Not a place, a nationality, a title or a lone everyday word
-    ("Oil analyst Jim Rowe")."""
+def _named_firm(words: Sequence[str], head: str) -> bool:
+    """Whether ``words``, which the words around it call a firm (``_firm_cue``, or a
+    deal's list), can be one; ``head``: the text right before it. Not a place, a
+    nationality, a title or a lone everyday word ("Oil analyst Jim Rowe")."""
     if not 1 <= len(words) <= 4 or words[0] in _TITLES or words[0] in _STOP:
         return False
-    if not (listed or _firm_cue(text, start, end)):
-        return False
-    head = text[max(0, start - 24) : start] if start > 0 else ""
     known = _known(words)
     if known is not None:
         return known[0] == "organization"
