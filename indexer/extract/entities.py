@@ -721,7 +721,7 @@ def _classify(
     before = _word_before(tokens, before)
     tokens = _trim_connectors(tokens)
     tokens = _without_trailing_initials(tokens, out)
-    if not tokens or _pretyped(tokens, out) or _split_pair(tokens, out):
+    if not tokens or _pretyped(tokens, out) or _split_pair(tokens, out, after_title):
         return
     if len(tokens) > 1 and " ".join(tokens) in _NOT_NAMES:
         return  # "Brent Blend", "Third World": no given name makes them people
@@ -866,16 +866,17 @@ def _split_people_pair(tokens: list[str], out: _Collector) -> bool:
     return True
 
 
-def _split_pair(tokens: list[str], out: _Collector) -> bool:
+def _split_pair(tokens: list[str], out: _Collector, titled: bool = False) -> bool:
     """A person "of" an organization, or two people joined by "&": typed apart."""
     if "&" in tokens and _split_people_pair(tokens, out):
         return True
-    return _split_person_of(tokens, out)
+    return _split_person_of(tokens, out, titled)
 
 
-def _split_person_of(tokens: list[str], out: _Collector) -> bool:
-    """``Dillard Spriggs of Petroleum Analysis Ltd``: a person, then an organization."""
-    of = _person_of_org(tokens) if _known(tokens) is None else None
+def _split_person_of(tokens: list[str], out: _Collector, titled: bool = False) -> bool:
+    """``Dillard Spriggs of Petroleum Analysis Ltd``: a person, then an organization;
+    after a title the surname alone will do ("Professor Smith of Harvard University")."""
+    of = _person_of_org(tokens, titled) if _known(tokens) is None else None
     if of is None:
         return False
     out.add("person", " ".join(tokens[:of]))
@@ -883,11 +884,11 @@ def _split_person_of(tokens: list[str], out: _Collector) -> bool:
     return True
 
 
-def _person_of_org(tokens: list[str]) -> int | None:
+def _person_of_org(tokens: list[str], titled: bool = False) -> int | None:
     """Where "of" splits ``Person Name of Some Organization Ltd``, or ``None``.
 
     The part before "of" must read as a person's name (two or three
-    capitalized words, none of them an organization's head word, a title or
+    capitalized words, or one after a title, none of them an organization's head word, a title or
     a known name: ``Bank of England``, ``National Association of ...`` and
     ``Secretary of State`` stay whole); the part after must be an
     organization by its form or a known one.
@@ -895,7 +896,7 @@ def _person_of_org(tokens: list[str]) -> int | None:
     if "of" not in tokens:
         return None
     of = tokens.index("of")
-    if not 2 <= of <= 3 or of + 1 >= len(tokens):
+    if not (1 if titled else 2) <= of <= 3 or of + 1 >= len(tokens):
         return None
     head, rest = tokens[:of], tokens[of + 1 :]
     for word in head:
@@ -1077,7 +1078,21 @@ def _is_title(tokens: list[str], index: int) -> bool:
     if not rest or rest[0] in _CONNECTORS or rest[-1] not in _ORG_HEADS:
         return True
     names = first_names()
-    return any(word in names or word in _TITLES for word in rest)
+    return any(word in names or word in _TITLES for word in rest) or _holder_of_body(rest)
+
+
+def _holder_of_body(rest: Sequence[str]) -> bool:
+    """Whether the words after a title are its holder's name, then "of" and the body:
+    "Professor Amos Frumkin of the Hebrew University" (the holder need not have a
+    given name we know); not "King Fahd University of Petroleum", whose words before
+    "of" already end in an organization's head."""
+    if "of" not in rest[1:]:
+        return False
+    holder = rest[: rest.index("of")]
+    return len(holder) <= 4 and all(
+        word[:1].isupper() and word not in _ORG_HEADS and word not in _CONNECTORS
+        for word in holder
+    )
 
 
 def _joins(tokens: list[str], index: int) -> bool:
@@ -1154,7 +1169,7 @@ def _starts_with_title_org(tokens: list[str]) -> bool:
         return False
     if "and" in tokens or any(token in _TITLES for token in tokens[1:]):
         return False
-    return _org_start(tokens) == 0
+    return _org_start(tokens) == 0 and not _holder_of_body(tokens[1:])
 
 
 def _subspans(tokens: list[str]) -> Iterator[list[str]]:

@@ -1203,3 +1203,19 @@ def test_a_firm_named_after_a_person_by_initials_goes_by_the_surname() -> None:
     found = ents("W.R. Qarnace and Co said Qarnace would sell the unit.")
     assert found.people == () and found.places == ()
     assert found.organizations == ("W.R. Qarnace and Co",)
+
+
+def test_a_title_a_holder_and_of_split_into_a_person_and_a_body() -> None:
+    found = ents("Professor Amos Qarnkin of the Hebrew University said the cave is old.")
+    assert found.people == ("Amos Qarnkin",)
+    assert found.organizations == ("Hebrew University",)
+    found = ents("Analyst Edward Qarnson of Qarnbook Associates said sales rose.")
+    assert found.people == ("Edward Qarnson",)
+    assert found.organizations == ("Qarnbook Associates",)
+    # after a title, the surname alone is the holder
+    found = ents("Judge Qarnhaus of the Qarnton County Court ruled on Monday.")
+    assert found.people == ("Qarnhaus",)
+    assert found.organizations == ("Qarnton County Court",)
+    # a title word that opens a body's own name keeps it whole
+    found = ents("He studied at King Qarnad University of Petroleum and Minerals.")
+    assert found.people == ()
