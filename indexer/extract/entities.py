@@ -1090,8 +1090,7 @@ def _holder_of_body(rest: Sequence[str]) -> bool:
         return False
     holder = rest[: rest.index("of")]
     return len(holder) <= 4 and all(
-        word[:1].isupper() and word not in _ORG_HEADS and word not in _CONNECTORS
-        for word in holder
+        word[:1].isupper() and word not in _ORG_HEADS and word not in _CONNECTORS for word in holder
     )
 
 
