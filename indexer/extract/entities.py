@@ -211,7 +211,9 @@ _ORG_HEADS = _words(
     Tribunal Directorate Secretariat Legislature Caucus Centers Centres Orchestra Band Ensemble
     Choir Museum Library Records Studios Entertainment Publishing FC Scouts News Municipality
     Mission Initiative Consortium Cartel Observatory Force Community Monitor Staff Mirror Express
-    Treasury Marines Cooperation Daily TV Chamber Voice Lines Markets"""
+    Treasury Marines Cooperation Daily TV Chamber Voice Lines Markets Chronicle Sentinel Courier
+    Inquirer Examiner Dispatch Bulletin Enquirer Observer Courant Ledger Telegram Advertiser
+    Gleaner Statesman"""
 )
 # Plurals after a city that name events or agreements, not teams: "Beijing Olympics".
 _NOT_TEAMS = _words(
@@ -257,7 +259,11 @@ _ORG_FIRST = _words(
     " Petróleos Credit Crédit Credito Cie Cia Compania Compañía Companhia Usines Norsk Norske"
     " Svenska Svenske Dansk Danske Suomen Deutsche Nederlandsche Nippon Koninklijke Regie Régie"
 )
-_PRESS = _words("Herald Times Post Journal Tribune Gazette Telegraph News Press")
+_PRESS = _words(
+    """Herald Times Post Journal Tribune Gazette Telegraph News Press Chronicle Sentinel Courier
+    Inquirer Examiner Dispatch Bulletin Enquirer Observer Courant Ledger Telegram Advertiser
+    Gleaner Statesman"""
+)
 # Words joined by "and" inside organization names.
 _AND_WORDS = _words(
     """Justice Equality Peace Security Solidarity Freedom Democracy Progress Reform Unity Law
@@ -870,7 +876,30 @@ def _split_pair(tokens: list[str], out: _Collector, titled: bool = False) -> boo
     """A person "of" an organization, or two people joined by "&": typed apart."""
     if "&" in tokens and _split_people_pair(tokens, out):
         return True
-    return _split_person_of(tokens, out, titled)
+    return _split_team_of(tokens, out) or _split_person_of(tokens, out, titled)
+
+
+def _split_team_of(tokens: list[str], out: _Collector) -> bool:
+    """``Oakland Athletics of Major League Baseball``: a team, then its league;
+    ``National Hockey League for the St. Louis Eagles``: a league, then a team."""
+    of = tokens.index("of") if "of" in tokens[2:-1] else 0
+    league = _known(tokens[of + 1 :]) if of else None
+    if (
+        of
+        and _is_team(tokens[:of])
+        and (league is None or league[0] != "place")
+        and tokens[-1] not in _LEGAL_SUFFIXES  # "Florida National Banks of Florida Inc"
+    ):
+        out.add("organization", " ".join(tokens[:of]))
+        _classify(tokens[of + 1 :], False, out)
+        return True
+    cut = tokens.index("for") if "for" in tokens[1:-1] else 0
+    team = tokens[cut + 2 :] if tokens[cut + 1 : cut + 2] == ["the"] else tokens[cut + 1 :]
+    if cut and tokens[cut - 1] in _ORG_HEADS and len(team) >= 2 and _is_team(team):
+        out.add("organization", " ".join(tokens[:cut]))
+        out.add("organization", " ".join(team))
+        return True
+    return False
 
 
 def _split_person_of(tokens: list[str], out: _Collector, titled: bool = False) -> bool:

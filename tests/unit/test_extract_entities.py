@@ -1219,3 +1219,21 @@ def test_a_title_a_holder_and_of_split_into_a_person_and_a_body() -> None:
     # a title word that opens a body's own name keeps it whole
     found = ents("He studied at King Qarnad University of Petroleum and Minerals.")
     assert found.people == ()
+
+
+def test_a_newspaper_is_named_by_its_masthead_word() -> None:
+    found = ents("The Qarnville Sentinel reported it, and the Qarnton Chronicle did too.")
+    assert found.people == () and found.places == ()
+    assert found.organizations == ("Qarnville Sentinel", "Qarnton Chronicle")
+    found = ents("It ranked second on the Houston Chronicle list.")
+    assert found.organizations == ("Houston Chronicle",) and found.places == ()
+
+
+def test_a_team_and_its_league_are_two_organizations() -> None:
+    found = ents("He pitched for the Oakland Athletics of Major League Baseball.")
+    assert found.organizations == ("Oakland Athletics", "Major League Baseball")
+    found = ents("He played in the National Hockey League for the St. Louis Eagles.")
+    assert found.organizations == ("National Hockey League", "St. Louis Eagles")
+    # a firm's full name is no team: "of" and a legal form keep it whole
+    found = ents("Florida National Banks of Florida Inc agreed to be acquired.")
+    assert found.organizations == ("Florida National Banks of Florida Inc",)
