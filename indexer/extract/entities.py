@@ -78,6 +78,11 @@ _CONNECTOR = (
 _ARTICLE_PREFIX = r"(?:al-|el-|ad-|as-|ash-|ar-|an-|at-|az-)?"
 _SPAN = re.compile(rf"{_TOKEN}(?:(?: {_CONNECTOR})* {_ARTICLE_PREFIX}{_TOKEN}| ?& ?{_TOKEN})*")
 _INITIALS = re.compile(r"(?:[A-Z]\.)+")
+# A university named with its campus: "University of North Carolina at Chapel Hill"
+# (the campus one or two words, and no name going on after them).
+_UNIVERSITY_END = re.compile(rf"(?:University|College) of {_TOKEN}(?: {_TOKEN}){{0,2}}$")
+_CAMPUS = re.compile(rf" at {_TOKEN}(?: {_TOKEN})?(?![\w-]| [{_UPPER}])")
+_WHOLE = re.compile(r".+", re.DOTALL)
 #: People's names hold no digits; aircraft and weapon models do ("Il-62").
 _DIGIT = re.compile(r"[0-9]")
 _POSSESSIVE = re.compile(r"(?:'s|')$")
@@ -964,6 +969,8 @@ def _search_inside(tokens: list[str], out: _Collector) -> None:
                     # "Columbia Gas": maybe a place, maybe the start of a company's
                     # name; _resolve decides once the whole document is read.
                     out.add("place?", f"{known[1]}\t{' '.join(tokens)}")
+                elif _national_branch(tokens, index, end, known):
+                    out.add("organization", " ".join(tokens))
                 else:
                     out.add_known(known, tokens[index:end])
                 index = end
@@ -974,6 +981,23 @@ def _search_inside(tokens: list[str], out: _Collector) -> None:
             if index == len(tokens) - 1 and token in solo_surnames():
                 out.add("word", token)
             index += 1
+
+
+def _national_branch(tokens: Sequence[str], index: int, end: int, known: tuple[str, str]) -> bool:
+    """A nationality before the short name of a body known by a longer one: a national
+    branch with a name of its own ("British Red Cross", "American Red Cross"), not the
+    international body ("Red Cross": International Committee of the Red Cross)."""
+    short = tokens[index:end]
+    return (
+        known[0] == "organization"
+        and index == 1
+        and end == len(tokens)
+        and len(short) > 1
+        and not any(_is_acronym(word) for word in short)
+        and " ".join(short) != known[1]
+        and tokens[0] not in known[1].split()  # "European Common Market" is the EC
+        and is_demonym(tokens[0])
+    )
 
 
 def _longest(tokens: Sequence[str], index: int) -> int:
@@ -1378,9 +1402,20 @@ def _scan_mixed(text: str, out: _Collector) -> None:
     out.firm_lists = _firm_lists(text) if "anag" in text or "nderwr" in text else []
     # Names with a lower-case article first ("al-Qaida") are taken in text order.
     pending = list(_ARTICLE_NAME.finditer(text)) if "l-" in text else []
+    done = 0
     for match in _SPAN.finditer(text):
+        if match.start() < done:
+            continue  # the campus of a university scanned with it
         while pending and pending[0].start() < match.start():
             _article_name(pending.pop(0).group(), out)
+        campus = _CAMPUS.match(text, match.end()) if " at " in text else None
+        if campus is not None and _UNIVERSITY_END.search(match.group()):
+            done = campus.end()
+            match = _WHOLE.match(text, match.start(), done) or match
+            place = campus.group()[4:].split(" ")
+            known = _known(place)
+            if known is None or known[0] == "place":  # the campus is a place
+                out.add_known(known or ("place", " ".join(place)), place)
         _scan_span(text, match, out)
     for rest in pending:
         _article_name(rest.group(), out)

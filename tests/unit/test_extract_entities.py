@@ -1237,3 +1237,22 @@ def test_a_team_and_its_league_are_two_organizations() -> None:
     # a firm's full name is no team: "of" and a legal form keep it whole
     found = ents("Florida National Banks of Florida Inc agreed to be acquired.")
     assert found.organizations == ("Florida National Banks of Florida Inc",)
+
+
+def test_a_university_named_with_its_campus_is_one_organization() -> None:
+    found = ents("She studied at the University of Qarnolina at Chapel Hill last year.")
+    assert found.organizations == ("University of Qarnolina at Chapel Hill",)
+    assert found.places == ("Chapel Hill",)  # the campus is a place too
+    # a name going on after the campus is not the campus
+    found = ents("Officials of the University of Qarnolina at Dallas Cowboys Stadium met.")
+    assert found.organizations[0] == "University of Qarnolina"
+
+
+def test_a_nationality_before_a_short_name_of_a_body_is_its_national_branch() -> None:
+    found = ents("A scheme backed by the British Red Cross was rejected.")
+    assert found.organizations == ("British Red Cross",)
+    found = ents("The Red Cross said on Monday.")
+    assert found.organizations == ("International Committee of the Red Cross",)
+    # the nationality that is part of the body's own name is that body
+    found = ents("The European Common Market said on Monday.")
+    assert found.organizations == ("European Community",)
