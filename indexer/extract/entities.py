@@ -1402,13 +1402,13 @@ def _scan_mixed(text: str, out: _Collector) -> None:
     out.firm_lists = _firm_lists(text) if "anag" in text or "nderwr" in text else []
     # Names with a lower-case article first ("al-Qaida") are taken in text order.
     pending = list(_ARTICLE_NAME.finditer(text)) if "l-" in text else []
-    done = 0
+    done, campuses = 0, " at " in text
     for match in _SPAN.finditer(text):
         if match.start() < done:
             continue  # the campus of a university scanned with it
         while pending and pending[0].start() < match.start():
             _article_name(pending.pop(0).group(), out)
-        campus = _CAMPUS.match(text, match.end()) if " at " in text else None
+        campus = _CAMPUS.match(text, match.end()) if campuses else None
         if campus is not None and _UNIVERSITY_END.search(match.group()):
             done = campus.end()
             match = _WHOLE.match(text, match.start(), done) or match
