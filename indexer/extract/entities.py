@@ -298,6 +298,12 @@ _PLACE_NOUNS = _words(
 )
 # First words of places: "Mount Kenya", "Lake Chad", "Gulf of Aden", "Port of Liverpool".
 _PLACE_FIRST = _words("Mount Mt. Lake Gulf Bay Strait Cape Port Isle Fort")
+# Last words of the name of a building or a site, a place where news happens ("Volgograd
+# Arena", "Shandao Temple"); some are surnames too ("Shirley Temple"): see _facility.
+_FACILITY_HEADS = _words(
+    """Stadium Arena Temple Mosque Cathedral Basilica Shrine Airport Square Bridge Palace
+    Street Avenue Boulevard Plaza Canal Dam Memorial Monument"""
+)
 # Capitalized words the tagger must not type: compass points and blocs used
 # as adjectives ("West German", "the West"), table headings.
 _NOT_NAMES = (
@@ -761,8 +767,10 @@ def _classify(
         # "official Administration policy": a role word before a lone
         # organization word is not a person's name.
         _split_person(tokens, out, titled=True)
-    elif len(tokens) >= 2 and (tokens[-1] in _PLACE_HEADS or tokens[0] in _PLACE_FIRST):
-        out.add("place", " ".join(tokens))
+    elif len(tokens) >= 2 and (
+        tokens[-1] in _PLACE_HEADS or tokens[0] in _PLACE_FIRST or _facility(tokens)
+    ):
+        _add_place_by_form(tokens, out)
     elif (
         len(tokens) >= 2
         and tokens[0] in first_names()
@@ -773,6 +781,27 @@ def _classify(
             _split_person(tokens, out)  # "Gary Qarn of the Neo Democrats" (not "Gary Plan")
     elif not _national_person(tokens, out) and not _arabic_form(tokens, out):
         _leftover(tokens, out, before)
+
+
+def _facility(tokens: Sequence[str]) -> bool:
+    """A building or a site by its last word ("Fisht Olympic Stadium"), not a person
+    whose surname is that word ("Shirley Temple")."""
+    return tokens[-1] in _FACILITY_HEADS and tokens[0] not in first_names()
+
+
+def _add_place_by_form(tokens: Sequence[str], out: _Collector) -> None:
+    """A place by its first or last word ("Mount Qarn", "Qarn Valley", "Volgograd
+    Arena"); a building's town is a place of the story too: a reader filtering on
+    Volgograd wants the match at the "Volgograd Arena"."""
+    out.add("place", " ".join(tokens))
+    if not _facility(tokens):
+        return
+    for end in range(len(tokens) - 1, 0, -1):
+        known = _known(tokens[:end])
+        if known is not None:
+            if known[0] == "place":
+                out.add_known(known, tokens[:end])
+            return
 
 
 def _national_person(tokens: list[str], out: _Collector) -> bool:

@@ -1256,3 +1256,14 @@ def test_a_nationality_before_a_short_name_of_a_body_is_its_national_branch() ->
     # the nationality that is part of the body's own name is that body
     found = ents("The European Common Market said on Monday.")
     assert found.organizations == ("European Community",)
+
+
+def test_a_building_or_a_site_is_a_place_and_so_is_its_town() -> None:
+    found = ents("The match was played at the Volgograd Arena, then at Qarnsk Olympic Stadium.")
+    assert found.places == ("Volgograd Arena", "Volgograd", "Qarnsk Olympic Stadium")
+    assert found.people == () and found.organizations == ()
+    found = ents("Flights left Gatwick Airport late.")
+    assert found.places == ("Gatwick Airport",) and found.people == ()
+    # a person whose surname is a building's word is still a person
+    found = ents("Shirley Temple sang on Monday.")
+    assert found.people == ("Shirley Temple",) and found.places == ()
