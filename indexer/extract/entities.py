@@ -643,6 +643,33 @@ def _add_organization(tokens: list[str], out: _Collector) -> None:
     tokens = tokens[_nationality_before_state_body(tokens) :]
     if tokens:
         out.add("organization", " ".join(tokens))
+        if tokens[-1] in _PUBLIC_HEADS and any(word in _LOCAL_BODY_WORDS for word in tokens[1:]):
+            _town_of_body(tokens, out)
+
+
+#: Words of a town's or a county's own public body: "Irving Police Department", "Qarnton
+#: City Council", "Cook County Sheriff's Office"; the body's last word is a public
+#: one, not a firm's ("National City Corp", "Kansas City Southern Industries").
+_LOCAL_BODY_WORDS = _words("Police Fire Sheriff Municipal City County")
+_PUBLIC_HEADS = _words(
+    """Police Department Council Court Commission Board Office Authority Service District
+    Government Administration Agency"""
+)
+
+
+def _town_of_body(tokens: Sequence[str], out: _Collector) -> None:
+    """The place a local public body is named after is a place of the story: a reader
+    filtering on Volgograd wants the story the "Volgograd Police Department" is in. The
+    place is a known one, or a county by its form ("Cook County")."""
+    cut = next(index for index, word in enumerate(tokens) if index and word in _LOCAL_BODY_WORDS)
+    town = tokens[: cut + 1] if tokens[cut] in ("City", "County") else tokens[:cut]
+    if len(town) > 4 or not all(word[:1].isupper() for word in town):
+        return
+    known = _known(town)
+    if known is not None and known[0] == "place":
+        out.add_known(known, town)
+    elif known is None and town[-1] == "County" and len(town) > 1:
+        out.add("place", " ".join(town))
 
 
 def _nationality_before_state_body(tokens: Sequence[str]) -> int:

@@ -1267,3 +1267,14 @@ def test_a_building_or_a_site_is_a_place_and_so_is_its_town() -> None:
     # a person whose surname is a building's word is still a person
     found = ents("Shirley Temple sang on Monday.")
     assert found.people == ("Shirley Temple",) and found.places == ()
+
+
+def test_the_town_of_a_local_public_body_is_a_place() -> None:
+    found = ents("The Volgograd Police Department arrested him.")
+    assert found.organizations == ("Volgograd Police Department",)
+    assert found.places == ("Volgograd",)
+    found = ents("The Qarnepin County District Court ruled.")
+    assert found.places == ("Qarnepin County",)
+    # a firm named after a town is no sign the story is there
+    found = ents("National City Corp and Kansas City Southern Industries Inc said.")
+    assert found.places == ()
