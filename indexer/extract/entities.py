@@ -218,7 +218,7 @@ _ORG_HEADS = _words(
     Mission Initiative Consortium Cartel Observatory Force Community Monitor Staff Mirror Express
     Treasury Marines Cooperation Daily TV Chamber Voice Lines Markets Chronicle Sentinel Courier
     Inquirer Examiner Dispatch Bulletin Enquirer Observer Courant Ledger Telegram Advertiser
-    Gleaner Statesman"""
+    Gleaner Statesman Media"""
 )
 # Plurals after a city that name events or agreements, not teams: "Beijing Olympics".
 _NOT_TEAMS = _words(
@@ -265,9 +265,9 @@ _ORG_FIRST = _words(
     " Svenska Svenske Dansk Danske Suomen Deutsche Nederlandsche Nippon Koninklijke Regie Régie"
 )
 _PRESS = _words(
-    """Herald Times Post Journal Tribune Gazette Telegraph News Press Chronicle Sentinel Courier
-    Inquirer Examiner Dispatch Bulletin Enquirer Observer Courant Ledger Telegram Advertiser
-    Gleaner Statesman"""
+    """Herald Times Post Journal Tribune Mirror Express Gazette Telegraph News Press Chronicle
+    Sentinel Courier Inquirer Examiner Dispatch Bulletin Enquirer Observer Courant Ledger
+    Telegram Advertiser Gleaner Statesman"""
 )
 # Words joined by "and" inside organization names.
 _AND_WORDS = _words(
@@ -1087,6 +1087,8 @@ def _is_break(tokens: list[str], index: int) -> bool:
         return False  # "Reporters Without Borders", "Doctors Without Borders"
     if token == "Jan" and index < len(tokens) - 1 and _given_jan(tokens[index + 1]):
         return False  # "Jan Kowalski", "Jan Peter Balkenende": a given name, not January
+    if token == "Sunday" and index == len(tokens) - 2 and tokens[index + 1] in _PRESS:
+        return False  # "The Sunday Times", "Sunday Telegraph": a newspaper's name
     return token in _STOP or token in _WEEKDAYS_MONTHS
 
 
@@ -1411,8 +1413,11 @@ def _title_part(tokens: list[str], out: _Collector) -> None:
     """The "of ..." part of a title: an organization by its form ("Chairman of the
     Qarn Centre for Tarn Studies"), else only the known names inside it ("Secretary of
     State", "Minister of Finance")."""
-    if len(tokens) > 2 and _org_start(tokens) == 0:  # not "for Financial Communications"
-        _add_organization(tokens, out)
+    start = _org_start(tokens) if len(tokens) > 2 else None
+    if start is not None and len(tokens) - start > 2:  # not "for Financial Communications"
+        if start:  # "of the New Jersey Department of Public Safety": a place, then a body
+            _search_inside(tokens[:start], out)
+        _add_organization(tokens[start:], out)
     elif (holder := _holder_after_organization(tokens)) is not None:
         # "CEO of the Qarn Council Enver Solomon": the organization, then its officer.
         if _org_start(tokens[:holder]) == 0:

@@ -1278,3 +1278,18 @@ def test_the_town_of_a_local_public_body_is_a_place() -> None:
     # a firm named after a town is no sign the story is there
     found = ents("National City Corp and Kansas City Southern Industries Inc said.")
     assert found.places == ()
+
+
+def test_a_body_after_a_title_keeps_its_place_apart() -> None:
+    found = ents("James Qarnoyt, Secretary of the New Jersey Department of Public Safety, said.")
+    assert found.people == ("James Qarnoyt",)
+    assert found.organizations == ("Department of Public Safety",)
+    assert found.places == ("New Jersey",)
+
+
+def test_sunday_opens_a_newspapers_name_and_media_ends_a_firms() -> None:
+    found = ents("Watson spoke to The Sunday Times; Qarnfax Media owns the station.")
+    assert found.organizations == ("Sunday Times", "Qarnfax Media")
+    # a date before a square named after a paper is still a date
+    found = ents("On Sunday Times Square was empty.")
+    assert found.places == ("Times Square",) and found.organizations == ()
