@@ -807,7 +807,45 @@ def _classify(
         if _name_part(tokens)[-1] not in _NOT_PERSON_LAST:
             _split_person(tokens, out)  # "Gary Qarn of the Neo Democrats" (not "Gary Plan")
     elif not _national_person(tokens, out) and not _arabic_form(tokens, out):
+        _by_form_or_leftover(tokens, out, before)
+
+
+def _by_form_or_leftover(tokens: list[str], out: _Collector, before: str | None) -> None:
+    """A name no table knows: a person by the form of an East Asian name, else a
+    leftover for the tagger."""
+    if _east_asian_name(tokens):
+        _split_person(tokens, out)
+    else:
         _leftover(tokens, out, before)
+
+
+#: "Lam Cheuk-ting", "Moon Jae-in", "Wong Yeung-tat": a short surname, then a given
+#: name of two syllables joined by a hyphen, the second in lower case.
+_EAST_ASIAN_SURNAME = re.compile(r"[A-Z][a-z]{1,4}")
+_EAST_ASIAN_GIVEN = re.compile(r"[A-Z][a-z]{1,5}-[a-z]{2,5}")
+#: Words after a hyphen that make a qualifier, not a syllable: "Coca Cola-owned".
+_NOT_SYLLABLES = _words(
+    "style type like made born wide free long sized size era run area base bound class level"
+)
+
+
+def _qualifier(word: str) -> bool:
+    """Whether a hyphen makes ``word`` an adjective: "Cola-owned", "York-style"."""
+    head, _, tail = word.rpartition("-")
+    return bool(head) and tail.islower() and (tail.endswith("ed") or tail in _NOT_SYLLABLES)
+
+
+def _east_asian_name(tokens: Sequence[str]) -> bool:
+    """A Chinese or Korean name by its form, which the given-name tables cannot know."""
+    if len(tokens) != 2 or _known(tokens[:1]) is not None:
+        return False
+    if _known([tokens[0], tokens[1].partition("-")[0]]) is not None:
+        return False  # "New York-area"
+    return (
+        _EAST_ASIAN_SURNAME.fullmatch(tokens[0]) is not None
+        and _EAST_ASIAN_GIVEN.fullmatch(tokens[1]) is not None
+        and not _qualifier(tokens[1])
+    )
 
 
 def _facility(tokens: Sequence[str]) -> bool:
@@ -2452,6 +2490,7 @@ def _no_name_here(tokens: Sequence[str], before: str, after: str, initial: bool)
     return (
         _a_label(tokens, after, initial)  # "Series C"
         or (len(tokens) == 2 and is_demonym(name))  # "Far Eastern trading"
+        or _qualifier(tokens[-1])  # "Coca Cola-owned plants"
         # "rated AA by Standard and Poor's": a grade, not the AA
         or (
             _RATING.fullmatch(name) is not None

@@ -1293,3 +1293,20 @@ def test_sunday_opens_a_newspapers_name_and_media_ends_a_firms() -> None:
     # a date before a square named after a paper is still a date
     found = ents("On Sunday Times Square was empty.")
     assert found.places == ("Times Square",) and found.organizations == ()
+
+
+def test_an_east_asian_name_is_a_person_by_its_form() -> None:
+    found = ents("Lam Qarn-ting won the seat, and Wong Yeung-qat lost.")
+    assert found.people == ("Lam Qarn-ting", "Wong Yeung-qat")
+    # a place and a qualifier after a hyphen are no given name
+    found = ents("New York-area stores closed.")
+    assert found.people == ()
+    found = ents("Qarn Cola-style drinks sold well.")
+    assert found.people == ()
+
+
+def test_a_word_made_an_adjective_by_a_hyphen_is_no_name() -> None:
+    found = ents(
+        "The Qarnsby-based group said that Chinese-made cars and Soviet-supplied arms sold."
+    )
+    assert found == ents("The group said that cars and arms sold.")
