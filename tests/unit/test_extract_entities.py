@@ -1310,3 +1310,11 @@ def test_a_word_made_an_adjective_by_a_hyphen_is_no_name() -> None:
         "The Qarnsby-based group said that Chinese-made cars and Soviet-supplied arms sold."
     )
     assert found == ents("The group said that cars and arms sold.")
+
+
+def test_a_firm_is_not_merged_into_the_one_it_became_years_later() -> None:
+    # a 1987 story's Exxon is Exxon, not the Exxon Mobil of 1999
+    found = ents("Exxon said, and later Exxon Corp added, that J.P. Morgan agreed.")
+    assert found.organizations == ("Exxon", "J.P. Morgan")
+    found = ents("ExxonMobil and JPMorgan said so.")
+    assert found.organizations == ("Exxon Mobil", "JPMorgan Chase")
