@@ -1577,7 +1577,7 @@ _FIRM_NOUNS = _words(
     """brokers brokerage brokerages stockbrokers underwriter underwriters co-manager
     co-managers"""
 )
-_FIRM_MANAGER = re.compile(r"(?:lead|sole|co-lead|joint) managers? $")
+_FIRM_MANAGER = re.compile(r"(?:[Ll]ead|[Ss]ole|[Cc]o-lead|[Jj]oint) managers? $")
 #: A lower-case job of a firm's staff, then a capitalized name, right after a name: "Dean
 #: Witter analyst Karen Gibbs", "Drexel Burnham economist ..." (aides and spokesmen also
 #: serve people: "Reagan spokesman Marlin Fitzwater").
@@ -2254,6 +2254,7 @@ def _resolve(
     """
     decide = decide or _tagger_decision
     org_names = [m.name for m in mentions if m.kind == "organization"]
+    firms = frozenset(org_names)
     short_forms = _short_forms(org_names)
     mentions = _without_firms_of_people(mentions, short_forms, spellings, text)
     surnames = _surname_index(mentions, tag_people)
@@ -2291,12 +2292,23 @@ def _resolve(
             if located and mention.name in located:
                 resolved.append(_Mention("place", mention.name))
                 continue
-            kind = decide(mention)
+            kind = _decided(mention, decide, firms)
             if kind is not None:
                 resolved.append(_Mention(kind, mention.name))
         else:
             resolved.append(mention)
     return resolved
+
+
+def _decided(
+    mention: _Mention, decide: Callable[[_Mention], str | None], firms: frozenset[str]
+) -> str | None:
+    """The tagger's type for a leftover; a name the story typed as an organization
+    elsewhere stays one ("Sole manager Kidder Peabody said ... according to Kidder
+    Peabody")."""
+    if mention.name in firms:
+        return "organization"
+    return decide(mention)
 
 
 def _without_firms_of_people(

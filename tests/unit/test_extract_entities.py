@@ -1318,3 +1318,12 @@ def test_a_firm_is_not_merged_into_the_one_it_became_years_later() -> None:
     assert found.organizations == ("Exxon", "J.P. Morgan")
     found = ents("ExxonMobil and JPMorgan said so.")
     assert found.organizations == ("Exxon Mobil", "JPMorgan Chase")
+
+
+def test_a_name_the_story_typed_as_a_firm_stays_one() -> None:
+    found = ents(
+        "Sole manager Qarnder Peabody said the notes would sell. The rate is reset "
+        "quarterly, according to Qarnder Peabody."
+    )
+    assert found.organizations == ("Qarnder Peabody",)
+    assert found.people == ()
