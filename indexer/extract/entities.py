@@ -255,6 +255,8 @@ _ORG_AFTER = _words(
     """shares stock stake subsidiary subsidiaries headquarters spokesman spokeswoman
     shareholders stockholders employees executives"""
 )
+# What follows a person's whole name: "Martin Luther King Jr", "John Pope III".
+_NAME_SUFFIXES = _words("Jr Jr. Sr Sr. II III IV")
 _LEGAL_SUFFIXES = _words(
     "Corp Corp. Corporation Inc Inc. Co Co. Ltd Ltd. Plc PLC LLC LP Pty AG SA NV Cos Limited"
 )
@@ -1222,6 +1224,13 @@ def _is_title(tokens: list[str], index: int) -> bool:
         return False  # "General Motors"; but "Chief Executive Alan Mulally" holds a title
     if index and tokens[index - 1] in ("of", "for"):
         return False
+    if (
+        index
+        and (not rest or rest[0] in _NAME_SUFFIXES)
+        and tokens[0] in first_names()
+        and not any(word in _CONNECTORS or word in _TITLES for word in tokens[:index])
+    ):
+        return False  # "Larry King said", "Martin Luther King Jr": a surname
     # "General Accounting Office", "Bt General Corp": a title word inside an
     # organization's name (no given name or other title follows it).
     if not rest or rest[0] in _CONNECTORS or rest[-1] not in _ORG_HEADS:

@@ -1327,3 +1327,13 @@ def test_a_name_the_story_typed_as_a_firm_stays_one() -> None:
     )
     assert found.organizations == ("Qarnder Peabody",)
     assert found.people == ()
+
+
+def test_a_title_word_after_a_given_name_is_a_surname() -> None:
+    found = ents("Larry King said so, and Martin Luther Qarn King Jr agreed with Gary Judge.")
+    assert found.people == ("Larry King", "Martin Luther Qarn King Jr", "Gary Judge")
+    found = ents("Western Union said John Pope Jr has been elected president.")
+    assert found.people == ("John Pope Jr",)
+    # a title before a name is still a title
+    found = ents("Queen Elizabeth spoke, and Chancellor Helmut Kohl listened.")
+    assert found.people == ("Elizabeth", "Helmut Kohl")
