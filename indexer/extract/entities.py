@@ -797,7 +797,9 @@ def _classify(
         # organization word is not a person's name.
         _split_person(tokens, out, titled=True)
     elif len(tokens) >= 2 and (
-        tokens[-1] in _PLACE_HEADS or tokens[0] in _PLACE_FIRST or _facility(tokens)
+        tokens[-1] in _PLACE_HEADS
+        or (tokens[0] in _PLACE_FIRST and tokens[-1] not in _EVENTS)  # not "Gulf War"
+        or _facility(tokens)
     ):
         _add_place_by_form(tokens, out)
     elif (
@@ -848,6 +850,10 @@ def _east_asian_name(tokens: Sequence[str]) -> bool:
         and _EAST_ASIAN_GIVEN.fullmatch(tokens[1]) is not None
         and not _qualifier(tokens[1])
     )
+
+
+#: Last words of an event named after a place: "Gulf War", "Fort Qarn Crisis".
+_EVENTS = _words("War Wars Crisis Conflict Campaign Offensive Summit Talks Accord")
 
 
 def _facility(tokens: Sequence[str]) -> bool:
@@ -1524,7 +1530,8 @@ def _scan_mixed(text: str, out: _Collector) -> None:
             known = _known(place)
             if known is None or known[0] == "place":  # the campus is a place
                 out.add_known(known or ("place", " ".join(place)), place)
-        _scan_span(text, match, out)
+        if not _a_grade(text, match):
+            _scan_span(text, match, out)
     for rest in pending:
         _article_name(rest.group(), out)
 
@@ -2529,7 +2536,40 @@ def _a_word_of_things(word: str, before: str) -> bool:
 
 
 #: A credit rating ("rated AA", "cut to BBB from A"), and the words around one.
-_RATING = re.compile(r"(?:AAA|AA|BBB|BB|CCC|CC|Aaa|Aa|Baa|Ba|Caa)(?:[+-]|-?[1-3]|-minus|-plus)?")
+_RATING = re.compile(
+    r"(?:AAA|AA|BBB|BB|CCC|CC|Aaa|Aa|Baa|Ba|Caa)(?:[+-]|-?[1-3]|-minus|-plus)?"
+    r"|[ABC](?:-minus|-plus|[+-]|-?[1-3])"  # "B-minus", "A-plus", "B1"
+)
+
+
+def _a_grade(text: str, match: re.Match[str]) -> bool:
+    """A credit grade, not a name: "cut to CCC from B-minus" (not the Commodity Credit
+    Corp)."""
+    return _RATING.fullmatch(match.group()) is not None and _rated(text, *match.span())
+
+
+def _rated(text: str, start: int, end: int) -> bool:
+    """Whether a grade-like span is a credit rating: a rating word right before or after
+    it ("to CCC from B-minus") and a rating agency's verb in the words around it ("sell
+    wheat to CCC" is the Commodity Credit Corp)."""
+    before = text[max(0, start - 12) : start].split()
+    after = text[end : end + 12].split()
+    return bool(
+        (
+            (before and before[-1].lower() in _RATING_BEFORE)
+            or (after and after[0].lower().strip(".,;") in _RATING_AFTER)
+        )
+        and _RATING_TALK.search(text, max(0, start - 100), end + 40)
+    )
+
+
+_RATING_TALK = re.compile(
+    r"\b(?:rat(?:ed|es|ing|ings)|grade|lower|rais|upgrad|downgrad|affirm|assign|Moody|Poor's"
+    r"|S/P|Duff)",
+    re.IGNORECASE,
+)
+
+
 _RATING_BEFORE = frozenset("rated rating ratings to from at its an a and or of".split())
 _RATING_AFTER = frozenset("rating ratings by from to minus plus -minus -plus category".split())
 

@@ -1337,3 +1337,13 @@ def test_a_title_word_after_a_given_name_is_a_surname() -> None:
     # a title before a name is still a title
     found = ents("Queen Elizabeth spoke, and Chancellor Helmut Kohl listened.")
     assert found.people == ("Elizabeth", "Helmut Kohl")
+
+
+def test_credit_grades_with_their_signs_and_wars_named_after_places_are_no_names() -> None:
+    found = ents("Standard and Poor's cut the debt to CCC from B-minus and the notes to A-2.")
+    assert found.organizations == ("Standard and Poor's",) and found.places == ()
+    # where no rating is spoken of, the initials are the body's
+    found = ents("Exporters sold wheat to CCC on Monday.")
+    assert found.organizations == ("Commodity Credit Corp",)
+    found = ents("Fighting went on along the Gulf War front.")
+    assert "Gulf War" not in found.places
