@@ -1344,6 +1344,6 @@ def test_credit_grades_with_their_signs_and_wars_named_after_places_are_no_names
     assert found.organizations == ("Standard and Poor's",) and found.places == ()
     # where no rating is spoken of, the initials are the body's
     found = ents("Exporters sold wheat to CCC on Monday.")
-    assert found.organizations == ("Commodity Credit Corp",)
+    assert found.organizations == ("Commodity Credit Corporation",)
     found = ents("Fighting went on along the Gulf War front.")
     assert "Gulf War" not in found.places
