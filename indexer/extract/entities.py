@@ -833,6 +833,12 @@ _NOT_SYLLABLES = _words(
 )
 
 
+#: Last words of the name of a programme, a law or a treaty: no person, body or place.
+_DOCUMENTS = _words(
+    "Program Programme Plan Act Treaty Agreement Accord Accords Pact Doctrine Amendment"
+)
+
+
 def _qualifier(word: str) -> bool:
     """Whether a hyphen makes ``word`` an adjective: "Cola-owned", "York-style"."""
     head, _, tail = word.rpartition("-")
@@ -2519,6 +2525,7 @@ def _no_name_here(tokens: Sequence[str], before: str, after: str, initial: bool)
         _a_label(tokens, after, initial)  # "Series C"
         or (len(tokens) == 2 and is_demonym(name))  # "Far Eastern trading"
         or _qualifier(tokens[-1])  # "Coca Cola-owned plants"
+        or (len(tokens) > 1 and tokens[-1] in _DOCUMENTS)  # "Export Enhancement Program"
         # "rated AA by Standard and Poor's": a grade, not the AA
         or (
             _RATING.fullmatch(name) is not None

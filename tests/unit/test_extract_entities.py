@@ -1347,3 +1347,8 @@ def test_credit_grades_with_their_signs_and_wars_named_after_places_are_no_names
     assert found.organizations == ("Commodity Credit Corporation",)
     found = ents("Fighting went on along the Gulf War front.")
     assert "Gulf War" not in found.places
+
+
+def test_programmes_laws_and_accords_are_no_names() -> None:
+    found = ents("Wheat sold under the Qarn Enhancement Program after the Louvre Accord.")
+    assert found.organizations == () and found.places == () and found.people == ()
