@@ -1139,9 +1139,23 @@ def _is_break(tokens: list[str], index: int) -> bool:
         return False  # "Reporters Without Borders", "Doctors Without Borders"
     if token == "Jan" and index < len(tokens) - 1 and _given_jan(tokens[index + 1]):
         return False  # "Jan Kowalski", "Jan Peter Balkenende": a given name, not January
+    if index == 0 and _numbered_place(tokens):
+        return False  # "Three Mile Island", "Three Gorges Dam"
     if token == "Sunday" and index == len(tokens) - 2 and tokens[index + 1] in _PRESS:
         return False  # "The Sunday Times", "Sunday Telegraph": a newspaper's name
     return token in _STOP or token in _WEEKDAYS_MONTHS
+
+
+def _numbered_place(tokens: Sequence[str]) -> bool:
+    """A number word that opens a place's name: "Three Mile Island" (not "Three Iraqi
+    units": a place's or a building's word ends it, and no known name follows the number)."""
+    return (
+        len(tokens) > 2
+        and tokens[0].lower() in _NUMBER_WORDS
+        and (tokens[-1] in _PLACE_HEADS or tokens[-1] in _FACILITY_HEADS)
+        and _known(tokens[1:2]) is None
+        and not is_demonym(tokens[1])
+    )
 
 
 def _given_jan(following: str) -> bool:

@@ -1352,3 +1352,8 @@ def test_credit_grades_with_their_signs_and_wars_named_after_places_are_no_names
 def test_programmes_laws_and_accords_are_no_names() -> None:
     found = ents("Wheat sold under the Qarn Enhancement Program after the Louvre Accord.")
     assert found.organizations == () and found.places == () and found.people == ()
+
+
+def test_a_number_word_that_opens_a_places_name_stays() -> None:
+    found = ents("Service was restored to Three Mile Island and to Three Qarn Dam.")
+    assert found.places == ("Three Mile Island", "Three Qarn Dam")
