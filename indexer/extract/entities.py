@@ -833,12 +833,6 @@ _NOT_SYLLABLES = _words(
 )
 
 
-#: Last words of the name of a programme, a law or a treaty: no person, body or place.
-_DOCUMENTS = _words(
-    "Program Programme Plan Act Treaty Agreement Accord Accords Pact Doctrine Amendment"
-)
-
-
 def _qualifier(word: str) -> bool:
     """Whether a hyphen makes ``word`` an adjective: "Cola-owned", "York-style"."""
     head, _, tail = word.rpartition("-")
@@ -1030,10 +1024,10 @@ def _person_of_org(tokens: list[str], titled: bool = False) -> int | None:
     """Where "of" splits ``Person Name of Some Organization Ltd``, or ``None``.
 
     The part before "of" must read as a person's name (two or three
-    capitalized words, or one after a title, none of them an organization's head word, a title or
-    a known name: ``Bank of England``, ``National Association of ...`` and
-    ``Secretary of State`` stay whole); the part after must be an
-    organization by its form or a known one.
+    capitalized words, or one after a title; none of them an organization's
+    head word, a title or a known name: ``Bank of England``, ``National
+    Association of ...`` and ``Secretary of State`` stay whole); the part
+    after must be an organization by its form or a known one.
     """
     if "of" not in tokens:
         return None
@@ -2547,6 +2541,12 @@ def _no_name_here(tokens: Sequence[str], before: str, after: str, initial: bool)
         )
         or (len(tokens) == 1 and _a_word_of_things(tokens[0], before))  # "to the Mark"
     )
+
+
+#: Last words of the name of a programme, a law or a treaty: no person, body or place.
+_DOCUMENTS = _words(
+    "Program Programme Plan Act Treaty Agreement Accord Accords Pact Doctrine Amendment"
+)
 
 
 def _a_word_of_things(word: str, before: str) -> bool:
