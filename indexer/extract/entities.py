@@ -410,6 +410,9 @@ class _Mention:
     #: Named after a title ("Pope Benedict", "Mr. Kim"): a person even when
     #: the one word is also a given name.
     titled: bool = False
+    #: Described right after as a firm or another body ("Secunia, a Danish security
+    #: firm,"; "Qarnco, a unit of ..."): an organization, whatever its words look like.
+    described_as_body: bool = False
 
 
 @dataclass(slots=True)
@@ -460,7 +463,17 @@ class _Collector:
                 # "Record April One", "Pay May 25": a table's label before a date
                 after = following[1].lower() if len(following) > 1 else ""
         context = (before, after, initial)
-        self.mentions.append(_Mention(kind, name, context, _neuter_after(self.text, end)))
+        self.mentions.append(
+            _Mention(
+                kind,
+                name,
+                context,
+                _neuter_after(self.text, end),
+                described_as_body=self.text.endswith(name, start, end)  # the span's last part
+                and len(name) > 2
+                and _BODY_APPOSITIVE.match(self.text, end) is not None,
+            )
+        )
 
 
 def _strip_possessive(token: str) -> str:
@@ -2042,6 +2055,20 @@ def _article_name(word: str, out: _Collector) -> None:
 _PRONOUN = re.compile(r"\b(its|he|she|his|her|him)\b|[.!?]")
 
 
+#: An appositive that says what a name is: a body ("Secunia, a Danish security firm,",
+#: "Qarnco, a unit of ...", "Qarnbridge, the charity that ..."), up to three words before
+#: the noun and no preposition among them ("X, a spokesman for the group," is a person).
+_BODY_APPOSITIVE = re.compile(
+    r", (?:an?|the) (?:(?!(?:of|for|with|to|by|from)\b)[\w'-]+ ){0,3}"
+    r"(?:company|firm|group|organi[sz]ation|agency|charity|bank|maker|manufacturer|retailer|publisher|newspaper|broadcaster|network|airline"
+    r"|carrier|party|band|club|team|union|association|foundation|institute|university"
+    r"|startup|start-up|consultancy|insurer|brokerage|developer|distributor|supplier"
+    r"|operator|conglomerate|subsidiary|unit|producer|website|militia)"
+    # the appositive ends there: "Separately, the company said" is a clause, no appositive
+    r"(?:,| (?:of|in|at|based|that|which|with|owned|controlled|headed|founded)\b| \()"
+)
+
+
 def _neuter_after(text: str, end: int) -> bool:
     """Whether the first pronoun after ``end`` in the sentence is "its"."""
     found = _PRONOUN.search(text, end, end + 80)
@@ -2494,6 +2521,8 @@ def _tagger_decision(mention: _Mention) -> str | None:
         return "place"  # "Sangin district", "Jaffna peninsula", "Lagos airport"
     if _no_name_here(tokens, before, after, initial):
         return None
+    if mention.described_as_body:
+        return "organization"  # "Secunia, a Danish security firm, found the flaw"
     kind = span_tagger().classify(tokens, before, after, initial)
     if (
         kind is None

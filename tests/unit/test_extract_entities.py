@@ -1357,3 +1357,15 @@ def test_programmes_laws_and_accords_are_no_names() -> None:
 def test_a_number_word_that_opens_a_places_name_stays() -> None:
     found = ents("Service was restored to Three Mile Island and to Three Qarn Dam.")
     assert found.places == ("Three Mile Island", "Three Qarn Dam")
+
+
+def test_a_name_described_as_a_body_is_an_organization() -> None:
+    found = ents("Qarnunia, a Danish security firm, found the flaw.")
+    assert found.organizations == ("Qarnunia",)
+    found = ents("Qarnplex, a unit of General Motors, said sales rose.")
+    assert found.organizations == ("Qarnplex", "General Motors")
+    # a person described by a role in a body, and a clause after a comma, are not
+    found = ents("Farid Qarnman, a spokesman for the group, made the comment.")
+    assert found.people == ("Farid Qarnman",) and found.organizations == ()
+    found = ents("Separately, the company said it would sell the unit.")
+    assert found.organizations == ()
