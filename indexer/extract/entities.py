@@ -76,7 +76,16 @@ _CONNECTOR = (
 )
 # Arabic names join a lower-case article to the next name: "Ayman al-Zawahiri".
 _ARTICLE_PREFIX = r"(?:al-|el-|ad-|as-|ash-|ar-|an-|at-|az-)?"
-_SPAN = re.compile(rf"{_TOKEN}(?:(?: {_CONNECTOR})* {_ARTICLE_PREFIX}{_TOKEN}| ?& ?{_TOKEN})*")
+# "on" joins a name only after a body that deliberates on something: "Council on Foreign
+# Relations", "Conference on Disarmament" (not "Smith on Monday").
+_ON_HEADS = _words(
+    "Council Committee Subcommittee Commission Conference Panel Institute Center Centre Force"
+    " Coalition Forum Caucus"
+)
+_ON = "(?:" + "|".join(f"(?<={head} )" for head in sorted(_ON_HEADS)) + ")on"
+_SPAN = re.compile(
+    rf"{_TOKEN}(?:(?: (?:{_CONNECTOR}|{_ON}))* {_ARTICLE_PREFIX}{_TOKEN}| ?& ?{_TOKEN})*"
+)
 _INITIALS = re.compile(r"(?:[A-Z]\.)+")
 # A university named with its campus: "University of North Carolina at Chapel Hill"
 # (the campus one or two words, and no name going on after them).
@@ -132,7 +141,7 @@ _UPPER_RE = re.compile(f"[{_UPPER}]")
 _LOWER_RE = re.compile(r"[a-z\u00df-\u00f6\u00f8-\u00ff\u03b1-\u03c9\u0430-\u044f]")
 _CAPS_TOKEN = re.compile(r"[A-Z][A-Z0-9.&'-]*")
 
-_CONNECTORS = frozenset(_CONNECTOR[3:-1].split("|"))
+_CONNECTORS = frozenset(_CONNECTOR[3:-1].split("|")) | {"on"}
 _STOP = _words(
     """A An The In On At By For From To Of With Without Into Onto Over Under About After Before
     During Since Until Till While When Whenever Where Why How What Which Who Whom Whose If Unless
@@ -218,7 +227,9 @@ _ORG_HEADS = _words(
     Mission Initiative Consortium Cartel Observatory Force Community Monitor Staff Mirror Express
     Treasury Marines Cooperation Daily TV Chamber Voice Lines Markets Chronicle Sentinel Courier
     Inquirer Examiner Dispatch Bulletin Enquirer Observer Courant Ledger Telegram Advertiser
-    Gleaner Statesman Media"""
+    Gleaner Statesman Media Panel Forum Laboratory Transport Logistics Software Solutions
+    Ventures Pictures Films Telecom Telecommunications Therapeutics Pharma Brewery Brewing
+    Shipping Legion Subcommittee"""
 )
 # Plurals after a city that name events or agreements, not teams: "Beijing Olympics".
 _NOT_TEAMS = _words(
@@ -411,7 +422,9 @@ class _Mention:
     #: the one word is also a given name.
     titled: bool = False
     #: Described right after as a firm or another body ("Secunia, a Danish security
-    #: firm,"; "Qarnco, a unit of ..."): an organization, whatever its words look like.
+    #: firm,"; "Qarnco, a unit of ..."), or named as someone's employer or a firm right
+    #: before ("chief executive of Qarnco", "shares of Qarnco"): an organization,
+    #: whatever its words look like.
     described_as_body: bool = False
 
 
@@ -449,6 +462,18 @@ class _Collector:
         if spelling.casefold() != known[1].casefold():
             self.spellings.setdefault(known, []).append(spelling)
 
+    def _employer_named(self, name: str, start: int, end: int) -> bool:
+        """Whether words right before ``name`` in the span name it as an employer or a
+        firm ("the chief executive of Qarnco", "Shares of Qarnco")."""
+        if not _employer_form(name):
+            return False
+        at = self.text.find(name, start, end)
+        return (
+            at != -1
+            and _LETTER_AFTER.match(self.text, at + len(name)) is None  # "Class A"
+            and _EMPLOYER_BEFORE.search(self.text, max(0, at - 40), at) is not None
+        )
+
     def add_unclassified(self, kind: str, name: str, inside: str | None) -> None:
         """A name the rules could not type: the tagger decides once the document is read."""
         start, end = self.span
@@ -469,9 +494,12 @@ class _Collector:
                 name,
                 context,
                 _neuter_after(self.text, end),
-                described_as_body=self.text.endswith(name, start, end)  # the span's last part
-                and len(name) > 2
-                and _BODY_APPOSITIVE.match(self.text, end) is not None,
+                described_as_body=(
+                    self.text.endswith(name, start, end)  # the span's last part
+                    and len(name) > 2
+                    and _BODY_APPOSITIVE.match(self.text, end) is not None
+                )
+                or self._employer_named(name, start, end),
             )
         )
 
@@ -503,7 +531,10 @@ def _org_start(tokens: Sequence[str]) -> int | None:
     if len(tokens) < 2:
         return None
     for index in range(len(tokens) - 1):
-        if tokens[index] in _ORG_HEADS and tokens[index + 1] in ("of", "for"):
+        following = tokens[index + 1]
+        if tokens[index] in _ORG_HEADS and (
+            following in ("of", "for") or (following == "on" and tokens[index] in _ON_HEADS)
+        ):
             return _qualified_start(tokens, index)
     if tokens[-1] in _ORG_HEADS or tokens[-1].split("-")[0] in _ORG_HEADS or "&" in tokens:
         return 0
@@ -1139,6 +1170,8 @@ def _is_break(tokens: list[str], index: int) -> bool:
     token = tokens[index]
     if token == "and":
         return not _joins(tokens, index)
+    if token == "on":
+        return not _on_joins(tokens, index)
     if index == 0 and token in _LEADING_STOP:
         # "Bankers said"; but "Bankers Trust Co": a head word after it opens a name
         return token in _ALWAYS_LEADING_STOP or not (len(tokens) > 1 and tokens[1] in _ORG_HEADS)
@@ -1151,6 +1184,24 @@ def _is_break(tokens: list[str], index: int) -> bool:
     if token == "Sunday" and index == len(tokens) - 2 and tokens[index + 1] in _PRESS:
         return False  # "The Sunday Times", "Sunday Telegraph": a newspaper's name
     return token in _STOP or token in _WEEKDAYS_MONTHS
+
+
+def _on_joins(tokens: list[str], index: int) -> bool:
+    """Whether "on" at ``index`` is inside a body's name ("Council on Foreign Relations")
+    rather than between a body and its subject: a known body before it ("Security Council
+    on the Darfur crisis") or a known place or person after it ("Committee on U.S.-China
+    trade") ends the name, and so does a second body's head word at the end."""
+    after = index + 1
+    if after < len(tokens) and tokens[after] == "the":
+        after += 1
+    if after >= len(tokens) or _known(tokens[after : after + 1]) is not None:
+        return False
+    if tokens[-1] in _ORG_HEADS:
+        return False  # "Joint Economic Committee on the Justice Department": a second body
+    start = index - 1
+    while start > 0 and tokens[start - 1][:1].isupper():
+        start -= 1
+    return all(_known(tokens[first:index]) is None for first in range(start, index - 1))
 
 
 def _numbered_place(tokens: Sequence[str]) -> bool:
@@ -1325,7 +1376,7 @@ def _and_in_field(tokens: list[str], index: int) -> bool:
     Ministry").
     """
     head = index - 1
-    while head > 0 and tokens[head] not in ("of", "for"):
+    while head > 0 and tokens[head] not in ("of", "for", "on"):
         word = tokens[head]
         if not word[:1].isupper() or _not_field_word(word):
             return False
@@ -2067,6 +2118,42 @@ _BODY_APPOSITIVE = re.compile(
     # the appositive ends there: "Separately, the company said" is a clause, no appositive
     r"(?:,| (?:of|in|at|based|that|which|with|owned|controlled|headed|founded)\b| \()"
 )
+
+
+#: Words right before a name that make it someone's employer or a company's: "the chief
+#: executive of Qarnco", "shares of Qarnco", "works for Qarnco".
+def _either_case(words: str) -> str:
+    """An alternation of ``words`` that also matches each with a capital first letter."""
+    return "|".join(f"[{word[0].upper()}{word[0]}]{word[1:]}" for word in words.split())
+
+
+_EMPLOYER_BEFORE = re.compile(
+    rf"\b(?:(?:{_either_case('chief senior')}) executive|executive officer"
+    rf"|{_either_case('chairman chairwoman founder co-founder owner shares stock subsidiary')}"
+    rf"|{_either_case('unit division employees employee staff spokesman spokeswoman')}"
+    rf"|{_either_case('spokesperson')}|[Mm]anaging director) (?:of|at|for) (?:the )?$"
+    rf"|\b(?:{_either_case('stake')}) in (?:the )?$"
+    rf"|\b(?:{_either_case('works work worked working employed')}) (?:at|for|by) (?:the )?$"
+)
+
+
+_LETTER_AFTER = re.compile(r" [A-Z]\b")
+
+
+_SENTENCE_INSIDE = re.compile(r"[a-z]{2}\. ")
+
+
+def _employer_form(name: str) -> bool:
+    """Whether ``name`` can be an employer or a firm named after such words: a short name
+    within one sentence ("Kaneb Services Inc. Kaneb now owns" spans two), not a share
+    class ("Berkey Series B") nor a place-based description ("Los Angeles-based ...")."""
+    words = name.split(" ")
+    return (
+        len(words) <= 4
+        and _SENTENCE_INSIDE.search(name) is None
+        and "-based" not in name
+        and not (len(words[-1]) == 1 and words[-1].isupper())
+    )
 
 
 def _neuter_after(text: str, end: int) -> bool:

@@ -1369,3 +1369,40 @@ def test_a_name_described_as_a_body_is_an_organization() -> None:
     assert found.people == ("Farid Qarnman",) and found.organizations == ()
     found = ents("Separately, the company said it would sell the unit.")
     assert found.organizations == ()
+
+
+def test_on_joins_the_name_of_a_body_that_deliberates() -> None:
+    found = ents("The Council on Qarnish Relations and the Panel on Climate Qarnage met.")
+    assert found.organizations == ("Council on Qarnish Relations", "Panel on Climate Qarnage")
+    found = ents("The Conference on Trade and Qarnment opened.")
+    assert found.organizations == ("Conference on Trade and Qarnment",)
+    # a date, a known body before "on", a known place or a second body after it end the name
+    found = ents("The Qarn Commission on Monday heard the Security Council on the Darfur crisis.")
+    assert "Qarn Commission" in found.organizations
+    assert "United Nations Security Council" in found.organizations
+    assert not any(" on " in name for name in found.organizations)
+    found = ents("The Joint Qarn Committee on the Justice Department reported.")
+    assert found.organizations == ("Joint Qarn Committee", "Justice Department")
+    # "on" after any other word never joins
+    found = ents("Robert Qarnley on Friday met Qarnco Inc on Wall Street.")
+    assert not any(" on " in name for name in found.organizations + found.people)
+
+
+def test_a_name_after_an_employer_cue_is_an_organization() -> None:
+    found = ents("Kelso, the chief executive of Qarnterra, said prices would fall.")
+    assert found.organizations == ("Qarnterra",) and found.places == ()
+    found = ents("Shares of Qarnsilver rose after the news.")
+    assert found.organizations == ("Qarnsilver",)
+    found = ents("He later worked for Qarnzilla and holds a stake in Qarnpak.")
+    assert found.organizations == ("Qarnzilla", "Qarnpak")
+    # a share class, or a name running into the next sentence, is not an employer
+    found = ents("It bought 100 shares of Class B stock.")
+    assert found.organizations == ()
+    found = ents("He sold the stock of Qarneb Services Inc. Qarneb now owns 30 pct.")
+    assert "Qarneb Services Inc. Qarneb" not in found.organizations
+
+
+def test_company_words_end_an_organizations_name() -> None:
+    found = ents("Qarnolia Transport and Qarnbridge Telecom won the contract from Qarn Pictures.")
+    assert found.organizations == ("Qarnolia Transport", "Qarnbridge Telecom", "Qarn Pictures")
+    assert found.people == ()
