@@ -426,6 +426,9 @@ class _Mention:
     #: before ("chief executive of Qarnco", "shares of Qarnco"): an organization,
     #: whatever its words look like.
     described_as_body: bool = False
+    #: The type of a name listed with this one ("JAXA and Roscosmos", "Exxon, Qarnoil and
+    #: Chevron"), when the story typed that name.
+    coordinated: str | None = None
 
 
 @dataclass(slots=True)
@@ -2406,7 +2409,8 @@ def _resolve(
     solo = solo_surnames()
     acronyms = _acronyms((m.kind, m.name) for m in mentions if m.kind in ("organization", "place"))
     lower_words = _LowerWords(text)
-    resolved = []
+    resolved: list[_Mention | None] = []
+    leftovers: list[tuple[int, _Mention]] = []  # names the tagger decides, and their places
     for mention in mentions:
         if mention.kind == "place?":
             place, _, span = mention.name.partition("\t")
@@ -2436,12 +2440,93 @@ def _resolve(
             if located and mention.name in located:
                 resolved.append(_Mention("place", mention.name))
                 continue
-            kind = _decided(mention, decide, firms)
-            if kind is not None:
-                resolved.append(_Mention(kind, mention.name))
+            leftovers.append((len(resolved), mention))
+            resolved.append(mention)  # a placeholder, decided below
         else:
             resolved.append(mention)
-    return resolved
+    listed = [mention for _, mention in leftovers]
+    decided = _decide_leftovers(
+        listed, mentions, lambda m: _decided(m, decide, firms), text, spellings
+    )
+    for (place, mention), kind in zip(leftovers, decided, strict=True):
+        resolved[place] = _Mention(kind, mention.name) if kind is not None else None
+    return [mention for mention in resolved if mention is not None]
+
+
+def _decide_leftovers(
+    leftovers: Sequence[_Mention],
+    mentions: Sequence[_Mention],
+    decide: Callable[[_Mention], str | None],
+    text: str,
+    spellings: Mapping[tuple[str, str], list[str]] | None,
+) -> list[str | None]:
+    """The tagger's types for the leftovers; names listed together are of one kind ("Smith
+    Barney and Drexel Burnham"), so a leftover listed with a typed name is decided again
+    knowing that name's type (the other leftovers' first decisions count too)."""
+    decided = [decide(mention) for mention in leftovers]
+    if not leftovers or not text:
+        return decided
+    typed = _typed_spellings(mentions, spellings)
+    for mention, kind in zip(leftovers, decided, strict=True):
+        if kind is not None:
+            typed.setdefault(mention.name, kind)
+    for number, mention in enumerate(leftovers):
+        mention.coordinated = _coordinated_kind(mention.name, text, typed)
+        if mention.coordinated == "organization" and _surname_used_alone(mention.name, text):
+            mention.coordinated = None  # "... and Yutaka Toda. Toda said": a person
+        if mention.coordinated is not None:
+            decided[number] = decide(mention)
+    return decided
+
+
+def _typed_spellings(
+    mentions: Sequence[_Mention], spellings: Mapping[tuple[str, str], list[str]] | None
+) -> dict[str, str]:
+    """Every typed name of the story and every spelling of one in its text -> its type."""
+    typed = {m.name: m.kind for m in mentions if m.kind in ("person", "organization", "place")}
+    for (kind, _display), spelled in (spellings or {}).items():
+        for spelling in spelled:
+            typed.setdefault(spelling, kind)
+    return typed
+
+
+# Not a bare comma: "the Ministry of Finance, Makoto Kuroda," is an apposition.
+_LIST_SEPARATOR = re.compile(r"(?: and| or|, and|, or) ")
+
+_LIST_SEPARATOR_BEFORE = re.compile(r"(?: and| or|, and|, or) $")
+_CAPITALIZED_RUN = re.compile(rf"{_TOKEN}(?: {_TOKEN})*")
+_CAPITALIZED_RUN_END = re.compile(rf"(?<![\w.'-]){_TOKEN}(?: {_TOKEN})*$")
+
+
+def _surname_used_alone(name: str, text: str) -> bool:
+    """Whether the last word of a two-word ``name`` stands alone elsewhere in ``text``, as
+    a person's surname does ("Toda said") and a firm's second founder seldom does."""
+    words = name.split(" ")
+    if len(words) != 2:
+        return False
+    alone = len(re.findall(rf"(?<![\w-]){re.escape(words[1])}(?![\w-])", text))
+    return alone > text.count(name)
+
+
+def _coordinated_kind(name: str, text: str, typed: Mapping[str, str]) -> str | None:
+    """The type of a typed name listed right before or after ``name`` in ``text`` ("JAXA
+    and Roscosmos", "Exxon, Qarnoil and Chevron"): names listed together are of one kind.
+    ``None`` when no neighbour is typed or neighbours disagree."""
+    kinds = set()
+    for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+        if text.endswith(", ", 0, match.start()):
+            continue  # "Japan's delegate, Minoru Endo, and ...": an apposition
+        after = _LIST_SEPARATOR.match(text, match.end())
+        run = _CAPITALIZED_RUN.match(text, after.end()) if after is not None else None
+        if run is not None and run.group() in typed:
+            kinds.add(typed[run.group()])
+        head = text[max(0, match.start() - 80) : match.start()]
+        separator = _LIST_SEPARATOR_BEFORE.search(head)
+        if separator is not None:
+            before = _CAPITALIZED_RUN_END.search(head, 0, separator.start())
+            if before is not None and before.group() in typed:
+                kinds.add(typed[before.group()])
+    return kinds.pop() if len(kinds) == 1 else None
 
 
 def _decided(
@@ -2611,6 +2696,8 @@ def _tagger_decision(mention: _Mention) -> str | None:
     if mention.described_as_body:
         return "organization"  # "Secunia, a Danish security firm, found the flaw"
     kind = span_tagger().classify(tokens, before, after, initial)
+    if _takes_listed_kind(mention, kind, tokens):
+        return mention.coordinated  # "NASA and Qarnos", "Kenya and Qarnistan"
     if (
         kind is None
         and len(tokens) == 1
@@ -2619,27 +2706,49 @@ def _tagger_decision(mention: _Mention) -> str | None:
         and before not in ("a", "an")  # "a DNA test", "an SUV": a thing's initials
     ):
         return "organization"  # "FEMA officials", "The LRA attacked": unknown initials
-    if (
-        kind == "person"
-        and len(tokens) == 2
-        and is_demonym(tokens[0])
-        and tokens[0] not in first_names()
-    ):
-        return None  # "Tamil Tiger rebels", "Iraqi Kurdistan": a group or a region
-    if kind == "person" and (tokens[-1] in _PARTY_MEMBERS or tokens[-1] in _NOT_PERSON_LAST):
-        return None  # "House Republicans", "Cruzado Plan"
-    if kind == "person" and mention.neuter:
-        return "organization"  # "Comissaria Smith said in its weekly review"
-    if kind == "person" and len(tokens) > 1 and tokens[0] == "Bank":
-        return "organization"  # "Bank Saderat", "Bank Hapoalim": no one's given name is Bank
-    if kind == "person" and (_everyday_words(tokens) or _ends_in_everyday_word(tokens)):
-        # "Velvet Revolver toured", "Weather Report recorded", "Charles Lefranc Cellars"
-        kind = "organization"
+    if kind == "person":
+        kind = _person_checked(mention, tokens)
+        if kind in (None, "organization"):
+            return kind
+        if kind == "organization?":
+            kind = "organization"
     if kind != "place" and before in _ORG_CUES:
         return "organization"  # "oil company Yukos", "the band Korn"
     if kind != "place" and after in _ORG_AFTER:
         return "organization"  # "Yukos shares fell", "a Gazprom spokesman said"
     return kind
+
+
+def _person_checked(mention: _Mention, tokens: Sequence[str]) -> str | None:
+    """What a name the tagger calls a person's is: "person", ``None`` (no name),
+    "organization", or "organization?" (an organization unless the words around it say
+    otherwise)."""
+    if len(tokens) == 2 and is_demonym(tokens[0]) and tokens[0] not in first_names():
+        return None  # "Tamil Tiger rebels", "Iraqi Kurdistan": a group or a region
+    if tokens[-1] in _PARTY_MEMBERS or tokens[-1] in _NOT_PERSON_LAST:
+        return None  # "House Republicans", "Cruzado Plan"
+    if mention.neuter:
+        return "organization"  # "Comissaria Smith said in its weekly review"
+    if len(tokens) > 1 and tokens[0] == "Bank":
+        return "organization"  # "Bank Saderat", "Bank Hapoalim": no one's given name is Bank
+    if _everyday_words(tokens) or _ends_in_everyday_word(tokens):
+        # "Velvet Revolver toured", "Weather Report recorded", "Charles Lefranc Cellars"
+        return "organization?"
+    return "person"
+
+
+def _takes_listed_kind(mention: _Mention, kind: str | None, tokens: Sequence[str]) -> bool:
+    """Whether a name the tagger typed as ``kind`` takes the type of a name listed with it:
+    an organization's or a place's, not at a sentence's start; a person's name stays one
+    unless it reads as a firm's ("Smith Barney and Drexel Burnham": two words, the first
+    no given name)."""
+    initial = mention.context[2] if mention.context else False
+    return (
+        kind is not None
+        and mention.coordinated in ("organization", "place")
+        and not initial
+        and not (kind == "person" and (tokens[0] in first_names() or len(tokens) != 2))
+    )
 
 
 def _no_name_here(tokens: Sequence[str], before: str, after: str, initial: bool) -> bool:

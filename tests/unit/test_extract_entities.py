@@ -1406,3 +1406,18 @@ def test_company_words_end_an_organizations_name() -> None:
     found = ents("Qarnolia Transport and Qarnbridge Telecom won the contract from Qarn Pictures.")
     assert found.organizations == ("Qarnolia Transport", "Qarnbridge Telecom", "Qarn Pictures")
     assert found.people == ()
+
+
+def test_names_listed_together_are_of_one_kind() -> None:
+    # two words that read as a person's, listed with firms, are a firm's
+    found = ents("The shares were placed by Qarnley Brothers Inc and Qarnman Eichler.")
+    assert found.organizations == ("Qarnley Brothers Inc", "Qarnman Eichler")
+    assert found.people == ()
+    # a given name keeps a person, and so does an apposition before "and"
+    found = ents("The loans were signed by Exxon Corp and John Qarnovez.")
+    assert found.people == ("John Qarnovez",)
+    # and so does a surname used alone elsewhere in the story
+    found = ents("The loans were signed by Exxon Corp and Yutaka Qarnoda. Qarnoda said so.")
+    assert found.people == ("Yutaka Qarnoda",)
+    found = ents("Japan's delegate, Qarnoru Endo, and Exxon Corp replied.")
+    assert found.people == ("Qarnoru Endo",)
