@@ -315,7 +315,7 @@ _PLACE_FIRST = _words("Mount Mt. Lake Gulf Bay Strait Cape Port Isle Fort")
 # Arena", "Shandao Temple"); some are surnames too ("Shirley Temple"): see _facility.
 _FACILITY_HEADS = _words(
     """Stadium Arena Temple Mosque Cathedral Basilica Shrine Airport Square Bridge Palace
-    Street Avenue Boulevard Plaza Canal Dam Memorial Monument"""
+    Street Avenue Boulevard Plaza Canal Dam Memorial Monument Station"""
 )
 # Capitalized words the tagger must not type: compass points and blocs used
 # as adjectives ("West German", "the West"), table headings.
@@ -539,7 +539,10 @@ def _org_start(tokens: Sequence[str]) -> int | None:
             following in ("of", "for") or (following == "on" and tokens[index] in _ON_HEADS)
         ):
             return _qualified_start(tokens, index)
-    if tokens[-1] in _ORG_HEADS or tokens[-1].split("-")[0] in _ORG_HEADS or "&" in tokens:
+    last = tokens[-1]
+    if last in _ORG_HEADS or last.split("-")[0] in _ORG_HEADS or "&" in tokens:
+        return 0
+    if "-" in last and last.rsplit("-", 1)[1] in _PRESS:  # "Fort Worth Star-Telegram"
         return 0
     if tokens[0] in _ORG_FIRST or _is_team(tokens) or _party_by_members(tokens):
         return 0
@@ -2759,6 +2762,7 @@ def _no_name_here(tokens: Sequence[str], before: str, after: str, initial: bool)
         or (len(tokens) == 2 and is_demonym(name))  # "Far Eastern trading"
         or _qualifier(tokens[-1])  # "Coca Cola-owned plants"
         or (len(tokens) > 1 and tokens[-1] in _DOCUMENTS)  # "Export Enhancement Program"
+        or (len(tokens) > 1 and tokens[-1] in _MACHINES)  # "Hubble Space Telescope"
         # "rated AA by Standard and Poor's": a grade, not the AA
         or (
             _RATING.fullmatch(name) is not None
@@ -2771,6 +2775,12 @@ def _no_name_here(tokens: Sequence[str], before: str, after: str, initial: bool)
 #: Last words of the name of a programme, a law or a treaty: no person, body or place.
 _DOCUMENTS = _words(
     "Program Programme Plan Act Treaty Agreement Accord Accords Pact Doctrine Amendment"
+)
+
+
+#: Last words of the name of a craft or an instrument: a thing, no body.
+_MACHINES = _words(
+    "Telescope Rover Spacecraft Orbiter Lander Probe Shuttle Missile Rocket"
 )
 
 

@@ -1421,3 +1421,16 @@ def test_names_listed_together_are_of_one_kind() -> None:
     assert found.people == ("Yutaka Qarnoda",)
     found = ents("Japan's delegate, Qarnoru Endo, and Exxon Corp replied.")
     assert found.people == ("Qarnoru Endo",)
+
+
+def test_crafts_and_instruments_are_no_bodies_and_stations_are_places() -> None:
+    found = ents("Images from the Qarnble Space Telescope and the Qarn Mars Orbiter arrived.")
+    assert found.organizations == () and found.places == () and found.people == ()
+    found = ents("Workers left the Qarnbrook Nuclear Power Station on Monday.")
+    assert found.places == ("Qarnbrook Nuclear Power Station",)
+    assert found.organizations == ()
+
+
+def test_a_hyphenated_newspaper_name_is_an_organization() -> None:
+    found = ents("The Fort Qarn Star-Telegram reported the sale.")
+    assert found.organizations == ("Fort Qarn Star-Telegram",) and found.places == ()
