@@ -2779,9 +2779,7 @@ _DOCUMENTS = _words(
 
 
 #: Last words of the name of a craft or an instrument: a thing, no body.
-_MACHINES = _words(
-    "Telescope Rover Spacecraft Orbiter Lander Probe Shuttle Missile Rocket"
-)
+_MACHINES = _words("Telescope Rover Spacecraft Orbiter Lander Probe Shuttle Missile Rocket")
 
 
 def _a_word_of_things(word: str, before: str) -> bool:
