@@ -2699,6 +2699,8 @@ def _tagger_decision(mention: _Mention) -> str | None:
     if mention.described_as_body:
         return "organization"  # "Secunia, a Danish security firm, found the flaw"
     kind = span_tagger().classify(tokens, before, after, initial)
+    if kind != "place" and len(tokens) == 1 and _CAMEL_CASE.fullmatch(tokens[0]):
+        return "organization"  # "WikiLeaks", "SpaceX", "BlackRock": a brand's spelling
     if _takes_listed_kind(mention, kind, tokens):
         return mention.coordinated  # "NASA and Qarnos", "Kenya and Qarnistan"
     if (
@@ -2720,6 +2722,14 @@ def _tagger_decision(mention: _Mention) -> str | None:
     if kind != "place" and after in _ORG_AFTER:
         return "organization"  # "Yukos shares fell", "a Gazprom spokesman said"
     return kind
+
+
+#: One word with a capital inside after lower-case letters, as brands are spelled
+#: ("WikiLeaks", "SpaceX", "GenCorp"); not a surname's prefix ("McDonald", "DeLay",
+#: "MacArthur", "LaGuardia", "FitzGerald").
+_CAMEL_CASE = re.compile(
+    r"(?!(?:Mc|Mac|De|Di|Da|Du|La|Le|Lo|Van|Von|Fitz|St|Al|El)[A-Z])[A-Z][a-z]{2,}[A-Z][A-Za-z]*"
+)
 
 
 def _person_checked(mention: _Mention, tokens: Sequence[str]) -> str | None:

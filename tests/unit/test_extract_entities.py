@@ -1434,3 +1434,11 @@ def test_crafts_and_instruments_are_no_bodies_and_stations_are_places() -> None:
 def test_a_hyphenated_newspaper_name_is_an_organization() -> None:
     found = ents("The Fort Qarn Star-Telegram reported the sale.")
     assert found.organizations == ("Fort Qarn Star-Telegram",) and found.places == ()
+
+
+def test_a_brand_spelled_with_an_inner_capital_is_an_organization() -> None:
+    found = ents("Files published by QarniLeaks were shared on QarnTube, and SpaceQarn agreed.")
+    assert found.organizations == ("QarniLeaks", "QarnTube", "SpaceQarn")
+    # a surname's prefix, or initials of a degree, are not a brand's
+    found = ents("He has a PhD. McQarnald said so.")
+    assert found.organizations == ()
