@@ -229,7 +229,7 @@ _ORG_HEADS = _words(
     Inquirer Examiner Dispatch Bulletin Enquirer Observer Courant Ledger Telegram Advertiser
     Gleaner Statesman Media Panel Forum Laboratory Transport Logistics Software Solutions
     Ventures Pictures Films Telecom Telecommunications Therapeutics Pharma Brewery Brewing
-    Shipping Legion Subcommittee"""
+    Shipping Legion Subcommittee Team"""
 )
 # Plurals after a city that name events or agreements, not teams: "Beijing Olympics".
 _NOT_TEAMS = _words(

@@ -1406,6 +1406,8 @@ def test_company_words_end_an_organizations_name() -> None:
     found = ents("Qarnolia Transport and Qarnbridge Telecom won the contract from Qarn Pictures.")
     assert found.organizations == ("Qarnolia Transport", "Qarnbridge Telecom", "Qarn Pictures")
     assert found.people == ()
+    found = ents("The Qarnfield Robotics Team won a medal.")
+    assert found.organizations == ("Qarnfield Robotics Team",)
 
 
 def test_names_listed_together_are_of_one_kind() -> None:
