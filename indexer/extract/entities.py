@@ -2474,6 +2474,8 @@ def _decide_leftovers(
         if kind is not None:
             typed.setdefault(mention.name, kind)
     for number, mention in enumerate(leftovers):
+        if decided[number] is None:
+            continue  # the tagger, or the words around it, saw no name: a list changes nothing
         mention.coordinated = _coordinated_kind(mention.name, text, typed)
         if mention.coordinated == "organization" and _surname_used_alone(mention.name, text):
             mention.coordinated = None  # "... and Yutaka Toda. Toda said": a person
@@ -2497,6 +2499,7 @@ def _typed_spellings(
 _LIST_SEPARATOR = re.compile(r"(?: and| or|, and|, or) ")
 
 _LIST_SEPARATOR_BEFORE = re.compile(r"(?: and| or|, and|, or) $")
+_WORD_CHAR = re.compile(r"[\w-]")
 _CAPITALIZED_RUN = re.compile(rf"{_TOKEN}(?: {_TOKEN})*")
 _CAPITALIZED_RUN_END = re.compile(rf"(?<![\w.'-]){_TOKEN}(?: {_TOKEN})*$")
 
@@ -2516,19 +2519,24 @@ def _coordinated_kind(name: str, text: str, typed: Mapping[str, str]) -> str | N
     and Roscosmos", "Exxon, Qarnoil and Chevron"): names listed together are of one kind.
     ``None`` when no neighbour is typed or neighbours disagree."""
     kinds = set()
-    for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
-        if text.endswith(", ", 0, match.start()):
-            continue  # "Japan's delegate, Minoru Endo, and ...": an apposition
-        after = _LIST_SEPARATOR.match(text, match.end())
-        run = _CAPITALIZED_RUN.match(text, after.end()) if after is not None else None
-        if run is not None and run.group() in typed:
-            kinds.add(typed[run.group()])
-        head = text[max(0, match.start() - 80) : match.start()]
-        separator = _LIST_SEPARATOR_BEFORE.search(head)
-        if separator is not None:
-            before = _CAPITALIZED_RUN_END.search(head, 0, separator.start())
-            if before is not None and before.group() in typed:
-                kinds.add(typed[before.group()])
+    at = text.find(name)
+    while at != -1:
+        end = at + len(name)
+        whole_word = (at == 0 or not _WORD_CHAR.match(text, at - 1)) and not _WORD_CHAR.match(
+            text, end
+        )
+        # "Japan's delegate, Minoru Endo, and ...": an apposition, not a list
+        if whole_word and not text.endswith(", ", 0, at):
+            after = _LIST_SEPARATOR.match(text, end)
+            run = _CAPITALIZED_RUN.match(text, after.end()) if after is not None else None
+            if run is not None and run.group() in typed:
+                kinds.add(typed[run.group()])
+            separator = _LIST_SEPARATOR_BEFORE.search(text, max(0, at - 6), at)
+            if separator is not None:
+                before = _CAPITALIZED_RUN_END.search(text, max(0, at - 80), separator.start())
+                if before is not None and before.group() in typed:
+                    kinds.add(typed[before.group()])
+        at = text.find(name, end)
     return kinds.pop() if len(kinds) == 1 else None
 
 
