@@ -120,6 +120,8 @@ STATE_ABBREVIATIONS = {
     "Tennessee": ["Tenn."], "Texas": ["Tex."], "Vermont": ["Vt."], "Virginia": ["Va."],
     "Washington": ["Wash."], "West Virginia": ["W.Va.", "W. Va."], "Wisconsin": ["Wis.", "Wisc."],
     "Wyoming": ["Wyo."], "District of Columbia": ["D.C."], "British Columbia": ["B.C."],
+    # Other federations' usual abbreviations (Australian and Canadian press).
+    "New South Wales": ["NSW"], "Ontario": ["Ont."], "Quebec": ["Que."],
 }  # fmt: skip
 CITY_ALIASES = {
     "Beijing": ["Peking"],

@@ -290,7 +290,7 @@ _AND_WORDS = _words(
     Science Technology Health Human Services Education Welfare Labor Labour Social Economic Trust
     Fish Wildlife Land Light Power Gas Electric Water Telegraph Telephone Marine Aviation Space
     Housing Urban Agriculture Fisheries Forestry Energy Mines Finance Planning Budget Customs
-    Ways Arts Culture Tourism Sport Sports Environment Youth Rules Oversight"""
+    Ways Arts Culture Tourism Sport Sports Environment Youth Rules Oversight Trades"""
 )
 _LEGAL_KEYS = frozenset(suffix.lower().rstrip(".") for suffix in _LEGAL_SUFFIXES)
 _NOT_PERSON_LAST = _words(
@@ -946,7 +946,13 @@ def _without_trailing_initials(tokens: list[str], out: _Collector) -> list[str]:
     """An organization's name without the initials after it: its own ("Saudi Press
     Agency SPA"), or a country's, which is a place ("Beneficial National Bank USA",
     "University of Sheffield of the UK")."""
-    if len(tokens) <= 2 or not _is_acronym(tokens[-1]) or _org_start(tokens[:-1]) != 0:
+    if (
+        len(tokens) <= 2
+        or not _is_acronym(tokens[-1])
+        # "University of NSW": the initials are a place the body is named after
+        or (tokens[-2] == "of" and tokens[-3] in _ORG_HEADS)
+        or _org_start(tokens[:-1]) != 0
+    ):
         return tokens
     place = _known(tokens[-1:])
     if place is not None and place[0] == "place" and not _initials_match(tokens[:-1], tokens[-1]):

@@ -1444,3 +1444,20 @@ def test_a_brand_spelled_with_an_inner_capital_is_an_organization() -> None:
     # a surname's prefix, or initials of a degree, are not a brand's
     found = ents("He has a PhD. McQarnald said so.")
     assert found.organizations == ()
+
+
+def test_a_body_named_after_initials_keeps_them() -> None:
+    # "of" and the initials of the place it is named after are the body's own words
+    found = ents("Mu Qarn, of the University of NSW's school of public health, spoke.")
+    assert found.organizations == ("University of NSW",)
+    # initials after a body's full name are still cut off ("Saudi Press Agency SPA")
+    found = ents("He studied at the University of Qarnfield of the UK.")
+    assert found.organizations == ("University of Qarnfield",)
+    assert found.places == ("United Kingdom",)
+
+
+def test_australian_and_canadian_abbreviations_are_their_regions() -> None:
+    found = ents("Wheat planting in NSW fell. Qarnco Ltd of Qarnville, Ont., said.")
+    assert "New South Wales" in found.places and "Ontario" in found.places
+    found = ents("The week of action called by the NSW Trades and Labour Council went on.")
+    assert found.organizations == ("NSW Trades and Labour Council",)
