@@ -2457,8 +2457,8 @@ def _resolve(
     decided = _decide_leftovers(
         listed, mentions, lambda m: _decided(m, decide, firms), text, spellings
     )
-    for (place, mention), kind in zip(leftovers, decided, strict=True):
-        resolved[place] = _Mention(kind, mention.name) if kind is not None else None
+    for (slot, mention), kind in zip(leftovers, decided, strict=True):
+        resolved[slot] = _Mention(kind, mention.name) if kind is not None else None
     return [mention for mention in resolved if mention is not None]
 
 
