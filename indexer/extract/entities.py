@@ -524,6 +524,11 @@ def _lookup(text: str) -> tuple[str, str] | None:
     return all_names().get(text)
 
 
+#: Members a society is named after, before its "of" or "for" part: "Knights of
+#: Columbus", "Friends of the Earth", "Veterans of Foreign Wars".
+_MEMBERS = _words("Daughters Sons Knights Friends Veterans Citizens Physicians Mothers")
+
+
 def _org_start(tokens: Sequence[str]) -> int | None:
     """Where an organization name starts in ``tokens``, by its form, or ``None``.
 
@@ -533,6 +538,8 @@ def _org_start(tokens: Sequence[str]) -> int | None:
     """
     if len(tokens) < 2:
         return None
+    if tokens[0] in _MEMBERS and tokens[1] in ("of", "for") and tokens[-1] not in _FACILITY_HEADS:
+        return 0  # "Daughters of the American Revolution", "Physicians for Human Rights"
     for index in range(len(tokens) - 1):
         following = tokens[index + 1]
         if tokens[index] in _ORG_HEADS and (

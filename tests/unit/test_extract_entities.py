@@ -1461,3 +1461,10 @@ def test_australian_and_canadian_abbreviations_are_their_regions() -> None:
     assert "New South Wales" in found.places and "Ontario" in found.places
     found = ents("The week of action called by the NSW Trades and Labour Council went on.")
     assert found.organizations == ("NSW Trades and Labour Council",)
+
+
+def test_a_society_named_after_its_members_is_an_organization() -> None:
+    found = ents("The Daughters of the Qarn Revolution and Friends of the Qarnth met.")
+    assert found.organizations == ("Daughters of the Qarn Revolution", "Friends of the Qarnth")
+    found = ents("The Veterans of Qarnish Wars and the Knights of Qarnbus protested.")
+    assert found.organizations == ("Veterans of Qarnish Wars", "Knights of Qarnbus")
