@@ -68,7 +68,9 @@ def ids(page: SearchPage) -> set[str]:
         ("Mercedes-Benz", {"mercedes"}),
         ("Hewlett-Packard", {"hp"}),
         ("title:coca-cola", {"coke"}),
-        ("organization:coca-cola", {"coke"}),
+        # "The CocaCola bottler": the solid spelling is an organization too (a brand's
+        # inner capital), so the field holds it as well.
+        ("organization:coca-cola", {"coke", "coke-solid"}),
         # A wildcard or fuzzy part: the parts adjacent (or the word solid),
         # never the decoys holding them apart.
         ("Coca-Co*", {"coke", "coke-solid"}),
