@@ -840,6 +840,8 @@ def _classify(
     ):
         out.add("place", known_names()["place"].get(tokens[0]) or tokens[0])
         _classify(tokens[2:], False, out)  # "Geneva of the United Nations Conference"
+    elif _venue(tokens):
+        _add_place_by_form(tokens, out)  # "Metro Toronto Convention Centre": a building
     elif org_start is not None:
         if org_start:
             _classify(tokens[:org_start], after_title, out)
@@ -916,7 +918,17 @@ _EVENTS = _words("War Wars Crisis Conflict Campaign Offensive Summit Talks Accor
 def _facility(tokens: Sequence[str]) -> bool:
     """A building or a site by its last word ("Fisht Olympic Stadium"), not a person
     whose surname is that word ("Shirley Temple")."""
-    return tokens[-1] in _FACILITY_HEADS and tokens[0] not in first_names()
+    return (tokens[-1] in _FACILITY_HEADS and tokens[0] not in first_names()) or _venue(tokens)
+
+
+#: What a centre is for when it is a building people go to, not a body: "Convention
+#: Centre", "Shopping Center", "World Trade Center", "Arts Centre".
+_VENUE_KINDS = _words("Convention Exhibition Shopping Trade Sports Civic Leisure Art Arts")
+
+
+def _venue(tokens: Sequence[str]) -> bool:
+    """A centre named for what people go to it for: a building, a place."""
+    return len(tokens) >= 2 and tokens[-1] in ("Centre", "Center") and tokens[-2] in _VENUE_KINDS
 
 
 def _add_place_by_form(tokens: Sequence[str], out: _Collector) -> None:
@@ -929,7 +941,8 @@ def _add_place_by_form(tokens: Sequence[str], out: _Collector) -> None:
     for end in range(len(tokens) - 1, 0, -1):
         known = _known(tokens[:end])
         if known is not None:
-            if known[0] == "place":
+            if known[0] == "place" and not (end == 1 and tokens[0].lower() in common_words()):
+                # (not "Metro" of "Metro Toronto Convention Centre": a word, no town)
                 out.add_known(known, tokens[:end])
             return
 

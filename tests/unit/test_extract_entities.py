@@ -1468,3 +1468,12 @@ def test_a_society_named_after_its_members_is_an_organization() -> None:
     assert found.organizations == ("Daughters of the Qarn Revolution", "Friends of the Qarnth")
     found = ents("The Veterans of Qarnish Wars and the Knights of Qarnbus protested.")
     assert found.organizations == ("Veterans of Qarnish Wars", "Knights of Qarnbus")
+
+
+def test_a_centre_people_go_to_is_a_place() -> None:
+    found = ents("The expo filled the Metro Qarnto Convention Centre and the Qarn Shopping Center.")
+    assert found.places == ("Metro Qarnto Convention Centre", "Qarn Shopping Center")
+    assert found.organizations == ()
+    # a centre that is a body stays one
+    found = ents("The Qarn Space Center said the launch would wait.")
+    assert found.organizations == ("Qarn Space Center",)
