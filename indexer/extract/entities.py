@@ -536,8 +536,8 @@ def _org_start(tokens: Sequence[str]) -> int | None:
     ``Department of Justice`` anywhere: from ``Department`` on, so that
     ``U.S. Department of Justice`` keeps ``U.S.`` as a place.
     """
-    if len(tokens) < 2:
-        return None
+    if len(tokens) < 2 or _venue(tokens):
+        return None  # "Metro Toronto Convention Centre": a building, a place by its form
     if tokens[0] in _MEMBERS and tokens[1] in ("of", "for") and tokens[-1] not in _FACILITY_HEADS:
         return 0  # "Daughters of the American Revolution", "Physicians for Human Rights"
     for index in range(len(tokens) - 1):
@@ -840,8 +840,6 @@ def _classify(
     ):
         out.add("place", known_names()["place"].get(tokens[0]) or tokens[0])
         _classify(tokens[2:], False, out)  # "Geneva of the United Nations Conference"
-    elif _venue(tokens):
-        _add_place_by_form(tokens, out)  # "Metro Toronto Convention Centre": a building
     elif org_start is not None:
         if org_start:
             _classify(tokens[:org_start], after_title, out)
