@@ -1451,7 +1451,9 @@ def _subspans(tokens: list[str]) -> Iterator[list[str]]:
     """
     current: list[str] = []
     for index, raw in enumerate(tokens):
-        if raw.endswith(".") and not _is_abbreviation(raw) and not _firm_founder(tokens, index):
+        if (
+            raw.endswith(".") and not _is_abbreviation(raw) and not _firm_founder(tokens, index)
+        ) or _initial_ends_sentence(tokens, index):
             # "Iran. The": a sentence ends here.
             current.append(raw[:-1])
             yield current
@@ -1479,6 +1481,19 @@ def _subspans(tokens: list[str]) -> Iterator[list[str]]:
             current.append(token)
     if current:
         yield current
+
+
+def _initial_ends_sentence(tokens: list[str], index: int) -> bool:
+    """``S and P. Underwriters said``: a lone capital and a period before a plural
+    everyday word ends a sentence; no one's given name is cut short before "Underwriters"."""
+    token = tokens[index]
+    if len(token) != 2 or token[1] != "." or index + 1 >= len(tokens):
+        return False
+    previous = tokens[index - 1] if index else ""
+    if previous in first_names() or previous.endswith("."):
+        return False  # "Ray J. Groves", "A. H. Robins Co": a middle initial, a firm's
+    following = tokens[index + 1]
+    return following.endswith("s") and following.lower() in common_words()
 
 
 def _firm_founder(tokens: list[str], index: int) -> bool:
@@ -1644,11 +1659,9 @@ def _scan_mixed(text: str, out: _Collector) -> None:
         _article_name(rest.group(), out)
 
 
-def _scan_span(text: str, match: re.Match[str], out: _Collector) -> None:
-    """One run of capitalized words, cut after possessives and processed part by part."""
-    role = _role_before(text, match.start(), match.group().split(" "))
-    out.text, out.span, out.opening = text, match.span(), True
-    count = len(out.mentions)
+def _span_words(text: str, match: re.Match[str]) -> list[str]:
+    """A span's words, with the article written before it and without a caption's
+    credit label or a grade before "of"."""
     words = match.group().split(" ")
     if (
         len(words) > 1
@@ -1663,6 +1676,17 @@ def _scan_span(text: str, match: re.Match[str], out: _Collector) -> None:
         and text[match.end() : match.end() + 1] == ":"
     ):
         words = words[:-1]  # "... student Ahmed Mohamed Image: Twitter": a caption's credit
+    if len(words) > 2 and words[1] == "of" and _RATING.fullmatch(words[0]):
+        words = words[2:]  # "bonds rated A-1/A-plus of Virginia Electric and Power Co"
+    return words
+
+
+def _scan_span(text: str, match: re.Match[str], out: _Collector) -> None:
+    """One run of capitalized words, cut after possessives and processed part by part."""
+    role = _role_before(text, match.start(), match.group().split(" "))
+    out.text, out.span, out.opening = text, match.span(), True
+    count = len(out.mentions)
+    words = _span_words(text, match)
     if len(words) > 2 and _person_noun(words[0].lower()) and _plain_name(words[1:]):
         words, role = words[1:], True  # "Author Qarvin Tolliday said": a sentence opens so
     lead = 1 if words[0] == "The" else 0

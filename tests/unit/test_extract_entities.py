@@ -1477,3 +1477,13 @@ def test_a_centre_people_go_to_is_a_place() -> None:
     # a centre that is a body stays one
     found = ents("The Qarn Space Center said the launch would wait.")
     assert found.organizations == ("Qarn Space Center",)
+
+
+def test_a_grade_before_of_and_an_initial_before_a_plural_word_are_no_names() -> None:
+    found = ents("Bonds rated A-1/A-plus of Qarnia Electric and Power Co were sold.")
+    assert found.organizations == ("Qarnia Electric and Power Co",)
+    found = ents("It was rated AA-minus by S and P. Underwriters said the bonds sold well.")
+    assert found.people == ()
+    # a middle initial before a surname that is also a plural word stays
+    found = ents("Ray J. Qarngroves and Dean R. Fellows spoke.")
+    assert found.people == ("Ray J. Qarngroves", "Dean R. Fellows")
