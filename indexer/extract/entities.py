@@ -2775,9 +2775,15 @@ def _tagger_decision(mention: _Mention) -> str | None:
             kind = "organization"
     if kind != "place" and before in _ORG_CUES:
         return "organization"  # "oil company Yukos", "the band Korn"
-    if kind != "place" and after in _ORG_AFTER:
+    if kind != "place" and after in _ORG_AFTER and not _opening_word(tokens, initial):
         return "organization"  # "Yukos shares fell", "a Gazprom spokesman said"
     return kind
+
+
+def _opening_word(tokens: Sequence[str], initial: bool) -> bool:
+    """An everyday word capitalized only because it opens a sentence ("Remaining
+    shares will be sold"): no firm's name before "shares"."""
+    return initial and len(tokens) == 1 and tokens[0].lower() in common_words()
 
 
 #: One word with a capital inside after lower-case letters, as brands are spelled

@@ -1487,3 +1487,10 @@ def test_a_grade_before_of_and_an_initial_before_a_plural_word_are_no_names() ->
     # a middle initial before a surname that is also a plural word stays
     found = ents("Ray J. Qarngroves and Dean R. Fellows spoke.")
     assert found.people == ("Ray J. Qarngroves", "Dean R. Fellows")
+
+
+def test_an_everyday_word_opening_a_sentence_before_shares_is_no_firm() -> None:
+    found = ents("Remaining shares will be sold abroad. Existing shareholders agreed.")
+    assert found.organizations == ()
+    found = ents("Qarnukos shares fell after the ruling.")
+    assert found.organizations == ("Qarnukos",)
