@@ -2174,13 +2174,13 @@ _BODY_APPOSITIVE = re.compile(
 )
 
 
-#: Words right before a name that make it someone's employer or a company's: "the chief
-#: executive of Qarnco", "shares of Qarnco", "works for Qarnco".
 def _either_case(words: str) -> str:
     """An alternation of ``words`` that also matches each with a capital first letter."""
     return "|".join(f"[{word[0].upper()}{word[0]}]{word[1:]}" for word in words.split())
 
 
+#: Words right before a name that make it someone's employer or a company's: "the chief
+#: executive of Qarnco", "shares of Qarnco", "works for Qarnco".
 _EMPLOYER_BEFORE = re.compile(
     rf"\b(?:(?:{_either_case('chief senior')}) executive|executive officer"
     rf"|{_either_case('chairman chairwoman founder co-founder owner shares stock subsidiary')}"
@@ -2191,9 +2191,9 @@ _EMPLOYER_BEFORE = re.compile(
 )
 
 
+# A lone capital after a name: a share class ("Class A"), not a firm.
 _LETTER_AFTER = re.compile(r" [A-Z]\b")
-
-
+# A sentence's end inside a span: "Kaneb Services Inc. Kaneb now owns".
 _SENTENCE_INSIDE = re.compile(r"[a-z]{2}\. ")
 
 
