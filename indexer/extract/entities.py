@@ -2552,14 +2552,26 @@ _CAPITALIZED_RUN = re.compile(rf"{_TOKEN}(?: {_TOKEN})*")
 _CAPITALIZED_RUN_END = re.compile(rf"(?<![\w.'-]){_TOKEN}(?: {_TOKEN})*$")
 
 
+def _word_starts(word: str, text: str) -> Iterator[int]:
+    """Where ``word`` stands in ``text`` as a whole word (no letter, digit or hyphen
+    touching it), with ``str.find``: no pattern compiled per word."""
+    at = text.find(word)
+    while at != -1:
+        end = at + len(word)
+        if (at == 0 or not _WORD_CHAR.match(text, at - 1)) and not _WORD_CHAR.match(text, end):
+            yield at
+            at = text.find(word, end)
+        else:
+            at = text.find(word, at + 1)
+
+
 def _surname_used_alone(name: str, text: str) -> bool:
     """Whether the last word of a two-word ``name`` stands alone elsewhere in ``text``, as
     a person's surname does ("Toda said") and a firm's second founder seldom does."""
     words = name.split(" ")
     if len(words) != 2:
         return False
-    alone = len(re.findall(rf"(?<![\w-]){re.escape(words[1])}(?![\w-])", text))
-    return alone > text.count(name)
+    return sum(1 for _ in _word_starts(words[1], text)) > text.count(name)
 
 
 def _coordinated_kind(name: str, text: str, typed: Mapping[str, str]) -> str | None:
@@ -2567,24 +2579,19 @@ def _coordinated_kind(name: str, text: str, typed: Mapping[str, str]) -> str | N
     and Roscosmos", "Exxon, Qarnoil and Chevron"): names listed together are of one kind.
     ``None`` when no neighbour is typed or neighbours disagree."""
     kinds = set()
-    at = text.find(name)
-    while at != -1:
+    for at in _word_starts(name, text):
         end = at + len(name)
-        whole_word = (at == 0 or not _WORD_CHAR.match(text, at - 1)) and not _WORD_CHAR.match(
-            text, end
-        )
-        # "Japan's delegate, Minoru Endo, and ...": an apposition, not a list
-        if whole_word and not text.endswith(", ", 0, at):
-            after = _LIST_SEPARATOR.match(text, end)
-            run = _CAPITALIZED_RUN.match(text, after.end()) if after is not None else None
-            if run is not None and run.group() in typed:
-                kinds.add(typed[run.group()])
-            separator = _LIST_SEPARATOR_BEFORE.search(text, max(0, at - 6), at)
-            if separator is not None:
-                before = _CAPITALIZED_RUN_END.search(text, max(0, at - 80), separator.start())
-                if before is not None and before.group() in typed:
-                    kinds.add(typed[before.group()])
-        at = text.find(name, end)
+        if text.endswith(", ", 0, at):
+            continue  # "Japan's delegate, Minoru Endo, and ...": an apposition, not a list
+        after = _LIST_SEPARATOR.match(text, end)
+        run = _CAPITALIZED_RUN.match(text, after.end()) if after is not None else None
+        if run is not None and run.group() in typed:
+            kinds.add(typed[run.group()])
+        separator = _LIST_SEPARATOR_BEFORE.search(text, max(0, at - 6), at)
+        if separator is not None:
+            before = _CAPITALIZED_RUN_END.search(text, max(0, at - 80), separator.start())
+            if before is not None and before.group() in typed:
+                kinds.add(typed[before.group()])
     return kinds.pop() if len(kinds) == 1 else None
 
 
